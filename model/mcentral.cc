@@ -79,6 +79,21 @@ havespan: {
 }
 }
 
+uint64_t MCentral::PeekCacheSpanBase() const {
+  const uint32_t sg = heap_->sweepgen;
+  for (const MSpan* s = nonempty_.first; s != nullptr; s = s->next) {
+    if (s->sweepgen == sg - 2) return 0;
+    if (s->sweepgen == sg - 1) continue;
+    return s->base();
+  }
+  for (const MSpan* s = empty_.first; s != nullptr; s = s->next) {
+    if (s->sweepgen == sg - 2) return 0;
+    if (s->sweepgen == sg - 1) continue;
+    break;
+  }
+  return heap_->PeekAllocBase(kClassToAllocNPages[SizeClassOf(spanclass_)]);
+}
+
 void MCentral::UncacheSpan(MSpan* s) {
   s->incache = false;
   if (s->allocCount == 0) GOGCSIM_THROW("uncaching span but s.allocCount == 0");

@@ -22,6 +22,10 @@ class MCentral {
   // Returns true if the span went back to the heap.
   bool FreeSpan(MSpan* s, bool preserve, bool wasempty, MCacheStats* c);
 
+  // The base of the span CacheSpan would hand out now, or 0 if that
+  // depends on sweeping first.
+  uint64_t PeekCacheSpanBase() const;
+
   SpanClass spanclass() const { return spanclass_; }
   const MSpanList& nonempty() const { return nonempty_; }
   const MSpanList& empty() const { return empty_; }

@@ -77,8 +77,10 @@ void MTreap::RemoveNode(TreapNode* t) {
   size_--;
 }
 
-MSpan* MTreap::Remove(uint64_t npages) {
-  TreapNode* t = root_;
+// The node Remove takes: walk right past nodes that are too small, left
+// while the left child is big enough, and stop at the first node whose left
+// child is too small.
+static TreapNode* FindFit(TreapNode* t, uint64_t npages) {
   while (t != nullptr) {
     if (t->spanKey == nullptr) GOGCSIM_THROW("treap node with nil spanKey found");
     if (t->npagesKey < npages) {
@@ -86,12 +88,23 @@ MSpan* MTreap::Remove(uint64_t npages) {
     } else if (t->left != nullptr && t->left->npagesKey >= npages) {
       t = t->left;
     } else {
-      MSpan* result = t->spanKey;
-      RemoveNode(t);
-      return result;
+      return t;
     }
   }
   return nullptr;
+}
+
+MSpan* MTreap::Remove(uint64_t npages) {
+  TreapNode* t = FindFit(root_, npages);
+  if (t == nullptr) return nullptr;
+  MSpan* result = t->spanKey;
+  RemoveNode(t);
+  return result;
+}
+
+MSpan* MTreap::Peek(uint64_t npages) const {
+  TreapNode* t = FindFit(root_, npages);
+  return t == nullptr ? nullptr : t->spanKey;
 }
 
 void MTreap::RemoveSpan(MSpan* span, uint64_t npages, uint64_t order) {

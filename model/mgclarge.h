@@ -42,6 +42,8 @@ class MTreap {
   void Insert(MSpan* span, uint64_t npages, uint64_t order);
   // Removes and returns a span with at least npages pages, or nullptr.
   MSpan* Remove(uint64_t npages);
+  // The span Remove(npages) would return, without removing it.
+  MSpan* Peek(uint64_t npages) const;
   // Removes a span known to be in the treap with the given keys.
   void RemoveSpan(MSpan* span, uint64_t npages, uint64_t order);
 

@@ -404,6 +404,20 @@ MSpan* MHeap::AllocSpanLocked(uint64_t npage, uint64_t* stat) {
   return s;
 }
 
+uint64_t MHeap::PeekAllocBase(uint64_t npage) const {
+  for (uint64_t i = npage; i < kMaxMHeapList; i++) {
+    if (!free_[i].IsEmpty()) return free_[i].first->base();
+  }
+  if (const MSpan* s = freelarge_.Peek(npage)) return s->base();
+  // Grow maps new memory at arena_alloc, which merges with a free span
+  // ending there; the merged span is the only one that fits.
+  if (arena_alloc_ > arena_start_) {
+    const MSpan* last = spans_[PageIndex(arena_alloc_) - 1];
+    if (last != nullptr && last->state == SpanState::kFree) return last->base();
+  }
+  return arena_alloc_;
+}
+
 bool MHeap::Grow(uint64_t npage) {
   // Ask for at least 1 MiB, in 64 KiB multiples.
   npage = Round(npage, (64 << 10) / kPageSize);

@@ -178,6 +178,11 @@ class MHeap {
   // The span whose base is exactly p (manual spans in recordings), or null.
   MSpan* SpanAtBase(uint64_t p) const;
 
+  // The base address Alloc/AllocManual of npage pages would return now,
+  // assuming no sweeping is needed first (replay uses it to order
+  // concurrent requests of several Ps by the heap lock).
+  uint64_t PeekAllocBase(uint64_t npage) const;
+
   // Checks spans index, list membership and states, treap, page accounting.
   void CheckInvariants() const;
 

@@ -1,0 +1,62 @@
+// Faithful replay of a reference recording of a real go1.10.2 run
+// (../shared/reference/README.md) through the ported runtime.
+//
+// The recording supplies what depends on the real machine: which P and G
+// made each allocation request (A), and the manual spans for stacks and work
+// buffers (MA/MF). The simulated allocator computes everything else; its
+// decisions are formatted as reference-format lines and compared with the
+// recorded ones, per tag.
+//
+// With several Ps, the recorder serialized events of different Ps, so an
+// allocation's effects (CS, L, Z) may appear after other Ps' events. The
+// replay therefore runs a request lazily, when the first record it explains
+// shows up: a Z whose address the request would return, a CS of its span
+// class, or an L.
+#ifndef GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
+#define GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace gogcsim::scenarios {
+
+struct TagCount {
+  uint64_t matched = 0;
+  uint64_t total = 0;
+};
+
+struct Divergence {
+  uint64_t line = 0;      // in the recording
+  std::string expected;   // the recorded line
+  std::string simulated;  // what the simulator produced instead ("" if nothing)
+  std::string state;      // heap_live, heap_scan, span in question
+};
+
+struct ReplayReport {
+  std::string path;
+  uint64_t lines = 0;   // recording lines consumed
+  uint64_t allocs = 0;  // allocation requests replayed
+  bool stopped_at_first_gc = false;
+  // Per checked tag (Z, CS, UC, L, MA, ...), sorted by tag name.
+  std::map<std::string, TagCount> records;
+  std::optional<Divergence> first_divergence;
+  bool ok() const { return !first_divergence.has_value(); }
+};
+
+struct ReplayOptions {
+  // Stop at the first GS record (the allocator-only part of a run).
+  bool stop_at_first_gc = false;
+  // Run the allocator's invariant checks after every operation (slow).
+  bool check_invariants = false;
+  uint64_t seed = 1;
+};
+
+absl::StatusOr<ReplayReport> ReplayReference(const std::string& path, const ReplayOptions& opts);
+
+}  // namespace gogcsim::scenarios
+
+#endif  // GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
