@@ -102,7 +102,9 @@ TEST(EventQueue, ManyEventsComeOutSorted) {
   ASSERT_EQ(out.size(), 5000u);
   for (size_t i = 1; i < out.size(); i++) {
     ASSERT_LE(out[i - 1].first, out[i].first);
-    if (out[i - 1].first == out[i].first) ASSERT_LT(out[i - 1].second, out[i].second);
+    if (out[i - 1].first == out[i].first) {
+      ASSERT_LT(out[i - 1].second, out[i].second);
+    }
   }
 }
 
