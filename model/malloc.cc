@@ -164,6 +164,19 @@ MSpan* Malloc::LargeAlloc(MCache* c, uint64_t size, bool needzero, bool noscan) 
   return s;
 }
 
+uint64_t Malloc::NMalloc(absl::Span<MCache* const> caches) const {
+  uint64_t n = heap_.freestats.nlargealloc + memstats_.tinyallocs;
+  for (const MCentral& c : centrals_) n += c.nmalloc();
+  for (const MCache* c : caches) {
+    n += c->stats.local_tinyallocs;
+    for (const MSpan* s : c->alloc) {
+      if (c->IsEmptySpan(s)) continue;
+      n -= (s->npages << kPageShift) / s->elemsize - s->allocCount;  // uncacheSpan's share
+    }
+  }
+  return n;
+}
+
 void Malloc::CheckInvariants(absl::Span<MCache* const> caches) const {
   heap_.CheckInvariants();
   uint64_t cachedCount = 0;

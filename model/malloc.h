@@ -66,6 +66,11 @@ class Malloc {
   MCentral& central(SpanClass spc) { return centrals_[spc]; }
   uint64_t zerobase() const { return zerobase_; }
 
+  // memstats.nmalloc as updatememstats computes it, as if the mcaches had
+  // been flushed first: objects handed out by the centrals (minus the free
+  // slots still cached), large objects and tiny allocations.
+  uint64_t NMalloc(absl::Span<MCache* const> caches) const;
+
   // Heap invariants plus mcentral list membership and cached spans.
   void CheckInvariants(absl::Span<MCache* const> caches) const;
   // Before the first GC, heap_live is fully determined by span states:

@@ -136,6 +136,24 @@ TEST_F(MallocTest, LargeObjectsGetWholePagesAndCountAsLiveAtOnce) {
   EXPECT_EQ(r.addr, kArena);  // first thing in the heap
 }
 
+TEST_F(MallocTest, NMallocCountsEveryNonEmptyRequest) {
+  // updatememstats' nmalloc: one per mallocgc call with size > 0, whether
+  // it got its own slot, shared a tiny block or a large span.
+  uint64_t calls = 0;
+  for (uint64_t i = 0; i < 3000; i++) {
+    const uint64_t size = 1 + (i * 37) % 700;
+    Alloc(size, size, (i % 3 == 0) ? 8 : 0, (i % 3 == 0) ? 4 : 5);
+    calls++;
+  }
+  Alloc(100000, 100000, 0, 5);
+  Alloc(0, 0, 0, 3);  // zero-size: not counted
+  calls++;
+  MCache* caches[] = {c_.get()};
+  EXPECT_EQ(m_.NMalloc(caches), calls);
+  c_->ReleaseAll();
+  EXPECT_EQ(m_.NMalloc(caches), calls);
+}
+
 TEST_F(MallocTest, ZeroSizeReturnsZerobase) {
   EXPECT_EQ(Alloc(0, 0, 0, 3).addr, m_.zerobase());
   EXPECT_EQ(m_.memstats().heap_live, 0u);
