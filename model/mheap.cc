@@ -291,16 +291,20 @@ void MHeap::Reclaim(uint64_t npage) {
   }
 }
 
+void MHeap::FlushScanStats(MCacheStats* c) {
+  // Under the heap lock, fold the P's scan and tiny counts into memstats.
+  if (c == nullptr) return;
+  memstats_->heap_scan += c->local_scan;
+  c->local_scan = 0;
+  memstats_->tinyallocs += c->local_tinyallocs;
+  c->local_tinyallocs = 0;
+}
+
 MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needzero,
                     MCacheStats* c) {
   // alloc_m
   if (sweepdone == 0) Reclaim(npage);
-  if (c != nullptr) {
-    memstats_->heap_scan += c->local_scan;
-    c->local_scan = 0;
-    memstats_->tinyallocs += c->local_tinyallocs;
-    c->local_tinyallocs = 0;
-  }
+  FlushScanStats(c);
   MSpan* s = AllocSpanLocked(npage, &memstats_->heap_inuse);
   if (s != nullptr) {
     s->sweepgen = sweepgen;
@@ -462,12 +466,7 @@ MSpan* MHeap::SpanAtBase(uint64_t p) const {
 }
 
 void MHeap::FreeSpan(MSpan* s, int acct, MCacheStats* c) {
-  if (c != nullptr) {
-    memstats_->heap_scan += c->local_scan;
-    c->local_scan = 0;
-    memstats_->tinyallocs += c->local_tinyallocs;
-    c->local_tinyallocs = 0;
-  }
+  FlushScanStats(c);
   if (acct != 0) memstats_->heap_objects--;
   if (hooks_->BlackenEnabled()) hooks_->Revise();
   FreeSpanLocked(s, true, true, 0);

@@ -214,6 +214,7 @@ class MHeap {
   MSpan* AllocSpanLocked(uint64_t npage, uint64_t* stat);
   void FreeSpanLocked(MSpan* s, bool acctinuse, bool acctidle, int64_t unusedsince);
   void Reclaim(uint64_t npage);
+  void FlushScanStats(MCacheStats* c);
   uint64_t ReclaimList(MSpanList* list, uint64_t npages);
   void SetArenaUsed(uint64_t arena_used);
   MSpanList* BusyList(uint64_t npages);

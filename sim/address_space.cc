@@ -70,23 +70,22 @@ absl::Status AddressSpace::Map(uint64_t addr, uint64_t len) {
   return absl::OkStatus();
 }
 
-absl::Status AddressSpace::Touch(uint64_t addr, uint64_t len) {
-  if (auto st = CheckRange("Touch", addr, len); !st.ok()) return st;
-  if (auto st = CheckCovered("Touch", addr, addr + len, false, true); !st.ok()) {
-    // Touching reserved-but-unmapped memory is a segfault in a real process.
+absl::Status AddressSpace::SetMappedState(const char* op, uint64_t addr, uint64_t len, State state) {
+  if (auto st = CheckRange(op, addr, len); !st.ok()) return st;
+  if (auto st = CheckCovered(op, addr, addr + len, false, true); !st.ok()) {
+    // Reserved-but-unmapped memory would fault in a real process.
     return absl::FailedPreconditionError(std::string(st.message()) + " (not mapped)");
   }
-  SetState(addr, addr + len, State::kResident);
+  SetState(addr, addr + len, state);
   return absl::OkStatus();
 }
 
+absl::Status AddressSpace::Touch(uint64_t addr, uint64_t len) {
+  return SetMappedState("Touch", addr, len, State::kResident);
+}
+
 absl::Status AddressSpace::Release(uint64_t addr, uint64_t len) {
-  if (auto st = CheckRange("Release", addr, len); !st.ok()) return st;
-  if (auto st = CheckCovered("Release", addr, addr + len, false, true); !st.ok()) {
-    return absl::FailedPreconditionError(std::string(st.message()) + " (not mapped)");
-  }
-  SetState(addr, addr + len, State::kMapped);
-  return absl::OkStatus();
+  return SetMappedState("Release", addr, len, State::kMapped);
 }
 
 absl::Status AddressSpace::Unmap(uint64_t addr, uint64_t len) {

@@ -55,6 +55,8 @@ class AddressSpace {
   // Fails unless [addr, addr+len) is covered by runs whose state is allowed.
   absl::Status CheckCovered(const char* op, uint64_t addr, uint64_t end, bool allow_reserved,
                             bool allow_mapped) const;
+  // Touch/Release: the range must be mapped; it becomes `state`.
+  absl::Status SetMappedState(const char* op, uint64_t addr, uint64_t len, State state);
   void SetState(uint64_t addr, uint64_t end, State state);
   void Split(uint64_t at);
   void Account(State s, uint64_t bytes, int sign);
