@@ -7,10 +7,6 @@
 #include "sim/check.h"
 
 namespace gogcsim::model {
-namespace {
-uint64_t Round(uint64_t n, uint64_t a) { return (n + a - 1) & ~(a - 1); }
-}  // namespace
-
 Malloc::Malloc(sim::AddressSpace* os, const sim::Clock* clock, uint64_t seed, uint64_t zerobase)
     : heap_(os, clock, &memstats_, seed), zerobase_(zerobase) {
   for (int i = 0; i < kNumSpanClasses; i++) {
@@ -21,6 +17,11 @@ Malloc::Malloc(sim::AddressSpace* os, const sim::Clock* clock, uint64_t seed, ui
 absl::Status Malloc::Init() {
   static_assert(kClassToSize[kTinySizeClass] == kMaxTinySize, "bad TinySizeClass");
   return heap_.Init();
+}
+
+SpanClass SmallSpanClass(const AllocRequest& req) {
+  if (req.noscan && req.size < kMaxTinySize) return kTinySpanClass;
+  return MakeSpanClass(SizeToClass(req.size), req.noscan);
 }
 
 uint64_t NextFreeFast(MSpan* s) {
@@ -77,14 +78,7 @@ AllocResult Malloc::Mallocgc(MCache* c, const AllocRequest& req) {
     if (noscan && size < kMaxTinySize) {
       // Tiny allocator: combine several pointer-free allocations into one
       // 16-byte block, aligned by the size's alignment.
-      uint64_t off = c->tinyoffset;
-      if ((size & 7) == 0) {
-        off = Round(off, 8);
-      } else if ((size & 3) == 0) {
-        off = Round(off, 4);
-      } else if ((size & 1) == 0) {
-        off = Round(off, 2);
-      }
+      const uint64_t off = TinyAlignedOffset(c->tinyoffset, size);
       if (off + size <= kMaxTinySize && c->tiny != 0) {
         // Fits into the existing block.
         const uint64_t x = c->tiny + off;

@@ -91,6 +91,17 @@ class Malloc {
   uint64_t zerobase_;
 };
 
+// The tiny block offset where a tiny request of `size` bytes goes: the
+// current offset rounded up to the size's natural alignment (8, 4, 2 or 1).
+inline uint64_t TinyAlignedOffset(uint64_t tinyoffset, uint64_t size) {
+  const uint64_t a = (size & 7) == 0 ? 8 : (size & 3) == 0 ? 4 : (size & 1) == 0 ? 2 : 1;
+  return (tinyoffset + a - 1) & ~(a - 1);
+}
+
+// The span class a small request (size <= kMaxSmallSize) allocates from:
+// the 16-byte noscan class for tiny requests, else its size class.
+SpanClass SmallSpanClass(const AllocRequest& req);
+
 // nextFreeFast: the span's next free slot from its allocCache, or 0 when the
 // cache has no bit set (or the slot would refill the cache).
 uint64_t NextFreeFast(MSpan* s);

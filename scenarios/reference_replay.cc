@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
-#include "model/msize.h"
 #include "sim/address_space.h"
 #include "sim/event_queue.h"
 #include "traces/reference_reader.h"
@@ -163,18 +162,13 @@ class Replayer : public model::AllocEvents {
     const model::AllocRequest& q = r.req;
     if (q.size == 0) return {RefTag::kZ, static_cast<int64_t>(malloc_.zerobase()), ""};
     if (q.size > model::kMaxSmallSize) return {RefTag::kL, -1, ""};
-    model::SpanClass spc;
     if (q.noscan && q.size < model::kMaxTinySize) {
-      uint64_t off = c->tinyoffset;
-      const uint64_t a = (q.size & 7) == 0 ? 8 : (q.size & 3) == 0 ? 4 : (q.size & 1) == 0 ? 2 : 1;
-      off = (off + a - 1) & ~(a - 1);
+      const uint64_t off = model::TinyAlignedOffset(c->tinyoffset, q.size);
       if (off + q.size <= model::kMaxTinySize && c->tiny != 0) {
         return {RefTag::kZ, static_cast<int64_t>(c->tiny + off), ""};
       }
-      spc = model::kTinySpanClass;
-    } else {
-      spc = model::MakeSpanClass(model::SizeToClass(q.size), q.noscan);
     }
+    const model::SpanClass spc = model::SmallSpanClass(q);
     model::MSpan probe = *c->alloc[spc];
     const uint64_t idx = probe.NextFreeIndex();
     if (idx == probe.nelems) return {RefTag::kCS, spc, ""};
@@ -296,9 +290,7 @@ class Replayer : public model::AllocEvents {
       got.text = ok ? std::string(rec.text) : absl::StrFormat("Z <zerobase %d>", malloc_.zerobase());
     }
     if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) {
-      malloc_.memstats().heap_live += it->deferred_live;
-      deferred_total_ -= it->deferred_live;
-      it->deferred_live = 0;
+      ApplyDeferredLive(&*it);
       // The recorder reads heap_live when it writes the line: after every
       // allocator step the recording shows up to here.
       got.text += " " + std::to_string(malloc_.memstats().heap_live);
@@ -308,6 +300,13 @@ class Replayer : public model::AllocEvents {
     if (it->executed && it->produced.empty()) requests_.erase(it);
   }
 
+  // Lands a request's deferred heap_live Xadd (see OrderByHeapLock).
+  void ApplyDeferredLive(Request* r) {
+    malloc_.memstats().heap_live += r->deferred_live;
+    deferred_total_ -= r->deferred_live;
+    r->deferred_live = 0;
+  }
+
   // The base address of the span a request would get from the heap or its
   // mcentral (0 if sweeping makes it unknowable without doing it).
   uint64_t PeekBase(const Request& r) {
@@ -315,10 +314,7 @@ class Replayer : public model::AllocEvents {
     if (q.size > model::kMaxSmallSize) {
       return malloc_.heap().PeekAllocBase((q.size + model::kPageSize - 1) >> model::kPageShift);
     }
-    const model::SpanClass spc = q.noscan && q.size < model::kMaxTinySize
-                                     ? model::kTinySpanClass
-                                     : model::MakeSpanClass(model::SizeToClass(q.size), q.noscan);
-    return malloc_.central(spc).PeekCacheSpanBase();
+    return malloc_.central(model::SmallSpanClass(q)).PeekCacheSpanBase();
   }
 
   // Two Ps that both need a span take the heap lock in some order, and the
@@ -366,9 +362,7 @@ class Replayer : public model::AllocEvents {
     // have landed before this record was written.
     for (Request& r : requests_) {
       if (r.deferred_live == 0 || malloc_.memstats().heap_live + r.deferred_live > want) continue;
-      malloc_.memstats().heap_live += r.deferred_live;
-      deferred_total_ -= r.deferred_live;
-      r.deferred_live = 0;
+      ApplyDeferredLive(&r);
       if (malloc_.memstats().heap_live == want) {
         got->text = got->text.substr(0, cut + 1) + std::to_string(want);
         return;

@@ -163,14 +163,8 @@ TEST(PacerInit, GcInitMatchesTheFirstRecordedTriggerOfChurnP1) {
   EXPECT_EQ(heap.sweepPagesPerByte, 0.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Recordings, PacerConformance,
-                         ::testing::Values("churn-p1", "churn-p1-gogc200", "trees-p1", "phase-p1-gogc50",
-                                           "workers-p2"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (char& ch : n) if (ch == '-') ch = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Recordings, PacerConformance, ::testing::ValuesIn(traces::kReferenceRecordings),
+                         [](const auto& info) { return traces::RecordingIdentifier(info.param); });
 
 }  // namespace
 }  // namespace gogcsim

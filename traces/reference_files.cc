@@ -109,4 +109,12 @@ absl::StatusOr<std::string> ReferenceFile(std::string_view name, std::string* ro
   return path;
 }
 
+std::string RecordingIdentifier(std::string_view name) {
+  std::string id(name);
+  for (char& ch : id) {
+    if (ch == '-') ch = '_';
+  }
+  return id;
+}
+
 }  // namespace gogcsim::traces

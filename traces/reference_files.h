@@ -23,6 +23,13 @@ namespace gogcsim::traces {
 
 inline constexpr char kReferenceSubdir[] = "shared/reference/go1.10.2";
 
+// The recordings in that directory (without ".rec.gz"), as the README lists them.
+inline constexpr const char* kReferenceRecordings[] = {"churn-p1", "churn-p1-gogc200", "trees-p1",
+                                                       "phase-p1-gogc50", "workers-p2"};
+
+// A recording name as a C identifier ('-' -> '_'), e.g. for test names.
+std::string RecordingIdentifier(std::string_view name);
+
 // The directory of the reference recordings. If `route` is non-null it is set
 // to how the directory was found, for test logs. NotFound lists every place
 // tried.
