@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "absl/strings/str_format.h"
@@ -22,6 +24,58 @@ using traces::RefRecord;
 using traces::RefTag;
 
 uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
+
+// revise's inputs as a PR record gives them.
+struct PrInputs {
+  int32_t gcpercent;
+  uint64_t heap_live, next_gc, heap_scan;
+  int64_t scanWork;
+};
+
+std::pair<uint64_t, uint64_t> ReviseBits(model::GcController* gc, model::MemStats* ms, const PrInputs& in) {
+  gc->gcpercent = in.gcpercent;
+  ms->heap_live = in.heap_live;
+  ms->next_gc = in.next_gc;
+  ms->heap_scan = in.heap_scan;
+  gc->scanWork = in.scanWork;
+  gc->Revise();
+  return {Bits(gc->assistWorkPerByte), Bits(gc->assistBytesPerWork)};
+}
+
+// A PR whose recorded inputs do not give its recorded outputs.
+struct RacyPr {
+  uint64_t line;
+  PrInputs in;
+  std::pair<uint64_t, uint64_t> out;
+  std::string text;
+};
+
+// (line, value) of one input as some record within reach shows it.
+using Nearby = std::vector<std::pair<uint64_t, uint64_t>>;
+
+// With GOMAXPROCS > 1, revise reads heap_live, heap_scan and scanWork with
+// atomic loads while the other P keeps changing them, and the recorder reads
+// them again when it writes the PR line, so a PR line can show a value one
+// update older or newer than the one revise used. Such a record is
+// explained when replacing exactly one input by a value that a record within
+// kRaceWindow lines shows for it gives the recorded outputs bit for bit.
+constexpr uint64_t kRaceWindow = 40;
+
+bool ExplainedByOneConcurrentInput(model::GcController* gc, model::MemStats* ms, const RacyPr& r,
+                                   const Nearby& live, const Nearby& scan, const Nearby& work) {
+  auto try_field = [&](const Nearby& values, auto set) {
+    for (const auto& [line, value] : values) {
+      if (line + kRaceWindow < r.line || line > r.line + kRaceWindow) continue;
+      PrInputs in = r.in;
+      set(in, value);
+      if (ReviseBits(gc, ms, in) == r.out) return true;
+    }
+    return false;
+  };
+  return try_field(live, [](PrInputs& in, uint64_t x) { in.heap_live = x; }) ||
+         try_field(scan, [](PrInputs& in, uint64_t x) { in.heap_scan = x; }) ||
+         try_field(work, [](PrInputs& in, uint64_t x) { in.scanWork = static_cast<int64_t>(x); });
+}
 
 class PacerConformance : public ::testing::TestWithParam<const char*> {};
 
@@ -48,6 +102,8 @@ TEST_P(PacerConformance, EveryDecisionMatchesBitForBit) {
     }
   };
 
+  std::vector<RacyPr> racy;
+  Nearby nearby_live, nearby_scan, nearby_work;
   RefRecord rec;
   for (;;) {
     absl::StatusOr<bool> more = (*reader)->Next(&rec);
@@ -96,16 +152,22 @@ TEST_P(PacerConformance, EveryDecisionMatchesBitForBit) {
       }
       case RefTag::kPR: {
         // in: gcpercent heap_live next_gc heap_scan scanWork | out: assistWorkPerByte assistBytesPerWork
-        gc.gcpercent = static_cast<int32_t>(v[0]);
-        ms.heap_live = rec.U64(1);
-        ms.next_gc = rec.U64(2);
-        ms.heap_scan = rec.U64(3);
-        gc.scanWork = v[4];
-        gc.Revise();
-        const bool ok = Bits(gc.assistWorkPerByte) == rec.U64(5) && Bits(gc.assistBytesPerWork) == rec.U64(6);
-        tally(rec, ok, absl::StrFormat("%016x %016x", Bits(gc.assistWorkPerByte), Bits(gc.assistBytesPerWork)));
+        const PrInputs in{static_cast<int32_t>(v[0]), rec.U64(1), rec.U64(2), rec.U64(3), v[4]};
+        const std::pair<uint64_t, uint64_t> out{rec.U64(5), rec.U64(6)};
+        const auto got = ReviseBits(&gc, &ms, in);
+        if (got != out) racy.push_back({rec.line, in, out, std::string(rec.text)});
+        tally(rec, got == out, absl::StrFormat("%016x %016x", got.first, got.second));
+        nearby_live.push_back({rec.line, in.heap_live});
+        nearby_scan.push_back({rec.line, in.heap_scan});
+        nearby_work.push_back({rec.line, static_cast<uint64_t>(in.scanWork)});
         break;
       }
+      case RefTag::kCS:
+        nearby_live.push_back({rec.line, rec.U64(4)});
+        break;
+      case RefTag::kL:
+        nearby_live.push_back({rec.line, rec.U64(2)});
+        break;
       case RefTag::kPE: {
         // in: userForced triggerRatio gcpercent heap_live heap_marked markStartTime
         //     now assistTime gomaxprocs | out: triggerRatio
@@ -126,24 +188,25 @@ TEST_P(PacerConformance, EveryDecisionMatchesBitForBit) {
   std::printf("%s:", GetParam());
   for (const auto& [tag, c] : counts) std::printf("  %s %d/%d", tag.c_str(), c.first, c.second);
   std::printf("\n");
-  const bool multiP = std::string(GetParam()) == "workers-p2";
-  for (const char* tag : {"PT", "PS", "PR", "PE"}) {
-    EXPECT_GT(counts[tag].second, 0) << tag;
-    if (multiP && std::string(tag) == "PR") continue;
+  for (const char* tag : {"PT", "PS", "PR", "PE"}) EXPECT_GT(counts[tag].second, 0) << tag;
+  for (const char* tag : {"PT", "PS", "PE"}) {
     EXPECT_EQ(counts[tag].first, counts[tag].second) << tag << "\nfirst mismatch: " << first_mismatch;
   }
-  if (multiP) {
-    // With two Ps, revise reads heap_live, heap_scan and scanWork while the
-    // other P's allocations and gcDrain keep changing them, and the
-    // recorder reads them again when it writes the line; some PR inputs are
-    // therefore not the values revise used (the first mismatch, line 188985,
-    // is reproduced exactly with scanWork 192 units lower). Measured: 1990
-    // of 2021 match (98.5%).
-    const auto& pr = counts["PR"];
-    EXPECT_GE(pr.first * 1000, pr.second * 980) << first_mismatch;
-  } else {
-    EXPECT_TRUE(first_mismatch.empty()) << first_mismatch;
+  // Every PR either matches as recorded or, with more than one P, is
+  // explained by one input that the other P changed while revise ran.
+  int explained = 0;
+  for (const RacyPr& r : racy) {
+    if (ExplainedByOneConcurrentInput(&gc, &ms, r, nearby_live, nearby_scan, nearby_work)) {
+      explained++;
+    } else {
+      ADD_FAILURE() << "PR at line " << r.line << " is not reproduced: " << r.text;
+    }
   }
+  const auto& pr = counts["PR"];
+  std::printf("%s: PR %d/%d exact as recorded, %d more with one input the other P changed concurrently\n",
+              GetParam(), pr.first, pr.second, explained);
+  EXPECT_EQ(pr.first + explained, pr.second);
+  if (std::string(GetParam()).find("-p1") != std::string::npos) EXPECT_EQ(explained, 0);
 }
 
 TEST(PacerInit, GcInitMatchesTheFirstRecordedTriggerOfChurnP1) {
