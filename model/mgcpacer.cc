@@ -28,6 +28,8 @@ int32_t GcController::SetGCPercent(int32_t in) {
 }
 
 void GcController::SetTriggerRatio(double triggerRatio, bool mark_phase) {
+  SetTriggerDecision d{Now(), triggerRatio, gcpercent, memstats_->heap_marked, memstats_->heap_live, heapminimum,
+                       heap_->sweepdone, heap_->pagesInUse, heap_->pagesSwept, mark_phase};
   if (triggerRatio < 0) {
     triggerRatio = 0;
   } else if (gcpercent >= 0) {
@@ -81,9 +83,20 @@ void GcController::SetTriggerRatio(double triggerRatio, bool mark_phase) {
       heap_->pagesSweptBasis = pagesSwept;
     }
   }
+  if (observer_ != nullptr) {
+    d.triggerRatio = memstats_->triggerRatio;
+    d.gc_trigger = memstats_->gc_trigger;
+    d.next_gc = memstats_->next_gc;
+    d.sweepPagesPerByte = heap_->sweepPagesPerByte;
+    d.sweepHeapLiveBasis = heap_->sweepHeapLiveBasis;
+    d.pagesSweptBasis = heap_->pagesSweptBasis;
+    observer_->OnSetTrigger(d);
+  }
 }
 
 void GcController::StartCycle(int gomaxprocs) {
+  StartCycleDecision d{Now(), memstats_->gc_trigger, heapminimum, memstats_->heap_marked, memstats_->triggerRatio,
+                       memstats_->heap_live, gcpercent, gomaxprocs};
   scanWork = 0;
   bgScanCredit = 0;
   assistTime = 0;
@@ -120,6 +133,13 @@ void GcController::StartCycle(int gomaxprocs) {
     fractionalUtilizationGoal = 0;
   }
   Revise();
+  if (observer_ != nullptr) {
+    d.heap_marked = memstats_->heap_marked;
+    d.next_gc = memstats_->next_gc;
+    d.dedicatedMarkWorkersNeeded = dedicatedMarkWorkersNeeded;
+    d.fractionalUtilizationGoal = fractionalUtilizationGoal;
+    observer_->OnStartCycle(d);
+  }
 }
 
 void GcController::Revise() {
@@ -143,9 +163,22 @@ void GcController::Revise() {
   if (heapRemaining <= 0) heapRemaining = 1;
   assistWorkPerByte = static_cast<double>(scanWorkRemaining) / static_cast<double>(heapRemaining);
   assistBytesPerWork = static_cast<double>(heapRemaining) / static_cast<double>(scanWorkRemaining);
+  if (observer_ != nullptr) {
+    observer_->OnRevise({Now(), gcpercent, live, memstats_->next_gc, memstats_->heap_scan, scanWork, assistWorkPerByte,
+                         assistBytesPerWork});
+  }
 }
 
 double GcController::EndCycle(int64_t now, int gomaxprocs, bool userForced) const {
+  const double r = EndCycleRatio(now, gomaxprocs, userForced);
+  if (observer_ != nullptr) {
+    observer_->OnEndCycle({Now(), userForced, memstats_->triggerRatio, gcpercent, memstats_->heap_live,
+                           memstats_->heap_marked, markStartTime, now, assistTime, gomaxprocs, r});
+  }
+  return r;
+}
+
+double GcController::EndCycleRatio(int64_t now, int gomaxprocs, bool userForced) const {
   if (userForced) return memstats_->triggerRatio;  // forced cycles don't tune the trigger
   const double goalGrowthRatio = static_cast<double>(gcpercent) / 100;
   const double actualGrowthRatio =

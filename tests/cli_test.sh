@@ -22,13 +22,26 @@ check() {  # check NAME CONDITION...
 check "help exits 0" test $rc -eq 0
 check "help names replay" grep -q "gogcsim replay --reference" "$TMP/help"
 
-"$BIN" run --json --allocations=30000 >"$TMP/run1.json"; rc=$?
-"$BIN" run --json --allocations=30000 >"$TMP/run2.json"
+"$BIN" run alloc-mix --json --allocations=30000 >"$TMP/run1.json"; rc=$?
+"$BIN" run alloc-mix --json --allocations=30000 >"$TMP/run2.json"
 check "run exits 0" test $rc -eq 0
 check "run output is byte-identical for the same seed" cmp -s "$TMP/run1.json" "$TMP/run2.json"
 check "run JSON has heap_live" grep -q '"heap_live": [0-9]' "$TMP/run1.json"
-"$BIN" run --json --allocations=30000 --seed=2 >"$TMP/run3.json"
+"$BIN" run alloc-mix --json --allocations=30000 --seed=2 >"$TMP/run3.json"
 check "another seed gives other output" bash -c "! cmp -s '$TMP/run1.json' '$TMP/run3.json'"
+
+# The GC run writes its outputs; the same seed gives the same bytes.
+"$BIN" run steady --records=60000 --out="$TMP/o1" >"$TMP/steady.txt"; rc=$?
+"$BIN" run steady --records=60000 --out="$TMP/o2" >/dev/null
+check "GC run exits 0" test $rc -eq 0
+check "GC run prints gctrace lines" grep -q '^  gc 1 @' "$TMP/steady.txt"
+for f in decisions.jsonl cycles.jsonl gctrace.txt summary.json; do
+  check "GC run wrote $f" test -s "$TMP/o1/$f"
+done
+check "no temporary files left" bash -c "! ls -A '$TMP/o1' | grep -q tmp"
+check "decision log has all four kinds" bash -c "for k in set_trigger start_cycle revise end_cycle; do grep -q '\"kind\":\"'\$k'\"' '$TMP/o1/decisions.jsonl' || exit 1; done"
+check "decision logs are byte-identical for the same seed" cmp -s "$TMP/o1/decisions.jsonl" "$TMP/o2/decisions.jsonl"
+check "floats carry their bit patterns" grep -q '"triggerRatio":{"bits":"3fec000000000000","value":0.875}' "$TMP/o1/decisions.jsonl"
 
 "$BIN" run no-such-scenario >/dev/null 2>"$TMP/err"; rc=$?
 check "unknown scenario exits 2" test $rc -eq 2

@@ -5,6 +5,8 @@
 //
 // Flags and output formatting only; the work is in scenarios/ and model/.
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -13,11 +15,17 @@
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/reference_replay.h"
+#include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
+#include "traces/decision_log.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
 ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own)");
 ABSL_FLAG(uint64_t, allocations, 0, "allocation requests (0: the scenario's own)");
+ABSL_FLAG(int, gogc, 0, "GOGC (0: the scenario's own; negative: off)");
+ABSL_FLAG(uint64_t, records, 0, "records each mutator goroutine allocates (0: the scenario's own)");
+ABSL_FLAG(std::string, out, "", "directory for decisions.jsonl, cycles.jsonl, gctrace.txt, summary.json");
+ABSL_FLAG(bool, check_marks, false, "verify at every mark termination that all reachable objects are marked");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(std::string, reference, "", "reference recording (.rec.gz) to replay");
 ABSL_FLAG(bool, check_invariants, false, "check allocator invariants after every step (slow)");
@@ -51,8 +59,109 @@ int Fail(const std::string& msg) {
 
 std::string Bytes(uint64_t b) { return absl::StrFormat("%.2f MiB", static_cast<double>(b) / (1 << 20)); }
 
+// Writes text to dir/name through a temporary file, so the file appears
+// complete or not at all.
+absl::Status WriteFile(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::filesystem::path final_path = std::filesystem::path(dir) / name;
+  const std::filesystem::path tmp = std::filesystem::path(dir) / ("." + name + ".tmp");
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return absl::UnavailableError("cannot create " + tmp.string());
+    f.write(text.data(), static_cast<std::streamsize>(text.size()));
+    f.close();
+    if (!f) return absl::DataLossError("error writing " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, final_path, ec);
+  if (ec) return absl::UnavailableError("cannot rename " + tmp.string() + ": " + ec.message());
+  return absl::OkStatus();
+}
+
+class CycleLog : public gogcsim::model::CycleObserver {
+ public:
+  void OnCycle(const gogcsim::model::CycleStats& c) override {
+    jsonl += gogcsim::traces::CycleJson(c);
+    gctrace += gogcsim::traces::GctraceLine(c);
+  }
+  std::string jsonl, gctrace;
+};
+
+int RunGc(const std::string& name) {
+  auto cfg = gogcsim::scenarios::BuiltinRun(name);
+  if (!cfg.ok()) return Fail(std::string(cfg.status().message()));
+  cfg->seed = absl::GetFlag(FLAGS_seed);
+  if (absl::GetFlag(FLAGS_gomaxprocs) != 0) cfg->gomaxprocs = absl::GetFlag(FLAGS_gomaxprocs);
+  if (absl::GetFlag(FLAGS_gogc) != 0) cfg->gogc = absl::GetFlag(FLAGS_gogc);
+  if (absl::GetFlag(FLAGS_records) != 0) cfg->workload.records = absl::GetFlag(FLAGS_records);
+  cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (!out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) return Fail("cannot create output directory " + out + ": " + ec.message());
+  }
+  gogcsim::traces::DecisionLog decisions;
+  CycleLog cycles;
+  auto progress = [&](int64_t t) {
+    std::fprintf(stderr, "\r  simulated %.1f s ...", static_cast<double>(t) / 1e9);
+  };
+  auto r = gogcsim::scenarios::Run(*cfg, &decisions, &cycles, progress);
+  std::fprintf(stderr, "\r");
+  if (!r.ok()) return Fail(std::string(r.status().message()));
+  nlohmann::ordered_json j;
+  j["scenario"] = cfg->name;
+  j["seed"] = cfg->seed;
+  j["gomaxprocs"] = cfg->gomaxprocs;
+  j["gogc"] = cfg->gogc;
+  j["cycles"] = r->cycles.size();
+  j["records"] = r->records;
+  j["allocations"] = r->allocations;
+  j["bytes_allocated"] = r->bytes_allocated;
+  j["objects_freed"] = r->objects_freed;
+  j["peak_heap_live"] = r->peak_heap_live;
+  j["peak_heap_inuse"] = r->peak_heap_inuse;
+  j["virtual_ns"] = r->virtual_ns;
+  j["mutator_cpu_ns"] = r->mutator_ns;
+  j["gc_cpu_fraction"] = r->cycles.empty() ? 0.0 : r->cycles.back().gc_cpu_fraction;
+  j["final_trigger_ratio"] = r->cycles.empty() ? 0.0 : r->cycles.back().triggerRatio;
+  j["decision_records"] = decisions.records();
+  if (!out.empty()) {
+    for (const auto& [file, text] : {std::pair<std::string, const std::string*>{"decisions.jsonl", &decisions.text()},
+                                     {"cycles.jsonl", &cycles.jsonl},
+                                     {"gctrace.txt", &cycles.gctrace}}) {
+      if (absl::Status st = WriteFile(out, file, *text); !st.ok()) return Fail(std::string(st.message()));
+    }
+    if (absl::Status st = WriteFile(out, "summary.json", j.dump(2) + "\n"); !st.ok()) {
+      return Fail(std::string(st.message()));
+    }
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("scenario %s (seed %llu, GOMAXPROCS %d, GOGC %d): %zu GC cycles in %.3f s of virtual time\n",
+              cfg->name.c_str(), static_cast<unsigned long long>(cfg->seed), cfg->gomaxprocs, cfg->gogc,
+              r->cycles.size(), static_cast<double>(r->virtual_ns) / 1e9);
+  const size_t n = r->cycles.size();
+  for (size_t i = 0; i < n; i++) {
+    if (n > 8 && i == 3) std::printf("  ...\n");
+    if (n > 8 && i >= 3 && i < n - 4) continue;
+    std::printf("  %s", gogcsim::traces::GctraceLine(r->cycles[i]).c_str());
+  }
+  std::printf("  allocations %llu (%s), peak heap_live %s, final trigger ratio %.4f, GC CPU %.1f%%\n",
+              static_cast<unsigned long long>(r->allocations), Bytes(r->bytes_allocated).c_str(),
+              Bytes(r->peak_heap_live).c_str(), n == 0 ? 0.0 : r->cycles.back().triggerRatio,
+              n == 0 ? 0.0 : 100 * r->cycles.back().gc_cpu_fraction);
+  if (!out.empty()) {
+    std::printf("  wrote %s/{decisions.jsonl (%llu records), cycles.jsonl, gctrace.txt, summary.json}\n", out.c_str(),
+                static_cast<unsigned long long>(decisions.records()));
+  }
+  return 0;
+}
+
 int Run(const std::vector<char*>& args) {
-  std::string name = args.size() > 1 ? args[1] : "alloc-mix";
+  std::string name = args.size() > 1 ? args[1] : "steady";
+  if (name.rfind("alloc-mix", 0) != 0) return RunGc(name);
   auto cfg = gogcsim::scenarios::BuiltinScenario(name);
   if (!cfg.ok()) return Fail(std::string(cfg.status().message()));
   cfg->seed = absl::GetFlag(FLAGS_seed);

@@ -5,9 +5,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fnv_opt=$(mktemp)
+trap 'rm -f "$log" "$fnv_opt"' EXIT
 bazel test //... "$@" 2>&1 | tee "$log"
+grep '^decision-log ' bazel-testlogs/scenarios/simulation_test/test.log >"$fnv_opt"
 bazel test --config=sanitize //... "$@" 2>&1 | tee -a "$log"
+# Determinism across builds: the sanitized build's decision logs hash the
+# same as the optimized build's.
+if ! grep '^decision-log ' bazel-testlogs/scenarios/simulation_test/test.log | cmp -s - "$fnv_opt" \
+   || [ ! -s "$fnv_opt" ]; then
+  echo "decision logs differ between the optimized and the sanitizer builds:" >&2
+  cat "$fnv_opt" >&2
+  grep '^decision-log ' bazel-testlogs/scenarios/simulation_test/test.log >&2 || true
+  exit 1
+fi
+echo "decision logs identical in the optimized and sanitizer builds: $(wc -l <"$fnv_opt") hashes"
 # Both runs passed (pipefail): report the count of test targets run.
 n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 0}')
 echo "tests: $n passed, 0 failed"

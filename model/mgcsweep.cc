@@ -1,0 +1,153 @@
+// Port of Go 1.10.2 src/runtime/mgcsweep.go.
+#include "model/mgcsweep.h"
+
+#include <bit>
+
+#include "model/float64.h"
+#include "sim/check.h"
+
+namespace gogcsim::model {
+
+Sweeper::Sweeper(Malloc* malloc, ObjectGraph* graph, Sched* sched)
+    : malloc_(malloc), heap_(&malloc->heap()), graph_(graph), sched_(sched) {}
+
+MCacheStats* Sweeper::LocalStats() {
+  P* p = sched_->current_p();
+  return p != nullptr ? &p->mcache->stats : &no_p_stats_;
+}
+
+bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
+  const uint32_t sweepgen = heap_->sweepgen;
+  if (s->state != SpanState::kInUse || s->sweepgen != sweepgen - 1) GOGCSIM_THROW("MSpan_Sweep: bad span state");
+  heap_->pagesSwept += s->npages;
+  const SpanClass spc = s->spanclass;
+  const uint64_t size = s->elemsize;
+  MCacheStats* c = LocalStats();
+  const CostModel& cost = sched_->costs();
+  sched_->Charge(cost.sweep_span_ns + cost.sweep_ns_per_object * static_cast<int64_t>(s->nelems));
+
+  // Free every object allocated since the last sweep (below freeindex) or
+  // before it (alloc bit), and not marked in the cycle that just ended.
+  uint64_t nalloc = 0;
+  for (uint64_t i = 0; i < s->nelems; i++) {
+    if (s->MarkBit(i)) {
+      nalloc++;
+    } else if (i < s->freeindex || s->AllocBit(i)) {
+      graph_->Free(s->base() + i * size);
+      objects_freed++;
+      bytes_freed += size;
+    }
+  }
+  bool freeToHeap = false;
+  if (SizeClassOf(spc) == 0 && nalloc == 0) {
+    s->needzero = 1;
+    freeToHeap = true;
+  }
+  if (nalloc > s->allocCount) GOGCSIM_THROW("sweep increased allocation count");
+  const uint64_t nfreed = s->allocCount - nalloc;
+  s->allocCount = static_cast<uint16_t>(nalloc);
+  const bool wasempty = s->NextFreeIndex() == s->nelems;
+  s->freeindex = 0;  // reset allocation index to start of span
+  // The mark bits become the alloc bits; fresh zeroed mark bits.
+  s->allocBits.swap(s->gcmarkBits);
+  std::fill(s->gcmarkBits.begin(), s->gcmarkBits.end(), 0);
+  s->RefillAllocCache(0);
+
+  if (freeToHeap || nfreed == 0) {
+    if (s->state != SpanState::kInUse || s->sweepgen != sweepgen - 1) {
+      GOGCSIM_THROW("MSpan_Sweep: bad span state after sweep");
+    }
+    s->sweepgen = sweepgen;
+  }
+  bool res = false;
+  if (nfreed > 0 && SizeClassOf(spc) != 0) {
+    c->local_nsmallfree[SizeClassOf(spc)] += nfreed;
+    res = malloc_->central(spc).FreeSpan(s, preserve, wasempty, c);
+  } else if (freeToHeap) {
+    heap_->FreeSpan(s, 1, c);
+    c->local_nlargefree++;
+    c->local_largefree += size;
+    res = true;
+  }
+  if (!res) heap_->sweepSpans[sweepgen / 2 % 2].push_back(s);  // swept in-use list
+  return res;
+}
+
+uint64_t Sweeper::SweepOne() {
+  if (heap_->sweepdone != 0) return ~uint64_t{0};
+  heap_->sweepers++;
+  uint64_t npages = ~uint64_t{0};
+  const uint32_t sg = heap_->sweepgen;
+  std::vector<MSpan*>& unswept = heap_->sweepSpans[1 - sg / 2 % 2];
+  for (;;) {
+    if (unswept.empty()) {
+      heap_->sweepdone = 1;
+      break;
+    }
+    MSpan* s = unswept.back();
+    unswept.pop_back();
+    if (s->state != SpanState::kInUse) {
+      // Freed since it was queued; it must have been swept then.
+      if (s->sweepgen != sg) GOGCSIM_THROW("non in-use span in unswept list");
+      continue;
+    }
+    if (s->sweepgen != sg - 2) continue;  // swept by someone else
+    s->sweepgen = sg - 1;
+    npages = s->npages;
+    if (SpanSweep(s, false)) npages = 0;
+    break;
+  }
+  heap_->sweepers--;
+  return npages;
+}
+
+void Sweeper::DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
+  if (heap_->sweepPagesPerByte == 0) return;  // proportional sweep is done or off
+  for (;;) {
+    const uint64_t sweptBasis = heap_->pagesSweptBasis;
+    const uint64_t newHeapLive = malloc_->memstats().heap_live - heap_->sweepHeapLiveBasis + spanBytes;
+    const int64_t pagesTarget = GoInt64(heap_->sweepPagesPerByte * static_cast<double>(newHeapLive)) -
+                                static_cast<int64_t>(callerSweepPages);
+    bool retry = false;
+    while (pagesTarget > static_cast<int64_t>(heap_->pagesSwept - sweptBasis)) {
+      if (SweepOne() == ~uint64_t{0}) {
+        heap_->sweepPagesPerByte = 0;
+        break;
+      }
+      if (heap_->pagesSweptBasis != sweptBasis) {
+        retry = true;  // the basis was reset (a new cycle's trigger)
+        break;
+      }
+    }
+    if (!retry) return;
+  }
+}
+
+void Sweeper::FinishSweep() {
+  while (SweepOne() != ~uint64_t{0}) npausesweep++;
+}
+
+void Sweeper::StartBgSweeper() {
+  // gcenable: go bgsweep(c); it parks at once until the first gcSweep.
+  bgsweep_g_ = sched_->NewG("bgsweep", &bgsweep_body_, nullptr);
+}
+
+void Sweeper::WakeBgSweeper() {
+  if (parked_) {
+    parked_ = false;
+    sched_->Ready(bgsweep_g_, true);
+  }
+}
+
+GStep Sweeper::BgSweep::Step(Sched& sched, P* p, G* g) {
+  // One span per step, then Gosched, as bgsweep does.
+  if (s_->SweepOne() != ~uint64_t{0}) {
+    s_->nbgsweep++;
+    return GStep::kGosched;
+  }
+  sched.Charge(sched.costs().schedule_ns);
+  s_->parked_ = true;
+  return GStep::kPark;
+}
+
+}  // namespace gogcsim::model

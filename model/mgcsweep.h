@@ -1,0 +1,62 @@
+// Port of Go 1.10.2 src/runtime/mgcsweep.go: mspan.sweep, sweepone, the
+// background sweeper goroutine (bgsweep), proportional sweep
+// (deductSweepCredit) and finishsweep_m. Freed objects leave the object
+// graph; sweeping costs virtual time on the P that does it.
+#ifndef GOGCSIM_MODEL_MGCSWEEP_H_
+#define GOGCSIM_MODEL_MGCSWEEP_H_
+
+#include <cstdint>
+
+#include "model/malloc.h"
+#include "model/mbitmap.h"
+#include "model/proc.h"
+
+namespace gogcsim::model {
+
+class Sweeper {
+ public:
+  Sweeper(Malloc* malloc, ObjectGraph* graph, Sched* sched);
+
+  // mspan.sweep: frees unmarked objects; true if the span went back to the heap.
+  bool SpanSweep(MSpan* s, bool preserve);
+  // sweepone: sweeps one span; its pages (0 if freed), or ~0 when done.
+  uint64_t SweepOne();
+  // deductSweepCredit.
+  void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages);
+  // finishsweep_m: sweep what is left (called with the world stopped).
+  void FinishSweep();
+  // gcSweep's wake-up of the background sweeper.
+  void WakeBgSweeper();
+  // The background sweeper goroutine (bgsweep).
+  G* bgsweep_g() const { return bgsweep_g_; }
+  void StartBgSweeper();
+
+  uint64_t nbgsweep = 0;      // spans swept by the background sweeper (this cycle)
+  uint64_t npausesweep = 0;   // spans swept with the world stopped
+  uint64_t objects_freed = 0; // totals, all cycles
+  uint64_t bytes_freed = 0;
+
+ private:
+  class BgSweep : public GBody {
+   public:
+    explicit BgSweep(Sweeper* s) : s_(s) {}
+    GStep Step(Sched& sched, P* p, G* g) override;
+
+   private:
+    Sweeper* s_;
+  };
+  MCacheStats* LocalStats();
+
+  Malloc* malloc_;
+  MHeap* heap_;
+  ObjectGraph* graph_;
+  Sched* sched_;
+  MCacheStats no_p_stats_;
+  BgSweep bgsweep_body_{this};
+  G* bgsweep_g_ = nullptr;
+  bool parked_ = false;
+};
+
+}  // namespace gogcsim::model
+
+#endif  // GOGCSIM_MODEL_MGCSWEEP_H_
