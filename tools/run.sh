@@ -8,4 +8,4 @@ bazel build //tools:gogcsim >&2
 if (($#)); then
   exec ./bazel-bin/tools/gogcsim "$@"
 fi
-exec ./bazel-bin/tools/gogcsim run alloc-mix
+exec ./bazel-bin/tools/gogcsim run steady --out=out/steady
