@@ -31,7 +31,7 @@ uint64_t NextFreeFast(MSpan* s) {
     if (result < s->nelems) {
       const uint64_t freeidx = result + 1;
       if (freeidx % 64 == 0 && freeidx != s->nelems) return 0;
-      s->allocCache >>= static_cast<unsigned>(theBit + 1);
+      s->allocCache = theBit == 63 ? 0 : s->allocCache >> static_cast<unsigned>(theBit + 1);  // Go: x>>64 == 0
       s->freeindex = freeidx;
       s->allocCount++;
       return result * s->elemsize + s->base();

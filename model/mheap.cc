@@ -63,7 +63,8 @@ uint64_t MSpan::NextFreeIndex() {
     freeindex = snelems;
     return snelems;
   }
-  allocCache >>= static_cast<unsigned>(bitIndex + 1);
+  // Go's shift by 64 yields 0 (C++'s would be undefined).
+  allocCache = bitIndex == 63 ? 0 : allocCache >> static_cast<unsigned>(bitIndex + 1);
   sfreeindex = result + 1;
   if (sfreeindex % 64 == 0 && sfreeindex != snelems) RefillAllocCache(sfreeindex / 8);
   freeindex = sfreeindex;
