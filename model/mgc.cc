@@ -105,7 +105,6 @@ class Collector::ForceGC : public GBody {
   GStep Step(Sched& sched, P* p, G* g) override {
     if (!started_) {
       started_ = true;
-      c_->forcegc_idle_ = true;
       return GStep::kPark;  // first run: park until woken
     }
     if (!resumed_) {
@@ -114,7 +113,6 @@ class Collector::ForceGC : public GBody {
       if (st == GStep::kStopTheWorld) return st;
     }
     resumed_ = false;
-    c_->forcegc_idle_ = true;
     return GStep::kPark;
   }
 
@@ -147,12 +145,9 @@ void Collector::Enable(int32_t gogc) {
 
 void Collector::Sysmon() {
   const int64_t now = sched_->Now();
-  // Force a GC if none ran for forcegcperiod.
-  if (TriggerTest(TriggerKind::kTime, now) && forcegc_idle_ && forcegc_g_->status == GStatus::kWaiting) {
-    forcegc_idle_ = false;
-    forcegc_g_->status = GStatus::kRunnable;
-    sched_->GlobRunqPut(forcegc_g_);  // injectglist
-    sched_->WakeP();
+  // Force a GC if none ran for forcegcperiod (forcegc.idle: it is parked).
+  if (TriggerTest(TriggerKind::kTime, now) && forcegc_g_->status == GStatus::kWaiting) {
+    sched_->Inject(forcegc_g_);
   }
   // Scavenge spans idle for scavengelimit, every half of it.
   if (last_scavenge_ + kScavengeLimit / 2 < now) {
@@ -253,29 +248,27 @@ G* Collector::FindRunnableGCWorker(P* p) {
   if (!marker_.blackenEnabled) GOGCSIM_THROW("gcControllerState.findRunnable: blackening not enabled");
   if (p->gcBgMarkWorker == nullptr) return nullptr;
   if (!marker_.MarkWorkAvailable(p)) return nullptr;
-  if (controller_.dedicatedMarkWorkersNeeded > 0) {
+  if (controller_.dedicatedMarkWorkersNeeded > 0) {  // decIfPositive
     controller_.dedicatedMarkWorkersNeeded--;
-    p->gcMarkWorkerMode = MarkWorkerMode::kDedicated;
-  } else if (controller_.fractionalUtilizationGoal == 0) {
-    return nullptr;
-  } else {
-    // Run a fractional worker only while this P is under its goal.
-    const int64_t delta = sched_->Now() - controller_.markStartTime;
-    if (delta > 0 && static_cast<double>(p->gcFractionalMarkTime) / static_cast<double>(delta) >
-                         controller_.fractionalUtilizationGoal) {
-      return nullptr;
-    }
-    p->gcMarkWorkerMode = MarkWorkerMode::kFractional;
+    return RunWorker(p, MarkWorkerMode::kDedicated);
   }
-  G* g = p->gcBgMarkWorker;
-  GOGCSIM_CHECK(g->status == GStatus::kWaiting);
-  g->status = GStatus::kRunnable;
-  return g;
+  if (controller_.fractionalUtilizationGoal == 0) return nullptr;
+  // Run a fractional worker only while this P is under its goal.
+  const int64_t delta = sched_->Now() - controller_.markStartTime;
+  if (delta > 0 && static_cast<double>(p->gcFractionalMarkTime) / static_cast<double>(delta) >
+                       controller_.fractionalUtilizationGoal) {
+    return nullptr;
+  }
+  return RunWorker(p, MarkWorkerMode::kFractional);
 }
 
 G* Collector::FindIdleGCWorker(P* p) {
   if (p->gcBgMarkWorker == nullptr || !marker_.MarkWorkAvailable(p)) return nullptr;
-  p->gcMarkWorkerMode = MarkWorkerMode::kIdle;
+  return RunWorker(p, MarkWorkerMode::kIdle);
+}
+
+G* Collector::RunWorker(P* p, MarkWorkerMode mode) {
+  p->gcMarkWorkerMode = mode;
   G* g = p->gcBgMarkWorker;
   GOGCSIM_CHECK(g->status == GStatus::kWaiting);
   g->status = GStatus::kRunnable;
@@ -308,8 +301,8 @@ GStep Collector::GcStart(P* p, G* g, TriggerKind kind) {
   cur_.heap0 = memstats_->heap_live;
   const int64_t now = sched_->Now();
   cur_.tSweepTerm = now;
-  const int64_t pauseStart = now;
-  sched_->StopTheWorld([this, now, pauseStart] {
+  pause_start_ = now;
+  sched_->StopTheWorld([this, now] {
     // Sweep termination, then the mark phase begins.
     sweeper_.FinishSweep();
     cycles_++;
@@ -318,12 +311,12 @@ GStep Collector::GcStart(P* p, G* g, TriggerKind kind) {
     phase_ = GcPhase::kMark;
     marker_.nproc = ~uint32_t{0};  // gcBgMarkPrepare
     marker_.nwait = ~uint32_t{0};
-    marker_.MarkRootPrepare(false);
+    marker_.MarkRootPrepare();
     marker_.MarkTinyAllocs();
     marker_.blackenEnabled = true;
     controller_.markStartTime = now;
     const int64_t restart = sched_->Now();  // startTheWorld
-    cur_.pauseNS += restart - pauseStart;
+    cur_.pauseNS += restart - pause_start_;
     cur_.tMark = restart;
     start_in_progress_ = false;
   });
@@ -353,13 +346,12 @@ GStep Collector::MarkDone() {
     }
     const int64_t now = sched_->Now();
     cur_.tMarkTerm = now;
-    const int64_t pauseStart = now;
-    sched_->StopTheWorld([this, pauseStart] {
+    pause_start_ = now;
+    sched_->StopTheWorld([this] {
       marker_.markrootDone = true;
       marker_.blackenEnabled = false;
       marker_.WakeAllAssists();
       const double next = controller_.EndCycle(sched_->Now(), sched_->gomaxprocs(), cur_.forced);
-      cur_.pauseNS -= pauseStart;  // completed in MarkTermination
       MarkTermination(next);
     });
     return GStep::kStopTheWorld;
@@ -374,7 +366,7 @@ void Collector::MarkTermination(double nextTriggerRatio) {
   cur_.heap1 = memstats_->heap_live;
   // gcMark: finish whatever is queued, flush the mcaches and gcWorks.
   sched_->Charge(cost.mark_term_ns + cost.mark_term_ns_per_p * sched_->gomaxprocs());
-  marker_.MarkRootPrepare(true);
+  marker_.MarkRootPrepare();
   P* self = sched_->current_p();
   for (const auto& p : sched_->ps()) marker_.Dispose(p.get());
   marker_.DrainAll(self);
@@ -394,7 +386,7 @@ void Collector::MarkTermination(double nextTriggerRatio) {
   controller_.SetTriggerRatio(nextTriggerRatio, false);
 
   const int64_t now = sched_->Now();
-  cur_.pauseNS += now;
+  cur_.pauseNS += now - pause_start_;
   cur_.tEnd = now;
   last_gc_nanotime_ = now;
   const int64_t stwprocs = sched_->gomaxprocs();

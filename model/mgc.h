@@ -114,6 +114,8 @@ class Collector : public GcHooks, public GcScheduling {
   G* FindIdleGCWorker(P* p) override;
 
  private:
+  // p's parked worker, made runnable to run in mode.
+  G* RunWorker(P* p, MarkWorkerMode mode);
   class Worker;
   class ForceGC;
   // gcTrigger.test
@@ -137,7 +139,6 @@ class Collector : public GcHooks, public GcScheduling {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<ForceGC> forcegc_;
   G* forcegc_g_ = nullptr;
-  bool forcegc_idle_ = true;
   GcPhase phase_ = GcPhase::kOff;
   uint32_t cycles_ = 0;  // work.cycles
   bool start_in_progress_ = false;
@@ -146,6 +147,7 @@ class Collector : public GcHooks, public GcScheduling {
   int64_t last_scavenge_ = 0;
   int64_t totaltime_ = 0;  // work.totaltime: GC CPU of all cycles, ns
   CycleStats cur_;
+  int64_t pause_start_ = 0;  // work.pauseStart: when the current pause began, ns
   CycleObserver* cycle_observer_ = nullptr;
   std::vector<CycleStats> history_;
 };

@@ -14,10 +14,11 @@ Marker::Marker(Malloc* malloc, ObjectGraph* graph, Sched* sched, GcController* c
       heap_(&malloc->heap()),
       graph_(graph),
       sched_(sched),
+      wbufs_(sched->wbufs()),
       c_(controller),
       rng_(sim::Rng::Stream(seed, "gc.enlistWorker")) {}
 
-void Marker::MarkRootPrepare(bool markterm) {
+void Marker::MarkRootPrepare() {
   nDataRoots = 0;
   if (!markrootDone) {
     nDataRoots = static_cast<uint32_t>((globals_bytes + kRootBlockBytes - 1) / kRootBlockBytes);
@@ -30,14 +31,13 @@ void Marker::MarkRootPrepare(bool markterm) {
     nSpanRoots = 0;
     nStackRoots = 0;
   }
-  (void)markterm;  // flushing the mcaches is done by gcMarkTermination directly
   markrootNext = 0;
   markrootJobs = kFixedRootCount + nDataRoots + nSpanRoots + nStackRoots;
 }
 
 bool Marker::MarkWorkAvailable(const P* p) const {
   if (p != nullptr && !p->gcw.Empty()) return true;
-  if (!sched_->ps()[0]->gcw.pool()->FullEmpty()) return true;
+  if (!wbufs_->FullEmpty()) return true;
   return markrootNext < markrootJobs;
 }
 
@@ -130,6 +130,11 @@ void Marker::EnlistWorker() {
   if (victim->curg != nullptr) victim->curg->preempt = true;
 }
 
+uint64_t Marker::TryGetGrey(GcWork* gcw) {
+  if (wbufs_->FullEmpty() && gcw->Balance()) EnlistWorker();
+  return gcw->TryGet();
+}
+
 void Marker::DrainStart(P* p, int flags, DrainState* st) {
   st->flags = flags;
   st->initScanWork = p->gcw.scanWork;
@@ -170,8 +175,7 @@ bool Marker::DrainStep(P* p, G* g, DrainState* st) {
     if (!finished) st->rootsDone = true;
   }
   while (!finished && !(preemptible && g->preempt)) {
-    if (gcw->pool()->FullEmpty() && gcw->Balance()) EnlistWorker();
-    const uint64_t b = gcw->TryGet();
+    const uint64_t b = TryGetGrey(gcw);
     if (b == 0) break;
     ScanObject(b, p);
     if (gcw->scanWork >= kGcCreditSlack) {
@@ -201,8 +205,7 @@ void Marker::DrainAll(P* p) {
   GcWork* gcw = &p->gcw;
   while (markrootNext < markrootJobs) MarkRoot(p, markrootNext++);
   for (;;) {
-    if (gcw->pool()->FullEmpty()) gcw->Balance();
-    const uint64_t b = gcw->TryGet();
+    const uint64_t b = TryGetGrey(gcw);
     if (b == 0) break;
     ScanObject(b, p);
   }
@@ -212,8 +215,7 @@ int64_t Marker::DrainN(P* p, G* g, int64_t scanWork) {
   GcWork* gcw = &p->gcw;
   int64_t workFlushed = -gcw->scanWork;
   while (!g->preempt && workFlushed + gcw->scanWork < scanWork) {
-    if (gcw->pool()->FullEmpty() && gcw->Balance()) EnlistWorker();
-    const uint64_t b = gcw->TryGet();
+    const uint64_t b = TryGetGrey(gcw);
     if (b == 0) {
       if (markrootNext < markrootJobs) {
         MarkRoot(p, markrootNext++);
@@ -306,11 +308,9 @@ void Marker::WakeAllAssists() {
   // injectglist: every queued assist goes to the global run queue.
   for (G* g : assistQueue) {
     g->in_assist_queue = false;
-    g->status = GStatus::kRunnable;
-    sched_->GlobRunqPut(g);
+    sched_->Inject(g);
   }
   assistQueue.clear();
-  sched_->WakeP();
 }
 
 void Marker::FlushBgCredit(int64_t scanWork) {

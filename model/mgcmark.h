@@ -51,8 +51,9 @@ class Marker {
   std::vector<uint64_t> globals;
   uint64_t globals_bytes = 0;
 
-  // gcMarkRootPrepare (markterm: called from gcMark, no stacks/globals again).
-  void MarkRootPrepare(bool markterm);
+  // gcMarkRootPrepare (once markrootDone: no stacks, globals or spans again;
+  // flushing the mcaches is gcMarkTermination's own job here).
+  void MarkRootPrepare();
   // gcMarkWorkAvailable(p) (p may be null).
   bool MarkWorkAvailable(const P* p) const;
   // gcDrain: starts a drain; DrainStep continues it for one scheduler step
@@ -95,13 +96,15 @@ class Marker {
   void ScanObject(uint64_t b, P* p);
   // After a gcw.put flushed a full buffer in the mark phase.
   void EnlistWorker();
-  // One scanned object's cost plus flushes; returns false when out of work.
-  bool DrainOne(P* p, G* g, DrainState* st, bool* stop);
+  // The next grey object of p's gcWork (0: none left anywhere), first
+  // handing local work to the global list if that is empty (gcw.balance).
+  uint64_t TryGetGrey(GcWork* gcw);
 
   Malloc* malloc_;
   MHeap* heap_;
   ObjectGraph* graph_;
   Sched* sched_;
+  WorkbufPool* wbufs_;
   GcController* c_;
   sim::Rng rng_;
   std::vector<G*> stack_roots_;  // allgs at MarkRootPrepare

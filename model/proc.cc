@@ -9,7 +9,7 @@ namespace gogcsim::model {
 
 Sched::Sched(sim::EventQueue* queue, int gomaxprocs, const CostModel& costs, uint64_t seed, Malloc* malloc,
              WorkbufPool* wbufs)
-    : queue_(queue), costs_(costs), rng_(sim::Rng::Stream(seed, "sched.fastrand")) {
+    : queue_(queue), costs_(costs), wbufs_(wbufs), rng_(sim::Rng::Stream(seed, "sched.fastrand")) {
   GOGCSIM_CHECK(gomaxprocs >= 1);
   for (int i = 0; i < gomaxprocs; i++) {
     auto p = std::make_unique<P>();
@@ -79,6 +79,19 @@ void Sched::Ready(G* g, bool next) {
 }
 
 void Sched::GlobRunqPut(G* g) { global_.push_back(g); }
+
+void Sched::Inject(G* g) {
+  GOGCSIM_CHECK(g->status == GStatus::kWaiting);
+  g->status = GStatus::kRunnable;
+  GlobRunqPut(g);
+  WakeP();
+}
+
+void Sched::GoschedCurrent(P* p) {
+  p->curg->status = GStatus::kRunnable;
+  GlobRunqPut(p->curg);
+  p->curg = nullptr;
+}
 
 void Sched::KickLocalRunq(P* p) {
   if (p->runnext != nullptr) {
@@ -185,10 +198,8 @@ void Sched::PStep(P* p) {
     // global queue, so after the pause this P schedules afresh (and may
     // pick up a mark worker).
     if (p->curg != nullptr) {
-      p->curg->status = GStatus::kRunnable;
       p->curg->preempt = false;
-      GlobRunqPut(p->curg);
-      p->curg = nullptr;
+      GoschedCurrent(p);
     }
     p->stopped = true;
     TryCompleteStw();
@@ -222,9 +233,7 @@ void Sched::PStep(P* p) {
     case GStep::kContinue:
       break;
     case GStep::kGosched:
-      g->status = GStatus::kRunnable;
-      GlobRunqPut(g);
-      p->curg = nullptr;
+      GoschedCurrent(p);
       break;
     case GStep::kPark:
       g->status = GStatus::kWaiting;

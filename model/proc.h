@@ -128,6 +128,8 @@ class Sched {
   Sched(sim::EventQueue* queue, int gomaxprocs, const CostModel& costs, uint64_t seed, Malloc* malloc,
         WorkbufPool* wbufs);
   sim::EventQueue* queue() const { return queue_; }
+  // work.full / work.empty, shared by every P's gcWork.
+  WorkbufPool* wbufs() const { return wbufs_; }
 
   void set_gc(GcScheduling* gc) { gc_ = gc; }
   int gomaxprocs() const { return static_cast<int>(ps_.size()); }
@@ -152,6 +154,8 @@ class Sched {
   void Ready(G* g, bool next = true);
   // globrunqput.
   void GlobRunqPut(G* g);
+  // injectglist for one waiting G: runnable on the global queue, wake a P.
+  void Inject(G* g);
   // Moves every G in p's local queue to the global queue.
   void KickLocalRunq(P* p);
   bool GlobalRunqEmpty() const { return global_.empty(); }
@@ -179,9 +183,12 @@ class Sched {
   void Execute(P* p, G* g, bool inherit);
   void TryCompleteStw();
   void Idle(P* p);
+  // goschedImpl: p's running G back to the global queue.
+  void GoschedCurrent(P* p);
 
   sim::EventQueue* queue_;
   CostModel costs_;
+  WorkbufPool* wbufs_;
   sim::Rng rng_;  // steal order (fastrand)
   GcScheduling* gc_ = nullptr;
   std::vector<std::unique_ptr<P>> ps_;
