@@ -204,7 +204,7 @@ Collector::AllocOutcome Collector::Allocate(P* p, G* g, const AllocRequest& req)
   out.r = malloc_->Mallocgc(p->mcache.get(), req);
   out.done = true;
   sched_->Charge(cost.malloc_ns + GoInt64(cost.malloc_ns_per_byte * static_cast<double>(out.r.size)));
-  if (out.r.span != nullptr) graph_->Add(BlockBase(out.r.addr), out.r.scanSize);
+  if (out.r.span != nullptr) graph_->Add(BlockBaseIn(*out.r.span, out.r.addr), out.r.scanSize);
   if (pending_heap_trigger_) {
     pending_heap_trigger_ = false;
     if (TriggerTest(TriggerKind::kHeap, sched_->Now())) out.step = GcStart(p, g, TriggerKind::kHeap);
@@ -215,7 +215,12 @@ Collector::AllocOutcome Collector::Allocate(P* p, G* g, const AllocRequest& req)
 uint64_t Collector::BlockBase(uint64_t addr) const {
   const MSpan* s = heap_->SpanOf(addr);
   GOGCSIM_CHECK(s != nullptr);
-  return s->base() + s->ObjIndex(addr) * s->elemsize;
+  return BlockBaseIn(*s, addr);
+}
+
+void Collector::StorePointer(G* g, uint64_t from_obj, uint64_t to) {
+  WriteBarrier(g, 0, to);
+  graph_->AddRef(BlockBase(from_obj), to);
 }
 
 void Collector::WriteBarrier(G* g, uint64_t old_target, uint64_t new_target) {

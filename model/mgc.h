@@ -74,8 +74,9 @@ class Collector : public GcHooks, public GcScheduling {
     bool done = false;
   };
   AllocOutcome Allocate(P* p, G* g, const AllocRequest& req);
-  // The block base holding addr (tiny objects share a block).
-  uint64_t BlockBase(uint64_t addr) const;
+  // g stores `to` into a nil pointer slot of the heap object at from_obj:
+  // the write barrier, then the object graph gains the edge.
+  void StorePointer(G* g, uint64_t from_obj, uint64_t to);
   // The hybrid write barrier when g overwrites a heap pointer slot holding
   // old_target with new_target: while the barrier is on, shade the old
   // target, and the new one too if g's stack has not been scanned yet.
@@ -118,6 +119,9 @@ class Collector : public GcHooks, public GcScheduling {
   G* RunWorker(P* p, MarkWorkerMode mode);
   class Worker;
   class ForceGC;
+  // The block base holding addr (tiny objects share a block).
+  uint64_t BlockBase(uint64_t addr) const;
+  static uint64_t BlockBaseIn(const MSpan& s, uint64_t addr) { return s.base() + s.ObjIndex(addr) * s.elemsize; }
   // gcTrigger.test
   bool TriggerTest(TriggerKind kind, int64_t now) const;
   // gcStart: returns kStopTheWorld if a cycle is starting.

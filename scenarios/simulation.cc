@@ -74,8 +74,7 @@ class Mutator : public model::GBody {
     if (!out.done) return out.step;
     Count(out.r);
     if (kind_->child_size != 0) {
-      gc_->WriteBarrier(g, 0, g->roots[tmp]);  // parent.child = child
-      graph_add_ref(out.r.addr, g->roots[tmp]);
+      gc_->StorePointer(g, out.r.addr, g->roots[tmp]);  // parent.child = child
       g->roots[tmp] = 0;
     }
     // Store the record in the ring, dropping the oldest (write barrier).
@@ -88,8 +87,6 @@ class Mutator : public model::GBody {
     state_ = kThink;
     return out.step;
   }
-
-  std::function<void(uint64_t, uint64_t)> graph_add_ref;
 
  private:
   enum State { kThink, kChild, kParent };
@@ -170,9 +167,6 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
   const int n = w.goroutines > 0 ? w.goroutines : cfg.gomaxprocs;
   for (int i = 0; i < n; i++) {
     mutators.push_back(std::make_unique<Mutator>(w, &kinds, &gc, cfg.seed, i, &result));
-    mutators.back()->graph_add_ref = [&gc, &graph](uint64_t from, uint64_t to) {
-      graph.AddRef(gc.BlockBase(from), to);
-    };
     gs.push_back(sched.NewG(absl::StrFormat("mutator-%d", i), mutators.back().get(),
                             sched.p(i % cfg.gomaxprocs)));
   }
