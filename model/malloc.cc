@@ -71,7 +71,7 @@ AllocResult Malloc::Mallocgc(MCache* c, const AllocRequest& req) {
   if (blacken) gc->AssistDebit(static_cast<int64_t>(size), true);
 
   bool shouldhelpgc = false;
-  const uint64_t dataSize = size;
+  uint64_t dataSize = size;  // what the object holds (cut to the header for defers)
   const bool noscan = req.noscan;
   AllocResult r;
   if (size <= kMaxSmallSize) {
@@ -123,6 +123,7 @@ AllocResult Malloc::Mallocgc(MCache* c, const AllocRequest& req) {
 
   uint64_t scanSize = 0;
   if (!noscan) {
+    if (req.defer_block) dataSize = kDeferSize;
     // heapBitsSetType would describe the pointers; what the pacer sees is
     // the scannable size: for arrays, all elements but the last's tail.
     if (dataSize > req.typsize) {

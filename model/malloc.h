@@ -32,7 +32,15 @@ struct AllocRequest {
   uint64_t ptrdata = 0;  // typ.ptrdata: prefix of one element holding pointers
   bool noscan = true;    // typ == nil or typ has no pointers
   bool needzero = true;
+  // typ is runtime._defer (newdefer's block of a defer and its arguments):
+  // only the header counts as data, so the arguments are neither in the
+  // heap bitmap nor in scan work.
+  bool defer_block = false;
 };
+
+// runtime._defer in Go 1.10 on amd64: siz, started, sp, pc, fn, _panic,
+// link; 48 bytes, all of them up to link's end holding pointers.
+inline constexpr uint64_t kDeferSize = 48;
 
 struct AllocResult {
   uint64_t addr = 0;      // the object's address (zerobase for size 0)

@@ -417,13 +417,7 @@ void Collector::MarkTermination(double nextTriggerRatio) {
 
 void Collector::GcSweep() {
   if (phase_ != GcPhase::kOff) GOGCSIM_THROW("gcSweep being done but phase is not GCoff");
-  heap_->sweepgen += 2;
-  heap_->sweepdone = 0;
-  if (!heap_->sweepSpans[heap_->sweepgen / 2 % 2].empty()) GOGCSIM_THROW("non-empty swept list");
-  heap_->pagesSwept = 0;
-  sweeper_.nbgsweep = 0;
-  sweeper_.npausesweep = 0;
-  sweeper_.WakeBgSweeper();
+  sweeper_.GcSweep();
 }
 
 void Collector::CheckMarks() const {

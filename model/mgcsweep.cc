@@ -13,7 +13,8 @@ Sweeper::Sweeper(Malloc* malloc, ObjectGraph* graph, Sched* sched)
 
 MCacheStats* Sweeper::LocalStats() {
   P* p = sched_->current_p();
-  return p != nullptr ? &p->mcache->stats : &no_p_stats_;
+  if (p != nullptr) return &p->mcache->stats;
+  return local_stats_ != nullptr ? local_stats_ : &no_p_stats_;
 }
 
 bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
@@ -21,6 +22,8 @@ bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
   if (s->state != SpanState::kInUse || s->sweepgen != sweepgen - 1) GOGCSIM_THROW("MSpan_Sweep: bad span state");
   heap_->pagesSwept += s->npages;
   const SpanClass spc = s->spanclass;
+  const uint64_t base = s->base(), npages = s->npages, allocCountBefore = s->allocCount;
+  AllocEvents* events = heap_->events();
   const uint64_t size = s->elemsize;
   MCacheStats* c = LocalStats();
   const CostModel& cost = sched_->costs();
@@ -34,6 +37,7 @@ bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
       nalloc++;
     } else if (i < s->freeindex || s->AllocBit(i)) {
       graph_->Free(s->base() + i * size);
+      events->OnSweepFree(s->base() + i * size);
       objects_freed++;
       bytes_freed += size;
     }
@@ -70,6 +74,7 @@ bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
     res = true;
   }
   if (!res) heap_->sweepSpans[sweepgen / 2 % 2].push_back(s);  // swept in-use list
+  events->OnSweep(base, spc, npages, allocCountBefore, preserve, res);
   return res;
 }
 
@@ -94,7 +99,7 @@ uint64_t Sweeper::SweepOne() {
     if (s->sweepgen != sg - 2) continue;  // swept by someone else
     s->sweepgen = sg - 1;
     npages = s->npages;
-    if (SpanSweep(s, false)) npages = 0;
+    if (!SpanSweep(s, false)) npages = 0;  // still in use: no pages went back to the heap
     break;
   }
   heap_->sweepers--;
@@ -121,6 +126,16 @@ void Sweeper::DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     }
     if (!retry) return;
   }
+}
+
+void Sweeper::GcSweep() {
+  heap_->sweepgen += 2;
+  heap_->sweepdone = 0;
+  if (!heap_->sweepSpans[heap_->sweepgen / 2 % 2].empty()) GOGCSIM_THROW("non-empty swept list");
+  heap_->pagesSwept = 0;
+  nbgsweep = 0;
+  npausesweep = 0;
+  WakeBgSweeper();
 }
 
 void Sweeper::FinishSweep() {

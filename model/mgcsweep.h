@@ -19,10 +19,14 @@ class Sweeper {
 
   // mspan.sweep: frees unmarked objects; true if the span went back to the heap.
   bool SpanSweep(MSpan* s, bool preserve);
-  // sweepone: sweeps one span; its pages (0 if freed), or ~0 when done.
+  // sweepone: sweeps one span; the pages it returned to the heap (0 if the
+  // span stays in use), or ~0 when nothing is left to sweep.
   uint64_t SweepOne();
   // deductSweepCredit.
   void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages);
+  // gcSweep (mgc.go), concurrent mode: every in-use span becomes unswept
+  // (sweepgen += 2) and the background sweeper wakes up.
+  void GcSweep();
   // finishsweep_m: sweep what is left (called with the world stopped).
   void FinishSweep();
   // gcSweep's wake-up of the background sweeper.
@@ -31,6 +35,10 @@ class Sweeper {
   G* bgsweep_g() const { return bgsweep_g_; }
   void StartBgSweeper();
 
+  // The mcache whose statistics sweeping flushes when no simulated P is
+  // running (faithful replay drives the sweeper from outside the
+  // scheduler); null: the running P's, as usual.
+  void set_local_stats(MCacheStats* c) { local_stats_ = c; }
   uint64_t nbgsweep = 0;      // spans swept by the background sweeper (this cycle)
   uint64_t npausesweep = 0;   // spans swept with the world stopped
   uint64_t objects_freed = 0; // totals, all cycles
@@ -52,6 +60,7 @@ class Sweeper {
   ObjectGraph* graph_;
   Sched* sched_;
   MCacheStats no_p_stats_;
+  MCacheStats* local_stats_ = nullptr;
   BgSweep bgsweep_body_{this};
   G* bgsweep_g_ = nullptr;
   bool parked_ = false;

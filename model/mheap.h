@@ -147,6 +147,13 @@ class AllocEvents {
   virtual void OnUncacheSpan(const MSpan& s, uint64_t heap_live) {}
   // A large object span was allocated (heap_live after).
   virtual void OnLargeAlloc(const MSpan& s, uint64_t heap_live) {}
+  // mspan.sweep freed the object (or large span) at addr: allocated, and
+  // not marked in the cycle that just ended. Comes before its OnSweep.
+  virtual void OnSweepFree(uint64_t addr) {}
+  // One mspan.sweep finished (the reference format's SW record): the span's
+  // identity and allocCount before the sweep, and what sweep returned.
+  virtual void OnSweep(uint64_t base, SpanClass spanclass, uint64_t npages, uint64_t allocCount, bool preserve,
+                       bool result) {}
 };
 
 class MHeap {
