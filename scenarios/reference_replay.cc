@@ -6,9 +6,16 @@
 #include <memory>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
+#include "model/mbitmap.h"
+#include "model/mgcpacer.h"
+#include "model/mgcsweep.h"
+#include "model/mgcwork.h"
+#include "model/proc.h"
 #include "sim/address_space.h"
+#include "sim/check.h"
 #include "sim/event_queue.h"
 #include "traces/reference_reader.h"
 
@@ -23,9 +30,60 @@ using traces::RefTag;
 // L lines get their heap_live field when they are compared (see Consume).
 struct SimRecord {
   RefTag tag;
-  int64_t key;  // Z: address; CS/UC: span class; L: npages
+  int64_t key;  // Z: address; CS/UC: span class; L: npages; SW: who
   std::string text;
 };
+
+// What the run needs before it starts: the header's settings, and for each
+// cycle the objects its sweep freed (the F records between its MT and the
+// next one), which stand for the marking the recording does not show.
+struct Prepass {
+  int gomaxprocs = 1;
+  int32_t gcpercent = 100;
+  std::vector<absl::flat_hash_set<uint64_t>> freed;  // by cycle, 0-based
+};
+
+absl::StatusOr<Prepass> ScanRecording(const std::string& path) {
+  auto reader = traces::ReferenceReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  Prepass pp;
+  bool header = false;
+  size_t marked = 0;  // MT records seen
+  RefRecord rec;
+  for (;;) {
+    absl::StatusOr<bool> more = (*reader)->Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    switch (rec.tag) {
+      case RefTag::kH:
+        if (header) return absl::InvalidArgumentError(absl::StrFormat("%s:%d: second H record", path, rec.line));
+        header = true;
+        if (rec.v[0] < 1 || rec.v[0] > 256) {
+          return absl::InvalidArgumentError(absl::StrFormat("%s:%d: gomaxprocs %d out of range", path, rec.line, rec.v[0]));
+        }
+        pp.gomaxprocs = static_cast<int>(rec.v[0]);
+        pp.gcpercent = static_cast<int32_t>(rec.v[1]);
+        break;
+      case RefTag::kMT:
+        marked++;
+        break;
+      case RefTag::kF:
+        if (marked == 0) {
+          return absl::InvalidArgumentError(absl::StrFormat("%s:%d: F record before any mark termination", path, rec.line));
+        }
+        if (pp.freed.size() < marked) pp.freed.resize(marked);
+        pp.freed[marked - 1].insert(rec.U64(0));
+        break;
+      default:
+        break;
+    }
+  }
+  if (!header) return absl::InvalidArgumentError(absl::StrFormat("%s: no H record", path));
+  pp.freed.resize(marked + 1);
+  return pp;
+}
+
+std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
 
 // One allocation request from the recording.
 struct Request {
@@ -39,19 +97,28 @@ struct Request {
   uint64_t deferred_live = 0;
 };
 
-class Replayer : public model::AllocEvents {
+class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
  public:
-  Replayer(const ReplayOptions& opts) : opts_(opts), malloc_(&os_, &q_.clock(), opts.seed) {}
+  Replayer(const ReplayOptions& opts, Prepass prepass)
+      : opts_(opts),
+        pp_(std::move(prepass)),
+        malloc_(&os_, &q_.clock(), opts.seed),
+        wbufs_(&malloc_.heap(), &malloc_.memstats().gc_sys),
+        sched_(&q_, pp_.gomaxprocs, model::CostModel(), opts.seed, &malloc_, &wbufs_),
+        sweeper_(&malloc_, &graph_, &sched_),
+        controller_(&malloc_.memstats(), &malloc_.heap()) {}
 
   absl::StatusOr<ReplayReport> Run(const std::string& path) {
     report_.path = path;
     if (absl::Status st = malloc_.Init(); !st.ok()) return st;
     malloc_.heap().set_events(this);
+    malloc_.heap().set_hooks(this);
+    controller_.set_observer(this);
     auto reader = traces::ReferenceReader::Open(path);
     if (!reader.ok()) return reader.status();
     reader_ = reader->get();
     for (;;) {
-      if (absl::Status st = FillWindow(); !st.ok()) return st;
+      if (absl::Status st = FillWindow(cur_ + kLookahead); !st.ok()) return st;
       if (cur_ >= window_.size()) break;
       const RefRecord& rec = window_[cur_].rec;
       if (rec.tag == RefTag::kGS && opts_.stop_at_first_gc) {
@@ -67,12 +134,13 @@ class Replayer : public model::AllocEvents {
         window_.pop_front();
       }
     }
+    if (!report_.stopped_at_first_gc) ReportLeftovers();
     return report_;
   }
 
-  // Keeps kLookahead records read ahead of the one being handled.
-  absl::Status FillWindow() {
-    while (!eof_ && window_.size() < cur_ + kLookahead) {
+  // Reads ahead until the window holds `size` records (or the file ends).
+  absl::Status FillWindow(size_t size) {
+    while (!eof_ && window_.size() < size) {
       RefRecord rec;
       absl::StatusOr<bool> more = reader_->Next(&rec);
       if (!more.ok()) return more.status();
@@ -88,21 +156,73 @@ class Replayer : public model::AllocEvents {
     return absl::OkStatus();
   }
 
-  // AllocEvents: collect what the allocator did during one request.
+  // AllocEvents: what the allocator and sweeper did, in reference format.
   void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    sink_.push_back({RefTag::kCS, s.spanclass,
-                     absl::StrFormat("CS %d %d %d %d", s.spanclass, s.base(), s.allocCount, s.freeindex)});
+    Emit({RefTag::kCS, s.spanclass, absl::StrFormat("CS %d %d %d %d", s.spanclass, s.base(), s.allocCount, s.freeindex)});
   }
   void OnUncacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    sink_.push_back({RefTag::kUC, s.spanclass,
-                     absl::StrFormat("UC %d %d %d %d", s.spanclass, s.base(), s.allocCount, heap_live)});
+    Emit({RefTag::kUC, s.spanclass, absl::StrFormat("UC %d %d %d %d", s.spanclass, s.base(), s.allocCount, heap_live)});
   }
   void OnLargeAlloc(const model::MSpan& s, uint64_t heap_live) override {
-    sink_.push_back({RefTag::kL, static_cast<int64_t>(s.npages),
-                     absl::StrFormat("L %d %d", s.npages, s.base())});
+    Emit({RefTag::kL, static_cast<int64_t>(s.npages), absl::StrFormat("L %d %d", s.npages, s.base())});
+  }
+  void OnSweepFree(uint64_t addr) override {
+    finalizers_.erase(addr);
+    Emit({RefTag::kF, 0, absl::StrFormat("F %d", addr)});
+  }
+  void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
+               bool result) override {
+    const int who = bg_sweeping_ ? kBgSweeper : 0;
+    Emit({RefTag::kSW, who,
+          absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
+                          result ? 1 : 0)});
   }
 
+  // PacerObserver: the pacer's calls, as the recorder writes them.
+  void OnSetTrigger(const model::SetTriggerDecision& d) override {
+    Emit({RefTag::kPT, 0,
+          absl::StrFormat("PT %s %d %d %d %d %d %d %d %d | %s %d %d %s %d %d", Hex(d.in_triggerRatio), d.gcpercent,
+                          d.heap_marked, d.heap_live, d.heapminimum, d.sweepdone, d.pagesInUse, d.pagesSwept,
+                          d.mark_phase ? 1 : 0, Hex(d.triggerRatio), d.gc_trigger, d.next_gc,
+                          Hex(d.sweepPagesPerByte), d.sweepHeapLiveBasis, d.pagesSweptBasis)});
+  }
+  void OnStartCycle(const model::StartCycleDecision& d) override {
+    Emit({RefTag::kPS, 0,
+          absl::StrFormat("PS %d %d %d %s %d %d %d | %d %d %d %s", d.gc_trigger, d.heapminimum, d.in_heap_marked,
+                          Hex(d.triggerRatio), d.heap_live, d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc,
+                          d.dedicatedMarkWorkersNeeded, Hex(d.fractionalUtilizationGoal))});
+  }
+  void OnRevise(const model::ReviseDecision& d) override {
+    Emit({RefTag::kPR, 0,
+          absl::StrFormat("PR %d %d %d %d %d | %s %s", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
+                          Hex(d.assistWorkPerByte), Hex(d.assistBytesPerWork))});
+  }
+  void OnEndCycle(const model::EndCycleDecision& d) override {
+    Emit({RefTag::kPE, 0,
+          absl::StrFormat("PE %d %s %d %d %d %d %d %d %d | %s", d.userForced ? 1 : 0, Hex(d.in_triggerRatio),
+                          d.gcpercent, d.heap_live, d.heap_marked, d.markStartTime, d.now, d.assistTime,
+                          d.gomaxprocs, Hex(d.triggerRatio))});
+  }
+
+  // GcHooks: the collector as the recording drives it.
+  bool BlackenEnabled() const override { return blacken_; }
+  void Revise() override { controller_.Revise(); }
+  void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) override {
+    sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
+  }
+  bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
+  uint64_t SweepOne() override { return sweeper_.SweepOne(); }
+  bool MarkPhase() const override { return phase_ != Phase::kOff; }
+  void MaybeStartGC() override { trigger_check_ = true; }
+
  private:
+  static constexpr int kBgSweeper = 66;  // the recorder's "who" for bgsweep
+  enum class Phase { kOff, kMark, kMarkTermination };
+
+  // Where simulated records go: the running request's list, or the
+  // collector's own (gcStart, mark termination, background sweeps).
+  void Emit(SimRecord r) { out_->push_back(std::move(r)); }
+
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
     const size_t i = p < 0 ? 0 : static_cast<size_t>(p);
@@ -112,6 +232,9 @@ class Replayer : public model::AllocEvents {
 
   void Handle(const RefRecord& rec) {
     switch (rec.tag) {
+      case RefTag::kH:
+        enablegc_ = true;  // gcenable: from now on allocations may start a cycle
+        break;
       case RefTag::kA: {
         Request r;
         r.p = rec.v[0];
@@ -121,6 +244,10 @@ class Replayer : public model::AllocEvents {
         r.req.ptrdata = rec.U64(4);
         r.req.noscan = (rec.v[5] & 1) != 0;
         r.req.needzero = (rec.v[5] & 4) != 0;
+        // The recording does not name types; a 48-byte type that is all
+        // pointers is runtime._defer (the only one among the runtime's and
+        // the recorded programs' types).
+        r.req.defer_block = r.req.typsize == model::kDeferSize && r.req.ptrdata == model::kDeferSize;
         requests_.push_back(std::move(r));
         report_.allocs++;
         break;
@@ -129,7 +256,43 @@ class Replayer : public model::AllocEvents {
       case RefTag::kCS:
       case RefTag::kUC:
       case RefTag::kL:
+      case RefTag::kHM:
+      case RefTag::kPS:
+      case RefTag::kPR:
         MatchEffect(rec);
+        break;
+      case RefTag::kPT:
+        if (!gcinit_done_) {
+          // gcinit ran here (schedinit, between runtime allocations).
+          gcinit_done_ = true;
+          controller_.GcInit(pp_.gcpercent);
+        }
+        MatchEffect(rec);
+        break;
+      case RefTag::kF:
+      case RefTag::kSW:
+        // A background sweep shows as its F records and then its SW: sweep
+        // when the first of them shows up.
+        if (!HasPending(gc_out_, rec) && EndsInBackgroundSweep()) BackgroundSweep();
+        MatchEffect(rec);
+        break;
+      case RefTag::kGS:
+        GcStartTheWorldStopped(rec);
+        break;
+      case RefTag::kMS:
+        controller_.markStartTime = rec.v[0];
+        break;
+      case RefTag::kW:
+        controller_.scanWork += rec.v[1];
+        break;
+      case RefTag::kAT:
+        controller_.assistTime += rec.v[0];
+        break;
+      case RefTag::kPE:
+        MarkDone(rec);
+        break;
+      case RefTag::kMT:
+        MarkTermination(rec);
         break;
       case RefTag::kMA: {
         model::MSpan* s = malloc_.heap().AllocManual(rec.U64(1), &malloc_.memstats().stacks_inuse);
@@ -152,10 +315,143 @@ class Replayer : public model::AllocEvents {
         break;
       }
       default:
-        break;  // GC records: the collector replay handles them
+        break;  // C, AS, AE, CQ: assist bookkeeping that feeds no checked value
     }
   }
 
+  // gcTrigger{kind: gcTriggerHeap}.test().
+  bool HeapTriggerTest() const {
+    return enablegc_ && phase_ == Phase::kOff && malloc_.memstats().heap_live >= malloc_.memstats().gc_trigger;
+  }
+
+  // gcStart up to the stop-the-world, run by the allocating goroutine right
+  // after the allocation: sweep what the last cycle left, then (if the
+  // trigger still holds and no other start is under way) begin the start.
+  // The rest happens at the GS record: in the first cycle gcStart blocks
+  // there while the new mark workers start and other goroutines allocate.
+  void GcStartBegin() {
+    while (HeapTriggerTest() && sweeper_.SweepOne() != ~uint64_t{0}) {
+    }
+    if (!start_pending_ && HeapTriggerTest()) start_pending_ = true;
+  }
+
+  // gcStart from stopTheWorld on: sweep termination, startCycle, mark phase.
+  void GcStartTheWorldStopped(const RefRecord& rec) {
+    const bool started = start_pending_;
+    start_pending_ = false;
+    out_ = &gc_out_;
+    sweeper_.FinishSweep();
+    report_.cycles++;
+    // The clock reading (last field) is the machine's: compare the rest.
+    SimRecord got{RefTag::kGS, 0,
+                  absl::StrFormat("GS %d %d %d %d", report_.cycles, 1, 0, malloc_.memstats().heap_live)};
+    const std::string_view want = rec.text.substr(0, rec.text.rfind(' '));
+    got.text = started && got.text == want ? std::string(rec.text) : got.text;
+    Compare(rec, &got);
+    controller_.StartCycle(pp_.gomaxprocs);
+    // markrootSpans runs over the spans in use at mark start.
+    finalizer_bytes_ = 0;
+    for (const auto& [addr, size] : finalizers_) finalizer_bytes_ += size;
+    phase_ = Phase::kMark;
+    blacken_ = true;
+  }
+
+  // gcMarkDone's decision to terminate: assists and workers stop, and
+  // endCycle computes the next trigger ratio at the recorded clock reading.
+  void MarkDone(const RefRecord& rec) {
+    if (phase_ != Phase::kMark) return Compare(rec, nullptr);
+    blacken_ = false;
+    out_ = &gc_out_;
+    next_ratio_ = controller_.EndCycle(rec.v[6], pp_.gomaxprocs, false);
+    MatchEffect(rec);
+  }
+
+  // gcMarkTermination: flush the mcaches, take the cycle's marks, set the
+  // heap statistics (HM), start sweeping and set the next trigger (PT).
+  void MarkTermination(const RefRecord& rec) {
+    if (phase_ != Phase::kMark || blacken_) return Compare(rec, nullptr);
+    out_ = &gc_out_;
+    phase_ = Phase::kMarkTermination;
+    model::MemStats& m = malloc_.memstats();
+    for (auto& c : caches_) c->ReleaseAll();  // markroot's flushmcache, P order
+    for (auto& c : caches_) model::PurgeCachedStats(&c->stats, &m, &malloc_.heap().freestats);
+    // markrootSpans scans every object with a finalizer without marking it
+    // (scanobject counts its bytes), and marking counts it again when it is
+    // reachable: each one adds its size twice.
+    const uint64_t bytesMarked = MarkFromRecording(pp_.freed[marked_cycles_++]) + finalizer_bytes_;
+    m.heap_marked = bytesMarked;
+    m.heap_live = bytesMarked;
+    m.heap_scan = static_cast<uint64_t>(controller_.scanWork);
+    Emit({RefTag::kHM, 0, absl::StrFormat("HM %d %d %d", bytesMarked, m.heap_live, m.heap_scan)});
+    phase_ = Phase::kOff;
+    sweeper_.GcSweep();
+    controller_.SetTriggerRatio(next_ratio_, false);
+    Check();
+  }
+
+  // The cycle's marking, as the recording shows it: every allocated object
+  // is marked except those its sweep freed (F). Sets the mark bits of every
+  // in-use span and returns work.bytesMarked.
+  uint64_t MarkFromRecording(const absl::flat_hash_set<uint64_t>& freed) {
+    uint64_t bytesMarked = 0;
+    for (model::MSpan* s : malloc_.heap().allspans) {
+      if (s->state != model::SpanState::kInUse) continue;
+      if (s->sweepgen != malloc_.heap().sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
+      for (uint64_t i = 0; i < s->nelems; i++) {
+        if (!(i < s->freeindex || s->AllocBit(i))) continue;
+        if (freed.contains(s->base() + i * s->elemsize)) continue;
+        s->SetMarkBit(i);
+        bytesMarked += s->elemsize;
+      }
+    }
+    return bytesMarked;
+  }
+
+  // One step of the background sweeper (bgsweep's sweepone).
+  void BackgroundSweep() {
+    out_ = &gc_out_;
+    // Which P the background sweeper ran on is not recorded; P 0 is the
+    // only one with GOMAXPROCS=1.
+    sweeper_.set_local_stats(&Cache(0)->stats);
+    bg_sweeping_ = true;
+    sweeper_.SweepOne();
+    bg_sweeping_ = false;
+  }
+
+  // Whether the run of F records starting at the current one ends in a
+  // background sweeper's SW record.
+  bool EndsInBackgroundSweep() {
+    for (size_t k = cur_;; k++) {
+      if (k >= window_.size()) {
+        if (!FillWindow(k + 1024).ok() || k >= window_.size()) return false;
+      }
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kF) continue;
+      return r.tag == RefTag::kSW && r.v[0] == kBgSweeper;
+    }
+  }
+
+  // The recording does not show SetFinalizer. Every Go 1.10 program that
+  // links package os gets one finalizer per *os.file (newFile sets it):
+  // os.Stdin, Stdout and Stderr, and every file it opens. On amd64 that
+  // struct is 80 bytes, its pointers ending at byte 72; no other type in the
+  // recorded programs has that shape.
+  static bool HasFinalizer(const model::AllocRequest& q) {
+    return q.size == 80 && q.typsize == 80 && q.ptrdata == 72 && !q.noscan;
+  }
+
+  static bool KeyedTag(RefTag tag) {
+    return tag == RefTag::kZ || tag == RefTag::kCS || tag == RefTag::kL || tag == RefTag::kSW;
+  }
+
+  // The first simulated record in q that rec would be compared with.
+  static std::deque<SimRecord>::iterator Find(std::deque<SimRecord>& q, const RefRecord& rec) {
+    const int64_t key = KeyOf(rec);
+    return std::find_if(q.begin(), q.end(), [&](const SimRecord& r) {
+      return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key);
+    });
+  }
+  static bool HasPending(std::deque<SimRecord>& q, const RefRecord& rec) { return Find(q, rec) != q.end(); }
   // What a request would produce first, without changing anything.
   SimRecord Predict(const Request& r) {
     model::MCache* c = Cache(r.p);
@@ -176,34 +472,47 @@ class Replayer : public model::AllocEvents {
   }
 
   void Execute(Request* r) {
-    sink_.clear();
+    out_ = &r->produced;
+    trigger_check_ = false;
+    sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
-    r->produced.assign(sink_.begin(), sink_.end());
-    r->produced.push_back({RefTag::kZ, static_cast<int64_t>(res.addr), absl::StrFormat("Z %d", res.addr)});
+    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), absl::StrFormat("Z %d", res.addr)});
+    if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
+    // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
+    if (trigger_check_ && HeapTriggerTest()) GcStartBegin();
+    trigger_check_ = false;
+    out_ = &gc_out_;
     Check();
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
     switch (rec.tag) {
-      case RefTag::kZ: return rec.v[0];
+      case RefTag::kZ:
       case RefTag::kCS:
-      case RefTag::kUC: return rec.v[0];
-      case RefTag::kL: return rec.v[0];
-      default: return 0;
+      case RefTag::kUC:
+      case RefTag::kL:
+      case RefTag::kSW:
+        return rec.v[0];
+      default:
+        return 0;
     }
   }
 
+  // Records a refill or large allocation may produce before its span
+  // hand-out: sweeps (F, SW), and revise calls (PR).
+  static bool RefillEffect(RefTag tag) { return tag == RefTag::kF || tag == RefTag::kSW || tag == RefTag::kPR; }
+
   void MatchEffect(const RefRecord& rec) {
     const int64_t key = KeyOf(rec);
-    // 1. The next effect of a request already run.
+    // 1. The collector's next record of this kind.
+    if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
+    // 2. The next record of this kind of a request already run.
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
-      if (it->executed && !it->produced.empty() && it->produced.front().tag == rec.tag &&
-          it->produced.front().key == key) {
-        return Consume(rec, it);
-      }
+      if (!it->executed) continue;
+      if (auto e = Find(it->produced, rec); e != it->produced.end()) return Consume(rec, &it->produced, e, &*it);
     }
-    // 2. A pending request whose first effect this is. With several Ps,
+    // 3. A pending request whose first effect this is. With several Ps,
     // more than one request may need a span of the same class; the window
     // tells whose cache the span went to (InferOwner). Otherwise newest
     // first: a request whose effects lag far behind its A record belongs
@@ -216,6 +525,8 @@ class Replayer : public model::AllocEvents {
       if (pred.tag == rec.tag &&
           (rec.tag == RefTag::kL || pred.key == key || (rec.tag == RefTag::kZ && it->req.size == 0))) {
         cands.push_back(it);
+      } else if (RefillEffect(rec.tag) && (pred.tag == RefTag::kCS || pred.tag == RefTag::kL)) {
+        cands.push_back(it);
       }
     }
     if (!cands.empty()) {
@@ -223,18 +534,33 @@ class Replayer : public model::AllocEvents {
       if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       Execute(&*pick);
-      return Consume(rec, pick);
+      return ConsumeFrom(rec, pick);
     }
-    // 3. Nothing explains it: run the oldest pending request and let the
+    // 4. Nothing explains it: run the oldest pending request and let the
     // comparison report the difference.
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
       if (!it->executed) {
         Execute(&*it);
-        return Consume(rec, it);
+        return ConsumeFrom(rec, it);
       }
-      if (!it->produced.empty()) return Consume(rec, it);
     }
     Compare(rec, nullptr);
+  }
+
+  // Compares rec with the request's first simulated record of its kind.
+  void ConsumeFrom(const RefRecord& rec, std::deque<Request>::iterator it) {
+    auto e = Find(it->produced, rec);
+    if (e == it->produced.end()) {
+      // Compare with the nearest record of the same tag whatever its key,
+      // so the report shows what the simulator did instead.
+      e = std::find_if(it->produced.begin(), it->produced.end(), [&](const SimRecord& r) { return r.tag == rec.tag; });
+    }
+    if (e == it->produced.end()) {
+      Compare(rec, nullptr);
+      if (it->produced.empty()) requests_.erase(it);
+      return;
+    }
+    Consume(rec, &it->produced, e, &*it);
   }
 
   // The P whose mcache got the span handed out by the CS record at
@@ -276,10 +602,12 @@ class Replayer : public model::AllocEvents {
     return cands.front();
   }
 
-  void Consume(const RefRecord& rec, std::deque<Request>::iterator it) {
-    SimRecord got = std::move(it->produced.front());
-    it->produced.pop_front();
-    if (rec.tag == RefTag::kZ && it->req.size == 0) {
+  // Compares rec with *e, taken out of q. r: the request that produced it
+  // (null for the collector's records); dropped once all its records are seen.
+  void Consume(const RefRecord& rec, std::deque<SimRecord>* q, std::deque<SimRecord>::iterator e, Request* r) {
+    SimRecord got = std::move(*e);
+    q->erase(e);
+    if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
       // heap and be the same for every zero-size allocation.
@@ -289,15 +617,17 @@ class Replayer : public model::AllocEvents {
       zerobase_seen_ = z;
       got.text = ok ? std::string(rec.text) : absl::StrFormat("Z <zerobase %d>", malloc_.zerobase());
     }
-    if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) {
-      ApplyDeferredLive(&*it);
+    if ((rec.tag == RefTag::kCS || rec.tag == RefTag::kL) && r != nullptr) {
+      ApplyDeferredLive(r);
       // The recorder reads heap_live when it writes the line: after every
       // allocator step the recording shows up to here.
       got.text += " " + std::to_string(malloc_.memstats().heap_live);
-      if (got.text != rec.text) ExplainConcurrentHeapLive(rec, &*it, &got);
+      if (got.text != rec.text) ExplainConcurrentHeapLive(rec, r, &got);
     }
     Compare(rec, &got);
-    if (it->executed && it->produced.empty()) requests_.erase(it);
+    if (r != nullptr && r->executed && r->produced.empty()) {
+      requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
+    }
   }
 
   // Lands a request's deferred heap_live Xadd (see OrderByHeapLock).
@@ -389,7 +719,7 @@ class Replayer : public model::AllocEvents {
   }
 
   void Compare(const RefRecord& rec, const SimRecord* got) {
-    TagCount& tc = report_.records[traces::RefTagName(rec.tag)];
+    TagCount& tc = report_.records[ReportTag(rec)];
     tc.total++;
     if (got != nullptr && got->text == rec.text) {
       tc.matched++;
@@ -403,8 +733,9 @@ class Replayer : public model::AllocEvents {
     const model::MemStats& m = malloc_.memstats();
     d.state = absl::StrFormat("heap_live=%d heap_scan=%d heap_inuse=%d arena_used=0x%x",
                               m.heap_live, m.heap_scan, m.heap_inuse, malloc_.heap().arena_used());
-    if (rec.tag == RefTag::kCS || rec.tag == RefTag::kUC || rec.tag == RefTag::kL || rec.tag == RefTag::kZ) {
-      const uint64_t addr = rec.tag == RefTag::kZ ? rec.U64(0) : rec.U64(1);
+    if (rec.tag == RefTag::kCS || rec.tag == RefTag::kUC || rec.tag == RefTag::kL || rec.tag == RefTag::kZ ||
+        rec.tag == RefTag::kSW || rec.tag == RefTag::kF) {
+      const uint64_t addr = rec.tag == RefTag::kZ || rec.tag == RefTag::kF ? rec.U64(0) : rec.U64(1);
       if (const model::MSpan* s = malloc_.heap().SpanOf(addr)) {
         d.state += absl::StrFormat(
             "; simulated span at 0x%x: base=0x%x npages=%d spanclass=%d state=%d allocCount=%d "
@@ -416,12 +747,38 @@ class Replayer : public model::AllocEvents {
     report_.first_divergence = d;
   }
 
+  // The report's name for rec's tag: background sweeps count apart.
+  static std::string ReportTag(const RefRecord& rec) {
+    if (rec.tag == RefTag::kSW && rec.v[0] == kBgSweeper) return "SWbg";
+    return traces::RefTagName(rec.tag);
+  }
+
+  // Simulated records the recording never showed are divergences too.
+  void ReportLeftovers() {
+    std::vector<const SimRecord*> left;
+    for (const SimRecord& r : gc_out_) left.push_back(&r);
+    for (const Request& q : requests_) {
+      for (const SimRecord& r : q.produced) left.push_back(&r);
+    }
+    for (const SimRecord* r : left) {
+      RefRecord fake;
+      fake.tag = r->tag;
+      fake.v[0] = r->key;
+      fake.line = report_.lines + 1;
+      TagCount& tc = report_.records[ReportTag(fake)];
+      tc.total++;
+      if (!report_.first_divergence) {
+        report_.first_divergence = Divergence{fake.line, "(end of recording)", r->text, "simulated record not in the recording"};
+      }
+    }
+  }
+
   void Check() {
     if (!opts_.check_invariants) return;
     std::vector<model::MCache*> cs;
     for (auto& c : caches_) cs.push_back(c.get());
     malloc_.CheckInvariants(cs);
-    if (deferred_total_ == 0) malloc_.CheckHeapLiveBeforeFirstGC();
+    if (deferred_total_ == 0 && report_.cycles == 0) malloc_.CheckHeapLiveBeforeFirstGC();
   }
 
   struct Owned {
@@ -431,6 +788,7 @@ class Replayer : public model::AllocEvents {
   static constexpr size_t kLookahead = 512;
 
   ReplayOptions opts_;
+  Prepass pp_;
   traces::ReferenceReader* reader_ = nullptr;
   // History, the record being handled (window_[cur_]), then lookahead.
   std::deque<Owned> window_;
@@ -439,9 +797,27 @@ class Replayer : public model::AllocEvents {
   sim::AddressSpace os_;
   sim::EventQueue q_;
   model::Malloc malloc_;
+  model::WorkbufPool wbufs_;
+  model::Sched sched_;  // the sweeper's cost accounting; no Gs run
+  model::ObjectGraph graph_;  // empty: marks come from the recording
+  model::Sweeper sweeper_;
+  model::GcController controller_;
   std::vector<std::unique_ptr<model::MCache>> caches_;
   std::deque<Request> requests_;  // in recording order
-  std::vector<SimRecord> sink_;
+  std::deque<SimRecord> gc_out_;  // the collector's records not yet seen
+  std::deque<SimRecord>* out_ = &gc_out_;
+  // Collector state.
+  Phase phase_ = Phase::kOff;
+  bool enablegc_ = false;
+  bool gcinit_done_ = false;
+  bool blacken_ = false;        // gcBlackenEnabled
+  bool trigger_check_ = false;  // mallocgc's shouldhelpgc
+  bool start_pending_ = false;  // a gcStart waits for the world to stop
+  bool bg_sweeping_ = false;
+  double next_ratio_ = 0;       // endCycle's result
+  size_t marked_cycles_ = 0;    // mark terminations so far
+  std::map<uint64_t, uint64_t> finalizers_;  // object -> block size, bytes
+  uint64_t finalizer_bytes_ = 0;  // of the objects with finalizers at mark start
   std::map<uint64_t, model::MSpan*> manual_;
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
@@ -451,8 +827,10 @@ class Replayer : public model::AllocEvents {
 }  // namespace
 
 absl::StatusOr<ReplayReport> ReplayReference(const std::string& path, const ReplayOptions& opts) {
-  Replayer r(opts);
-  return r.Run(path);
+  absl::StatusOr<Prepass> pp = ScanRecording(path);
+  if (!pp.ok()) return pp.status();
+  auto r = std::make_unique<Replayer>(opts, *std::move(pp));
+  return r->Run(path);
 }
 
 }  // namespace gogcsim::scenarios

@@ -2,10 +2,13 @@
 // (../shared/reference/README.md) through the ported runtime.
 //
 // The recording supplies what depends on the real machine: which P and G
-// made each allocation request (A), and the manual spans for stacks and work
-// buffers (MA/MF). The simulated allocator computes everything else; its
-// decisions are formatted as reference-format lines and compared with the
-// recorded ones, per tag.
+// made each allocation request (A), the manual spans for stacks and work
+// buffers (MA/MF), where gcinit ran (the first PT), background-sweeper
+// steps (SW who=66), which objects each cycle left unmarked (F), where mark
+// termination began (PE, MT), scan work (W), assist time (AT) and clock
+// readings (MS, PE's now). The ported allocator, sweeper and pacer compute
+// everything else; their effects are formatted as reference-format lines
+// and compared with the recorded ones, per tag, in order within each tag.
 //
 // With several Ps, the recorder serialized events of different Ps, so an
 // allocation's effects (CS, L, Z) may appear after other Ps' events. The
@@ -41,11 +44,18 @@ struct ReplayReport {
   uint64_t lines = 0;   // recording lines consumed
   uint64_t allocs = 0;  // allocation requests replayed
   bool stopped_at_first_gc = false;
-  // Per checked tag (Z, CS, UC, L, MA, ...), sorted by tag name.
+  uint32_t cycles = 0;   // GC cycles started
+  // Per checked tag, sorted by tag name: the ten the simulator must
+  // reproduce (kRequiredTags; SW counts who=0 sweeps only) plus checks of
+  // inputs' consistency: "MA" (manual span bases), "F" (objects freed),
+  // "SWbg" (background sweeps), "GS" (cycle starts, without the clock).
   std::map<std::string, TagCount> records;
   std::optional<Divergence> first_divergence;
   bool ok() const { return !first_divergence.has_value(); }
 };
+
+// The record tags faithful replay must reproduce exactly.
+inline constexpr const char* kRequiredTags[] = {"Z", "CS", "UC", "L", "SW", "HM", "PT", "PS", "PR", "PE"};
 
 struct ReplayOptions {
   // Stop at the first GS record (the allocator-only part of a run).

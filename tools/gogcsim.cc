@@ -29,6 +29,7 @@ ABSL_FLAG(bool, check_marks, false, "verify at every mark termination that all r
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(std::string, reference, "", "reference recording (.rec.gz) to replay");
 ABSL_FLAG(bool, check_invariants, false, "check allocator invariants after every step (slow)");
+ABSL_FLAG(bool, first_gc_only, false, "replay: stop at the first GC (the allocator-only part of the run)");
 
 namespace {
 
@@ -211,7 +212,7 @@ int Replay() {
   const std::string path = absl::GetFlag(FLAGS_reference);
   if (path.empty()) return Fail("replay needs --reference=FILE.rec.gz");
   gogcsim::scenarios::ReplayOptions opts;
-  opts.stop_at_first_gc = true;  // the collector replay is not ported yet
+  opts.stop_at_first_gc = absl::GetFlag(FLAGS_first_gc_only);
   opts.check_invariants = absl::GetFlag(FLAGS_check_invariants);
   opts.seed = absl::GetFlag(FLAGS_seed);
   auto rep = gogcsim::scenarios::ReplayReference(path, opts);
