@@ -142,31 +142,41 @@ void GcController::StartCycle(int gomaxprocs) {
   }
 }
 
-void GcController::Revise() {
+ReviseDecision GcController::ReviseFor(int32_t gcpercent, uint64_t live, uint64_t next_gc, uint64_t heap_scan,
+                                       int64_t scanWork, double maxOvershoot) {
   int32_t gcp = gcpercent;
   if (gcp < 0) gcp = 100000;  // effectively infinite for the soft goal
-  const uint64_t live = memstats_->heap_live;
   int64_t heapGoal, scanWorkExpected;
-  if (live <= memstats_->next_gc) {
+  if (live <= next_gc) {
     // Soft goal: next_gc, with the scan work of a steady-state heap.
-    heapGoal = static_cast<int64_t>(memstats_->next_gc);
-    scanWorkExpected = GoInt64(static_cast<double>(memstats_->heap_scan) * 100 /
-                               static_cast<double>(100 + gcp));
+    heapGoal = static_cast<int64_t>(next_gc);
+    scanWorkExpected = GoInt64(static_cast<double>(heap_scan) * 100 / static_cast<double>(100 + gcp));
   } else {
     // Past the goal: the hard goal, assuming the whole scannable heap is live.
-    heapGoal = GoInt64(static_cast<double>(memstats_->next_gc) * params_.maxOvershoot);
-    scanWorkExpected = static_cast<int64_t>(memstats_->heap_scan);
+    heapGoal = GoInt64(static_cast<double>(next_gc) * maxOvershoot);
+    scanWorkExpected = static_cast<int64_t>(heap_scan);
   }
   int64_t scanWorkRemaining = scanWorkExpected - scanWork;
   if (scanWorkRemaining < 1000) scanWorkRemaining = 1000;
   int64_t heapRemaining = heapGoal - static_cast<int64_t>(live);
   if (heapRemaining <= 0) heapRemaining = 1;
-  assistWorkPerByte = static_cast<double>(scanWorkRemaining) / static_cast<double>(heapRemaining);
-  assistBytesPerWork = static_cast<double>(heapRemaining) / static_cast<double>(scanWorkRemaining);
-  if (observer_ != nullptr) {
-    observer_->OnRevise({Now(), gcpercent, live, memstats_->next_gc, memstats_->heap_scan, scanWork, assistWorkPerByte,
-                         assistBytesPerWork});
-  }
+  return {0,
+          gcpercent,
+          live,
+          next_gc,
+          heap_scan,
+          scanWork,
+          static_cast<double>(scanWorkRemaining) / static_cast<double>(heapRemaining),
+          static_cast<double>(heapRemaining) / static_cast<double>(scanWorkRemaining)};
+}
+
+void GcController::Revise() {
+  ReviseDecision d = ReviseFor(gcpercent, memstats_->heap_live, memstats_->next_gc, memstats_->heap_scan, scanWork,
+                               params_.maxOvershoot);
+  assistWorkPerByte = d.assistWorkPerByte;
+  assistBytesPerWork = d.assistBytesPerWork;
+  d.t = Now();
+  if (observer_ != nullptr) observer_->OnRevise(d);
 }
 
 double GcController::EndCycle(int64_t now, int gomaxprocs, bool userForced) const {

@@ -95,6 +95,9 @@ class GcController {
   void StartCycle(int gomaxprocs);
   // revise: assist ratios from the soft or hard heap goal.
   void Revise();
+  // revise's arithmetic on given inputs (t is left 0).
+  static ReviseDecision ReviseFor(int32_t gcpercent, uint64_t heap_live, uint64_t next_gc, uint64_t heap_scan,
+                                  int64_t scanWork, double maxOvershoot);
   // endCycle: the next cycle's trigger ratio.
   double EndCycle(int64_t now, int gomaxprocs, bool userForced) const;
 

@@ -32,7 +32,15 @@ struct SimRecord {
   RefTag tag;
   int64_t key;  // Z: address; CS/UC: span class; L: npages; SW: who
   std::string text;
+  std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
 };
+
+std::string Hex(double f);
+
+std::string FormatPR(const model::ReviseDecision& d) {
+  return absl::StrFormat("PR %d %d %d %d %d | %s %s", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
+                         Hex(d.assistWorkPerByte), Hex(d.assistBytesPerWork));
+}
 
 // What the run needs before it starts: the header's settings, and for each
 // cycle the objects its sweep freed (the F records between its MT and the
@@ -85,6 +93,8 @@ absl::StatusOr<Prepass> ScanRecording(const std::string& path) {
 
 std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
 
+std::string FormatPR(const model::ReviseDecision& d);
+
 // One allocation request from the recording.
 struct Request {
   int64_t p;
@@ -134,7 +144,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         window_.pop_front();
       }
     }
-    if (!report_.stopped_at_first_gc) ReportLeftovers();
+    if (!report_.stopped_at_first_gc) {
+      ReportLeftovers();
+      SetAsideUnrecordedSweep();
+    }
     return report_;
   }
 
@@ -192,11 +205,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                           Hex(d.triggerRatio), d.heap_live, d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc,
                           d.dedicatedMarkWorkersNeeded, Hex(d.fractionalUtilizationGoal))});
   }
-  void OnRevise(const model::ReviseDecision& d) override {
-    Emit({RefTag::kPR, 0,
-          absl::StrFormat("PR %d %d %d %d %d | %s %s", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
-                          Hex(d.assistWorkPerByte), Hex(d.assistBytesPerWork))});
-  }
+  void OnRevise(const model::ReviseDecision& d) override { Emit({RefTag::kPR, 0, FormatPR(d), d}); }
   void OnEndCycle(const model::EndCycleDecision& d) override {
     Emit({RefTag::kPE, 0,
           absl::StrFormat("PE %d %s %d %d %d %d %d %d %d | %s", d.userForced ? 1 : 0, Hex(d.in_triggerRatio),
@@ -370,6 +379,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // heap statistics (HM), start sweeping and set the next trigger (PT).
   void MarkTermination(const RefRecord& rec) {
     if (phase_ != Phase::kMark || blacken_) return Compare(rec, nullptr);
+    at_last_mt_ = {rec.line, report_.records, report_.first_divergence};
     out_ = &gc_out_;
     phase_ = Phase::kMarkTermination;
     model::MemStats& m = malloc_.memstats();
@@ -624,6 +634,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       got.text += " " + std::to_string(malloc_.memstats().heap_live);
       if (got.text != rec.text) ExplainConcurrentHeapLive(rec, r, &got);
     }
+    if (rec.tag == RefTag::kPR && got.revise && got.revise->scanWork != controller_.scanWork) {
+      // With several Ps, other Ps' scan work (W) may land between an
+      // allocation's start and its revise call: revise reads
+      // gcController.scanWork when it runs, as the record's place shows.
+      const model::ReviseDecision& d = *got.revise;
+      got.text = FormatPR(model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc, d.heap_scan,
+                                                         controller_.scanWork, controller_.params().maxOvershoot));
+    }
     Compare(rec, &got);
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
@@ -753,6 +771,37 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return traces::RefTagName(rec.tag);
   }
 
+  // If the recording ended before the last cycle's sweep finished, moves
+  // what was compared since that cycle's mark termination to
+  // report_.unverifiable (see ReplayReport).
+  void SetAsideUnrecordedSweep() {
+    const model::MHeap& h = malloc_.heap();
+    if (marked_cycles_ == 0 || phase_ != Phase::kOff || h.sweepdone != 0) return;
+    uint64_t spans = 0, objects = 0;
+    for (const model::MSpan* s : h.allspans) {
+      if (s->state != model::SpanState::kInUse || s->sweepgen != h.sweepgen - 2) continue;
+      spans++;
+      objects += s->allocCount;
+    }
+    if (objects == 0) return;  // nothing whose mark was unknown
+    report_.unverifiable_from_line = at_last_mt_.line;
+    for (const auto& [tag, now] : report_.records) {
+      const TagCount before = at_last_mt_.records.count(tag) ? at_last_mt_.records.at(tag) : TagCount{};
+      report_.unverifiable[tag] = {now.matched - before.matched, now.total - before.total, now.extra - before.extra};
+    }
+    std::string tail_diff = "every one of them matched anyway";
+    if (report_.first_divergence && report_.first_divergence->line >= at_last_mt_.line) {
+      tail_diff = absl::StrFormat("the first to differ is line %d", report_.first_divergence->line);
+      report_.first_divergence = at_last_mt_.first_divergence;
+    }
+    report_.records = at_last_mt_.records;
+    report_.unverifiable_reason = absl::StrFormat(
+        "the recording ends in cycle %d's sweep with %d spans (%d objects) never swept, so which of their objects "
+        "that cycle marked is not recorded; its heap_marked (HM) and what follows from it cannot be checked; "
+        "records compared from its mark termination (line %d) on are set aside: %s",
+        marked_cycles_, spans, objects, at_last_mt_.line, tail_diff);
+  }
+
   // Simulated records the recording never showed are divergences too.
   void ReportLeftovers() {
     std::vector<const SimRecord*> left;
@@ -765,8 +814,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       fake.tag = r->tag;
       fake.v[0] = r->key;
       fake.line = report_.lines + 1;
-      TagCount& tc = report_.records[ReportTag(fake)];
-      tc.total++;
+      report_.records[ReportTag(fake)].extra++;
       if (!report_.first_divergence) {
         report_.first_divergence = Divergence{fake.line, "(end of recording)", r->text, "simulated record not in the recording"};
       }
@@ -816,6 +864,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   bool bg_sweeping_ = false;
   double next_ratio_ = 0;       // endCycle's result
   size_t marked_cycles_ = 0;    // mark terminations so far
+  struct Snapshot {
+    uint64_t line = 0;
+    std::map<std::string, TagCount> records;
+    std::optional<Divergence> first_divergence;
+  } at_last_mt_;  // the report as the last mark termination began
   std::map<uint64_t, uint64_t> finalizers_;  // object -> block size, bytes
   uint64_t finalizer_bytes_ = 0;  // of the objects with finalizers at mark start
   std::map<uint64_t, model::MSpan*> manual_;

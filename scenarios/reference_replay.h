@@ -29,7 +29,8 @@ namespace gogcsim::scenarios {
 
 struct TagCount {
   uint64_t matched = 0;
-  uint64_t total = 0;
+  uint64_t total = 0;  // records of the recording compared
+  uint64_t extra = 0;  // simulated records the recording does not have
 };
 
 struct Divergence {
@@ -51,6 +52,14 @@ struct ReplayReport {
   // "SWbg" (background sweeps), "GS" (cycle starts, without the clock).
   std::map<std::string, TagCount> records;
   std::optional<Divergence> first_divergence;
+  // When the recording ends while the last cycle's sweep is unfinished, the
+  // marks of the objects in spans it never swept were never recorded: that
+  // cycle's heap_marked, and everything computed from it, cannot be
+  // checked. Records compared from that cycle's mark termination on are
+  // counted here instead of in `records`, and unverifiable_reason says why.
+  std::map<std::string, TagCount> unverifiable;
+  uint64_t unverifiable_from_line = 0;
+  std::string unverifiable_reason;
   bool ok() const { return !first_divergence.has_value(); }
 };
 

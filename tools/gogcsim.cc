@@ -4,6 +4,7 @@
 //   gogcsim replay --reference=FILE.rec.gz [--json] [--check_invariants]
 //
 // Flags and output formatting only; the work is in scenarios/ and model/.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -217,15 +218,31 @@ int Replay() {
   opts.seed = absl::GetFlag(FLAGS_seed);
   auto rep = gogcsim::scenarios::ReplayReference(path, opts);
   if (!rep.ok()) return Fail(std::string(rep.status().message()));
+  const auto& required = gogcsim::scenarios::kRequiredTags;
+  auto is_required = [&](const std::string& tag) {
+    return std::find(std::begin(required), std::end(required), tag) != std::end(required);
+  };
+  auto counts = [](const std::map<std::string, gogcsim::scenarios::TagCount>& m, const std::string& tag) {
+    auto it = m.find(tag);
+    return it == m.end() ? gogcsim::scenarios::TagCount{} : it->second;
+  };
   if (absl::GetFlag(FLAGS_json)) {
     nlohmann::ordered_json j;
     j["recording"] = rep->path;
     j["lines"] = rep->lines;
     j["allocs"] = rep->allocs;
+    j["cycles"] = rep->cycles;
     j["stopped_at_first_gc"] = rep->stopped_at_first_gc;
-    nlohmann::ordered_json recs = nlohmann::ordered_json::object();
-    for (const auto& [tag, c] : rep->records) recs[tag] = {{"matched", c.matched}, {"total", c.total}};
+    nlohmann::ordered_json recs = nlohmann::ordered_json::object(), checks = nlohmann::ordered_json::object();
+    for (const char* tag : required) {
+      const auto c = counts(rep->records, tag);
+      recs[tag] = {{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+    }
+    for (const auto& [tag, c] : rep->records) {
+      if (!is_required(tag)) checks[tag] = {{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+    }
     j["records"] = recs;
+    j["checks"] = checks;
     if (rep->first_divergence) {
       const auto& d = *rep->first_divergence;
       j["first_divergence"] = {{"line", d.line}, {"expected", d.expected}, {"simulated", d.simulated},
@@ -233,15 +250,36 @@ int Replay() {
     } else {
       j["first_divergence"] = nullptr;
     }
+    if (!rep->unverifiable_reason.empty()) {
+      nlohmann::ordered_json u = nlohmann::ordered_json::object();
+      for (const auto& [tag, c] : rep->unverifiable) u[tag] = {{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+      j["unverifiable"] = {{"from_line", rep->unverifiable_from_line}, {"reason", rep->unverifiable_reason},
+                           {"records", u}};
+    } else {
+      j["unverifiable"] = nullptr;
+    }
     std::printf("%s\n", j.dump(2).c_str());
   } else {
-    std::printf("replay %s: %llu lines, %llu allocation requests%s\n", rep->path.c_str(),
+    std::printf("replay %s: %llu lines, %llu allocation requests, %u GC cycles%s\n", rep->path.c_str(),
                 static_cast<unsigned long long>(rep->lines), static_cast<unsigned long long>(rep->allocs),
-                rep->stopped_at_first_gc ? " (allocator only: stopped at the first GC)" : "");
-    std::printf("  %-4s %10s %10s\n", "tag", "matched", "total");
+                rep->cycles, rep->stopped_at_first_gc ? " (allocator only: stopped at the first GC)" : "");
+    std::printf("  %-5s %10s %10s\n", "tag", "matched", "total");
+    auto row = [](const std::string& tag, const gogcsim::scenarios::TagCount& c) {
+      std::string extra = c.extra == 0 ? "" : absl::StrFormat("  (+%d simulated, not recorded)", c.extra);
+      std::printf("  %-5s %10llu %10llu%s%s\n", tag.c_str(), static_cast<unsigned long long>(c.matched),
+                  static_cast<unsigned long long>(c.total), extra.c_str(),
+                  c.matched == c.total && c.extra == 0 ? "" : "  <-");
+    };
+    for (const char* tag : required) row(tag, counts(rep->records, tag));
+    std::printf("  checks of the recording's own inputs:\n");
     for (const auto& [tag, c] : rep->records) {
-      std::printf("  %-4s %10llu %10llu%s\n", tag.c_str(), static_cast<unsigned long long>(c.matched),
-                  static_cast<unsigned long long>(c.total), c.matched == c.total ? "" : "  <-");
+      if (!is_required(tag)) row(tag, c);
+    }
+    if (!rep->unverifiable_reason.empty()) {
+      std::printf("not checkable: %s\n", rep->unverifiable_reason.c_str());
+      uint64_t n = 0;
+      for (const auto& [tag, c] : rep->unverifiable) n += c.total;
+      std::printf("  (%llu records set aside)\n", static_cast<unsigned long long>(n));
     }
     if (rep->first_divergence) {
       const auto& d = *rep->first_divergence;
@@ -249,7 +287,7 @@ int Replay() {
                   static_cast<unsigned long long>(d.line), d.expected.c_str(), d.simulated.c_str(),
                   d.state.c_str());
     } else {
-      std::printf("every record matched\n");
+      std::printf("every checkable record matched\n");
     }
   }
   return rep->ok() ? 0 : 1;
