@@ -318,6 +318,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           Compare(rec, nullptr);
           break;
         }
+        SimRecord got{RefTag::kMF, 0, absl::StrFormat("MF %d %d", it->second->base(), it->second->npages)};
+        Compare(rec, &got);
         malloc_.heap().FreeManual(it->second, &malloc_.memstats().stacks_inuse);
         manual_.erase(it);
         Check();

@@ -38,17 +38,25 @@ constexpr char kUsage[] = R"(gogcsim: a deterministic simulator of the Go 1.10.2
 
 Usage:
   gogcsim run [SCENARIO] [flags]
-      Run a built-in scenario (default: alloc-mix) and print a summary.
-      Scenarios: alloc-mix (lognormal sizes around 64 B, 60% with pointers,
-      a 40-200 KiB object every ~5000 requests, GOMAXPROCS 1), alloc-mix-p4
-      (the same on 4 Ps). The collector is not ported yet: runs show the
-      allocator's heap without garbage collection.
-      Flags: --seed=N --gomaxprocs=N --allocations=N --json
+      Run a built-in scenario with the ported collector (default: steady)
+      and print a summary. Scenarios: steady (one mutator goroutine keeping
+      its last 20,000 records live, GOMAXPROCS 1, GOGC 100), steady-p4 (four
+      such goroutines on 4 Ps). With --out=DIR it writes decisions.jsonl
+      (every pacer call), cycles.jsonl, gctrace.txt and summary.json.
+      Flags: --seed=N --gomaxprocs=N --gogc=N --records=N --out=DIR
+             --check_marks --json
+  gogcsim run alloc-mix|alloc-mix-p4 [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
+      The allocator alone (no GC): lognormal sizes around 64 B, 60% with
+      pointers, a 40-200 KiB object every ~5000 requests.
 
-  gogcsim replay --reference=FILE.rec.gz [--json] [--check_invariants]
-      Replay a recording of a real go1.10.2 run (../shared/reference/) up
-      to its first GC through the ported allocator and report, per record
-      type, how many of the runtime's decisions were reproduced exactly.
+  gogcsim replay --reference=FILE.rec.gz [--json] [--first_gc_only] [--check_invariants]
+      Faithful replay of a recording of a real go1.10.2 run
+      (../shared/reference/): the recording supplies allocation requests,
+      background-sweeper steps, which objects each cycle left unmarked,
+      where mark termination began, scan work, assist time and clock
+      readings; the ported allocator, sweeper and pacer compute the rest.
+      Reports per record type how many of the runtime's records were
+      reproduced exactly, and the first divergence.
       Exit status 1 if any record diverges.
 
   gogcsim help | --help
