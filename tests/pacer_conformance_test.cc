@@ -206,7 +206,9 @@ TEST_P(PacerConformance, EveryDecisionMatchesBitForBit) {
   std::printf("%s: PR %d/%d exact as recorded, %d more with one input the other P changed concurrently\n",
               GetParam(), pr.first, pr.second, explained);
   EXPECT_EQ(pr.first + explained, pr.second);
-  if (std::string(GetParam()).find("-p1") != std::string::npos) EXPECT_EQ(explained, 0);
+  if (std::string(GetParam()).find("-p1") != std::string::npos) {
+    EXPECT_EQ(explained, 0);
+  }
 }
 
 TEST(PacerInit, GcInitMatchesTheFirstRecordedTriggerOfChurnP1) {
