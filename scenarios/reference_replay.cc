@@ -35,7 +35,8 @@ struct SimRecord {
   std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
 };
 
-std::string Hex(double f);
+// A float64 as the recorder writes it: its bit pattern in 16 hex digits.
+std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
 
 std::string FormatPR(const model::ReviseDecision& d) {
   return absl::StrFormat("PR %d %d %d %d %d | %s %s", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
@@ -90,10 +91,6 @@ absl::StatusOr<Prepass> ScanRecording(const std::string& path) {
   pp.freed.resize(marked + 1);
   return pp;
 }
-
-std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
-
-std::string FormatPR(const model::ReviseDecision& d);
 
 // One allocation request from the recording.
 struct Request {
@@ -739,7 +736,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   void Compare(const RefRecord& rec, const SimRecord* got) {
-    TagCount& tc = report_.records[ReportTag(rec)];
+    TagCount& tc = report_.records[ReportTag(rec.tag, rec.v[0])];
     tc.total++;
     if (got != nullptr && got->text == rec.text) {
       tc.matched++;
@@ -768,9 +765,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // The report's name for rec's tag: background sweeps count apart.
-  static std::string ReportTag(const RefRecord& rec) {
-    if (rec.tag == RefTag::kSW && rec.v[0] == kBgSweeper) return "SWbg";
-    return traces::RefTagName(rec.tag);
+  // who: an SW record's first field.
+  static std::string ReportTag(RefTag tag, int64_t who) {
+    if (tag == RefTag::kSW && who == kBgSweeper) return "SWbg";
+    return traces::RefTagName(tag);
   }
 
   // If the recording ended before the last cycle's sweep finished, moves
@@ -812,13 +810,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       for (const SimRecord& r : q.produced) left.push_back(&r);
     }
     for (const SimRecord* r : left) {
-      RefRecord fake;
-      fake.tag = r->tag;
-      fake.v[0] = r->key;
-      fake.line = report_.lines + 1;
-      report_.records[ReportTag(fake)].extra++;
+      report_.records[ReportTag(r->tag, r->key)].extra++;
       if (!report_.first_divergence) {
-        report_.first_divergence = Divergence{fake.line, "(end of recording)", r->text, "simulated record not in the recording"};
+        report_.first_divergence = Divergence{report_.lines + 1, "(end of recording)", r->text, "simulated record not in the recording"};
       }
     }
   }

@@ -109,8 +109,6 @@ TEST(ReplayConformanceDeterminism, SameReportTwice) {
   }
 }
 
-// The comparison can fail: one altered pacer output in an otherwise real
-// recording is reported at its line, with both records.
 // Writes the first part of churn-p1 (into cycle 1's mark phase) to path,
 // with the last hex digit of the nth PR record flipped if n > 0; returns
 // that record's line and original text.
@@ -137,6 +135,8 @@ std::pair<uint64_t, std::string> WritePart(const std::string& path, int n) {
   return altered;
 }
 
+// The comparison can fail: one altered pacer output in an otherwise real
+// recording is reported at its line, with both records.
 TEST(ReplayConformanceDetects, AlteredReviseOutput) {
   const std::string plain = ::testing::TempDir() + "/part.rec", altered = ::testing::TempDir() + "/altered.rec";
   WritePart(plain, 0);

@@ -234,6 +234,9 @@ int Replay() {
     auto it = m.find(tag);
     return it == m.end() ? gogcsim::scenarios::TagCount{} : it->second;
   };
+  auto count_json = [](const gogcsim::scenarios::TagCount& c) {
+    return nlohmann::ordered_json{{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+  };
   if (absl::GetFlag(FLAGS_json)) {
     nlohmann::ordered_json j;
     j["recording"] = rep->path;
@@ -243,11 +246,10 @@ int Replay() {
     j["stopped_at_first_gc"] = rep->stopped_at_first_gc;
     nlohmann::ordered_json recs = nlohmann::ordered_json::object(), checks = nlohmann::ordered_json::object();
     for (const char* tag : required) {
-      const auto c = counts(rep->records, tag);
-      recs[tag] = {{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+      recs[tag] = count_json(counts(rep->records, tag));
     }
     for (const auto& [tag, c] : rep->records) {
-      if (!is_required(tag)) checks[tag] = {{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+      if (!is_required(tag)) checks[tag] = count_json(c);
     }
     j["records"] = recs;
     j["checks"] = checks;
@@ -260,7 +262,7 @@ int Replay() {
     }
     if (!rep->unverifiable_reason.empty()) {
       nlohmann::ordered_json u = nlohmann::ordered_json::object();
-      for (const auto& [tag, c] : rep->unverifiable) u[tag] = {{"matched", c.matched}, {"total", c.total}, {"extra", c.extra}};
+      for (const auto& [tag, c] : rep->unverifiable) u[tag] = count_json(c);
       j["unverifiable"] = {{"from_line", rep->unverifiable_from_line}, {"reason", rep->unverifiable_reason},
                            {"records", u}};
     } else {
