@@ -1,12 +1,12 @@
 #include "scenarios/reference_replay.h"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <iterator>
 #include <memory>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
 #include "model/mbitmap.h"
@@ -35,6 +35,44 @@ struct SimRecord {
   std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
 };
 
+// Simulated records not yet seen in the recording, oldest first. Records
+// are mostly taken from the front (a sweep can queue thousands of F
+// records), and a request usually has one or two (no allocation until the
+// first, unlike std::deque).
+class SimRecords {
+ public:
+  using iterator = std::vector<SimRecord>::iterator;
+  iterator begin() { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  iterator end() { return v_.end(); }
+  std::vector<SimRecord>::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  std::vector<SimRecord>::const_iterator end() const { return v_.end(); }
+  bool empty() const { return head_ == v_.size(); }
+  void push_back(SimRecord r) { v_.push_back(std::move(r)); }
+  void erase(iterator it) {
+    if (it == begin()) {
+      it->text = std::string();  // the slot stays until the queue empties
+      head_++;
+    } else {
+      v_.erase(it);
+    }
+    if (head_ == v_.size()) {
+      v_.clear();
+      head_ = 0;
+    }
+  }
+
+ private:
+  std::vector<SimRecord> v_;
+  size_t head_ = 0;  // v_[0, head_) were taken
+};
+
+// "Z addr" without a format parser: there is one per allocation.
+std::string ZText(uint64_t addr) {
+  char buf[24] = "Z ";
+  char* end = std::to_chars(buf + 2, buf + sizeof buf, addr).ptr;
+  return std::string(buf, end);
+}
+
 // A float64 as the recorder writes it: its bit pattern in 16 hex digits.
 std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
 
@@ -43,54 +81,63 @@ std::string FormatPR(const model::ReviseDecision& d) {
                          Hex(d.assistWorkPerByte), Hex(d.assistBytesPerWork));
 }
 
-// What the run needs before it starts: the header's settings, and for each
-// cycle the objects its sweep freed (the F records between its MT and the
-// next one), which stand for the marking the recording does not show.
-struct Prepass {
+// The header's settings, which the simulated machine needs before the first
+// record: H comes after the runtime's own first allocations, a few hundred
+// lines into the file.
+struct Header {
   int gomaxprocs = 1;
   int32_t gcpercent = 100;
-  std::vector<absl::flat_hash_set<uint64_t>> freed;  // by cycle, 0-based
 };
 
-absl::StatusOr<Prepass> ScanRecording(const std::string& path) {
+absl::StatusOr<Header> ReadHeader(const std::string& path) {
   auto reader = traces::ReferenceReader::Open(path);
   if (!reader.ok()) return reader.status();
-  Prepass pp;
-  bool header = false;
-  size_t marked = 0;  // MT records seen
   RefRecord rec;
   for (;;) {
     absl::StatusOr<bool> more = (*reader)->Next(&rec);
     if (!more.ok()) return more.status();
-    if (!*more) break;
-    switch (rec.tag) {
-      case RefTag::kH:
-        if (header) return absl::InvalidArgumentError(absl::StrFormat("%s:%d: second H record", path, rec.line));
-        header = true;
-        if (rec.v[0] < 1 || rec.v[0] > 256) {
-          return absl::InvalidArgumentError(absl::StrFormat("%s:%d: gomaxprocs %d out of range", path, rec.line, rec.v[0]));
-        }
-        pp.gomaxprocs = static_cast<int>(rec.v[0]);
-        pp.gcpercent = static_cast<int32_t>(rec.v[1]);
-        break;
-      case RefTag::kMT:
-        marked++;
-        break;
-      case RefTag::kF:
-        if (marked == 0) {
-          return absl::InvalidArgumentError(absl::StrFormat("%s:%d: F record before any mark termination", path, rec.line));
-        }
-        if (pp.freed.size() < marked) pp.freed.resize(marked);
-        pp.freed[marked - 1].insert(rec.U64(0));
-        break;
-      default:
-        break;
+    if (!*more) return absl::InvalidArgumentError(absl::StrFormat("%s: no H record", path));
+    if (rec.tag == RefTag::kGS) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s:%d: GC cycle before the H record", path, rec.line));
+    }
+    if (rec.tag != RefTag::kH) continue;
+    if (rec.v[0] < 1 || rec.v[0] > 256) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s:%d: gomaxprocs %d out of range", path, rec.line, rec.v[0]));
+    }
+    return Header{static_cast<int>(rec.v[0]), static_cast<int32_t>(rec.v[1])};
+  }
+}
+
+// Line texts of the records in the window, packed into blocks so that a
+// line costs a copy, not an allocation. Blocks are released from the front
+// as the window moves on.
+class TextArena {
+ public:
+  // Copies text in; returns the copy and the block holding it.
+  std::pair<std::string_view, uint64_t> Add(std::string_view text) {
+    if (blocks_.empty() || used_ + text.size() > kBlock) {
+      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, text.size())));
+      used_ = 0;
+    }
+    char* dst = blocks_.back().get() + used_;
+    std::copy(text.begin(), text.end(), dst);
+    used_ += text.size();
+    return {std::string_view(dst, text.size()), first_ + blocks_.size() - 1};
+  }
+  // Frees the blocks before block number `keep`.
+  void ReleaseBefore(uint64_t keep) {
+    while (first_ < keep && blocks_.size() > 1) {
+      blocks_.pop_front();
+      first_++;
     }
   }
-  if (!header) return absl::InvalidArgumentError(absl::StrFormat("%s: no H record", path));
-  pp.freed.resize(marked + 1);
-  return pp;
-}
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;  // bytes
+  std::deque<std::unique_ptr<char[]>> blocks_;
+  uint64_t first_ = 0;  // number of the first block held
+  size_t used_ = 0;     // bytes used in the last block
+};
 
 // One allocation request from the recording.
 struct Request {
@@ -98,7 +145,7 @@ struct Request {
   uint64_t line;
   model::AllocRequest req;
   bool executed = false;
-  std::deque<SimRecord> produced;  // effects not yet seen in the recording
+  SimRecords produced;  // effects not yet seen in the recording
   // heap_live added by this request's span hand-out but not yet visible
   // (see OrderByHeapLock); applied when its CS/L record shows up.
   uint64_t deferred_live = 0;
@@ -106,9 +153,9 @@ struct Request {
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
  public:
-  Replayer(const ReplayOptions& opts, Prepass prepass)
+  Replayer(const ReplayOptions& opts, Header header)
       : opts_(opts),
-        pp_(std::move(prepass)),
+        pp_(header),
         malloc_(&os_, &q_.clock(), opts.seed),
         wbufs_(&malloc_.heap(), &malloc_.memstats().gc_sys),
         sched_(&q_, pp_.gomaxprocs, model::CostModel(), opts.seed, &malloc_, &wbufs_),
@@ -133,12 +180,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         break;
       }
       Handle(rec);
+      if (!error_.ok()) return error_;
       report_.lines = rec.line;
       // Keep kLookahead handled records as history for InferOwner.
       if (cur_ < kLookahead) {
         cur_++;
       } else {
         window_.pop_front();
+        text_.ReleaseBefore(window_.front().block);
       }
     }
     if (!report_.stopped_at_first_gc) {
@@ -159,9 +208,30 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         break;
       }
       Owned& o = window_.emplace_back();  // deque: elements never move
-      o.text = std::string(rec.text);
       o.rec = rec;
-      o.rec.text = o.text;
+      std::tie(o.rec.text, o.block) = text_.Add(rec.text);
+      if (absl::Status st = Scout(rec); !st.ok()) return st;
+    }
+    return absl::OkStatus();
+  }
+
+  // The end of the lookahead the matching rules look at (the window may
+  // hold more: a whole cycle is read ahead at mark termination).
+  size_t LookaheadEnd() const { return std::min(window_.size(), cur_ + kLookahead); }
+
+  // What reading ahead learns for later: the objects each cycle's sweep
+  // freed (its F records, between its MT and the next), which stand for the
+  // marking the recording does not show.
+  absl::Status Scout(const RefRecord& rec) {
+    if (rec.tag == RefTag::kMT) {
+      mt_read_++;
+      freed_.emplace_back();
+    } else if (rec.tag == RefTag::kF) {
+      if (mt_read_ == 0) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s:%d: F record before any mark termination", reader_->path(), rec.line));
+      }
+      freed_.back().push_back(rec.U64(0));
     }
     return absl::OkStatus();
   }
@@ -384,10 +454,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MemStats& m = malloc_.memstats();
     for (auto& c : caches_) c->ReleaseAll();  // markroot's flushmcache, P order
     for (auto& c : caches_) model::PurgeCachedStats(&c->stats, &m, &malloc_.heap().freestats);
+    // This cycle's F records run up to the next MT: read that far ahead.
+    const size_t cycle = marked_cycles_++;
+    while (!eof_ && mt_read_ <= cycle + 1) {
+      if (absl::Status st = FillWindow(window_.size() + 4096); !st.ok()) {
+        error_ = st;
+        return;
+      }
+    }
     // markrootSpans scans every object with a finalizer without marking it
     // (scanobject counts its bytes), and marking counts it again when it is
     // reachable: each one adds its size twice.
-    const uint64_t bytesMarked = MarkFromRecording(pp_.freed[marked_cycles_++]) + finalizer_bytes_;
+    const uint64_t bytesMarked = MarkFromRecording(&freed_[cycle]) + finalizer_bytes_;
+    std::vector<uint64_t>().swap(freed_[cycle]);
     m.heap_marked = bytesMarked;
     m.heap_live = bytesMarked;
     m.heap_scan = static_cast<uint64_t>(controller_.scanWork);
@@ -401,14 +480,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The cycle's marking, as the recording shows it: every allocated object
   // is marked except those its sweep freed (F). Sets the mark bits of every
   // in-use span and returns work.bytesMarked.
-  uint64_t MarkFromRecording(const absl::flat_hash_set<uint64_t>& freed) {
+  uint64_t MarkFromRecording(std::vector<uint64_t>* freed) {
+    std::sort(freed->begin(), freed->end());
     uint64_t bytesMarked = 0;
     for (model::MSpan* s : malloc_.heap().allspans) {
       if (s->state != model::SpanState::kInUse) continue;
       if (s->sweepgen != malloc_.heap().sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
+      // The freed addresses in this span, in address order like its slots.
+      auto f = std::lower_bound(freed->begin(), freed->end(), s->base());
       for (uint64_t i = 0; i < s->nelems; i++) {
+        const uint64_t addr = s->base() + i * s->elemsize;
+        while (f != freed->end() && *f < addr) ++f;
         if (!(i < s->freeindex || s->AllocBit(i))) continue;
-        if (freed.contains(s->base() + i * s->elemsize)) continue;
+        if (f != freed->end() && *f == addr) continue;
         s->SetMarkBit(i);
         bytesMarked += s->elemsize;
       }
@@ -429,14 +513,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // Whether the run of F records starting at the current one ends in a
   // background sweeper's SW record.
+  // A sweep of a span can free hundreds of objects: the answer is kept for
+  // the rest of the run (up to line run_end_line_).
   bool EndsInBackgroundSweep() {
+    const uint64_t line = window_[cur_].rec.line;
+    if (line <= run_end_line_) return run_ends_in_bg_;
     for (size_t k = cur_;; k++) {
       if (k >= window_.size()) {
         if (!FillWindow(k + 1024).ok() || k >= window_.size()) return false;
       }
       const RefRecord& r = window_[k].rec;
       if (r.tag == RefTag::kF) continue;
-      return r.tag == RefTag::kSW && r.v[0] == kBgSweeper;
+      run_end_line_ = r.line;
+      run_ends_in_bg_ = r.tag == RefTag::kSW && r.v[0] == kBgSweeper;
+      return run_ends_in_bg_;
     }
   }
 
@@ -454,13 +544,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // The first simulated record in q that rec would be compared with.
-  static std::deque<SimRecord>::iterator Find(std::deque<SimRecord>& q, const RefRecord& rec) {
+  static SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) {
     const int64_t key = KeyOf(rec);
     return std::find_if(q.begin(), q.end(), [&](const SimRecord& r) {
       return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key);
     });
   }
-  static bool HasPending(std::deque<SimRecord>& q, const RefRecord& rec) { return Find(q, rec) != q.end(); }
+  static bool HasPending(SimRecords& q, const RefRecord& rec) { return Find(q, rec) != q.end(); }
   // What a request would produce first, without changing anything.
   SimRecord Predict(const Request& r) {
     model::MCache* c = Cache(r.p);
@@ -486,7 +576,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
-    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), absl::StrFormat("Z %d", res.addr)});
+    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), ZText(res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
     if (trigger_check_ && HeapTriggerTest()) GcStartBegin();
@@ -582,7 +672,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const uint64_t base = cs.U64(1);
     const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
     const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
-    for (size_t j = k + 1; j < window_.size(); j++) {
+    for (size_t j = k + 1; j < LookaheadEnd(); j++) {
       const RefRecord& z = window_[j].rec;
       if (z.tag != RefTag::kZ || z.U64(0) <= base || z.U64(0) >= end) continue;
       for (size_t i = j; i-- > 0;) {
@@ -600,7 +690,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     // Otherwise prefer a P that does not visibly own a later span of this class.
     std::vector<int64_t> later;
-    for (size_t k = cur_ + 1; k < window_.size(); k++) {
+    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
       if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == window_[cur_].rec.v[0]) {
         later.push_back(InferOwner(k));
       }
@@ -613,7 +703,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // Compares rec with *e, taken out of q. r: the request that produced it
   // (null for the collector's records); dropped once all its records are seen.
-  void Consume(const RefRecord& rec, std::deque<SimRecord>* q, std::deque<SimRecord>::iterator e, Request* r) {
+  void Consume(const RefRecord& rec, SimRecords* q, SimRecords::iterator e, Request* r) {
     SimRecord got = std::move(*e);
     q->erase(e);
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
@@ -671,7 +761,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // to get, that request went first: run it now.
   void OrderByHeapLock(const RefRecord& rec, const Request& x) {
     const uint64_t want = rec.U64(1);
-    for (size_t k = cur_ + 1; k < window_.size(); k++) {
+    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
       const uint64_t mine = PeekBase(x);
       if (mine == want || mine == 0) return;
       const RefRecord& next = window_[k].rec;
@@ -715,7 +805,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         return;
       }
     }
-    for (size_t k = cur_ + 1; k < window_.size(); k++) {
+    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
       for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
@@ -826,16 +916,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   struct Owned {
-    RefRecord rec;
-    std::string text;
+    RefRecord rec;   // its text lives in text_
+    uint64_t block;  // text_'s block holding the text
   };
   static constexpr size_t kLookahead = 512;
 
   ReplayOptions opts_;
-  Prepass pp_;
+  Header pp_;
   traces::ReferenceReader* reader_ = nullptr;
   // History, the record being handled (window_[cur_]), then lookahead.
   std::deque<Owned> window_;
+  TextArena text_;
+  size_t mt_read_ = 0;  // MT records read so far
+  std::vector<std::vector<uint64_t>> freed_;  // by cycle: F addresses (Scout)
+  absl::Status error_;  // a read error met while handling a record
+  uint64_t run_end_line_ = 0;    // EndsInBackgroundSweep's last answer: the
+  bool run_ends_in_bg_ = false;  // SW line ending the F run, and its who
   size_t cur_ = 0;
   bool eof_ = false;
   sim::AddressSpace os_;
@@ -848,8 +944,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   model::GcController controller_;
   std::vector<std::unique_ptr<model::MCache>> caches_;
   std::deque<Request> requests_;  // in recording order
-  std::deque<SimRecord> gc_out_;  // the collector's records not yet seen
-  std::deque<SimRecord>* out_ = &gc_out_;
+  SimRecords gc_out_;  // the collector's records not yet seen
+  SimRecords* out_ = &gc_out_;
   // Collector state.
   Phase phase_ = Phase::kOff;
   bool enablegc_ = false;
@@ -876,7 +972,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 }  // namespace
 
 absl::StatusOr<ReplayReport> ReplayReference(const std::string& path, const ReplayOptions& opts) {
-  absl::StatusOr<Prepass> pp = ScanRecording(path);
+  absl::StatusOr<Header> pp = ReadHeader(path);
   if (!pp.ok()) return pp.status();
   auto r = std::make_unique<Replayer>(opts, *std::move(pp));
   return r->Run(path);
