@@ -250,7 +250,7 @@ void Sched::PStep(P* p) {
       cur_p_ = nullptr;
       return;  // the owner resumes when the world restarts
   }
-  ScheduleP(p, Now() + std::max<int64_t>(charged_, 1));
+  ScheduleP(p, queue_->Now() + std::max<int64_t>(charged_, 1));  // Now() already counts charged_
   cur_p_ = nullptr;
 }
 

@@ -84,7 +84,7 @@ void ExpectSettles(const Outcome& o, const char* label) {
 }
 
 TEST(Simulation, SteadyHeapSettlesOnOneP) {
-  const Outcome o = RunIt(Steady(1, 300000));
+  const Outcome o = RunIt(Steady(1, 400000));
   ExpectSettles(o, "GOMAXPROCS 1");
   // One P and a mutator that never blocks: the fractional worker only gets
   // the P at schedule points, so assists carry part of the marking.
