@@ -1,0 +1,164 @@
+#include "scenarios/trace_run.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "model/mgc.h"
+#include "model/proc.h"
+#include "sim/address_space.h"
+#include "sim/check.h"
+#include "sim/event_queue.h"
+
+namespace gogcsim::scenarios {
+namespace {
+
+// The recorded program as one goroutine: compute for the recorded gap,
+// allocate, keep the object reachable from a root slot until its death.
+// The real program held its objects through other heap objects; here every
+// live object is a root of this G (scanned as a stack of that many words),
+// which marks the same set.
+class TraceMutator : public model::GBody {
+ public:
+  TraceMutator(TraceEventSource* source, model::Collector* gc, RunResult* result)
+      : source_(source), gc_(gc), result_(result) {}
+
+  model::GStep Step(model::Sched& sched, model::P* p, model::G* g) override {
+    if (!pending_) {
+      // Deaths between allocations take no time.
+      for (;;) {
+        TraceEvent e;
+        absl::StatusOr<bool> more = source_->Next(&e);
+        if (!more.ok()) {
+          error_ = more.status();
+          return model::GStep::kExit;
+        }
+        if (!*more) return model::GStep::kExit;
+        if (e.kind == TraceEvent::Kind::kDeath) {
+          Kill(g, e.object);
+          continue;
+        }
+        next_ = e;
+        pending_ = true;
+        break;
+      }
+      // Compute until this goroutine's clock reaches the recorded one: the
+      // recorded gaps already include the real mallocgc's own time.
+      if (!started_) {
+        started_ = true;
+        t0_rec_ = next_.t_ns;
+        t0_sim_ = sched.Now();
+      }
+      const int64_t gap = std::max<int64_t>(0, (next_.t_ns - t0_rec_) - (sched.Now() - t0_sim_));
+      if (gap > 0) {
+        sched.Charge(gap);
+        result_->mutator_ns += gap;
+        return model::GStep::kContinue;
+      }
+    }
+    model::Collector::AllocOutcome out = gc_->Allocate(p, g, next_.req);
+    if (!out.done) return out.step;
+    pending_ = false;
+    const uint64_t object = ordinal_++;
+    result_->allocations++;
+    result_->records++;
+    result_->bytes_allocated += out.r.size;
+    if (next_.req.size != 0) Keep(g, object, out.r.addr);  // zerobase is not in the heap
+    return out.step;
+  }
+
+  const absl::Status& error() const { return error_; }
+
+ private:
+  static constexpr uint32_t kNoSlot = ~uint32_t{0};
+
+  void Keep(model::G* g, uint64_t object, uint64_t addr) {
+    uint32_t slot;
+    if (!free_.empty()) {
+      slot = free_.back();
+      free_.pop_back();
+    } else {
+      slot = static_cast<uint32_t>(g->roots.size());
+      g->roots.push_back(0);
+      g->stack_bytes = std::max<uint64_t>(8192, g->roots.size() * 8);
+    }
+    g->roots[slot] = addr;  // a stack write: no write barrier
+    if (slot_of_.size() <= object) slot_of_.resize(object + 1, kNoSlot);
+    slot_of_[object] = slot;
+  }
+
+  // The program drops its last pointer to the object: the write barrier
+  // sees the overwritten pointer (during mark it shades it, so the object
+  // survives the cycle, as in Go).
+  void Kill(model::G* g, uint64_t object) {
+    if (object >= slot_of_.size() || slot_of_[object] == kNoSlot) return;  // zero-size, or died twice
+    const uint32_t slot = slot_of_[object];
+    slot_of_[object] = kNoSlot;
+    gc_->WriteBarrier(g, g->roots[slot], 0);
+    g->roots[slot] = 0;
+    free_.push_back(slot);
+  }
+
+  TraceEventSource* source_;
+  model::Collector* gc_;
+  RunResult* result_;
+  absl::Status error_;
+  TraceEvent next_;
+  bool pending_ = false;  // next_ is read but not yet allocated
+  bool started_ = false;
+  int64_t t0_rec_ = 0, t0_sim_ = 0;  // the recorded and simulated clocks at the first allocation, ns
+  uint64_t ordinal_ = 0;  // allocations so far
+  std::vector<uint32_t> slot_of_;  // object ordinal -> root slot
+  std::vector<uint32_t> free_;     // root slots free for reuse
+};
+
+}  // namespace
+
+absl::StatusOr<RunResult> RunTrace(const RunConfig& cfg, TraceEventSource* source,
+                                   model::PacerObserver* decisions, model::CycleObserver* cycles,
+                                   const std::function<void(int64_t)>& progress) {
+  if (cfg.gomaxprocs < 1 || cfg.gomaxprocs > 256) {
+    return absl::InvalidArgumentError(absl::StrFormat("gomaxprocs %d out of range 1..256", cfg.gomaxprocs));
+  }
+  sim::AddressSpace os;
+  sim::EventQueue q;
+  model::Malloc m(&os, &q.clock(), cfg.seed);
+  if (absl::Status st = m.Init(); !st.ok()) return st;
+  model::WorkbufPool wbufs(&m.heap(), &m.memstats().gc_sys);
+  model::Sched sched(&q, cfg.gomaxprocs, cfg.costs, cfg.seed, &m, &wbufs);
+  model::ObjectGraph graph;
+  model::Collector gc(&m, &sched, &graph, cfg.pacer, cfg.seed);
+  gc.check_marks = cfg.check_marks;
+  gc.controller().set_observer(decisions, [&sched] { return sched.Now(); });
+  gc.set_cycle_observer(cycles);
+  gc.marker().globals_bytes = cfg.workload.globals_bytes;
+  gc.Enable(cfg.gogc);
+
+  RunResult result;
+  TraceMutator mutator(source, &gc, &result);
+  model::G* g = sched.NewG("main", &mutator, sched.p(0));
+  int64_t next_progress = 1'000'000'000;
+  std::function<void()> tick = [&] {
+    gc.Sysmon();
+    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
+    if (progress && q.Now() >= next_progress) {
+      progress(q.Now());
+      next_progress += 1'000'000'000;
+    }
+    q.ScheduleAfter(model::kSysmonPeriod, tick);
+  };
+  q.ScheduleAfter(model::kSysmonPeriod, tick);
+  sched.Run([&] {
+    result.peak_heap_live = std::max(result.peak_heap_live, m.memstats().heap_live);
+    return g->status == model::GStatus::kDead;
+  });
+  if (!mutator.error().ok()) return mutator.error();
+  result.virtual_ns = q.Now();
+  result.objects_freed = gc.sweeper().objects_freed;
+  result.bytes_freed = gc.sweeper().bytes_freed;
+  result.cycles = gc.history();
+  return result;
+}
+
+}  // namespace gogcsim::scenarios
