@@ -50,12 +50,15 @@ class TraceMutator : public model::GBody {
         t0_rec_ = next_.t_ns;
         t0_sim_ = sched.Now();
       }
-      const int64_t gap = std::max<int64_t>(0, (next_.t_ns - t0_rec_) - (sched.Now() - t0_sim_));
-      if (gap > 0) {
-        sched.Charge(gap);
-        result_->mutator_ns += gap;
-        return model::GStep::kContinue;
-      }
+    }
+    // In slices, so that the scheduler can preempt a long computation and
+    // the mark workers get their share of the P.
+    const int64_t gap = std::max<int64_t>(0, (next_.t_ns - t0_rec_) - (sched.Now() - t0_sim_));
+    if (gap > 0) {
+      const int64_t slice = std::min(gap, kComputeSliceNs);
+      sched.Charge(slice);
+      result_->mutator_ns += slice;
+      return model::GStep::kContinue;
     }
     model::Collector::AllocOutcome out = gc_->Allocate(p, g, next_.req);
     if (!out.done) return out.step;
@@ -72,6 +75,7 @@ class TraceMutator : public model::GBody {
 
  private:
   static constexpr uint32_t kNoSlot = ~uint32_t{0};
+  static constexpr int64_t kComputeSliceNs = 20'000;  // longest uninterrupted step of mutator work
 
   void Keep(model::G* g, uint64_t object, uint64_t addr) {
     uint32_t slot;
