@@ -66,9 +66,10 @@ class SimRecords {
   size_t head_ = 0;  // v_[0, head_) were taken
 };
 
-// "Z addr" without a format parser: there is one per allocation.
-std::string ZText(uint64_t addr) {
-  char buf[24] = "Z ";
+// "Z addr" or "F addr" without a format parser: there is one per
+// allocation and one per freed object.
+std::string AddrText(char tag, uint64_t addr) {
+  char buf[24] = {tag, ' '};
   char* end = std::to_chars(buf + 2, buf + sizeof buf, addr).ptr;
   return std::string(buf, end);
 }
@@ -200,17 +201,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Reads ahead until the window holds `size` records (or the file ends).
   absl::Status FillWindow(size_t size) {
     while (!eof_ && window_.size() < size) {
-      RefRecord rec;
-      absl::StatusOr<bool> more = reader_->Next(&rec);
-      if (!more.ok()) return more.status();
-      if (!*more) {
+      Owned& o = window_.emplace_back();  // deque: elements never move
+      absl::StatusOr<bool> more = reader_->Next(&o.rec);
+      if (!more.ok() || !*more) {
+        window_.pop_back();
+        if (!more.ok()) return more.status();
         eof_ = true;
         break;
       }
-      Owned& o = window_.emplace_back();  // deque: elements never move
-      o.rec = rec;
-      std::tie(o.rec.text, o.block) = text_.Add(rec.text);
-      if (absl::Status st = Scout(rec); !st.ok()) return st;
+      std::tie(o.rec.text, o.block) = text_.Add(o.rec.text);
+      if (absl::Status st = Scout(o.rec); !st.ok()) return st;
     }
     return absl::OkStatus();
   }
@@ -248,7 +248,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
   void OnSweepFree(uint64_t addr) override {
     finalizers_.erase(addr);
-    Emit({RefTag::kF, 0, absl::StrFormat("F %d", addr)});
+    Emit({RefTag::kF, 0, AddrText('F', addr)});
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
@@ -576,7 +576,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
-    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), ZText(res.addr)});
+    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
     if (trigger_check_ && HeapTriggerTest()) GcStartBegin();
