@@ -10,7 +10,7 @@ namespace {
 void BM_SteadyWithGc(benchmark::State& state) {
   RunConfig cfg = *BuiltinRun("steady");
   cfg.gomaxprocs = static_cast<int>(state.range(0));
-  cfg.workload.records = 200000;
+  SetRecords(&cfg, 200000);
   uint64_t allocs = 0, cycles = 0;
   for (auto _ : state) {
     auto r = Run(cfg, nullptr, nullptr);
