@@ -294,6 +294,47 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+TEST(ParseScenario, TheReadmeExampleIsValid) {
+  // The first ```json block of README.md's "Scenario format" section.
+  const std::string readme = ReadFile("README.md");
+  const size_t section = readme.find("## Scenario format");
+  ASSERT_NE(section, std::string::npos);
+  const size_t begin = readme.find("```json\n", section);
+  ASSERT_NE(begin, std::string::npos);
+  const size_t end = readme.find("```", begin + 8);
+  auto cfg = ParseScenario(readme.substr(begin + 8, end - begin - 8), "README.md");
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  EXPECT_EQ(cfg->name, "web-server");
+  ASSERT_EQ(cfg->workload.groups.size(), 2u);
+  EXPECT_EQ(cfg->workload.groups[0].count, 32);
+  EXPECT_EQ(cfg->workload.groups[1].phases.size(), 4u);
+  // It says cost_model and pacer hold the defaults.
+  const RunConfig d;
+  EXPECT_EQ(cfg->costs.malloc_ns, d.costs.malloc_ns);
+  EXPECT_EQ(cfg->costs.malloc_ns_per_byte, d.costs.malloc_ns_per_byte);
+  EXPECT_EQ(cfg->costs.refill_ns, d.costs.refill_ns);
+  EXPECT_EQ(cfg->costs.scan_ns_per_byte, d.costs.scan_ns_per_byte);
+  EXPECT_EQ(cfg->costs.grey_ns, d.costs.grey_ns);
+  EXPECT_EQ(cfg->costs.root_job_ns, d.costs.root_job_ns);
+  EXPECT_EQ(cfg->costs.stack_scan_ns_per_byte, d.costs.stack_scan_ns_per_byte);
+  EXPECT_EQ(cfg->costs.sweep_span_ns, d.costs.sweep_span_ns);
+  EXPECT_EQ(cfg->costs.sweep_ns_per_object, d.costs.sweep_ns_per_object);
+  EXPECT_EQ(cfg->costs.schedule_ns, d.costs.schedule_ns);
+  EXPECT_EQ(cfg->costs.stw_ns, d.costs.stw_ns);
+  EXPECT_EQ(cfg->costs.stw_ns_per_p, d.costs.stw_ns_per_p);
+  EXPECT_EQ(cfg->costs.mark_term_ns, d.costs.mark_term_ns);
+  EXPECT_EQ(cfg->costs.mark_term_ns_per_p, d.costs.mark_term_ns_per_p);
+  EXPECT_EQ(cfg->costs.gc_step_ns, d.costs.gc_step_ns);
+  EXPECT_EQ(cfg->pacer.triggerGain, d.pacer.triggerGain);
+  EXPECT_EQ(cfg->pacer.gcGoalUtilization, d.pacer.gcGoalUtilization);
+  EXPECT_EQ(cfg->pacer.gcBackgroundUtilization, d.pacer.gcBackgroundUtilization);
+  EXPECT_EQ(cfg->pacer.maxOvershoot, d.pacer.maxOvershoot);
+  EXPECT_EQ(cfg->pacer.maxUtilError, d.pacer.maxUtilError);
+  EXPECT_EQ(cfg->pacer.maxTriggerRatioPerGOGC, d.pacer.maxTriggerRatioPerGOGC);
+  EXPECT_EQ(cfg->pacer.defaultHeapMinimum, d.pacer.defaultHeapMinimum);
+  EXPECT_EQ(cfg->pacer.sweepMinHeapDistance, d.pacer.sweepMinHeapDistance);
+}
+
 TEST(ShippedScenarios, TheIssueListIsThereSortedAndEmbeddedByteForByte) {
   const std::vector<std::string> names = ShippedScenarioNames();
   for (const char* want :
