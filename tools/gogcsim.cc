@@ -15,7 +15,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/reference_replay.h"
 #include "scenarios/scenario.h"
@@ -68,15 +70,23 @@ Usage:
 )";
 
 // The usage text, then the shipped scenarios with the first sentence of
-// each one's description.
+// each one's description, wrapped at 79 columns.
 void PrintUsage(FILE* f) {
   std::fputs(kUsage, f);
-  std::fputs("\nShipped scenarios (gogcsim run NAME):\n", f);
+  std::fputs("\nShipped scenarios (gogcsim run NAME; default steady):\n", f);
   for (const std::string& name : gogcsim::scenarios::ShippedScenarioNames()) {
     auto cfg = gogcsim::scenarios::BuiltinRun(name);
     std::string about = cfg.ok() ? cfg->description : std::string(cfg.status().message());
     if (size_t dot = about.find(". "); dot != std::string::npos) about.resize(dot + 1);
-    std::fprintf(f, "  %-16s %s\n", name.c_str(), about.c_str());
+    std::string line = absl::StrFormat("  %-16s", name);
+    for (const absl::string_view word : absl::StrSplit(about, ' ', absl::SkipEmpty())) {
+      if (line.size() + 1 + word.size() > 79 && line.size() > 19) {
+        std::fprintf(f, "%s\n", line.c_str());
+        line = std::string(18, ' ');
+      }
+      absl::StrAppend(&line, " ", word);
+    }
+    std::fprintf(f, "%s\n", line.c_str());
   }
 }
 
