@@ -8,7 +8,6 @@
 #include "model/mbitmap.h"
 #include "scenarios/mutator.h"
 #include "sim/address_space.h"
-#include "sim/check.h"
 #include "sim/event_queue.h"
 
 namespace gogcsim::scenarios {
