@@ -1,134 +1,54 @@
 #include "scenarios/simulation.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "model/malloc.h"
 #include "model/mbitmap.h"
+#include "scenarios/mutator.h"
 #include "sim/address_space.h"
-#include "sim/check.h"
 #include "sim/event_queue.h"
-#include "sim/rng.h"
 
 namespace gogcsim::scenarios {
 
-std::vector<RecordKind> DefaultKinds() {
-  return {
-      {48, 24, 0, 4},      // small pointerful structs
-      {32, 8, 64, 3},      // a header pointing to a 64-byte buffer
-      {96, 48, 512, 1},    // a message with a 512-byte body
-      {16, 8, 8, 2},       // a node pointing to a tiny string
-      {2048, 2048, 0, 0.2},  // a slice of pointers
-  };
-}
-
 namespace {
 
-model::AllocRequest Request(uint64_t size, uint64_t ptrdata) {
-  model::AllocRequest r;
-  r.size = size;
-  r.noscan = ptrdata == 0;
-  if (!r.noscan) {
-    r.typsize = size;
-    r.ptrdata = ptrdata;
+// What would crash or never end. (A scenario file gets these checks, and
+// more, with JSON paths in scenarios/scenario.cc.)
+absl::Status CheckGroup(const MutatorGroup& g, size_t i) {
+  auto bad = [i](const std::string& what) {
+    return absl::InvalidArgumentError(absl::StrFormat("workload group %d: %s", i, what));
+  };
+  if (g.count < 0) return bad("count must be >= 0");
+  if (!(g.think_ns > 0)) return bad("think_ns must be > 0");
+  if (!(g.jitter >= 0 && g.jitter < 1)) return bad("jitter must be in [0, 1)");
+  if (g.lifetime.kind == Lifetime::Kind::kLiveSet ? g.lifetime.live_set == 0 : !(g.lifetime.mean > 0)) {
+    return bad("the live set or mean lifetime must be > 0");
   }
-  return r;
+  if (g.block_every != 0 && !(g.block_ns > 0)) return bad("block_ns must be > 0");
+  if (g.records == 0 && g.duration_ns <= 0 && g.phases.empty()) {
+    return bad("needs records, duration_ns or phases to end");
+  }
+  double weight = 0;
+  for (const RecordKind& k : g.kinds) {
+    if (k.size.Min() == 0 || (k.has_child() && k.ptrdata == 0 && !(k.pointer_fraction > 0)) || !(k.weight >= 0)) {
+      return bad("record kinds need size > 0, a pointer to hold a child, weight >= 0");
+    }
+    weight += k.weight;
+  }
+  if (!g.kinds.empty() && !(weight > 0)) return bad("record kind weights must not all be 0");
+  for (const Phase& ph : g.phases) {
+    const PhaseLevel lo = LevelAt(ph, 0);
+    if ((ph.duration_ns <= 0 && ph.records == 0) || !(lo.rate > 0) ||
+        (ph.kind == Phase::Kind::kOscillation && !(ph.period > 0))) {
+      return bad("phases need a length, a rate > 0 and (oscillation) a period > 0");
+    }
+  }
+  return absl::OkStatus();
 }
-
-// A mutator goroutine: think, allocate a record, keep it in a ring of roots.
-class Mutator : public model::GBody {
- public:
-  Mutator(const Workload& w, const std::vector<RecordKind>* kinds, model::Collector* gc, uint64_t seed, int index,
-          RunResult* result)
-      : w_(w),
-        kinds_(kinds),
-        gc_(gc),
-        rng_(sim::Rng::Stream(seed, absl::StrFormat("mutator.%d", index))),
-        result_(result) {
-    for (const RecordKind& k : *kinds) total_weight_ += k.weight;
-  }
-
-  model::GStep Step(model::Sched& sched, model::P* p, model::G* g) override {
-    if (g->roots.empty()) g->roots.assign(w_.live_records + 1, 0);  // ring + one temporary
-    const size_t tmp = w_.live_records;
-    if (state_ == kThink) {
-      if (done_ >= w_.records) return model::GStep::kExit;
-      // Mutator work before the next record.
-      const int64_t think = static_cast<int64_t>(rng_.Exponential(w_.think_ns)) + 1;
-      sched.Charge(think);
-      result_->mutator_ns += think;
-      kind_ = &PickKind();
-      state_ = kind_->child_size != 0 ? kChild : kParent;
-      return model::GStep::kContinue;
-    }
-    if (state_ == kChild) {
-      auto out = gc_->Allocate(p, g, Request(kind_->child_size, 0));
-      if (!out.done) return out.step;
-      Count(out.r);
-      g->roots[tmp] = out.r.addr;  // held on the stack until linked
-      state_ = kParent;
-      if (out.step != model::GStep::kContinue) return out.step;
-    }
-    auto out = gc_->Allocate(p, g, Request(kind_->size, kind_->ptrdata));
-    if (!out.done) return out.step;
-    Count(out.r);
-    if (kind_->child_size != 0) {
-      gc_->StorePointer(g, out.r.addr, g->roots[tmp]);  // parent.child = child
-      g->roots[tmp] = 0;
-    }
-    // Store the record in the ring, dropping the oldest (write barrier).
-    uint64_t& slot = g->roots[next_];
-    gc_->WriteBarrier(g, slot, out.r.addr);
-    slot = out.r.addr;
-    next_ = (next_ + 1) % w_.live_records;
-    done_++;
-    result_->records++;
-    state_ = kThink;
-    return out.step;
-  }
-
- private:
-  enum State { kThink, kChild, kParent };
-  const RecordKind& PickKind() {
-    double x = rng_.UniformDouble() * total_weight_;
-    for (const RecordKind& k : *kinds_) {
-      if (x < k.weight) return k;
-      x -= k.weight;
-    }
-    return kinds_->back();
-  }
-  void Count(const model::AllocResult& r) {
-    result_->allocations++;
-    result_->bytes_allocated += r.size;
-  }
-  const Workload& w_;
-  const std::vector<RecordKind>* kinds_;
-  model::Collector* gc_;
-  sim::Rng rng_;
-  RunResult* result_;
-  double total_weight_ = 0;
-  State state_ = kThink;
-  const RecordKind* kind_ = nullptr;
-  uint64_t done_ = 0;
-  size_t next_ = 0;
-};
 
 }  // namespace
-
-std::vector<std::string> BuiltinRunNames() { return {"steady", "steady-p4"}; }
-
-absl::StatusOr<RunConfig> BuiltinRun(const std::string& name) {
-  RunConfig c;
-  c.name = name;
-  if (name == "steady") return c;
-  if (name == "steady-p4") {
-    c.gomaxprocs = 4;
-    return c;
-  }
-  return absl::NotFoundError(absl::StrFormat("unknown built-in scenario \"%s\" (have: %s)", name,
-                                             absl::StrJoin(BuiltinRunNames(), ", ")));
-}
 
 absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisions, model::CycleObserver* cycles,
                               const std::function<void(int64_t)>& progress) {
@@ -136,15 +56,17 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
     return absl::InvalidArgumentError(absl::StrFormat("gomaxprocs %d out of range 1..256", cfg.gomaxprocs));
   }
   const Workload& w = cfg.workload;
-  if (w.live_records == 0) return absl::InvalidArgumentError("workload.live_records must be > 0");
-  if (!(w.think_ns > 0)) return absl::InvalidArgumentError("workload.think_ns must be > 0");
-  std::vector<RecordKind> kinds = w.kinds.empty() ? DefaultKinds() : w.kinds;
-  for (const RecordKind& k : kinds) {
-    if (k.size == 0 || k.ptrdata > k.size || (k.child_size != 0 && k.ptrdata == 0) || !(k.weight >= 0)) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "record kind {size %d, ptrdata %d, child %d}: need size > 0, ptrdata <= size, a pointer to hold a child",
-          k.size, k.ptrdata, k.child_size));
-    }
+  if (!w.trace.empty()) {
+    return absl::UnimplementedError(
+        absl::StrFormat("%s: trace-driven runs are not implemented yet (workload.trace %s)", cfg.name, w.trace));
+  }
+  if (w.groups.empty()) return absl::InvalidArgumentError("the workload has no mutator groups");
+  // Groups with their kinds filled in and their goroutine counts resolved.
+  std::vector<MutatorGroup> groups = w.groups;
+  for (size_t i = 0; i < groups.size(); i++) {
+    if (absl::Status st = CheckGroup(groups[i], i); !st.ok()) return st;
+    if (groups[i].kinds.empty()) groups[i].kinds = DefaultKinds();
+    if (groups[i].count == 0) groups[i].count = cfg.gomaxprocs;
   }
 
   sim::AddressSpace os;
@@ -162,14 +84,19 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
   gc.Enable(cfg.gogc);
 
   RunResult result;
+  MutatorCounters counters;
   std::vector<std::unique_ptr<Mutator>> mutators;
   std::vector<model::G*> gs;
-  const int n = w.goroutines > 0 ? w.goroutines : cfg.gomaxprocs;
-  for (int i = 0; i < n; i++) {
-    mutators.push_back(std::make_unique<Mutator>(w, &kinds, &gc, cfg.seed, i, &result));
-    gs.push_back(sched.NewG(absl::StrFormat("mutator-%d", i), mutators.back().get(),
-                            sched.p(i % cfg.gomaxprocs)));
+  // Goroutine i (over all groups) starts on P i mod GOMAXPROCS.
+  int i = 0;
+  for (const MutatorGroup& group : groups) {
+    for (int k = 0; k < group.count; k++, i++) {
+      mutators.push_back(std::make_unique<Mutator>(group, &gc, cfg.seed, i, &counters));
+      gs.push_back(sched.NewG(absl::StrFormat("mutator-%d", i), mutators.back().get(),
+                              sched.p(i % cfg.gomaxprocs)));
+    }
   }
+  result.goroutines = i;
   // sysmon ticks, progress and peak tracking ride on one periodic event.
   int64_t next_progress = 1'000'000'000;
   std::function<void()> tick = [&] {
@@ -195,6 +122,10 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
     for (const auto& p : sched.ps()) caches.push_back(p->mcache.get());
     m.CheckInvariants(caches);
   }
+  result.records = counters.records;
+  result.allocations = counters.allocations;
+  result.bytes_allocated = counters.bytes_allocated;
+  result.mutator_ns = counters.mutator_ns;
   result.virtual_ns = q.Now();
   result.objects_freed = gc.sweeper().objects_freed;
   result.bytes_freed = gc.sweeper().bytes_freed;

@@ -1,6 +1,7 @@
 // gogcsim: command line of the Go 1.10.2 allocator/GC simulator.
 //
-//   gogcsim run [SCENARIO] [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
+//   gogcsim run [SCENARIO|FILE.json] [--seed=N] [--gomaxprocs=N] [--gogc=N] [--records=N] [--out=DIR] [--json]
+//   gogcsim run alloc-mix|alloc-mix-p4 [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
 //   gogcsim replay --reference=FILE.rec.gz [--json] [--check_invariants]
 //
 // Flags and output formatting only; the work is in scenarios/ and model/.
@@ -9,13 +10,17 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/reference_replay.h"
+#include "scenarios/scenario.h"
 #include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
 #include "traces/decision_log.h"
@@ -37,14 +42,16 @@ namespace {
 constexpr char kUsage[] = R"(gogcsim: a deterministic simulator of the Go 1.10.2 allocator and GC pacer.
 
 Usage:
-  gogcsim run [SCENARIO] [flags]
-      Run a built-in scenario with the ported collector (default: steady)
-      and print a summary. Scenarios: steady (one mutator goroutine keeping
-      its last 20,000 records live, GOMAXPROCS 1, GOGC 100), steady-p4 (four
-      such goroutines on 4 Ps). With --out=DIR it writes decisions.jsonl
-      (every pacer call), cycles.jsonl, gctrace.txt and summary.json.
+  gogcsim run [SCENARIO|FILE.json] [flags]
+      Run a scenario with the ported collector (default: steady) and print
+      a summary. SCENARIO is a shipped scenario (listed below) or a scenario
+      file (README.md, "Scenario format"). With --out=DIR it writes
+      decisions.jsonl (every pacer call), cycles.jsonl, gctrace.txt and
+      summary.json.
       Flags: --seed=N --gomaxprocs=N --gogc=N --records=N --out=DIR
              --check_marks --json
+      Flags given override the scenario's values; --records sets the
+      records of every mutator goroutine.
   gogcsim run alloc-mix|alloc-mix-p4 [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
@@ -61,6 +68,41 @@ Usage:
 
   gogcsim help | --help
 )";
+
+// The usage text, then the shipped scenarios with the first sentence of
+// each one's description, wrapped at 79 columns.
+void PrintUsage(FILE* f) {
+  std::fputs(kUsage, f);
+  std::fputs("\nShipped scenarios (gogcsim run NAME; default steady):\n", f);
+  for (const std::string& name : gogcsim::scenarios::ShippedScenarioNames()) {
+    auto cfg = gogcsim::scenarios::BuiltinRun(name);
+    std::string about = cfg.ok() ? cfg->description : std::string(cfg.status().message());
+    if (size_t dot = about.find(". "); dot != std::string::npos) about.resize(dot + 1);
+    std::string line = absl::StrFormat("  %-16s", name);
+    for (const absl::string_view word : absl::StrSplit(about, ' ', absl::SkipEmpty())) {
+      if (line.size() + 1 + word.size() > 79 && line.size() > 19) {
+        std::fprintf(f, "%s\n", line.c_str());
+        line = std::string(18, ' ');
+      }
+      absl::StrAppend(&line, " ", word);
+    }
+    std::fprintf(f, "%s\n", line.c_str());
+  }
+}
+
+// Whether -NAME or --NAME, with or without =VALUE, is among the arguments
+// (a scenario's own value holds unless the flag is given, even at its
+// default).
+bool FlagGiven(int argc, char** argv, std::string_view name) {
+  for (int i = 1; i < argc; i++) {
+    std::string_view a = argv[i];
+    if (a == "--") break;
+    if (!a.starts_with("-")) continue;
+    a.remove_prefix(a.starts_with("--") ? 2 : 1);
+    if (a.substr(0, a.find('=')) == name) return true;
+  }
+  return false;
+}
 
 int Fail(const std::string& msg) {
   std::fprintf(stderr, "gogcsim: %s\n", msg.c_str());
@@ -96,13 +138,14 @@ class CycleLog : public gogcsim::model::CycleObserver {
   std::string jsonl, gctrace;
 };
 
-int RunGc(const std::string& name) {
-  auto cfg = gogcsim::scenarios::BuiltinRun(name);
+int RunGc(const std::string& name, bool seed_given) {
+  auto cfg = gogcsim::scenarios::LoadScenario(name);
   if (!cfg.ok()) return Fail(std::string(cfg.status().message()));
-  cfg->seed = absl::GetFlag(FLAGS_seed);
+  // Flags given on the command line override the scenario.
+  if (seed_given) cfg->seed = absl::GetFlag(FLAGS_seed);
   if (absl::GetFlag(FLAGS_gomaxprocs) != 0) cfg->gomaxprocs = absl::GetFlag(FLAGS_gomaxprocs);
   if (absl::GetFlag(FLAGS_gogc) != 0) cfg->gogc = absl::GetFlag(FLAGS_gogc);
-  if (absl::GetFlag(FLAGS_records) != 0) cfg->workload.records = absl::GetFlag(FLAGS_records);
+  if (absl::GetFlag(FLAGS_records) != 0) gogcsim::scenarios::SetRecords(&*cfg, absl::GetFlag(FLAGS_records));
   cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
   const std::string out = absl::GetFlag(FLAGS_out);
   if (!out.empty()) {
@@ -169,9 +212,9 @@ int RunGc(const std::string& name) {
   return 0;
 }
 
-int Run(const std::vector<char*>& args) {
+int Run(const std::vector<char*>& args, bool seed_given) {
   std::string name = args.size() > 1 ? args[1] : "steady";
-  if (name.rfind("alloc-mix", 0) != 0) return RunGc(name);
+  if (name.rfind("alloc-mix", 0) != 0) return RunGc(name, seed_given);
   auto cfg = gogcsim::scenarios::BuiltinScenario(name);
   if (!cfg.ok()) return Fail(std::string(cfg.status().message()));
   cfg->seed = absl::GetFlag(FLAGS_seed);
@@ -309,18 +352,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; i++) {
     const std::string a = argv[i];
     if (a == "--help" || a == "-h" || a == "help" || a == "--helpfull") {
-      std::fputs(kUsage, stdout);
+      PrintUsage(stdout);
       return 0;
     }
   }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
-    std::fputs(kUsage, stderr);
+    PrintUsage(stderr);
     return 2;
   }
   const std::string cmd = args[1];
   std::vector<char*> rest(args.begin() + 1, args.end());
-  if (cmd == "run") return Run(rest);
+  if (cmd == "run") return Run(rest, FlagGiven(argc, argv, "seed"));
   if (cmd == "replay") return Replay();
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }
