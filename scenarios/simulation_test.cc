@@ -185,15 +185,15 @@ TEST(Simulation, ExponentialLifetimesKeepTheirMeanLive) {
 }
 
 TEST(Simulation, NanosecondLifetimesFollowTheClock) {
-  // One record per ~1.2 us of virtual time (think 0.5 us plus the
-  // allocation costs) living 6 ms: about 5000 live, a quarter of steady's.
+  // One record per ~0.6 us of virtual time (think 0.5 us plus the
+  // allocation costs) living 3 ms: about 5000 live, a quarter of steady's.
   RunConfig ring = Steady(1, 200000);
   RunConfig timed = ring;
   Group(timed).lifetime.kind = Lifetime::Kind::kFixedNs;
-  Group(timed).lifetime.mean = 6e6;
+  Group(timed).lifetime.mean = 3e6;
   const Outcome a = RunIt(ring), b = RunIt(timed);
   const double per_record_ns = static_cast<double>(b.r.virtual_ns) / static_cast<double>(b.r.records);
-  const double live_records = 6e6 / per_record_ns;
+  const double live_records = 3e6 / per_record_ns;
   EXPECT_GT(live_records, 3000);
   EXPECT_LT(live_records, 7000);
   // heap_marked counts the live records plus those allocated during the
