@@ -1,0 +1,270 @@
+#include "traces/decision_diff.h"
+
+#include <bit>
+#include <cmath>
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "traces/jsonl.h"
+
+namespace gogcsim::traces {
+namespace {
+
+// A value of a record: a JSON scalar or a FloatJson object, with its path.
+struct Leaf {
+  std::string path;
+  const Json* value;
+};
+
+void Flatten(const Json& j, const std::string& prefix, std::vector<Leaf>* out) {
+  if (j.is_object() && !IsFloatJson(j)) {
+    for (const auto& [key, v] : j.items()) Flatten(v, prefix.empty() ? key : prefix + "." + key, out);
+  } else if (j.is_array()) {
+    for (size_t i = 0; i < j.size(); i++) Flatten(j[i], absl::StrCat(prefix, "[", i, "]"), out);
+  } else {
+    out->push_back({prefix, &j});
+  }
+}
+
+// A leaf read for comparison: its exact text (the bit pattern for floats)
+// and, for numbers, its value.
+struct Value {
+  std::string exact;    // compared in exact mode
+  std::string display;  // shown to the reader
+  bool numeric = false;
+  double x = 0;
+};
+
+absl::StatusOr<Value> ReadValue(const Leaf& leaf) {
+  Value v;
+  if (IsFloatJson(*leaf.value)) {
+    auto d = FloatJsonValue(*leaf.value);
+    if (!d.ok()) return absl::InvalidArgumentError(absl::StrCat("field \"", leaf.path, "\": ", d.status().message()));
+    v.exact = absl::StrFormat("0x%016x", std::bit_cast<uint64_t>(*d));
+    v.display = absl::StrCat(v.exact, " ", (*leaf.value)["value"].dump());
+    v.numeric = true;
+    v.x = *d;
+    return v;
+  }
+  v.exact = leaf.value->dump();
+  v.display = v.exact;
+  if (leaf.value->is_number()) {
+    v.numeric = true;
+    v.x = leaf.value->get<double>();
+  }
+  return v;
+}
+
+// |a-b| / max(|a|,|b|); 0 when equal (both zero included), infinite when
+// only one is finite or either is NaN.
+double RelativeDifference(double a, double b) {
+  if (a == b) return 0;
+  if (!std::isfinite(a) || !std::isfinite(b)) return INFINITY;
+  return std::fabs(a - b) / std::max(std::fabs(a), std::fabs(b));
+}
+
+std::string KindOf(const Json& r) {
+  auto it = r.find("kind");
+  if (it != r.end() && it->is_string()) return it->get<std::string>();
+  return r.contains("gc") ? "cycle" : "record";
+}
+
+std::string IdOf(const Json& r, uint64_t index) {
+  for (const char* key : {"seq", "gc"}) {
+    auto it = r.find(key);
+    if (it != r.end()) return absl::StrCat(key, " ", it->dump());
+  }
+  return absl::StrCat("record ", index);
+}
+
+class Differ {
+ public:
+  Differ(const DiffOptions& opts, FileDiff* d) : opts_(opts), d_(d) {
+    for (const char* q : kMovementQuantities) d_->movement.push_back({q});
+  }
+
+  // Compares record `index` of both files.
+  absl::Status Pair(uint64_t index, const Json& ra, uint64_t line_a, const Json& rb, uint64_t line_b) {
+    leaves_a_.clear();
+    leaves_b_.clear();
+    Flatten(ra, "", &leaves_a_);
+    Flatten(rb, "", &leaves_b_);
+    RecordDifference rec{index, line_a, line_b, IdOf(ra, index), KindOf(ra), {}};
+    used_b_.assign(leaves_b_.size(), false);
+    for (size_t i = 0; i < leaves_a_.size(); i++) {
+      const Leaf& la = leaves_a_[i];
+      auto va = ReadValue(la);
+      if (!va.ok()) return LineError(d_->path_a, line_a, va.status().message());
+      const size_t j = FindInB(la.path, i);
+      if (j == leaves_b_.size()) {
+        rec.fields.push_back({la.path, va->display, "(absent)", false, 0});
+        continue;
+      }
+      used_b_[j] = true;
+      auto vb = ReadValue(leaves_b_[j]);
+      if (!vb.ok()) return LineError(d_->path_b, line_b, vb.status().message());
+      Compare(rec.kind, la.path, *va, *vb, &rec);
+    }
+    for (size_t j = 0; j < leaves_b_.size(); j++) {
+      if (used_b_[j]) continue;
+      auto vb = ReadValue(leaves_b_[j]);
+      if (!vb.ok()) return LineError(d_->path_b, line_b, vb.status().message());
+      rec.fields.push_back({leaves_b_[j].path, "(absent)", vb->display, false, 0});
+    }
+    d_->compared++;
+    KindCounts& kc = d_->by_kind[rec.kind];
+    kc.compared++;
+    if (!rec.fields.empty()) {
+      d_->differing++;
+      kc.differing++;
+      Note(std::move(rec));
+    }
+    return absl::OkStatus();
+  }
+
+  // Record `index` exists on one side only (the files' lengths differ).
+  // Only the first such record is noted; the counts tell the rest.
+  void Extra(uint64_t index, const Json& r, uint64_t line, bool in_a) {
+    if (extra_noted_) return;
+    extra_noted_ = true;
+    const std::string what = absl::StrCat(IdOf(r, index), " ", KindOf(r));
+    RecordDifference rec{index, in_a ? line : 0, in_a ? 0 : line, IdOf(r, index), KindOf(r), {}};
+    rec.fields.push_back({"(record)", in_a ? what : "(absent)", in_a ? "(absent)" : what, false, 0});
+    Note(std::move(rec));
+  }
+
+  void Finish() {
+    std::erase_if(d_->movement, [](const Movement& m) { return m.n == 0; });
+    for (Movement& m : d_->movement) m.mean_rel /= static_cast<double>(m.n);  // held the sum
+  }
+
+ private:
+  size_t FindInB(const std::string& path, size_t hint) const {
+    // Records of one kind have the same fields in the same order: try the
+    // same position first.
+    if (hint < leaves_b_.size() && !used_b_[hint] && leaves_b_[hint].path == path) return hint;
+    for (size_t j = 0; j < leaves_b_.size(); j++) {
+      if (!used_b_[j] && leaves_b_[j].path == path) return j;
+    }
+    return leaves_b_.size();
+  }
+
+  void Compare(const std::string& kind, const std::string& path, const Value& a, const Value& b,
+               RecordDifference* rec) {
+    const bool equal = a.exact == b.exact;
+    const bool numeric = a.numeric && b.numeric;
+    const double rel = numeric ? RelativeDifference(a.x, b.x) : 0;
+    // Exact mode: any change. Tolerance mode: a numeric change beyond the
+    // bound (NaN compares false, so it is caught by !(rel <= tol)), or any
+    // change of a non-number.
+    const bool differs = !equal && (opts_.exact() || !numeric || !(rel <= opts_.tolerance));
+    if (numeric) {
+      FieldStats& fs = d_->fields[kind + " " + path];
+      fs.n++;
+      fs.max_rel = std::max(fs.max_rel, rel);
+      fs.sum_rel += rel;
+      if (differs) fs.beyond++;
+      if (path.starts_with("out.")) {
+        for (Movement& m : d_->movement) {
+          if (path.compare(4, std::string::npos, m.quantity) != 0) continue;
+          m.n++;
+          if (!equal) m.changed++;
+          m.max_rel = std::max(m.max_rel, rel);
+          m.mean_rel += rel;
+        }
+      }
+    }
+    if (differs) rec->fields.push_back({path, a.display, b.display, numeric, rel});
+  }
+
+  void Note(RecordDifference rec) {
+    if (!d_->first) d_->first = rec;
+    if (listed_fields_ >= opts_.max_listed) return;
+    const size_t room = static_cast<size_t>(opts_.max_listed - listed_fields_);
+    if (rec.fields.size() > room) rec.fields.resize(room);
+    listed_fields_ += static_cast<int>(rec.fields.size());
+    d_->listed.push_back(std::move(rec));
+  }
+
+  const DiffOptions& opts_;
+  FileDiff* d_;
+  int listed_fields_ = 0;
+  bool extra_noted_ = false;
+  std::vector<Leaf> leaves_a_, leaves_b_;
+  std::vector<bool> used_b_;
+};
+
+}  // namespace
+
+absl::StatusOr<FileDiff> DiffJsonLines(const std::string& path_a, const std::string& path_b,
+                                       const DiffOptions& opts) {
+  FileDiff d;
+  d.path_a = path_a;
+  d.path_b = path_b;
+  JsonLinesReader ra, rb;
+  if (absl::Status st = ra.Open(path_a); !st.ok()) return st;
+  if (absl::Status st = rb.Open(path_b); !st.ok()) return st;
+  Differ differ(opts, &d);
+  Json a, b;
+  bool more_a = true, more_b = true;
+  for (uint64_t index = 0; more_a || more_b; index++) {
+    if (more_a) {
+      auto next = ra.Next(&a);
+      if (!next.ok()) return next.status();
+      more_a = *next;
+    }
+    if (more_b) {
+      auto next = rb.Next(&b);
+      if (!next.ok()) return next.status();
+      more_b = *next;
+    }
+    if (more_a) d.records_a++;
+    if (more_b) d.records_b++;
+    if (more_a && more_b) {
+      if (absl::Status st = differ.Pair(index, a, ra.line(), b, rb.line()); !st.ok()) return st;
+    } else if (more_a) {
+      differ.Extra(index, a, ra.line(), /*in_a=*/true);
+    } else if (more_b) {
+      differ.Extra(index, b, rb.line(), /*in_a=*/false);
+    }
+  }
+  differ.Finish();
+  return d;
+}
+
+absl::StatusOr<DiffResult> Diff(const std::string& a, const std::string& b, const DiffOptions& opts) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const std::string& p : {a, b}) {
+    if (!fs::exists(p, ec)) return absl::NotFoundError(absl::StrCat(p, ": no such file or directory"));
+  }
+  const bool dir_a = fs::is_directory(a, ec), dir_b = fs::is_directory(b, ec);
+  auto log_of = [](const std::string& p, bool dir) -> absl::StatusOr<std::string> {
+    if (!dir) return p;
+    std::error_code e;
+    const std::string f = (fs::path(p) / "decisions.jsonl").string();
+    if (!fs::is_regular_file(f, e)) return absl::NotFoundError(absl::StrCat(p, ": directory has no decisions.jsonl"));
+    return f;
+  };
+  auto la = log_of(a, dir_a);
+  if (!la.ok()) return la.status();
+  auto lb = log_of(b, dir_b);
+  if (!lb.ok()) return lb.status();
+  DiffResult result;
+  auto d = DiffJsonLines(*la, *lb, opts);
+  if (!d.ok()) return d.status();
+  result.files.push_back(*std::move(d));
+  if (dir_a && dir_b) {
+    const std::string ca = (fs::path(a) / "cycles.jsonl").string(), cb = (fs::path(b) / "cycles.jsonl").string();
+    if (fs::is_regular_file(ca, ec) && fs::is_regular_file(cb, ec)) {
+      auto c = DiffJsonLines(ca, cb, opts);
+      if (!c.ok()) return c.status();
+      result.files.push_back(*std::move(c));
+    }
+  }
+  return result;
+}
+
+}  // namespace gogcsim::traces
