@@ -1,7 +1,9 @@
 #include "traces/decision_diff.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <deque>
 #include <filesystem>
 #include <utility>
 
@@ -85,7 +87,8 @@ class Differ {
     for (const char* q : kMovementQuantities) d_->movement.push_back({q});
   }
 
-  // Compares record `index` of both files.
+  // Compares record `index` of A with its partner in B (B's next record of
+  // the same kind).
   absl::Status Pair(uint64_t index, const Json& ra, uint64_t line_a, const Json& rb, uint64_t line_b) {
     leaves_a_.clear();
     leaves_b_.clear();
@@ -95,6 +98,7 @@ class Differ {
     used_b_.assign(leaves_b_.size(), false);
     for (size_t i = 0; i < leaves_a_.size(); i++) {
       const Leaf& la = leaves_a_[i];
+      if (la.path == "seq") continue;  // the position, not a value: records are paired by kind
       auto va = ReadValue(la);
       if (!va.ok()) return LineError(d_->path_a, line_a, va.status().message());
       const size_t j = FindInB(la.path, i);
@@ -108,7 +112,7 @@ class Differ {
       Compare(rec.kind, la.path, *va, *vb, &rec);
     }
     for (size_t j = 0; j < leaves_b_.size(); j++) {
-      if (used_b_[j]) continue;
+      if (used_b_[j] || leaves_b_[j].path == "seq") continue;
       auto vb = ReadValue(leaves_b_[j]);
       if (!vb.ok()) return LineError(d_->path_b, line_b, vb.status().message());
       rec.fields.push_back({leaves_b_[j].path, "(absent)", vb->display, false, 0});
@@ -124,11 +128,14 @@ class Differ {
     return absl::OkStatus();
   }
 
-  // Record `index` exists on one side only (the files' lengths differ).
-  // Only the first such record is noted; the counts tell the rest.
-  void Extra(uint64_t index, const Json& r, uint64_t line, bool in_a) {
-    if (extra_noted_) return;
-    extra_noted_ = true;
+  // A record without a partner of its kind in the other file. The first
+  // such record of each file is noted; the counts tell the rest.
+  void Unpaired(uint64_t index, const Json& r, uint64_t line, bool in_a) {
+    KindCounts& kc = d_->by_kind[KindOf(r)];
+    (in_a ? kc.only_a : kc.only_b)++;
+    bool& noted = in_a ? unpaired_a_noted_ : unpaired_b_noted_;
+    if (noted) return;
+    noted = true;
     const std::string what = absl::StrCat(IdOf(r, index), " ", KindOf(r));
     RecordDifference rec{index, in_a ? line : 0, in_a ? 0 : line, IdOf(r, index), KindOf(r), {}};
     rec.fields.push_back({"(record)", in_a ? what : "(absent)", in_a ? "(absent)" : what, false, 0});
@@ -136,6 +143,8 @@ class Differ {
   }
 
   void Finish() {
+    std::stable_sort(d_->listed.begin(), d_->listed.end(),
+                     [](const RecordDifference& x, const RecordDifference& y) { return x.index < y.index; });
     std::erase_if(d_->movement, [](const Movement& m) { return m.n == 0; });
     for (Movement& m : d_->movement) m.mean_rel /= static_cast<double>(m.n);  // held the sum
   }
@@ -179,8 +188,11 @@ class Differ {
     if (differs) rec->fields.push_back({path, a.display, b.display, numeric, rel});
   }
 
+  // Differences arrive in A's order, except records only B has (at the
+  // end): those count as earlier when their index in B is smaller, which is
+  // right while the two files agree up to there.
   void Note(RecordDifference rec) {
-    if (!d_->first) d_->first = rec;
+    if (!d_->first || rec.index < d_->first->index) d_->first = rec;
     if (listed_fields_ >= opts_.max_listed) return;
     const size_t room = static_cast<size_t>(opts_.max_listed - listed_fields_);
     if (rec.fields.size() > room) rec.fields.resize(room);
@@ -191,7 +203,7 @@ class Differ {
   const DiffOptions& opts_;
   FileDiff* d_;
   int listed_fields_ = 0;
-  bool extra_noted_ = false;
+  bool unpaired_a_noted_ = false, unpaired_b_noted_ = false;
   std::vector<Leaf> leaves_a_, leaves_b_;
   std::vector<bool> used_b_;
 };
@@ -207,27 +219,56 @@ absl::StatusOr<FileDiff> DiffJsonLines(const std::string& path_a, const std::str
   if (absl::Status st = ra.Open(path_a); !st.ok()) return st;
   if (absl::Status st = rb.Open(path_b); !st.ok()) return st;
   Differ differ(opts, &d);
-  Json a, b;
-  bool more_a = true, more_b = true;
-  for (uint64_t index = 0; more_a || more_b; index++) {
-    if (more_a) {
-      auto next = ra.Next(&a);
-      if (!next.ok()) return next.status();
-      more_a = *next;
+  // Records of B read but not yet paired, by kind, in B's order.
+  struct Pending {
+    Json record;
+    uint64_t line, index;
+  };
+  std::map<std::string, std::deque<Pending>> pending_b;
+  bool b_done = false;
+  auto read_b = [&]() -> absl::Status {
+    Json j;
+    auto more = rb.Next(&j);
+    if (!more.ok()) return more.status();
+    if (!*more) {
+      b_done = true;
+      return absl::OkStatus();
     }
-    if (more_b) {
-      auto next = rb.Next(&b);
-      if (!next.ok()) return next.status();
-      more_b = *next;
+    pending_b[KindOf(j)].push_back({std::move(j), rb.line(), d.records_b++});
+    return absl::OkStatus();
+  };
+  // In A's order: each record of A with the next record of B of its kind.
+  Json a;
+  for (;;) {
+    auto more = ra.Next(&a);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    const uint64_t index = d.records_a++;
+    std::deque<Pending>& q = pending_b[KindOf(a)];
+    while (q.empty() && !b_done) {
+      if (absl::Status st = read_b(); !st.ok()) return st;
     }
-    if (more_a) d.records_a++;
-    if (more_b) d.records_b++;
-    if (more_a && more_b) {
-      if (absl::Status st = differ.Pair(index, a, ra.line(), b, rb.line()); !st.ok()) return st;
-    } else if (more_a) {
-      differ.Extra(index, a, ra.line(), /*in_a=*/true);
-    } else if (more_b) {
-      differ.Extra(index, b, rb.line(), /*in_a=*/false);
+    if (q.empty()) {
+      differ.Unpaired(index, a, ra.line(), /*in_a=*/true);
+      continue;
+    }
+    if (absl::Status st = differ.Pair(index, a, ra.line(), q.front().record, q.front().line); !st.ok()) return st;
+    q.pop_front();
+  }
+  // What is left of B has no partner in A; the first of it (in B's order) is noted.
+  while (!b_done) {
+    if (absl::Status st = read_b(); !st.ok()) return st;
+  }
+  const Pending* first_b = nullptr;
+  for (const auto& [kind, q] : pending_b) {
+    for (const Pending& p : q) {
+      if (first_b == nullptr || p.index < first_b->index) first_b = &p;
+    }
+  }
+  if (first_b != nullptr) differ.Unpaired(first_b->index, first_b->record, first_b->line, /*in_a=*/false);
+  for (const auto& [kind, q] : pending_b) {
+    for (const Pending& p : q) {
+      if (&p != first_b) differ.Unpaired(p.index, p.record, p.line, /*in_a=*/false);
     }
   }
   differ.Finish();

@@ -1,6 +1,11 @@
 // Compares two decision logs (decisions.jsonl), two cycle summaries
-// (cycles.jsonl) or two run directories record by record: record i of A
-// against record i of B, field by field in file order.
+// (cycles.jsonl) or two run directories record by record, field by field in
+// file order. Records are paired by kind: the n-th end_cycle of A with the
+// n-th end_cycle of B, and so on, so that when a change adds or removes
+// records (a revise more in some cycle) the decisions of each cycle are
+// still compared with the same cycle's. "seq" (a record's position in its
+// log) is therefore not compared; a changed number of records is reported
+// per kind.
 //
 // Exact mode compares every value exactly (floats by their bit patterns) and
 // finds the first differing record. Tolerance mode accepts a relative
@@ -9,7 +14,8 @@
 // and summarise how far the pacer's outputs moved (triggerRatio, gc_trigger,
 // next_gc, assistWorkPerByte), which is what a pacer-tuning change is about.
 //
-// The files are read as streams, one line of each at a time.
+// The files are read as streams; only records of B not yet paired are held
+// (a few per cycle when the logs are alike).
 #ifndef GOGCSIM_TRACES_DECISION_DIFF_H_
 #define GOGCSIM_TRACES_DECISION_DIFF_H_
 
@@ -41,15 +47,16 @@ struct FieldDifference {
 
 // A record pair with at least one difference.
 struct RecordDifference {
-  uint64_t index = 0;             // 0-based record index in both files
-  uint64_t line_a = 0, line_b = 0;
-  std::string id;                 // "seq 17" (decisions) or "gc 3" (cycles)
-  std::string kind;               // A's kind: set_trigger, ..., "cycle" for cycles.jsonl
+  uint64_t index = 0;               // 0-based record index in A (in B for a record only B has)
+  uint64_t line_a = 0, line_b = 0;  // 0: the record is absent from that file
+  std::string id;                   // "seq 17" (decisions) or "gc 3" (cycles), as in A (or B)
+  std::string kind;                 // set_trigger, ..., "cycle" for cycles.jsonl
   std::vector<FieldDifference> fields;  // in A's field order
 };
 
 struct KindCounts {
-  uint64_t compared = 0, differing = 0;
+  uint64_t compared = 0, differing = 0;  // pairs
+  uint64_t only_a = 0, only_b = 0;       // records without a partner of their kind
 };
 
 // Relative differences of one field (numeric fields of record pairs compared).
@@ -75,7 +82,7 @@ struct FileDiff {
   std::map<std::string, FieldStats> fields;  // key "kind field"
   std::vector<Movement> movement;            // the four quantities, those present
   std::optional<RecordDifference> first;     // first differing pair
-  std::vector<RecordDifference> listed;      // the first differences, max_listed fields in all
+  std::vector<RecordDifference> listed;      // the first differences (in A's order), max_listed fields in all
   bool same() const { return differing == 0 && records_a == records_b; }
 };
 

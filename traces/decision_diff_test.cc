@@ -163,6 +163,7 @@ TEST(DecisionDiffTest, LengthMismatchAndMissingFields) {
   EXPECT_EQ(d->listed[0].fields[0].field, "out.next_gc");
   EXPECT_EQ(d->listed[0].fields[0].a, "5242880");
   EXPECT_EQ(d->listed[0].fields[0].b, "(absent)");
+  EXPECT_EQ(d->by_kind["set_trigger"].only_a, 1u);
   EXPECT_EQ(d->listed[1].index, 4u);
   EXPECT_EQ(d->listed[1].fields[0].field, "(record)");
   EXPECT_EQ(d->listed[1].fields[0].a, "seq 4 set_trigger");
@@ -179,6 +180,32 @@ TEST(DecisionDiffTest, LengthMismatchAndMissingFields) {
   ASSERT_TRUE(t->first.has_value());
   EXPECT_EQ(t->first->index, 4u);
   EXPECT_EQ(t->first->line_a, 5u);
+}
+
+TEST(DecisionDiffTest, RecordsArePairedByKind) {
+  const std::string dir = TmpDir("kinds");
+  // B has one revise more after the first one; everything after it moves
+  // down one position (and its seq with it) but is otherwise the same.
+  std::vector<std::string> b_lines = Log();
+  b_lines.insert(b_lines.begin() + 3,
+                 R"({"seq":3,"t":25,"kind":"revise","in":{"heap_live":4300000},"out":{"assistWorkPerByte":{"bits":"3fe0000000000000","value":0.5}}})");
+  b_lines[4].replace(b_lines[4].find("\"seq\":3"), 7, "\"seq\":4");
+  b_lines[5].replace(b_lines[5].find("\"seq\":4"), 7, "\"seq\":5");
+  const std::string a = Write(dir + "/a.jsonl", Log()), b = Write(dir + "/b.jsonl", b_lines);
+  auto d = DiffJsonLines(a, b, {});
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_FALSE(d->same());
+  EXPECT_EQ(d->records_b, 6u);
+  EXPECT_EQ(d->compared, 5u);
+  EXPECT_EQ(d->differing, 0u);  // the end_cycle and set_trigger met their partners
+  EXPECT_EQ(d->by_kind["revise"].only_b, 1u);
+  ASSERT_TRUE(d->first.has_value());
+  EXPECT_EQ(d->first->index, 3u);
+  EXPECT_EQ(d->first->line_a, 0u);
+  EXPECT_EQ(d->first->line_b, 4u);
+  EXPECT_EQ(d->first->fields[0].b, "seq 3 revise");
+  EXPECT_EQ(d->movement[0].n, 3u);  // every triggerRatio compared with its partner
+  EXPECT_EQ(d->movement[0].changed, 0u);
 }
 
 TEST(DecisionDiffTest, ListingStopsAtMaxListedFields) {
