@@ -20,43 +20,68 @@ struct Leaf {
   const Json* value;
 };
 
-void Flatten(const Json& j, const std::string& prefix, std::vector<Leaf>* out) {
+// Appends the leaves of j to out[*n...], reusing the strings already there
+// (a log has millions of leaves; this keeps their paths out of malloc).
+// path holds the prefix on entry and is restored on return.
+void Flatten(const Json& j, std::string* path, std::vector<Leaf>* out, size_t* n) {
   if (j.is_object() && !IsFloatJson(j)) {
-    for (const auto& [key, v] : j.items()) Flatten(v, prefix.empty() ? key : prefix + "." + key, out);
+    const size_t len = path->size();
+    for (const auto& [key, v] : j.items()) {
+      if (len != 0) *path += '.';
+      *path += key;
+      Flatten(v, path, out, n);
+      path->resize(len);
+    }
   } else if (j.is_array()) {
-    for (size_t i = 0; i < j.size(); i++) Flatten(j[i], absl::StrCat(prefix, "[", i, "]"), out);
+    const size_t len = path->size();
+    for (size_t i = 0; i < j.size(); i++) {
+      absl::StrAppend(path, "[", i, "]");
+      Flatten(j[i], path, out, n);
+      path->resize(len);
+    }
   } else {
-    out->push_back({prefix, &j});
+    if (*n == out->size()) out->emplace_back();
+    (*out)[*n].path.assign(*path);
+    (*out)[*n].value = &j;
+    ++*n;
   }
 }
 
-// A leaf read for comparison: its exact text (the bit pattern for floats)
-// and, for numbers, its value.
+// A leaf read for comparison: floats (FloatJson) compare by bit pattern,
+// everything else as JSON values; numbers also give their value.
 struct Value {
-  std::string exact;    // compared in exact mode
-  std::string display;  // shown to the reader
+  const Json* j = nullptr;
+  bool is_float = false;  // a FloatJson object
   bool numeric = false;
   double x = 0;
 };
 
 absl::StatusOr<Value> ReadValue(const Leaf& leaf) {
   Value v;
+  v.j = leaf.value;
   if (IsFloatJson(*leaf.value)) {
     auto d = FloatJsonValue(*leaf.value);
     if (!d.ok()) return absl::InvalidArgumentError(absl::StrCat("field \"", leaf.path, "\": ", d.status().message()));
-    v.exact = absl::StrFormat("0x%016x", std::bit_cast<uint64_t>(*d));
-    v.display = absl::StrCat(v.exact, " ", (*leaf.value)["value"].dump());
-    v.numeric = true;
+    v.is_float = v.numeric = true;
     v.x = *d;
-    return v;
-  }
-  v.exact = leaf.value->dump();
-  v.display = v.exact;
-  if (leaf.value->is_number()) {
+  } else if (leaf.value->is_number()) {
     v.numeric = true;
     v.x = leaf.value->get<double>();
   }
   return v;
+}
+
+bool Equal(const Value& a, const Value& b) {
+  if (a.is_float || b.is_float) {
+    return a.is_float && b.is_float && std::bit_cast<uint64_t>(a.x) == std::bit_cast<uint64_t>(b.x);
+  }
+  return *a.j == *b.j;
+}
+
+// As shown to the reader: floats as "0x<bits> <decimal>".
+std::string Display(const Value& v) {
+  if (v.is_float) return absl::StrFormat("0x%016x %s", std::bit_cast<uint64_t>(v.x), (*v.j)["value"].dump());
+  return v.j->dump();
 }
 
 // |a-b| / max(|a|,|b|); 0 when equal (both zero included), infinite when
@@ -90,20 +115,20 @@ class Differ {
   // Compares record `index` of A with its partner in B (B's next record of
   // the same kind).
   absl::Status Pair(uint64_t index, const Json& ra, uint64_t line_a, const Json& rb, uint64_t line_b) {
-    leaves_a_.clear();
-    leaves_b_.clear();
-    Flatten(ra, "", &leaves_a_);
-    Flatten(rb, "", &leaves_b_);
+    n_a_ = n_b_ = 0;
+    path_.clear();
+    Flatten(ra, &path_, &leaves_a_, &n_a_);
+    Flatten(rb, &path_, &leaves_b_, &n_b_);
     RecordDifference rec{index, line_a, line_b, IdOf(ra, index), KindOf(ra), {}};
-    used_b_.assign(leaves_b_.size(), false);
-    for (size_t i = 0; i < leaves_a_.size(); i++) {
+    used_b_.assign(n_b_, false);
+    for (size_t i = 0; i < n_a_; i++) {
       const Leaf& la = leaves_a_[i];
       if (la.path == "seq") continue;  // the position, not a value: records are paired by kind
       auto va = ReadValue(la);
       if (!va.ok()) return LineError(d_->path_a, line_a, va.status().message());
       const size_t j = FindInB(la.path, i);
-      if (j == leaves_b_.size()) {
-        rec.fields.push_back({la.path, va->display, "(absent)", false, 0});
+      if (j == n_b_) {
+        rec.fields.push_back({la.path, Display(*va), "(absent)", false, 0});
         continue;
       }
       used_b_[j] = true;
@@ -111,11 +136,11 @@ class Differ {
       if (!vb.ok()) return LineError(d_->path_b, line_b, vb.status().message());
       Compare(rec.kind, la.path, *va, *vb, &rec);
     }
-    for (size_t j = 0; j < leaves_b_.size(); j++) {
+    for (size_t j = 0; j < n_b_; j++) {
       if (used_b_[j] || leaves_b_[j].path == "seq") continue;
       auto vb = ReadValue(leaves_b_[j]);
       if (!vb.ok()) return LineError(d_->path_b, line_b, vb.status().message());
-      rec.fields.push_back({leaves_b_[j].path, "(absent)", vb->display, false, 0});
+      rec.fields.push_back({leaves_b_[j].path, "(absent)", Display(*vb), false, 0});
     }
     d_->compared++;
     KindCounts& kc = d_->by_kind[rec.kind];
@@ -153,16 +178,16 @@ class Differ {
   size_t FindInB(const std::string& path, size_t hint) const {
     // Records of one kind have the same fields in the same order: try the
     // same position first.
-    if (hint < leaves_b_.size() && !used_b_[hint] && leaves_b_[hint].path == path) return hint;
-    for (size_t j = 0; j < leaves_b_.size(); j++) {
+    if (hint < n_b_ && !used_b_[hint] && leaves_b_[hint].path == path) return hint;
+    for (size_t j = 0; j < n_b_; j++) {
       if (!used_b_[j] && leaves_b_[j].path == path) return j;
     }
-    return leaves_b_.size();
+    return n_b_;
   }
 
   void Compare(const std::string& kind, const std::string& path, const Value& a, const Value& b,
                RecordDifference* rec) {
-    const bool equal = a.exact == b.exact;
+    const bool equal = Equal(a, b);
     const bool numeric = a.numeric && b.numeric;
     const double rel = numeric ? RelativeDifference(a.x, b.x) : 0;
     // Exact mode: any change. Tolerance mode: a numeric change beyond the
@@ -170,7 +195,10 @@ class Differ {
     // change of a non-number.
     const bool differs = !equal && (opts_.exact() || !numeric || !(rel <= opts_.tolerance));
     if (numeric) {
-      FieldStats& fs = d_->fields[kind + " " + path];
+      key_.assign(kind).append(" ").append(path);
+      auto it = d_->fields.find(key_);
+      if (it == d_->fields.end()) it = d_->fields.emplace(key_, FieldStats{}).first;
+      FieldStats& fs = it->second;
       fs.n++;
       fs.max_rel = std::max(fs.max_rel, rel);
       fs.sum_rel += rel;
@@ -185,7 +213,7 @@ class Differ {
         }
       }
     }
-    if (differs) rec->fields.push_back({path, a.display, b.display, numeric, rel});
+    if (differs) rec->fields.push_back({path, Display(a), Display(b), numeric, rel});
   }
 
   // Differences arrive in A's order, except records only B has (at the
@@ -204,8 +232,12 @@ class Differ {
   FileDiff* d_;
   int listed_fields_ = 0;
   bool unpaired_a_noted_ = false, unpaired_b_noted_ = false;
+  // Reused from record to record: the leaves (the first n_a_/n_b_ are this
+  // pair's), a path buffer and a key buffer.
   std::vector<Leaf> leaves_a_, leaves_b_;
+  size_t n_a_ = 0, n_b_ = 0;
   std::vector<bool> used_b_;
+  std::string path_, key_;
 };
 
 }  // namespace

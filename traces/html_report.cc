@@ -406,7 +406,9 @@ struct SweepPoint {
   int64_t pause_max_ns = 0;  // the largest over the seeds
 };
 
-std::string JoinInts(const std::set<int64_t>& v) { return absl::StrJoin(v, ", "); }
+std::string JoinGogc(const std::set<int64_t>& v) {
+  return absl::StrJoin(v, ", ", [](std::string* out, int64_t g) { absl::StrAppend(out, g < 0 ? "off" : absl::StrCat(g)); });
+}
 
 }  // namespace
 
@@ -471,7 +473,7 @@ absl::StatusOr<std::string> SweepReportHtml(const std::string& sweep_dir) {
   std::string body = absl::StrCat("<h1>gogcsim sweep: ", HtmlEscape(scenario), "</h1>\n");
   absl::StrAppend(&body, Note(absl::StrFormat("%d runs: GOGC %s; GOMAXPROCS %s; %d seeds. Each point is the mean "
                                               "over the seeds; hover over it for its value.",
-                                              runs.size(), JoinInts(gogcs), JoinInts(procs), seeds.size())));
+                                              runs.size(), JoinGogc(gogcs), absl::StrJoin(procs, ", "), seeds.size())));
   const std::vector<double> ticks(plotted_gogcs.begin(), plotted_gogcs.end());
   const bool log_x = !ticks.empty() && ticks.front() > 0 && ticks.back() / ticks.front() >= 8;
   struct Metric {

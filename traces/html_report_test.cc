@@ -122,6 +122,7 @@ TEST(HtmlReportTest, SweepReportPlotsMeansOverSeedsAgainstGogc) {
   EXPECT_EQ(Count(*html, "<circle cx="), 18u);
   EXPECT_NE(html->find("<td>off</td>"), std::string::npos);
   EXPECT_NE(html->find("all 13 runs"), std::string::npos);
+  EXPECT_NE(html->find("13 runs: GOGC off, 50, 100, 400; GOMAXPROCS 1, 4; 2 seeds."), std::string::npos);
 }
 
 TEST(HtmlReportTest, WriteReportLeavesOnlyTheFile) {
