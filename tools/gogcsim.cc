@@ -23,6 +23,8 @@
 #include "scenarios/scenario.h"
 #include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
+#include "tools/diff_command.h"
+#include "tools/report_command.h"
 #include "traces/decision_log.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
@@ -65,6 +67,19 @@ Usage:
       Reports per record type how many of the runtime's records were
       reproduced exactly, and the first divergence.
       Exit status 1 if any record diverges.
+
+  gogcsim report RUN_DIR|SWEEP_DIR [--out=FILE.html]
+      One self-contained HTML file (inline SVG charts, no network needed):
+      heap, goal and trigger over time, trigger ratio, assist and GC CPU
+      share per cycle; for a sweep, peak heap and GC CPU against GOGC.
+      Default output: DIR/report.html.
+
+  gogcsim diff A B [--tolerance=REL] [--json]
+      Compare two decision logs or two run directories (decisions.jsonl,
+      and cycles.jsonl when both have it) record by record: exactly (floats
+      by bit pattern; the first differing record and field) or within a
+      relative tolerance (how far triggerRatio, gc_trigger, next_gc and
+      assistWorkPerByte moved). Exit status 0 same, 1 different, 2 bad input.
 
   gogcsim help | --help
 )";
@@ -365,5 +380,7 @@ int main(int argc, char** argv) {
   std::vector<char*> rest(args.begin() + 1, args.end());
   if (cmd == "run") return Run(rest, FlagGiven(argc, argv, "seed"));
   if (cmd == "replay") return Replay();
+  if (cmd == "report") return gogcsim::tools::ReportCommand(rest);
+  if (cmd == "diff") return gogcsim::tools::DiffCommand(rest);
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }

@@ -1,0 +1,32 @@
+#include "tools/report_command.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "traces/html_report.h"
+
+ABSL_DECLARE_FLAG(std::string, out);
+
+namespace gogcsim::tools {
+
+int ReportCommand(const std::vector<char*>& args) {
+  if (args.size() != 2) {
+    std::fprintf(stderr, "gogcsim: usage: gogcsim report RUN_DIR|SWEEP_DIR [--out=FILE.html]\n");
+    return 2;
+  }
+  const std::string dir = args[1];
+  std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
+  if (absl::Status st = traces::WriteReport(dir, out); !st.ok()) {
+    std::fprintf(stderr, "gogcsim: %s\n", std::string(st.message()).c_str());
+    return 2;
+  }
+  std::error_code ec;
+  std::printf("wrote %s (%ju bytes)\n", out.c_str(), static_cast<uintmax_t>(std::filesystem::file_size(out, ec)));
+  return 0;
+}
+
+}  // namespace gogcsim::tools
