@@ -52,7 +52,7 @@ absl::StatusOr<model::PacerParams> ScenarioPacer(const std::string& scenario) {
 absl::StatusOr<RunLogs> RunScenario(const GoldenEntry& e, const std::optional<model::PacerParams>& pacer) {
   auto cfg = scenarios::BuiltinRun(e.scenario);
   if (!cfg.ok()) return cfg.status();
-  if (e.records != 0) cfg->workload.records = e.records;
+  if (e.records != 0) scenarios::SetRecords(&*cfg, e.records);
   if (pacer) cfg->pacer = *pacer;
   traces::DecisionLog decisions;
   CycleLog cycles;
