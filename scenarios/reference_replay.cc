@@ -35,6 +35,7 @@ struct SimRecord {
   std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
   uint64_t base = 0;                            // UC: the span's base address
   int64_t p = -1;                               // UC: whose mcache held it
+  uint64_t at = 0;                              // the recording's line when it was made
 };
 
 // Simulated records not yet seen in the recording, oldest first. Records
@@ -151,6 +152,7 @@ struct Request {
   // heap_live added by this request's span hand-out but not yet visible
   // (see OrderByHeapLock); applied when its CS/L record shows up.
   uint64_t deferred_live = 0;
+  uint64_t last_seen = 0;  // line of its A record or of its last record compared
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -184,6 +186,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       Handle(rec);
       if (!error_.ok()) return error_;
       report_.lines = rec.line;
+      RetireOldRequests(rec.line);
       // Keep kLookahead handled records as history for InferOwner.
       if (cur_ < kLookahead) {
         cur_++;
@@ -303,7 +306,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // Where simulated records go: the running request's list, or the
   // collector's own (gcStart, mark termination, background sweeps).
-  void Emit(SimRecord r) { out_->push_back(std::move(r)); }
+  void Emit(SimRecord r) {
+    r.at = cur_ < window_.size() ? window_[cur_].rec.line : 0;
+    out_->push_back(std::move(r));
+  }
 
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
@@ -325,6 +331,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         Request r;
         r.p = rec.v[0];
         r.line = rec.line;
+        r.last_seen = rec.line;
         r.req = RequestOf(rec);
         requests_.push_back(std::move(r));
         report_.allocs++;
@@ -726,9 +733,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The first simulated record in q that rec would be compared with.
   SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) const {
     const int64_t key = KeyOf(rec);
-    return std::find_if(q.begin(), q.end(), [&](const SimRecord& r) {
-      return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key);
-    });
+    auto match = [&](const SimRecord& r) { return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key); };
+    if (rec.tag != RefTag::kF || !KeyedTag(rec.tag)) return std::find_if(q.begin(), q.end(), match);
+    // Concurrent sweeps interleave their F records by at most a span's
+    // objects (1,024): an F further back than that is not this one.
+    auto end = q.end() - q.begin() > kFSearch ? q.begin() + kFSearch : q.end();
+    auto it = std::find_if(q.begin(), end, match);
+    return it == end ? q.end() : it;
   }
   bool HasPending(SimRecords& q, const RefRecord& rec) const { return Find(q, rec) != q.end(); }
   // What a request would produce first, without changing anything.
@@ -947,6 +958,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void Consume(const RefRecord& rec, SimRecords* q, SimRecords::iterator e, Request* r) {
     SimRecord got = std::move(*e);
     q->erase(e);
+    if (r != nullptr) r->last_seen = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -1140,11 +1152,45 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (const Request& q : requests_) {
       for (const SimRecord& r : q.produced) left.push_back(&r);
     }
-    for (const SimRecord* r : left) {
-      report_.records[ReportTag(r->tag, r->key)].extra++;
-      if (!report_.first_divergence) {
-        report_.first_divergence = Divergence{report_.lines + 1, "(end of recording)", r->text, "simulated record not in the recording"};
+    for (const SimRecord* r : left) CountLeftover(*r, report_.lines + 1, "(end of recording)");
+  }
+
+  void CountLeftover(const SimRecord& r, uint64_t line, const std::string& expected) {
+    report_.records[ReportTag(r.tag, r.key)].extra++;
+    if (!report_.first_divergence) {
+      report_.first_divergence = Divergence{line, expected, r.text, "simulated record not in the recording"};
+    }
+  }
+
+  // Drops the requests that neither ran nor had a record seen for
+  // kRetireLines lines. In a faithful replay a request's next effect shows
+  // up long before (a goroutine parked mid-malloc, in an assist or in
+  // gcStart, holds its request for at most 2,571 lines in workers-p2);
+  // after a divergence, requests whose simulated records the recording
+  // never shows would otherwise be searched again for every later record.
+  void RetireOldRequests(uint64_t line) {
+    RetireOldCollectorRecords(line);
+    if (line % 4096 != 0) return;  // a pass over every request costs
+    auto old = [&](const Request& q) { return q.last_seen + kRetireLines < line; };
+    if (std::none_of(requests_.begin(), requests_.end(), old)) return;
+    std::deque<Request> keep;
+    for (Request& q : requests_) {
+      if (!old(q)) {
+        keep.push_back(std::move(q));
+        continue;
       }
+      for (const SimRecord& r : q.produced) {
+        CountLeftover(r, line, absl::StrFormat("(nothing within %d lines)", kRetireLines));
+      }
+    }
+    requests_.swap(keep);
+  }
+
+  // The same for the collector's records made kRetireLines ago.
+  void RetireOldCollectorRecords(uint64_t line) {
+    while (!gc_out_.empty() && gc_out_.begin()->at + kRetireLines < line) {
+      CountLeftover(*gc_out_.begin(), line, absl::StrFormat("(nothing within %d lines)", kRetireLines));
+      gc_out_.erase(gc_out_.begin());
     }
   }
 
@@ -1161,6 +1207,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     uint64_t block;  // text_'s block holding the text
   };
   static constexpr size_t kLookahead = 512;
+  static constexpr uint64_t kRetireLines = 1 << 13;
+  static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
 
   ReplayOptions opts_;
   Header pp_;
