@@ -19,14 +19,16 @@ void MCache::Refill(SpanClass spc) {
   alloc[spc] = s;
 }
 
-void MCache::ReleaseAll() {
-  for (int i = 0; i < kNumSpanClasses; i++) {
-    MSpan* s = alloc[i];
-    if (s != &emptymspan_) {
-      (*centrals_)[i].UncacheSpan(s);
-      alloc[i] = &emptymspan_;
-    }
+void MCache::ReleaseSpan(SpanClass spc) {
+  MSpan* s = alloc[spc];
+  if (s != &emptymspan_) {
+    (*centrals_)[spc].UncacheSpan(s);
+    alloc[spc] = &emptymspan_;
   }
+}
+
+void MCache::ReleaseAll() {
+  for (int i = 0; i < kNumSpanClasses; i++) ReleaseSpan(static_cast<SpanClass>(i));
   tiny = 0;
   tinyoffset = 0;
 }

@@ -23,6 +23,8 @@ class MCache {
   void Refill(SpanClass spc);
   // Returns every cached span to its mcentral and drops the tiny block.
   void ReleaseAll();
+  // One step of ReleaseAll: returns the span cached for spc, if any.
+  void ReleaseSpan(SpanClass spc);
 
   bool IsEmptySpan(const MSpan* s) const { return s == &emptymspan_; }
 

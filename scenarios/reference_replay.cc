@@ -30,9 +30,12 @@ using traces::RefTag;
 // L lines get their heap_live field when they are compared (see Consume).
 struct SimRecord {
   RefTag tag;
-  int64_t key;  // Z: address; CS/UC: span class; L: npages; SW: who
+  int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
   std::string text;
   std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
+  uint64_t base = 0;                            // UC: the span's base address
+  int64_t p = -1;                               // UC: whose mcache held it
+  uint64_t at = 0;                              // the recording's line when it was made
 };
 
 // Simulated records not yet seen in the recording, oldest first. Records
@@ -150,6 +153,7 @@ struct Request {
   // heap_live added by this request's span hand-out but not yet visible
   // (see OrderByHeapLock); applied when its CS/L record shows up.
   uint64_t deferred_live = 0;
+  uint64_t last_seen = 0;  // line of its A record or of its last record compared
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -183,6 +187,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       Handle(rec);
       if (!error_.ok()) return error_;
       report_.lines = rec.line;
+      RetireOldRequests(rec.line);
       // Keep kLookahead handled records as history for InferOwner.
       if (cur_ < kLookahead) {
         cur_++;
@@ -192,6 +197,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
     }
     if (!report_.stopped_at_first_gc) {
+      if (flushing_) FinishMarkTermination();
       ReportLeftovers();
       SetAsideUnrecordedSweep();
     }
@@ -241,14 +247,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     Emit({RefTag::kCS, s.spanclass, absl::StrFormat("CS %d %d %d %d", s.spanclass, s.base(), s.allocCount, s.freeindex)});
   }
   void OnUncacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    Emit({RefTag::kUC, s.spanclass, absl::StrFormat("UC %d %d %d %d", s.spanclass, s.base(), s.allocCount, heap_live)});
+    // heap_live is read when the record is compared (FlushStep).
+    SimRecord r{RefTag::kUC, s.spanclass, absl::StrFormat("UC %d %d %d", s.spanclass, s.base(), s.allocCount)};
+    r.base = s.base();
+    Emit(std::move(r));
   }
   void OnLargeAlloc(const model::MSpan& s, uint64_t heap_live) override {
     Emit({RefTag::kL, static_cast<int64_t>(s.npages), absl::StrFormat("L %d %d", s.npages, s.base())});
   }
   void OnSweepFree(uint64_t addr) override {
     finalizers_.erase(addr);
-    Emit({RefTag::kF, 0, AddrText('F', addr)});
+    Emit({RefTag::kF, static_cast<int64_t>(addr), AddrText('F', addr)});
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
@@ -297,7 +306,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // Where simulated records go: the running request's list, or the
   // collector's own (gcStart, mark termination, background sweeps).
-  void Emit(SimRecord r) { out_->push_back(std::move(r)); }
+  void Emit(SimRecord r) {
+    r.at = cur_ < window_.size() ? window_[cur_].rec.line : 0;
+    out_->push_back(std::move(r));
+  }
 
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
@@ -307,6 +319,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   void Handle(const RefRecord& rec) {
+    if (flushing_) {
+      if (rec.tag == RefTag::kUC) return FlushStep(rec);
+      FinishMarkTermination();
+    }
     switch (rec.tag) {
       case RefTag::kH:
         enablegc_ = true;  // gcenable: from now on allocations may start a cycle
@@ -315,15 +331,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         Request r;
         r.p = rec.v[0];
         r.line = rec.line;
-        r.req.size = rec.U64(2);
-        r.req.typsize = rec.U64(3);
-        r.req.ptrdata = rec.U64(4);
-        r.req.noscan = (rec.v[5] & 1) != 0;
-        r.req.needzero = (rec.v[5] & 4) != 0;
-        // The recording does not name types; a 48-byte type that is all
-        // pointers is runtime._defer (the only one among the runtime's and
-        // the recorded programs' types).
-        r.req.defer_block = r.req.typsize == model::kDeferSize && r.req.ptrdata == model::kDeferSize;
+        r.last_seen = rec.line;
+        r.req = RequestOf(rec);
         requests_.push_back(std::move(r));
         report_.allocs++;
         break;
@@ -349,7 +358,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       case RefTag::kSW:
         // A background sweep shows as its F records and then its SW: sweep
         // when the first of them shows up.
-        if (!HasPending(gc_out_, rec) && EndsInBackgroundSweep()) BackgroundSweep();
+        if (!HasPending(gc_out_, rec) && StartsBackgroundSweep(rec)) {
+          AllocateDuringBackgroundSweep();
+          BackgroundSweep();
+        }
         MatchEffect(rec);
         break;
       case RefTag::kGS:
@@ -444,24 +456,111 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     MatchEffect(rec);
   }
 
-  // gcMarkTermination: flush the mcaches, take the cycle's marks, set the
-  // heap statistics (HM), start sweeping and set the next trigger (PT).
+  // gcMarkTermination up to the mcache flushes: the flushes are driven by
+  // the UC records (FlushStep) and the rest waits for the HM record
+  // (FinishMarkTermination).
   void MarkTermination(const RefRecord& rec) {
     if (phase_ != Phase::kMark || blacken_) return Compare(rec, nullptr);
     at_last_mt_ = {rec.line, report_.records, report_.first_divergence};
     out_ = &gc_out_;
     phase_ = Phase::kMarkTermination;
-    model::MemStats& m = malloc_.memstats();
-    for (auto& c : caches_) c->ReleaseAll();  // markroot's flushmcache, P order
-    for (auto& c : caches_) model::PurgeCachedStats(&c->stats, &m, &malloc_.heap().freestats);
     // This cycle's F records run up to the next MT: read that far ahead.
-    const size_t cycle = marked_cycles_++;
-    while (!eof_ && mt_read_ <= cycle + 1) {
+    while (!eof_ && mt_read_ <= marked_cycles_ + 1) {
       if (absl::Status st = FillWindow(window_.size() + 4096); !st.ok()) {
         error_ = st;
         return;
       }
     }
+    // markroot's flushmcache is one root job per P, and mark termination
+    // runs its root jobs on several threads (gcMark's helpers): the Ps'
+    // releaseAll loops, span class by span class, may run at once.
+    flush_pending_.assign(caches_.size(), {});
+    for (size_t p = 0; p < caches_.size(); p++) {
+      for (int i = 0; i < model::kNumSpanClasses; i++) {
+        const auto spc = static_cast<model::SpanClass>(i);
+        if (!caches_[p]->IsEmptySpan(caches_[p]->alloc[spc])) flush_pending_[p].push_back(spc);
+      }
+    }
+    flushing_ = true;
+  }
+
+  // One uncacheSpan of mark termination's mcache flushes, shown by the UC
+  // record rec: the next span of the P whose releaseAll loop reached it.
+  // The recorder writes UC after the heap_live Xadd, and the other P's next
+  // Xadd may land in between (at most one: that thread writes its own UC
+  // before its next Xadd); if heap_live then explains the record, it did.
+  void FlushStep(const RefRecord& rec) {
+    const uint64_t base = rec.U64(1);
+    auto done = FindUncache(base);
+    if (done == gc_out_.end()) {
+      size_t p = 0;
+      while (p < flush_pending_.size() && !NextFlushIs(p, rec)) p++;
+      if (p == flush_pending_.size()) {
+        // Not the next span of any P: take the first P with spans left.
+        p = 0;
+        while (p < flush_pending_.size() && flush_pending_[p].empty()) p++;
+        if (p == flush_pending_.size()) return Compare(rec, nullptr);
+      }
+      ReleaseNext(p);
+      done = std::prev(gc_out_.end());
+    }
+    const uint64_t want = rec.U64(3);
+    for (size_t q = 0; q < flush_pending_.size() && malloc_.memstats().heap_live != want; q++) {
+      if (static_cast<int64_t>(q) == done->p || flush_pending_[q].empty()) continue;
+      const model::MSpan* s = caches_[q]->alloc[flush_pending_[q].front()];
+      const uint64_t n = s->nelems - s->allocCount;  // nelems is the span's cap
+      if (malloc_.memstats().heap_live - n * s->elemsize == want && UncacheFollows(s->base())) {
+        ReleaseNext(q);
+        done = FindUncache(base);
+      }
+    }
+    SimRecord got = std::move(*done);
+    gc_out_.erase(done);
+    got.text += " " + std::to_string(malloc_.memstats().heap_live);
+    Compare(rec, &got);
+  }
+
+  // The simulated UC record of the span at base, if it was returned.
+  SimRecords::iterator FindUncache(uint64_t base) {
+    return std::find_if(gc_out_.begin(), gc_out_.end(),
+                        [&](const SimRecord& r) { return r.tag == RefTag::kUC && r.base == base; });
+  }
+
+  bool NextFlushIs(size_t p, const RefRecord& uc) const {
+    if (flush_pending_[p].empty()) return false;
+    const model::MSpan* s = caches_[p]->alloc[flush_pending_[p].front()];
+    return s->spanclass == uc.v[0] && s->base() == uc.U64(1);
+  }
+
+  // Whether a UC record of the span at base follows in the lookahead.
+  bool UncacheFollows(uint64_t base) const {
+    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kUC && r.U64(1) == base) return true;
+    }
+    return false;
+  }
+
+  void ReleaseNext(size_t p) {
+    const model::SpanClass spc = flush_pending_[p].front();
+    flush_pending_[p].pop_front();
+    caches_[p]->ReleaseSpan(spc);
+    gc_out_.end()[-1].p = static_cast<int64_t>(p);
+  }
+
+  // The rest of gcMarkTermination: finish the flushes, take the cycle's
+  // marks, set the heap statistics (HM), start sweeping and set the next
+  // trigger (PT).
+  void FinishMarkTermination() {
+    flushing_ = false;
+    out_ = &gc_out_;
+    model::MemStats& m = malloc_.memstats();
+    for (size_t p = 0; p < flush_pending_.size(); p++) {
+      while (!flush_pending_[p].empty()) ReleaseNext(p);
+    }
+    for (auto& c : caches_) c->ReleaseAll();  // drops the tiny blocks
+    for (auto& c : caches_) model::PurgeCachedStats(&c->stats, &m, &malloc_.heap().freestats);
+    const size_t cycle = marked_cycles_++;
     // markrootSpans scans every object with a finalizer without marking it
     // (scanobject counts its bytes), and marking counts it again when it is
     // reachable: each one adds its size twice.
@@ -511,10 +610,78 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     bg_sweeping_ = false;
   }
 
-  // Whether the run of F records starting at the current one ends in a
-  // background sweeper's SW record.
+  // Whether the current F or SW record belongs to a sweep by the background
+  // sweeper that has not been run yet. An F belongs to the next SW of the
+  // span holding its address; with several Ps, other Ps' records (an
+  // allocation, or another sweep's F and SW) may come in between.
   // A sweep of a span can free hundreds of objects: the answer is kept for
-  // the rest of the run (up to line run_end_line_).
+  // its later F records (up to line sweep_line_).
+  bool StartsBackgroundSweep(const RefRecord& rec) {
+    if (pp_.gomaxprocs == 1) return EndsInBackgroundSweep();
+    uint64_t base = rec.U64(1);
+    if (rec.tag == RefTag::kF) {
+      const model::MSpan* s = malloc_.heap().SpanOf(rec.U64(0));
+      if (s == nullptr) return false;  // not a simulated span: nothing to sweep
+      base = s->base();
+    }
+    if (rec.tag != RefTag::kF || base != sweep_base_ || rec.line > sweep_line_) {
+      sweep_base_ = base;
+      sweep_line_ = 0;
+      sweep_by_bg_ = false;
+      // Other threads' records between a sweep's F records and its SW.
+      size_t others = 0;
+      for (size_t k = cur_; others < kLookahead; k++) {
+        if (k >= window_.size()) {
+          if (!FillWindow(k + 1024).ok() || k >= window_.size()) return false;
+        }
+        const RefRecord& r = window_[k].rec;
+        if (r.tag == RefTag::kF) continue;
+        others++;
+        if (r.tag != RefTag::kSW || r.U64(1) != base) continue;
+        sweep_line_ = r.line;
+        sweep_by_bg_ = r.v[0] == kBgSweeper;
+        break;
+      }
+    }
+    if (!sweep_by_bg_ || sweep_line_ == bg_swept_line_) return false;
+    bg_swept_line_ = sweep_line_;
+    return true;
+  }
+
+  // The background sweeper claims its span (sweepgen = sg-1) before its
+  // first F record and releases it swept with its SW record; meanwhile
+  // other Ps' mcentral.cacheSpan skips it. A span hand-out of that class
+  // recorded in between that took another span ran while the span was
+  // claimed: run those requests first, with the span claimed.
+  void AllocateDuringBackgroundSweep() {
+    size_t end = cur_;
+    while (end < window_.size() && window_[end].rec.line < sweep_line_) end++;
+    if (end == window_.size()) return;
+    const RefRecord& sw = window_[end].rec;
+    model::MSpan* span = malloc_.heap().SpanOf(sw.U64(1));
+    const uint32_t sg = malloc_.heap().sweepgen;
+    if (span == nullptr || span->base() != sw.U64(1) || span->sweepgen != sg - 2) return;
+    for (size_t k = cur_ + 1; k < end; k++) {
+      const RefRecord& cs = window_[k].rec;
+      if (cs.tag != RefTag::kCS || cs.v[0] != sw.v[2] || cs.U64(1) == span->base()) continue;
+      std::vector<std::deque<Request>::iterator> cands;
+      for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
+        if (rit->executed) continue;
+        SimRecord pred = Predict(*rit);
+        if (pred.tag == RefTag::kCS && pred.key == cs.v[0]) cands.push_back(std::prev(rit.base()));
+      }
+      if (cands.empty()) continue;
+      auto pick = cands.size() > 1 ? ChooseForSpan(cands, k) : cands.front();
+      span->sweepgen = sg - 1;
+      Execute(&*pick);
+      span->sweepgen = sg - 2;
+    }
+  }
+
+  // With one P, nothing comes between a sweep's F records and its SW:
+  // whether the run of F records starting at the current one ends in a
+  // background sweeper's SW record. The answer is kept for the rest of the
+  // run (up to line run_end_line_).
   bool EndsInBackgroundSweep() {
     const uint64_t line = window_[cur_].rec.line;
     if (line <= run_end_line_) return run_ends_in_bg_;
@@ -539,24 +706,50 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return q.size == 80 && q.typsize == 80 && q.ptrdata == 72 && !q.noscan;
   }
 
-  static bool KeyedTag(RefTag tag) {
-    return tag == RefTag::kZ || tag == RefTag::kCS || tag == RefTag::kL || tag == RefTag::kSW;
+  // The allocation request of an A record.
+  static model::AllocRequest RequestOf(const RefRecord& a) {
+    model::AllocRequest q;
+    q.size = a.U64(2);
+    q.typsize = a.U64(3);
+    q.ptrdata = a.U64(4);
+    q.noscan = (a.v[5] & 1) != 0;
+    q.needzero = (a.v[5] & 4) != 0;
+    // The recording does not name types; a 48-byte type that is all
+    // pointers is runtime._defer (the only one among the runtime's and the
+    // recorded programs' types).
+    q.defer_block = q.typsize == model::kDeferSize && q.ptrdata == model::kDeferSize;
+    return q;
+  }
+
+  // Tags compared with the first simulated record of the same key. F: with
+  // several Ps, sweeps by different threads free objects at once, so an F
+  // is compared with the simulated F of its address; with one P, sweeps
+  // follow one another and F records are compared in order.
+  bool KeyedTag(RefTag tag) const {
+    return tag == RefTag::kZ || tag == RefTag::kCS || tag == RefTag::kL || tag == RefTag::kSW ||
+           (tag == RefTag::kF && pp_.gomaxprocs > 1);
   }
 
   // The first simulated record in q that rec would be compared with.
-  static SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) {
+  SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) const {
     const int64_t key = KeyOf(rec);
-    return std::find_if(q.begin(), q.end(), [&](const SimRecord& r) {
-      return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key);
-    });
+    auto match = [&](const SimRecord& r) { return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key); };
+    if (rec.tag != RefTag::kF || !KeyedTag(rec.tag)) return std::find_if(q.begin(), q.end(), match);
+    // Concurrent sweeps interleave their F records by at most a span's
+    // objects (1,024): an F further back than that is not this one.
+    auto end = q.end() - q.begin() > kFSearch ? q.begin() + kFSearch : q.end();
+    auto it = std::find_if(q.begin(), end, match);
+    return it == end ? q.end() : it;
   }
-  static bool HasPending(SimRecords& q, const RefRecord& rec) { return Find(q, rec) != q.end(); }
+  bool HasPending(SimRecords& q, const RefRecord& rec) const { return Find(q, rec) != q.end(); }
   // What a request would produce first, without changing anything.
   SimRecord Predict(const Request& r) {
     model::MCache* c = Cache(r.p);
     const model::AllocRequest& q = r.req;
     if (q.size == 0) return {RefTag::kZ, static_cast<int64_t>(malloc_.zerobase()), ""};
-    if (q.size > model::kMaxSmallSize) return {RefTag::kL, -1, ""};
+    if (q.size > model::kMaxSmallSize) {
+      return {RefTag::kL, static_cast<int64_t>((q.size + model::kPageSize - 1) >> model::kPageShift), ""};
+    }
     if (q.noscan && q.size < model::kMaxTinySize) {
       const uint64_t off = model::TinyAlignedOffset(c->tinyoffset, q.size);
       if (off + q.size <= model::kMaxTinySize && c->tiny != 0) {
@@ -588,6 +781,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static int64_t KeyOf(const RefRecord& rec) {
     switch (rec.tag) {
       case RefTag::kZ:
+      case RefTag::kF:
       case RefTag::kCS:
       case RefTag::kUC:
       case RefTag::kL:
@@ -630,7 +824,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (!cands.empty()) {
       auto pick = cands.front();
-      if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands);
+      if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands, cur_);
+      if (cands.size() > 1 && RefillEffect(rec.tag)) pick = FirstToHandOut(cands);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       Execute(&*pick);
       return ConsumeFrom(rec, pick);
@@ -663,10 +858,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // The P whose mcache got the span handed out by the CS record at
-  // window_[k]: the P of the A record just before the first Z of a later
-  // slot of that span, or -2 if the window does not show it. (Slot 0 is the
-  // request that needed the span, whose thread may have stalled since its
-  // A; later slots come from a P that is running.) k >= cur_.
+  // window_[k]: the P of the nearest A record of that span class before the
+  // first Z of a later slot of that span, or -2 if the window does not show
+  // it. (Slot 0 is the request that needed the span, whose thread may have
+  // stalled since its A; later slots come from a P that is running. Other
+  // Ps' requests may be recorded between that slot's A and its Z.) k >= cur_.
   int64_t InferOwner(size_t k) const {
     const RefRecord& cs = window_[k].rec;
     const uint64_t base = cs.U64(1);
@@ -676,22 +872,61 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const RefRecord& z = window_[j].rec;
       if (z.tag != RefTag::kZ || z.U64(0) <= base || z.U64(0) >= end) continue;
       for (size_t i = j; i-- > 0;) {
-        if (window_[i].rec.tag == RefTag::kA) return window_[i].rec.v[0];
+        const RefRecord& a = window_[i].rec;
+        if (a.tag == RefTag::kA && a.U64(2) <= model::kMaxSmallSize &&
+            model::SmallSpanClass(RequestOf(a)) == cs.v[0]) {
+          return a.v[0];
+        }
       }
       return -2;
     }
     return -2;
   }
 
-  std::deque<Request>::iterator ChooseForSpan(const std::vector<std::deque<Request>::iterator>& cands) {
-    const int64_t owner = InferOwner(cur_);
+  // Whether P p's next request of the class of the CS record at window_[k]
+  // took a later slot of that span. A goroutine's allocations run one after
+  // another: if p got the span, p's next request of that class returns an
+  // address in it before p's following A record.
+  bool NextRequestUses(int64_t p, size_t k) const {
+    const RefRecord& cs = window_[k].rec;
+    const uint64_t base = cs.U64(1);
+    const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
+    const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
+    size_t j = k + 1;
+    for (; j < LookaheadEnd(); j++) {
+      const RefRecord& a = window_[j].rec;
+      if (a.tag == RefTag::kA && a.v[0] == p && a.U64(2) <= model::kMaxSmallSize &&
+          model::SmallSpanClass(RequestOf(a)) == cs.v[0]) {
+        break;
+      }
+    }
+    for (size_t m = j + 1; m < LookaheadEnd(); m++) {
+      const RefRecord& r = window_[m].rec;
+      if (r.tag == RefTag::kA && r.v[0] == p) return false;
+      if (r.tag == RefTag::kZ && r.U64(0) > base && r.U64(0) < end) return true;
+    }
+    return false;
+  }
+
+  // Of several requests that need a span of the class of the CS record at
+  // window_[at], the one whose mcache got it.
+  std::deque<Request>::iterator ChooseForSpan(const std::vector<std::deque<Request>::iterator>& cands,
+                                              size_t at) {
+    std::vector<std::deque<Request>::iterator> owners;
+    for (auto it : cands) {
+      if (NextRequestUses(it->p, at)) owners.push_back(it);
+    }
+    if (!owners.empty() && std::all_of(owners.begin(), owners.end(), [&](auto it) { return it->p == owners[0]->p; })) {
+      return owners.front();
+    }
+    const int64_t owner = InferOwner(at);
     for (auto it : cands) {
       if (it->p == owner) return it;
     }
     // Otherwise prefer a P that does not visibly own a later span of this class.
     std::vector<int64_t> later;
-    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
-      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == window_[cur_].rec.v[0]) {
+    for (size_t k = at + 1; k < LookaheadEnd(); k++) {
+      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == window_[at].rec.v[0]) {
         later.push_back(InferOwner(k));
       }
     }
@@ -701,11 +936,29 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return cands.front();
   }
 
+  // Of several requests that need a span, the one a refill effect (sweep,
+  // revise) belongs to: the one whose span hand-out (CS of its class, or L
+  // of its size) the recording shows first. A refill's sweeping and revise
+  // calls come before its hand-out; newest first if the window shows none.
+  std::deque<Request>::iterator FirstToHandOut(const std::vector<std::deque<Request>::iterator>& cands) {
+    std::vector<SimRecord> preds;
+    for (auto it : cands) preds.push_back(Predict(*it));
+    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
+      const RefRecord& next = window_[k].rec;
+      if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
+      for (size_t i = 0; i < cands.size(); i++) {
+        if (preds[i].tag == next.tag && preds[i].key == KeyOf(next)) return cands[i];
+      }
+    }
+    return cands.front();
+  }
+
   // Compares rec with *e, taken out of q. r: the request that produced it
   // (null for the collector's records); dropped once all its records are seen.
   void Consume(const RefRecord& rec, SimRecords* q, SimRecords::iterator e, Request* r) {
     SimRecord got = std::move(*e);
     q->erase(e);
+    if (r != nullptr) r->last_seen = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -899,11 +1152,45 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (const Request& q : requests_) {
       for (const SimRecord& r : q.produced) left.push_back(&r);
     }
-    for (const SimRecord* r : left) {
-      report_.records[ReportTag(r->tag, r->key)].extra++;
-      if (!report_.first_divergence) {
-        report_.first_divergence = Divergence{report_.lines + 1, "(end of recording)", r->text, "simulated record not in the recording"};
+    for (const SimRecord* r : left) CountLeftover(*r, report_.lines + 1, "(end of recording)");
+  }
+
+  void CountLeftover(const SimRecord& r, uint64_t line, const std::string& expected) {
+    report_.records[ReportTag(r.tag, r.key)].extra++;
+    if (!report_.first_divergence) {
+      report_.first_divergence = Divergence{line, expected, r.text, "simulated record not in the recording"};
+    }
+  }
+
+  // Drops the requests that neither ran nor had a record seen for
+  // kRetireLines lines. In a faithful replay a request's next effect shows
+  // up long before (a goroutine parked mid-malloc, in an assist or in
+  // gcStart, holds its request for at most 2,571 lines in workers-p2);
+  // after a divergence, requests whose simulated records the recording
+  // never shows would otherwise be searched again for every later record.
+  void RetireOldRequests(uint64_t line) {
+    RetireOldCollectorRecords(line);
+    if (line % 4096 != 0) return;  // a pass over every request costs
+    auto old = [&](const Request& q) { return q.last_seen + kRetireLines < line; };
+    if (std::none_of(requests_.begin(), requests_.end(), old)) return;
+    std::deque<Request> keep;
+    for (Request& q : requests_) {
+      if (!old(q)) {
+        keep.push_back(std::move(q));
+        continue;
       }
+      for (const SimRecord& r : q.produced) {
+        CountLeftover(r, line, absl::StrFormat("(nothing within %d lines)", kRetireLines));
+      }
+    }
+    requests_.swap(keep);
+  }
+
+  // The same for the collector's records made kRetireLines ago.
+  void RetireOldCollectorRecords(uint64_t line) {
+    while (!gc_out_.empty() && gc_out_.begin()->at + kRetireLines < line) {
+      CountLeftover(*gc_out_.begin(), line, absl::StrFormat("(nothing within %d lines)", kRetireLines));
+      gc_out_.erase(gc_out_.begin());
     }
   }
 
@@ -920,6 +1207,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     uint64_t block;  // text_'s block holding the text
   };
   static constexpr size_t kLookahead = 512;
+  static constexpr uint64_t kRetireLines = 1 << 13;
+  static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
 
   ReplayOptions opts_;
   Header pp_;
@@ -932,6 +1221,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   absl::Status error_;  // a read error met while handling a record
   uint64_t run_end_line_ = 0;    // EndsInBackgroundSweep's last answer: the
   bool run_ends_in_bg_ = false;  // SW line ending the F run, and its who
+  // StartsBackgroundSweep's last answer: the span, the line of its SW
+  // record, and whether the background sweeper swept it.
+  uint64_t sweep_base_ = 0;
+  uint64_t sweep_line_ = 0;
+  bool sweep_by_bg_ = false;
+  uint64_t bg_swept_line_ = 0;  // the SW record of the last background sweep run
   size_t cur_ = 0;
   bool eof_ = false;
   sim::AddressSpace os_;
@@ -954,6 +1249,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   bool trigger_check_ = false;  // mallocgc's shouldhelpgc
   bool start_pending_ = false;  // a gcStart waits for the world to stop
   bool bg_sweeping_ = false;
+  bool flushing_ = false;       // mark termination's mcache flushes under way
+  // Per P: the span classes its mcache holds that mark termination has not
+  // returned yet, in releaseAll's order.
+  std::vector<std::deque<model::SpanClass>> flush_pending_;
   double next_ratio_ = 0;       // endCycle's result
   size_t marked_cycles_ = 0;    // mark terminations so far
   struct Snapshot {

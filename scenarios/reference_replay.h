@@ -15,6 +15,10 @@
 // replay therefore runs a request lazily, when the first record it explains
 // shows up: a Z whose address the request would return, a CS of its span
 // class, or an L.
+// Other multi-P rules follow the runtime's concurrency: two Ps' refills
+// (whose sweeps and revise calls precede their span hand-out), the Ps'
+// mcache flushes at mark termination (run by several helper threads), and
+// the background sweeper's claim on the span it sweeps.
 #ifndef GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
 #define GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
 
