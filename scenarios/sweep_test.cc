@@ -245,16 +245,20 @@ TEST(SweepTest, ParseErrorsNameFileAndPath) {
   EXPECT_TRUE(Has(err(bad), "$.runs[1]: GOGC 50, GOMAXPROCS 1, seed 2, but grid index 1 is GOGC 25"));
 }
 
-std::vector<SweepPart> Shards(int n, int threads) {
-  std::vector<SweepPart> parts;
-  for (int i = 0; i < n; i++) {
-    parts.push_back({"shard-" + std::to_string(i) + "/sweep.json", MustSweep(Shard{i, n}, threads)});
-  }
-  return parts;
+// The grid in 3 shards, each run on 2 threads (computed once).
+const std::vector<SweepPart>& ThreeShards() {
+  static const std::vector<SweepPart>* parts = [] {
+    auto* v = new std::vector<SweepPart>;
+    for (int i = 0; i < 3; i++) {
+      v->push_back({"shard-" + std::to_string(i) + "/sweep.json", MustSweep(Shard{i, 3}, 2)});
+    }
+    return v;
+  }();
+  return *parts;
 }
 
 TEST(SweepMergeTest, ThreeShardsMergeIntoTheUnshardedTable) {
-  std::vector<SweepPart> parts = Shards(3, 2);
+  std::vector<SweepPart> parts = ThreeShards();
   EXPECT_EQ(parts[0].table.runs.size(), 4u);
   std::swap(parts[0], parts[2]);  // order of the inputs does not matter
   // Through files, as the command line does.
@@ -284,7 +288,7 @@ TEST(SweepMergeTest, ThreeShardsMergeIntoTheUnshardedTable) {
 }
 
 TEST(SweepMergeTest, MissingShardIsNamed) {
-  std::vector<SweepPart> parts = Shards(3, 2);
+  std::vector<SweepPart> parts = ThreeShards();
   parts.erase(parts.begin() + 1);
   auto m = Merge(parts);
   ASSERT_FALSE(m.ok());
@@ -294,7 +298,7 @@ TEST(SweepMergeTest, MissingShardIsNamed) {
 }
 
 TEST(SweepMergeTest, DuplicateShardIsNamed) {
-  std::vector<SweepPart> parts = Shards(3, 2);
+  std::vector<SweepPart> parts = ThreeShards();
   parts.push_back({"again/sweep.json", parts[2].table});
   auto m = Merge(parts);
   ASSERT_FALSE(m.ok());
@@ -304,12 +308,12 @@ TEST(SweepMergeTest, DuplicateShardIsNamed) {
 }
 
 TEST(SweepMergeTest, DifferentGridOrScenarioIsRefused) {
-  std::vector<SweepPart> parts = Shards(2, 1);
+  const std::vector<SweepPart>& parts = ThreeShards();
   SweepOptions opt;
-  opt.threads = 1;
-  auto other = RunSweep(SmallSteady(), SweepGrid{{25, 50, 200}, {1, 2}, {1, 2}}, Shard{1, 2}, opt);
+  opt.threads = 2;
+  auto other = RunSweep(SmallSteady(), SweepGrid{{25, 50, 200}, {1, 2}, {1, 2}}, Shard{1, 3}, opt);
   ASSERT_TRUE(other.ok()) << other.status();
-  auto m = Merge({parts[0], {"other/sweep.json", *other}});
+  auto m = Merge({parts[0], {"other/sweep.json", *other}, parts[2]});
   ASSERT_FALSE(m.ok());
   EXPECT_TRUE(Has(std::string(m.status().message()),
                   "other/sweep.json is a sweep of steady (records 30000, GOGC 25,50,200 x GOMAXPROCS 1,2 x seeds "
@@ -317,10 +321,10 @@ TEST(SweepMergeTest, DifferentGridOrScenarioIsRefused) {
                   "1,2): not shards of one sweep"));
   SweepPart renamed = parts[1];
   renamed.table.scenario = "steady-p4";
-  EXPECT_FALSE(Merge({parts[0], renamed}).ok());
+  EXPECT_FALSE(Merge({parts[0], renamed, parts[2]}).ok());
   SweepPart more = parts[1];
   more.table.records = 40000;
-  EXPECT_FALSE(Merge({parts[0], more}).ok());
+  EXPECT_FALSE(Merge({parts[0], more, parts[2]}).ok());
   EXPECT_TRUE(Merge(parts).ok());
   EXPECT_FALSE(Merge({}).ok());
 }
