@@ -26,6 +26,7 @@
 #include "tools/diff_command.h"
 #include "tools/report_command.h"
 #include "traces/decision_log.h"
+#include "tools/sweep_command.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
 ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own)");
@@ -80,6 +81,19 @@ Usage:
       by bit pattern; the first differing record and field) or within a
       relative tolerance (how far triggerRatio, gc_trigger, next_gc and
       assistWorkPerByte moved). Exit status 0 same, 1 different, 2 bad input.
+  gogcsim sweep [SCENARIO] --gogc_list=25,50,100,200,400 [--gomaxprocs_list=1,4]
+                [--seeds=N] [--seed=BASE] [--records=N] [--threads=N] [--shard=i/N]
+                [--out=DIR] [--json]
+      Run SCENARIO (default steady) once per grid point, GOGC x GOMAXPROCS
+      x seed (seeds BASE..BASE+N-1), on --threads threads (default: all
+      cores), and print one row per run. --out=DIR writes DIR/sweep.json
+      and DIR/sweep.csv; --json prints sweep.json. Same bytes whatever the
+      thread count. --shard=i/N runs only grid indices k with k % N == i
+      (shards numbered from 0); merge joins the shards.
+  gogcsim merge [--out=DIR] [--json] SHARD_DIR_OR_JSON...
+      Join shard tables (sweep.json files, or directories holding one) into
+      the table one unsharded sweep writes. Exit status 2 if a shard is
+      missing or given twice, or the tables are of different sweeps.
 
   gogcsim help | --help
 )";
@@ -382,5 +396,7 @@ int main(int argc, char** argv) {
   if (cmd == "replay") return Replay();
   if (cmd == "report") return gogcsim::tools::ReportCommand(rest);
   if (cmd == "diff") return gogcsim::tools::DiffCommand(rest);
+  if (cmd == "sweep") return gogcsim::tools::SweepCommand(rest);
+  if (cmd == "merge") return gogcsim::tools::MergeCommand(rest);
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }
