@@ -19,6 +19,7 @@
 #include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
 #include "traces/decision_log.h"
+#include "tools/trace_command.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
 ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own)");
@@ -58,6 +59,15 @@ Usage:
       Reports per record type how many of the runtime's records were
       reproduced exactly, and the first divergence.
       Exit status 1 if any record diverges.
+
+  gogcsim trace info FILE [--json]
+      Summary of a gogcsim trace: events by kind, goroutines, Ps,
+      allocations and bytes, a size histogram by powers of two, time span.
+  gogcsim trace import --from=reference|allocfreetrace IN OUT [--gzip]
+                       [--gomaxprocs=N] [--gogc=N]
+      Convert a reference recording (.rec.gz) or GODEBUG=allocfreetrace=1
+      output into a gogcsim trace (--gzip compresses it). --gomaxprocs and
+      --gogc record what allocfreetrace output does not say.
 
   gogcsim help | --help
 )";
@@ -322,5 +332,6 @@ int main(int argc, char** argv) {
   std::vector<char*> rest(args.begin() + 1, args.end());
   if (cmd == "run") return Run(rest);
   if (cmd == "replay") return Replay();
+  if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }
