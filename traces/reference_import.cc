@@ -208,37 +208,42 @@ absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording*
   return absl::OkStatus();
 }
 
-// Pairs each Z with the request (A) it answers. A goroutine's requests
-// nest (gcStart allocates inside the mallocgc that started it), so a Z
-// answers the latest unanswered request of some goroutine. The candidates are
-// those whose size class is the one of the span the Z lies in. With one P
-// there is almost always one; with several, the recording interleaves the
-// Ps' records and two goroutines may wait for the same class at once. Then
-// the request from the P that took the span's previous slot wins (a span is
-// cached by one P at a time), else the latest request.
+// Pairs each Z with the request (A) it answers: an unanswered request of
+// some goroutine whose size class is that of the span the Z lies in. With one
+// P there is (in the reference recordings) only ever one. With several, the
+// recorder interleaves the Ps' records, a goroutine's next A may come before
+// the Z of its previous one, and two goroutines may wait for the same class
+// at once. Then: a goroutine's oldest matching request (its Zs come in
+// order), and among goroutines the one on the P that took the span's
+// previous slot (a span is cached by one P at a time), else the latest.
 void Pair(const Recording& r, std::vector<uint64_t>* z_alloc, ReferenceImportStats* stats) {
-  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> pending;  // by goroutine; looked up only
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> pending;  // by goroutine, oldest first; looked up only
   std::vector<uint64_t> busy;  // goroutines with pending requests
   std::vector<int32_t> owner(r.unit_cls.size(), -1);  // P of each span's latest slot
   size_t next = 0;
   for (size_t i = 0; i < r.zs.size(); i++) {
     const ZRecord& z = r.zs[i];
     for (; next < r.requests.size() && r.requests[next].pos < z.pos; next++) {
-      std::vector<uint64_t>& stack = pending[r.requests[next].g];
-      if (stack.empty()) busy.push_back(r.requests[next].g);
-      stack.push_back(next);
+      std::vector<uint64_t>& reqs = pending[r.requests[next].g];
+      if (reqs.empty()) busy.push_back(r.requests[next].g);
+      reqs.push_back(next);
     }
-    // The best candidate: the span owner's request first, then the latest.
-    uint64_t best = kNone;
-    bool best_owner = false;
-    int matches = 0;
+    uint64_t best = kNone, best_g = 0;
+    bool best_owner = false, ambiguous = false;
     for (uint64_t g : busy) {
-      const uint64_t o = pending[g].back();
-      if (r.requests[o].cls != z.cls) continue;
-      matches++;
+      uint64_t o = kNone;
+      for (uint64_t q : pending[g]) {
+        if (r.requests[q].cls == z.cls) {
+          o = q;
+          break;
+        }
+      }
+      if (o == kNone) continue;
       const bool is_owner = r.requests[o].p == owner[z.unit];
+      if (best != kNone) ambiguous = true;  // two goroutines wait for this class
       if (best == kNone || (is_owner && !best_owner) || (is_owner == best_owner && o > best)) {
         best = o;
+        best_g = g;
         best_owner = is_owner;
       }
     }
@@ -246,22 +251,20 @@ void Pair(const Recording& r, std::vector<uint64_t>* z_alloc, ReferenceImportSta
       stats->unpaired++;
       continue;
     }
-    if (matches > 1) {
+    if (ambiguous) {
       stats->ambiguous++;
       if (best_owner) stats->owner_decided++;
     }
     (*z_alloc)[i] = best;
     owner[z.unit] = r.requests[best].p;
-    const uint64_t g = r.requests[best].g;
-    std::vector<uint64_t>& stack = pending[g];
-    stack.pop_back();
-    if (stack.empty()) busy.erase(std::find(busy.begin(), busy.end(), g));
+    std::vector<uint64_t>& reqs = pending[best_g];
+    reqs.erase(std::find(reqs.begin(), reqs.end(), best));
+    if (reqs.empty()) busy.erase(std::find(busy.begin(), busy.end(), best_g));
   }
   for (uint64_t g : busy) stats->unanswered += pending[g].size();
   stats->unanswered += r.requests.size() - next;
 }
 
-// The objects each cycle's sweep freed, by cycle (1-based), in id order.
 // Objects paired with a request made after their cycle's GS record (a wrong
 // guess with several Ps) are left out and counted in *dropped.
 absl::StatusOr<std::vector<std::vector<uint64_t>>> Deaths(const Recording& r, const std::vector<uint64_t>& z_alloc,
@@ -273,8 +276,9 @@ absl::StatusOr<std::vector<std::vector<uint64_t>>> Deaths(const Recording& r, co
   absl::flat_hash_map<uint64_t, uint64_t> live;
   std::vector<uint64_t> older(r.requests.size(), kNone);
   size_t zi = 0, cycle = 0;
-  for (const FRecord& f : r.fs) {
-    for (; zi < r.zs.size() && r.zs[zi].pos < f.pos; zi++) {
+  // Registers the Zs before record `pos`.
+  auto zs_before = [&](uint64_t pos) -> absl::Status {
+    for (; zi < r.zs.size() && r.zs[zi].pos < pos; zi++) {
       const ZRecord& z = r.zs[zi];
       if (z.cls == kZeroClass) continue;
       const uint64_t o = z_alloc[zi];
@@ -287,12 +291,16 @@ absl::StatusOr<std::vector<std::vector<uint64_t>>> Deaths(const Recording& r, co
       } else if (tiny) {
         older[o] = it->second;
         it->second = o;
-      } else if (o != kNone && it->second != kNone) {
+      } else if (o != kNone) {
         return LineError(r.path, z.pos,
                          absl::StrCat("Z ", z.addr, ", but the object allocated there on line ",
                                       r.requests[it->second].pos + 1, " was never freed (no F)"));
       }
     }
+    return absl::OkStatus();
+  };
+  for (const FRecord& f : r.fs) {
+    if (absl::Status st = zs_before(f.pos); !st.ok()) return st;
     while (cycle < r.gs_pos.size() && r.gs_pos[cycle] < f.pos) cycle++;
     if (cycle == 0) return LineError(r.path, f.pos, "F before the first GC cycle's GS record");
     auto it = live.find(f.addr);
@@ -308,6 +316,7 @@ absl::StatusOr<std::vector<std::vector<uint64_t>>> Deaths(const Recording& r, co
     }
     live.erase(it);
   }
+  if (absl::Status st = zs_before(kNone); !st.ok()) return st;  // the rest, for the same checks
   for (std::vector<uint64_t>& d : deaths) std::sort(d.begin(), d.end());
   return deaths;
 }

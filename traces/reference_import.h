@@ -17,14 +17,17 @@
 //     nor do objects live at the end of the recording or left in spans the
 //     recording did not sweep before it ended.
 //
-// Which request a Z answers: the recording does not say. A goroutine's
-// requests nest, so a Z answers the latest unanswered request of some
-// goroutine whose size class is that of the span the Z lies in. With one P
-// that is (in the reference recordings) always unique. With several, the
-// recorder interleaves the Ps' records and two goroutines may wait for the
-// same class at once: the request from the P that took the span's previous
-// slot wins, else the latest; the stats count these guesses, and the
-// header's notes say how many were left to the "latest" rule.
+// Which request a Z answers: the recording does not say. A Z answers an
+// unanswered request of some goroutine whose size class is that of the span
+// the Z lies in (zerobase for size 0, a large span's base for a large
+// object). With one P that is (in the reference recordings) always unique.
+// With several, the recorder interleaves the Ps' records: a goroutine's next
+// A may come before the Z of its previous one, and two goroutines may wait
+// for the same class at once. Then a goroutine's oldest matching request
+// wins (its Zs come in order), and among goroutines the one on the P that
+// took the span's previous slot (a span is cached by one P at a time), else
+// the latest request. The stats count these choices; the header's notes say
+// how many the last rule decided (such objects may be swapped).
 #ifndef GOGCSIM_TRACES_REFERENCE_IMPORT_H_
 #define GOGCSIM_TRACES_REFERENCE_IMPORT_H_
 
@@ -51,7 +54,7 @@ struct ReferenceImportStats {
   uint64_t goroutines = 0;
   uint64_t cycles = 0;  // GS records
   // Pairing Zs with requests (see above).
-  uint64_t ambiguous = 0;      // Zs with several waiting requests of their class
+  uint64_t ambiguous = 0;      // Zs for whose class several goroutines waited
   uint64_t owner_decided = 0;  // ... decided by the span's owning P
   uint64_t unpaired = 0;       // Zs no waiting request matched (their objects get no DEATH)
   uint64_t unanswered = 0;     // requests no Z answered
