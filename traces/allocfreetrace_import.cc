@@ -198,7 +198,7 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
           break;
         }
         if (!is_alloc && !is_free) {
-          stats.skipped_lines++;
+          if (!line.empty()) stats.skipped_lines++;
           break;
         }
         if (line.back() != ')') return error(absl::StrCat("no closing ')' in ", Quote(line)));

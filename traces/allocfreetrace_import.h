@@ -13,8 +13,8 @@
 //   <every other goroutine's header and traceback>
 //   end tracegc
 //
-// Lines outside such records (the program's own output) are skipped and
-// counted. What becomes of each:
+// Non-empty lines outside such records (the program's own output) are
+// skipped and counted. What becomes of each:
 //   - tracealloc -> ALLOC: g from the goroutine header; size is the block
 //     size mallocgc charged (the size class's, 16 for a new tiny block, whole
 //     pages for a large object), not the requested size, which the runtime
@@ -73,7 +73,7 @@ struct AllocFreeTraceImportStats {
   uint64_t cycles = 0;         // tracegc records
   uint64_t goroutines = 0;
   uint64_t types = 0;
-  uint64_t skipped_lines = 0;  // lines outside any record
+  uint64_t skipped_lines = 0;  // non-empty lines outside any record
   uint64_t events = 0;
 };
 
