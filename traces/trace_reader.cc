@@ -145,11 +145,13 @@ absl::Status TraceReader::LoadChunk() {
   if (absl::Status st = DecodeChunk(reinterpret_cast<const uint8_t*>(frame_), frame_len_, &chunk_); !st.ok()) {
     return bad(absl::StrCat("not a valid Chunk message: ", st.message()));
   }
-  const uint64_t expected_first = first_event_ + chunk_events_;
+  const uint64_t expected_first = cur_.first_event + cur_.events;
   if (chunk_.first_event != expected_first) {
     return bad(absl::StrCat("first_event ", chunk_.first_event, ", want ", expected_first));
   }
-  if (chunk_.first_alloc != alloc_) return bad(absl::StrCat("first_alloc ", chunk_.first_alloc, ", want ", alloc_));
+  if (chunk_.first_alloc != cur_.alloc) {
+    return bad(absl::StrCat("first_alloc ", chunk_.first_alloc, ", want ", cur_.alloc));
+  }
   const size_t n = chunk_.kind.size();
   if (n == 0) return bad("no events");
   if (header_.max_chunk_events() != 0 && n > header_.max_chunk_events()) {
@@ -208,7 +210,7 @@ absl::Status TraceReader::LoadChunk() {
     return bad(absl::StrCat("type index ", max_type, " outside the header's table of ", ntypes));
   }
   // Object ids must name allocations made by the end of this chunk.
-  const uint64_t allocs_end = alloc_ + count[static_cast<int>(EventKind::kAlloc)];
+  const uint64_t allocs_end = cur_.alloc + count[static_cast<int>(EventKind::kAlloc)];
   uint64_t object = 0, max_object = 0;
   const int64_t* deltas = chunk_.object_delta.data();
   for (size_t j = 0; j < chunk_.object_delta.size(); j++) {
@@ -222,29 +224,28 @@ absl::Status TraceReader::LoadChunk() {
   for (int k = 0; k < kNumEventKinds; k++) by_kind_[k] += count[k];
   alloc_bytes_ += bytes;
   chunks_++;
-  first_event_ = chunk_.first_event;
-  chunk_events_ = static_cast<uint32_t>(n);
-  pos_ = 0;
-  kind_ = kinds;
-  time_delta_ = chunk_.time_delta.data();
-  p_ = chunk_.p.data();
-  g_ = chunk_.g.data();
-  size_ = chunk_.size.data();
-  type_ = chunk_.type.data();
-  object_delta_ = chunk_.object_delta.data();
-  earliest_delta_ = chunk_.earliest_delta.data();
-  arg_delta_ = chunk_.arg_delta.data();
-  it_ = is_ = io_ = ie_ = ia_ = 0;
-  time_ = static_cast<uint64_t>(chunk_.start_time);
-  object_ = 0;
-  earliest1_ = 0;
+  Cursor c;
+  c.first_event = chunk_.first_event;
+  c.events = static_cast<uint32_t>(n);
+  c.kind = kinds;
+  c.time_delta = chunk_.time_delta.data();
+  c.p = chunk_.p.data();
+  c.g = chunk_.g.data();
+  c.size = chunk_.size.data();
+  c.type = chunk_.type.data();
+  c.object_delta = chunk_.object_delta.data();
+  c.earliest_delta = chunk_.earliest_delta.data();
+  c.arg_delta = chunk_.arg_delta.data();
+  c.time = static_cast<uint64_t>(chunk_.start_time);
+  c.alloc = cur_.alloc;
+  cur_ = c;
   prev_args_ = {};
   return absl::OkStatus();
 }
 
 absl::Status TraceReader::CheckFooter() {
   if (!footer_.ParseFromArray(frame_, static_cast<int>(frame_len_))) return Corrupt("footer is not a valid Footer message");
-  const uint64_t events = first_event_ + chunk_events_;
+  const uint64_t events = cur_.first_event + cur_.events;
   auto mismatch = [&](const std::string& what, uint64_t footer, uint64_t read) {
     return Corrupt(absl::StrCat("footer says ", footer, " ", what, ", the file has ", read));
   };
@@ -277,7 +278,7 @@ absl::StatusOr<bool> TraceReader::NextSlow(TraceEvent* ev) {
   }
   if (frame_type_ == kFrameChunk) {
     if (absl::Status st = LoadChunk(); !st.ok()) return Fail(st);
-    Decode(ev);
+    Decode(cur_, ev);
     return true;
   }
   if (frame_type_ == kFrameFooter) {

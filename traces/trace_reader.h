@@ -58,17 +58,38 @@ class TraceReader {
   // The next event: true and *ev filled, false at the end of a complete
   // trace, or an error naming the file. Errors are sticky.
   absl::StatusOr<bool> Next(TraceEvent* ev) {
-    if (pos_ < chunk_events_) [[likely]] {
-      Decode(ev);
+    if (cur_.pos < cur_.events) [[likely]] {
+      Decode(cur_, ev);
       return true;
     }
     return NextSlow(ev);
   }
 
+  // Calls f(const TraceEvent&) for each remaining event, in order: the fast
+  // way through a whole trace, since the decoding state stays in registers
+  // within a chunk (Next() keeps it in the reader). OK at the end of a
+  // complete trace, else the first error.
+  template <typename F>
+  absl::Status ForEach(F&& f) {
+    TraceEvent ev;
+    for (;;) {
+      Cursor c = cur_;
+      while (c.pos < c.events) {
+        Decode(c, &ev);
+        f(static_cast<const TraceEvent&>(ev));
+      }
+      cur_ = c;
+      absl::StatusOr<bool> more = NextSlow(&ev);
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+      f(static_cast<const TraceEvent&>(ev));
+    }
+  }
+
   // After Next() returned false: the footer (its counts were checked).
   const v1::Footer& footer() const { return footer_; }
   // Events returned so far.
-  uint64_t events() const { return first_event_ + pos_; }
+  uint64_t events() const { return cur_.first_event + cur_.pos; }
 
  private:
   TraceReader(std::string path, void* gz);
@@ -84,52 +105,74 @@ class TraceReader {
   absl::Status Fail(absl::Status status);
   absl::Status Corrupt(const std::string& what) const;
 
-  void Decode(TraceEvent* ev) {
-    const auto k = static_cast<EventKind>(kind_[pos_]);
+  // Where decoding stands in the current chunk: its columns and a cursor in
+  // each (the timed kinds consume time_delta, p and g together, ALLOC size
+  // and type together), and the running values of the delta chains.
+  struct Cursor {
+    uint64_t first_event = 0;  // index of the chunk's first event
+    uint32_t pos = 0;          // next event within the chunk
+    uint32_t events = 0;       // events in the chunk
+    const uint8_t* kind = nullptr;
+    const int64_t* time_delta = nullptr;
+    const int32_t* p = nullptr;
+    const uint64_t* g = nullptr;
+    const uint64_t* size = nullptr;
+    const uint32_t* type = nullptr;
+    const int64_t* object_delta = nullptr;
+    const int64_t* earliest_delta = nullptr;
+    const int64_t* arg_delta = nullptr;
+    uint32_t it = 0, is = 0, io = 0, ie = 0, ia = 0;
+    uint64_t time = 0;       // wrapping
+    uint64_t object = 0;
+    uint64_t earliest1 = 0;  // earliest + 1
+    uint64_t alloc = 0;      // next alloc ordinal
+  };
+
+  void Decode(Cursor& c, TraceEvent* ev) {
+    const auto k = static_cast<EventKind>(c.kind[c.pos]);
     ev->kind = k;
-    ev->index = first_event_ + pos_;
-    pos_++;
+    ev->index = c.first_event + c.pos;
+    c.pos++;
     switch (k) {
       case EventKind::kAlloc:
-        time_ += static_cast<uint64_t>(time_delta_[it_]);
-        ev->p = p_[it_];
-        ev->g = g_[it_];
-        it_++;
-        ev->size = size_[is_];
-        ev->type = type_[is_];
-        is_++;
-        ev->object = alloc_++;
+        c.time += static_cast<uint64_t>(c.time_delta[c.it]);
+        ev->p = c.p[c.it];
+        ev->g = c.g[c.it];
+        c.it++;
+        ev->size = c.size[c.is];
+        ev->type = c.type[c.is];
+        c.is++;
+        ev->object = c.alloc++;
         break;
       case EventKind::kGoStart:
       case EventKind::kGoExit:
-        time_ += static_cast<uint64_t>(time_delta_[it_]);
-        ev->p = p_[it_];
-        ev->g = g_[it_];
-        it_++;
+        c.time += static_cast<uint64_t>(c.time_delta[c.it]);
+        ev->p = c.p[c.it];
+        ev->g = c.g[c.it];
+        c.it++;
         break;
-      case EventKind::kDeath: {
-        object_ += static_cast<uint64_t>(object_delta_[io_++]);
-        ev->object = object_;
-        earliest1_ += static_cast<uint64_t>(earliest_delta_[ie_++]);
-        ev->earliest = earliest1_ - 1;  // 0 - 1 == kNoEarliest
+      case EventKind::kDeath:
+        c.object += static_cast<uint64_t>(c.object_delta[c.io++]);
+        ev->object = c.object;
+        c.earliest1 += static_cast<uint64_t>(c.earliest_delta[c.ie++]);
+        ev->earliest = c.earliest1 - 1;  // 0 - 1 == kNoEarliest
         break;
-      }
       case EventKind::kEdge:
-        object_ += static_cast<uint64_t>(object_delta_[io_++]);
-        ev->object = object_;
-        object_ += static_cast<uint64_t>(object_delta_[io_++]);
-        ev->target = object_;
+        c.object += static_cast<uint64_t>(c.object_delta[c.io++]);
+        ev->object = c.object;
+        c.object += static_cast<uint64_t>(c.object_delta[c.io++]);
+        ev->target = c.object;
         break;
       default: {
         const int n = nargs_[static_cast<int>(k)];
         uint64_t* prev = prev_args_[static_cast<int>(k)].data();
-        for (int j = 0; j < n; j++) prev[j] += static_cast<uint64_t>(arg_delta_[ia_++]);
+        for (int j = 0; j < n; j++) prev[j] += static_cast<uint64_t>(c.arg_delta[c.ia++]);
         ev->nargs = n;
         ev->args = reinterpret_cast<const int64_t*>(prev);
         break;
       }
     }
-    ev->time = static_cast<int64_t>(time_);
+    ev->time = static_cast<int64_t>(c.time);
   }
 
   std::string path_;
@@ -155,26 +198,7 @@ class TraceReader {
   std::array<uint64_t, kNumEventKinds> by_kind_{};
   uint64_t alloc_bytes_ = 0;
 
-  // The current chunk's columns and cursors.
-  uint64_t first_event_ = 0;  // index of the chunk's first event
-  uint32_t pos_ = 0;          // next event within the chunk
-  uint32_t chunk_events_ = 0;
-  const uint8_t* kind_ = nullptr;
-  const int64_t* time_delta_ = nullptr;
-  const int32_t* p_ = nullptr;
-  const uint64_t* g_ = nullptr;
-  const uint64_t* size_ = nullptr;
-  const uint32_t* type_ = nullptr;
-  const int64_t* object_delta_ = nullptr;
-  const int64_t* earliest_delta_ = nullptr;
-  const int64_t* arg_delta_ = nullptr;
-  // Cursors: the timed kinds consume time_delta, p and g together, ALLOC
-  // size and type together.
-  uint32_t it_ = 0, is_ = 0, io_ = 0, ie_ = 0, ia_ = 0;
-  uint64_t time_ = 0;    // running time (wrapping)
-  uint64_t object_ = 0;  // running object id
-  uint64_t earliest1_ = 0;  // running earliest + 1
-  uint64_t alloc_ = 0;   // next alloc ordinal
+  Cursor cur_;
   std::array<std::array<uint64_t, kMaxEventArgs>, kNumEventKinds> prev_args_{};
 };
 

@@ -222,6 +222,60 @@ TEST(TraceRoundTrip, EveryKindAcrossChunkSizesPlainAndGzip) {
   }
 }
 
+// ForEach gives what Next gives, event for event, and reports errors.
+TEST(TraceRoundTrip, ForEachAgreesWithNext) {
+  const std::string path = TmpPath("foreach.trace");
+  TraceWriterOptions o;
+  o.chunk_events = 7;
+  ASSERT_TRUE(Write(path, TestEvents(), o).ok());
+  auto key = [](const TraceEvent& e) {
+    std::string k = absl::StrCat(static_cast<int>(e.kind), " ", e.index, " ", e.time);
+    switch (e.kind) {
+      case EventKind::kAlloc:
+        absl::StrAppend(&k, " ", e.size, " ", e.type, " ", e.object);
+        [[fallthrough]];
+      case EventKind::kGoStart:
+      case EventKind::kGoExit:
+        absl::StrAppend(&k, " ", e.p, " ", e.g);
+        break;
+      case EventKind::kDeath:
+        absl::StrAppend(&k, " ", e.object, " ", e.earliest);
+        break;
+      case EventKind::kEdge:
+        absl::StrAppend(&k, " ", e.object, " ", e.target);
+        break;
+      default:
+        for (int j = 0; j < e.nargs; j++) absl::StrAppend(&k, " ", e.args[j]);
+        break;
+    }
+    return k;
+  };
+  std::vector<std::string> by_next, by_foreach;
+  absl::StatusOr<std::unique_ptr<TraceReader>> r = TraceReader::Open(path);
+  ASSERT_TRUE(r.ok());
+  TraceEvent ev;
+  // A few with Next first: ForEach continues from there.
+  for (int i = 0; i < 10; i++) {
+    ASSERT_TRUE(*(*r)->Next(&ev));
+    by_next.push_back(key(ev));
+    by_foreach.push_back(key(ev));
+  }
+  ASSERT_TRUE((*r)->ForEach([&](const TraceEvent& e) { by_foreach.push_back(key(e)); }).ok());
+  absl::StatusOr<std::unique_ptr<TraceReader>> r2 = TraceReader::Open(path);
+  ASSERT_TRUE(r2.ok());
+  for (int i = 0; i < 10; i++) ASSERT_TRUE(*(*r2)->Next(&ev));
+  while (*(*r2)->Next(&ev)) by_next.push_back(key(ev));
+  EXPECT_EQ(by_foreach, by_next);
+  EXPECT_EQ(by_next.size(), TestEvents().size());
+
+  const std::string bytes = ReadBytes(path);
+  WriteBytes(path, bytes.substr(0, bytes.size() - 5));
+  absl::StatusOr<std::unique_ptr<TraceReader>> cut = TraceReader::Open(path);
+  ASSERT_TRUE(cut.ok());
+  const absl::Status st = (*cut)->ForEach([](const TraceEvent&) {});
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
+}
+
 TEST(TraceRoundTrip, EmptyTrace) {
   const std::string path = TmpPath("empty.trace");
   ASSERT_TRUE(Write(path, {}, {}).ok());

@@ -18,11 +18,7 @@ absl::StatusOr<TraceSummary> SummarizeTrace(const std::string& path) {
   const bool clock = s.header.clock_unit_ns() > 0;
   absl::flat_hash_set<uint64_t> goroutines;  // only counted, never iterated
   std::set<int32_t> ps;
-  TraceEvent ev;
-  for (;;) {
-    absl::StatusOr<bool> more = (*r)->Next(&ev);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+  const absl::Status st = (*r)->ForEach([&](const TraceEvent& ev) {
     s.events++;
     s.by_kind[static_cast<int>(ev.kind)]++;
     switch (ev.kind) {
@@ -50,7 +46,8 @@ absl::StatusOr<TraceSummary> SummarizeTrace(const std::string& path) {
       default:
         break;
     }
-  }
+  });
+  if (!st.ok()) return st;
   s.footer = (*r)->footer();
   s.goroutines = goroutines.size();
   s.ps.assign(ps.begin(), ps.end());
