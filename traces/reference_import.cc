@@ -1,7 +1,6 @@
 #include "traces/reference_import.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -12,7 +11,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "model/malloc.h"
-#include "model/msize.h"
 #include "model/sizeclasses.h"
 #include "sim/check.h"
 #include "traces/reference_reader.h"
@@ -28,22 +26,6 @@ constexpr uint64_t kNone = ~uint64_t{0};
 constexpr int kZeroClass = -2;    // size 0: zerobase, outside the heap
 constexpr int kLargeClass = -1;   // a large object, alone in its span
 constexpr int kManualClass = -3;  // a manual span (stacks, GC work buffers)
-constexpr int kNumClasses = model::kNumSpanClasses + 2;  // ClassIndex range
-int ClassIndex(int cls) { return cls - kZeroClass; }
-
-std::string ClassName(int cls) {
-  switch (cls) {
-    case kZeroClass:
-      return "no span (zerobase)";
-    case kLargeClass:
-      return "a large object's span";
-    case kManualClass:
-      return "a manual span";
-    default:
-      return absl::StrCat("a span of span class ", cls, " (", model::kClassToSize[cls >> 1], " B",
-                          (cls & 1) != 0 ? ", noscan" : "", ")");
-  }
-}
 
 struct Request {  // an A record
   uint64_t pos;   // record index, from 0 (line - 1)

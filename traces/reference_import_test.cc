@@ -284,7 +284,9 @@ void CheckRecording(const std::string& name, uint64_t max_records, uint64_t max_
       ASSERT_LT(e.object, alloc_index.size()) << "DEATH before its ALLOC at event " << i;
       ASSERT_NE(e.earliest, kNoEarliest);
       EXPECT_GE(e.earliest, alloc_index[e.object]) << i;
-      if (last_gs != kNoEarliest) EXPECT_GE(e.earliest, last_gs) << i;
+      if (last_gs != kNoEarliest) {
+        EXPECT_GE(e.earliest, last_gs) << i;
+      }
       EXPECT_LT(e.earliest, i);
       deaths_here++;
       ASSERT_TRUE(i + 1 < evs.size() && (evs[i + 1].kind == EventKind::kDeath ||

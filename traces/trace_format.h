@@ -17,8 +17,9 @@ inline constexpr uint32_t kTraceVersion = 1;
 // Events per chunk unless a writer asks otherwise: big enough that the
 // per-chunk costs vanish, small enough that a chunk's columns stay in cache.
 inline constexpr uint32_t kDefaultChunkEvents = 65536;
-// A frame longer than this is corrupt (a full chunk of the widest events is
-// under 16 MiB).
+inline constexpr uint32_t kMaxChunkEvents = uint32_t{1} << 20;
+// A frame longer than this is corrupt: a chunk of kMaxChunkEvents of the
+// widest events (PT: 15 args of up to 10 bytes) is about 160 MiB.
 inline constexpr uint64_t kMaxFrameBytes = uint64_t{1} << 28;
 
 // trace.proto's FrameType: the byte before each frame's length.

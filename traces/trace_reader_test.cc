@@ -50,7 +50,7 @@ struct Ev {
   uint32_t type = 0;
   int64_t time = 0;
   uint64_t object = 0, target = 0, earliest = kNoEarliest;
-  std::vector<int64_t> args;
+  std::vector<int64_t> args = {};
 };
 
 v1::Header TestHeader() {
@@ -379,7 +379,9 @@ TEST(TraceReaderErrors, EveryTruncationIsAnError) {
     const absl::Status st = ReadToEnd(cut);
     ASSERT_FALSE(st.ok()) << "cut at " << n << " of " << bytes.size();
     ASSERT_TRUE(HasSubstr(std::string(st.message()), cut)) << st;
-    if (n >= kTraceMagic.size()) ASSERT_EQ(st.code(), absl::StatusCode::kDataLoss) << "cut at " << n << ": " << st;
+    if (n >= kTraceMagic.size()) {
+      ASSERT_EQ(st.code(), absl::StatusCode::kDataLoss) << "cut at " << n << ": " << st;
+    }
   }
   // Cut right before the footer frame: a file the writer did not finish.
   absl::StatusOr<std::unique_ptr<TraceReader>> r = TraceReader::Open(whole);

@@ -68,7 +68,9 @@ void ExpectSameRecords(const std::string& name, uint64_t max_records) {
     ASSERT_EQ(got_src->lines(), want_src->lines());
   }
   EXPECT_EQ(n, stats->records);
-  if (max_records != 0) EXPECT_EQ(n, max_records);
+  if (max_records != 0) {
+    EXPECT_EQ(n, max_records);
+  }
 }
 
 // Two whole recordings: one P (tiny blocks, large objects, 76 cycles) and two

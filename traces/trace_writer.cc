@@ -31,7 +31,10 @@ void AppendVarint(std::string* out, uint64_t v) {
 
 absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::string& path, v1::Header header,
                                                                  const TraceWriterOptions& options) {
-  if (options.chunk_events == 0) return absl::InvalidArgumentError("trace writer: chunk_events must be >= 1");
+  if (options.chunk_events == 0 || options.chunk_events > kMaxChunkEvents) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trace writer: chunk_events ", options.chunk_events, " is not in [1, ", kMaxChunkEvents, "]"));
+  }
   // mkstemp in the destination's directory, so the rename stays on one file system.
   std::string tmp = absl::StrCat(path, ".tmp.XXXXXX");
   const int fd = mkstemp(tmp.data());

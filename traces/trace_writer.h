@@ -26,7 +26,7 @@ namespace gogcsim::traces {
 
 struct TraceWriterOptions {
   bool gzip = false;
-  uint32_t chunk_events = kDefaultChunkEvents;  // events per chunk, >= 1
+  uint32_t chunk_events = kDefaultChunkEvents;  // events per chunk, 1..kMaxChunkEvents
 };
 
 class TraceWriter {
