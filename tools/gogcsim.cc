@@ -27,6 +27,7 @@
 #include "tools/report_command.h"
 #include "traces/decision_log.h"
 #include "tools/sweep_command.h"
+#include "tools/trace_command.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
 ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own)");
@@ -81,6 +82,7 @@ Usage:
       by bit pattern; the first differing record and field) or within a
       relative tolerance (how far triggerRatio, gc_trigger, next_gc and
       assistWorkPerByte moved). Exit status 0 same, 1 different, 2 bad input.
+
   gogcsim sweep [SCENARIO] --gogc_list=25,50,100,200,400 [--gomaxprocs_list=1,4]
                 [--seeds=N] [--seed=BASE] [--records=N] [--threads=N] [--shard=i/N]
                 [--out=DIR] [--json]
@@ -94,6 +96,15 @@ Usage:
       Join shard tables (sweep.json files, or directories holding one) into
       the table one unsharded sweep writes. Exit status 2 if a shard is
       missing or given twice, or the tables are of different sweeps.
+
+  gogcsim trace info FILE [--json]
+      Summary of a gogcsim trace: events by kind, goroutines, Ps,
+      allocations and bytes, a size histogram by powers of two, time span.
+  gogcsim trace import --from=reference|allocfreetrace IN OUT [--gzip]
+                       [--gomaxprocs=N] [--gogc=N]
+      Convert a reference recording (.rec.gz) or GODEBUG=allocfreetrace=1
+      output into a gogcsim trace (--gzip compresses it). --gomaxprocs and
+      --gogc record what allocfreetrace output does not say.
 
   gogcsim help | --help
 )";
@@ -398,5 +409,6 @@ int main(int argc, char** argv) {
   if (cmd == "diff") return gogcsim::tools::DiffCommand(rest);
   if (cmd == "sweep") return gogcsim::tools::SweepCommand(rest);
   if (cmd == "merge") return gogcsim::tools::MergeCommand(rest);
+  if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }

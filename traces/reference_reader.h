@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "traces/record_source.h"
 
 namespace gogcsim::traces {
 
@@ -67,13 +68,13 @@ struct RefRecord {
 // InvalidArgument with the bare reason (no path or line number).
 absl::Status ParseReferenceLine(std::string_view text, RefRecord* rec);
 
-class ReferenceReader {
+class ReferenceReader final : public RecordSource {
  public:
   // Opens a gzip-compressed or plain text recording (zlib reads both).
   // A missing file is NotFound, naming the path.
   static absl::StatusOr<std::unique_ptr<ReferenceReader>> Open(const std::string& path);
 
-  ~ReferenceReader();
+  ~ReferenceReader() override;
   ReferenceReader(const ReferenceReader&) = delete;
   ReferenceReader& operator=(const ReferenceReader&) = delete;
 
@@ -81,11 +82,11 @@ class ReferenceReader {
   // error "path:line: what was wrong" (InvalidArgument for a malformed line,
   // DataLoss for a truncated or corrupt gzip stream). Errors are sticky: later
   // calls return the same error.
-  absl::StatusOr<bool> Next(RefRecord* rec);
+  absl::StatusOr<bool> Next(RefRecord* rec) override;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const override { return path_; }
   // Lines consumed so far (the line number of the last record returned).
-  uint64_t lines() const { return line_; }
+  uint64_t lines() const override { return line_; }
 
  private:
   ReferenceReader(std::string path, void* gz);

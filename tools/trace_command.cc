@@ -1,0 +1,192 @@
+#include "tools/trace_command.h"
+
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "nlohmann/json.hpp"
+#include "traces/allocfreetrace_import.h"
+#include "traces/reference_import.h"
+#include "traces/trace_format.h"
+#include "traces/trace_summary.h"
+
+ABSL_FLAG(std::string, from, "", "trace import: the input's format, reference or allocfreetrace");
+ABSL_FLAG(bool, gzip, false, "trace import: gzip the trace");
+ABSL_DECLARE_FLAG(bool, json);
+ABSL_DECLARE_FLAG(int, gomaxprocs);
+ABSL_DECLARE_FLAG(int, gogc);
+
+namespace gogcsim::tools {
+
+namespace {
+
+namespace tr = ::gogcsim::traces;
+
+int Fail(const std::string& msg) {
+  std::fprintf(stderr, "gogcsim: %s\n", msg.c_str());
+  return 2;
+}
+
+std::string MiB(uint64_t b) { return absl::StrFormat("%.2f MiB", static_cast<double>(b) / (1 << 20)); }
+
+// "1-1", "2-3", "4-7", ... for histogram bucket b >= 1; "0" for b = 0.
+std::string BucketRange(int b) {
+  if (b == 0) return "0";
+  const uint64_t lo = uint64_t{1} << (b - 1);
+  return absl::StrCat(lo, "-", lo + (lo - 1));
+}
+
+int Info(const std::string& path) {
+  absl::StatusOr<tr::TraceSummary> s = tr::SummarizeTrace(path);
+  if (!s.ok()) return Fail(std::string(s.status().message()));
+  const tr::v1::Header& h = s->header;
+  const bool clock = s->first_time.has_value();
+  const double span_ns =
+      clock ? static_cast<double>(*s->last_time - *s->first_time) * h.clock_unit_ns() : 0.0;
+  if (absl::GetFlag(FLAGS_json)) {
+    nlohmann::ordered_json j;
+    j["path"] = path;
+    j["version"] = h.version();
+    j["source"] = h.source();
+    j["source_file"] = h.source_file();
+    j["go_version"] = h.go_version();
+    j["gomaxprocs"] = h.has_gomaxprocs() ? nlohmann::ordered_json(h.gomaxprocs()) : nullptr;
+    j["gogc"] = h.has_gogc() ? nlohmann::ordered_json(h.gogc()) : nullptr;
+    j["heapminimum"] = h.has_heapminimum() ? nlohmann::ordered_json(h.heapminimum()) : nullptr;
+    j["clock_unit_ns"] = h.clock_unit_ns();
+    j["types"] = h.types_size();
+    j["chunks"] = s->footer.chunks();
+    j["events"] = s->events;
+    nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+    for (int k = 0; k < tr::kNumEventKinds; k++) {
+      if (s->by_kind[k] > 0) kinds[tr::EventKindName(static_cast<tr::EventKind>(k))] = s->by_kind[k];
+    }
+    j["events_by_kind"] = kinds;
+    j["goroutines"] = s->goroutines;
+    j["ps"] = s->ps;
+    j["allocations"] = s->allocations;
+    j["alloc_bytes"] = s->alloc_bytes;
+    j["deaths"] = s->deaths;
+    j["deaths_with_earliest"] = s->deaths_with_earliest;
+    j["allocations_without_death"] = s->footer.allocations_without_death();
+    nlohmann::ordered_json hist = nlohmann::ordered_json::array();
+    for (int b = 0; b < tr::kSizeBuckets; b++) {
+      if (s->size_count[b] == 0) continue;
+      const uint64_t lo = b == 0 ? 0 : uint64_t{1} << (b - 1);
+      hist.push_back({{"min", lo}, {"max", b == 0 ? 0 : lo + (lo - 1)}, {"count", s->size_count[b]},
+                      {"bytes", s->size_bytes[b]}});
+    }
+    j["size_histogram"] = hist;
+    if (clock) {
+      j["time"] = {{"first", *s->first_time}, {"last", *s->last_time}, {"span_ns", span_ns}};
+    } else {
+      j["time"] = nullptr;
+    }
+    j["notes"] = std::vector<std::string>(h.notes().begin(), h.notes().end());
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  auto opt = [](bool has, int64_t v) { return has ? absl::StrCat(v) : std::string("unknown"); };
+  std::printf("trace %s: format version %u, from %s %s (%s), GOMAXPROCS %s, GOGC %s\n", path.c_str(), h.version(),
+              h.source().c_str(), h.source_file().c_str(), h.go_version().empty() ? "Go version unknown" : h.go_version().c_str(),
+              opt(h.has_gomaxprocs(), h.gomaxprocs()).c_str(), opt(h.has_gogc(), h.gogc()).c_str());
+  std::printf("  events       %llu in %llu chunks\n", static_cast<unsigned long long>(s->events),
+              static_cast<unsigned long long>(s->footer.chunks()));
+  for (int k = 0; k < tr::kNumEventKinds; k++) {
+    if (s->by_kind[k] == 0) continue;
+    std::printf("    %-9s %12llu\n", tr::EventKindName(static_cast<tr::EventKind>(k)),
+                static_cast<unsigned long long>(s->by_kind[k]));
+  }
+  std::string ps;
+  for (int32_t p : s->ps) absl::StrAppend(&ps, ps.empty() ? "" : " ", p);
+  std::printf("  goroutines   %llu\n  Ps           %s\n", static_cast<unsigned long long>(s->goroutines),
+              ps.empty() ? "none" : ps.c_str());
+  std::printf("  allocations  %llu (%s), %llu types\n", static_cast<unsigned long long>(s->allocations),
+              MiB(s->alloc_bytes).c_str(), static_cast<unsigned long long>(h.types_size()));
+  std::printf("  deaths       %llu (%llu with an earliest bound); %llu allocations never die\n",
+              static_cast<unsigned long long>(s->deaths), static_cast<unsigned long long>(s->deaths_with_earliest),
+              static_cast<unsigned long long>(s->footer.allocations_without_death()));
+  if (clock) {
+    std::printf("  time span    %.6f s (%lld .. %lld, %g ns per unit)\n", span_ns / 1e9,
+                static_cast<long long>(*s->first_time), static_cast<long long>(*s->last_time), h.clock_unit_ns());
+  } else {
+    std::printf("  time span    unknown (%s)\n", h.clock_unit_ns() > 0 ? "no timed events" : "the source has no clock");
+  }
+  if (s->allocations > 0) {
+    std::printf("  sizes (bytes)          count          bytes\n");
+    for (int b = 0; b < tr::kSizeBuckets; b++) {
+      if (s->size_count[b] == 0) continue;
+      std::printf("    %-16s %12llu %14llu\n", BucketRange(b).c_str(),
+                  static_cast<unsigned long long>(s->size_count[b]), static_cast<unsigned long long>(s->size_bytes[b]));
+    }
+  }
+  for (const std::string& n : h.notes()) std::printf("  note: %s\n", n.c_str());
+  return 0;
+}
+
+int Import(const std::string& in, const std::string& out) {
+  const std::string from = absl::GetFlag(FLAGS_from);
+  const bool gzip = absl::GetFlag(FLAGS_gzip);
+  if (from == "reference") {
+    tr::ReferenceImportOptions o;
+    o.gzip = gzip;
+    absl::StatusOr<tr::ReferenceImportStats> st = tr::ImportReference(in, out, o);
+    if (!st.ok()) return Fail(std::string(st.status().message()));
+    std::printf("imported %s -> %s: %llu records as %llu events (%llu allocations, %llu deaths, %llu types, "
+                "%llu goroutines, %llu GC cycles)\n",
+                in.c_str(), out.c_str(), static_cast<unsigned long long>(st->records),
+                static_cast<unsigned long long>(st->events), static_cast<unsigned long long>(st->allocations),
+                static_cast<unsigned long long>(st->deaths), static_cast<unsigned long long>(st->types),
+                static_cast<unsigned long long>(st->goroutines), static_cast<unsigned long long>(st->cycles));
+    if (st->ambiguous + st->unpaired + st->unanswered > 0) {
+      std::printf("  pairing Zs with requests: %llu ambiguous (%llu decided by the span's P), %llu Zs unpaired, "
+                  "%llu requests unanswered\n",
+                  static_cast<unsigned long long>(st->ambiguous), static_cast<unsigned long long>(st->owner_decided),
+                  static_cast<unsigned long long>(st->unpaired), static_cast<unsigned long long>(st->unanswered));
+    }
+    return 0;
+  }
+  if (from == "allocfreetrace") {
+    tr::AllocFreeTraceImportOptions o;
+    o.gzip = gzip;
+    if (absl::GetFlag(FLAGS_gomaxprocs) > 0) o.gomaxprocs = absl::GetFlag(FLAGS_gomaxprocs);
+    if (absl::GetFlag(FLAGS_gogc) != 0) o.gogc = absl::GetFlag(FLAGS_gogc);
+    absl::StatusOr<tr::AllocFreeTraceImportStats> st = tr::ImportAllocFreeTrace(in, out, o);
+    if (!st.ok()) return Fail(std::string(st.status().message()));
+    std::printf("imported %s -> %s: %llu lines as %llu events (%llu allocations, %llu frees of which %llu of "
+                "objects allocated before tracing, %llu deaths, %llu GC cycles, %llu types, %llu goroutines; "
+                "%llu lines outside records skipped)\n",
+                in.c_str(), out.c_str(), static_cast<unsigned long long>(st->lines),
+                static_cast<unsigned long long>(st->events), static_cast<unsigned long long>(st->allocations),
+                static_cast<unsigned long long>(st->frees), static_cast<unsigned long long>(st->unknown_frees),
+                static_cast<unsigned long long>(st->deaths), static_cast<unsigned long long>(st->cycles),
+                static_cast<unsigned long long>(st->types), static_cast<unsigned long long>(st->goroutines),
+                static_cast<unsigned long long>(st->skipped_lines));
+    return 0;
+  }
+  return Fail(from.empty() ? "trace import needs --from=reference or --from=allocfreetrace"
+                           : absl::StrCat("trace import: unknown --from=", from, " (reference or allocfreetrace)"));
+}
+
+}  // namespace
+
+int TraceCommand(const std::vector<char*>& args) {
+  const std::string sub = args.size() > 1 ? args[1] : "";
+  if (sub == "info") {
+    if (args.size() != 3) return Fail("usage: gogcsim trace info FILE [--json]");
+    return Info(args[2]);
+  }
+  if (sub == "import") {
+    if (args.size() != 4) {
+      return Fail("usage: gogcsim trace import --from=reference|allocfreetrace IN OUT [--gzip]");
+    }
+    return Import(args[2], args[3]);
+  }
+  return Fail(sub.empty() ? "trace needs a subcommand: info or import (try gogcsim --help)"
+                          : absl::StrCat("unknown trace subcommand \"", sub, "\" (info or import)"));
+}
+
+}  // namespace gogcsim::tools

@@ -1,0 +1,83 @@
+#include "traces/trace_record_source.h"
+
+#include <charconv>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace gogcsim::traces {
+
+size_t FormatRefLine(const RefRecord& rec, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char* p = out;
+  const char* name = RefTagName(rec.tag);
+  while (*name != '\0') *p++ = *name++;
+  const RefSchema& s = RefSchemaOf(rec.tag);
+  for (int k = 0; k < rec.n; k++) {
+    if (k == rec.bar) {
+      *p++ = ' ';
+      *p++ = '|';
+    }
+    *p++ = ' ';
+    const uint64_t u = static_cast<uint64_t>(rec.v[k]);
+    if (s.f64_mask & (uint32_t{1} << k)) {
+      for (int i = 15; i >= 0; i--) p[15 - i] = kHex[(u >> (4 * i)) & 0xf];
+      p += 16;
+    } else if (s.who_mask & (uint32_t{1} << k)) {
+      *p++ = static_cast<char>(rec.v[k]);
+    } else {
+      p = std::to_chars(p, p + 20, rec.v[k]).ptr;
+    }
+  }
+  return static_cast<size_t>(p - out);
+}
+
+absl::StatusOr<std::unique_ptr<TraceRecordSource>> TraceRecordSource::Open(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<TraceReader>> r = TraceReader::Open(path);
+  if (!r.ok()) return r.status();
+  if ((*r)->header().source() != kReferenceSource) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": the trace was imported from \"",
+                                                      (*r)->header().source(),
+                                                      "\", not from a reference recording, so it has no "
+                                                      "reference records to replay"));
+  }
+  return std::unique_ptr<TraceRecordSource>(new TraceRecordSource(std::move(*r)));
+}
+
+absl::StatusOr<bool> TraceRecordSource::Next(RefRecord* rec) {
+  for (;;) {
+    absl::StatusOr<bool> more = reader_->Next(&ev_);
+    if (!more.ok()) return more.status();
+    if (!*more) return false;
+    if (ev_.kind == EventKind::kAlloc) {
+      const v1::TypeInfo& t = reader_->header().types(static_cast<int>(ev_.type));
+      rec->tag = RefTag::kA;
+      rec->n = 7;
+      rec->bar = -1;
+      rec->v[0] = ev_.p;
+      rec->v[1] = static_cast<int64_t>(ev_.g);
+      rec->v[2] = static_cast<int64_t>(ev_.size);
+      rec->v[3] = static_cast<int64_t>(t.size());
+      rec->v[4] = static_cast<int64_t>(t.ptrdata());
+      rec->v[5] = static_cast<int64_t>(t.flags() & kRefAllocFlags);
+      rec->v[6] = ev_.time;
+      break;
+    }
+    if (IsRefKind(ev_.kind)) {
+      const RefTag tag = RefTagOf(ev_.kind);
+      const RefSchema& s = RefSchemaOf(tag);
+      rec->tag = tag;
+      rec->n = ev_.nargs;
+      rec->bar = s.has_bar ? s.inputs : -1;
+      std::memcpy(rec->v, ev_.args, sizeof(int64_t) * static_cast<size_t>(ev_.nargs));
+      break;
+    }
+    // GO_START, DEATH, ...: what the importer added, not a record.
+  }
+  rec->line = ++line_;
+  rec->text = std::string_view(text_, FormatRefLine(*rec, text_));
+  return true;
+}
+
+}  // namespace gogcsim::traces
