@@ -1,5 +1,7 @@
 #include "scenarios/sweep.h"
 
+#include "scenarios/runner.h"
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -167,7 +169,7 @@ absl::StatusOr<SweepTable> RunSweep(const RunConfig& base, const SweepGrid& grid
       cfg.gogc = pt.gogc;
       cfg.gomaxprocs = pt.gomaxprocs;
       cfg.seed = pt.seed;
-      absl::StatusOr<RunResult> r = Run(cfg, nullptr, nullptr);
+      absl::StatusOr<RunResult> r = RunScenario(cfg, nullptr, nullptr);
       if (!r.ok()) {
         errors[slot] = absl::Status(
             r.status().code(), absl::StrFormat("run %d (GOGC %d, GOMAXPROCS %d, seed %d): %s", pt.index, pt.gogc,

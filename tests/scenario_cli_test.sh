@@ -69,8 +69,8 @@ check "missing file exits 2" test $rc -eq 2
 check "missing file is named" grep -q "absent.json: cannot open" "$TMP/err"
 echo '{"workload": {"trace": "t.trace"}}' >"$TMP/traced.json"
 "$BIN" run "$TMP/traced.json" >/dev/null 2>"$TMP/err"; rc=$?
-check "trace workload exits 2 for now" test $rc -eq 2
-check "trace workload says so" grep -q "not implemented yet" "$TMP/err"
+check "a missing trace exits 2" test $rc -eq 2
+check "a missing trace is named, beside its scenario" grep -q "$TMP/t.trace" "$TMP/err"
 
 echo "$passes passed, $fails failed"
 [ $fails -eq 0 ]

@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/reference_replay.h"
+#include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
@@ -179,7 +180,7 @@ class CycleLog : public gogcsim::model::CycleObserver {
 };
 
 int RunGc(const std::string& name, bool seed_given) {
-  auto cfg = gogcsim::scenarios::LoadScenario(name);
+  auto cfg = gogcsim::scenarios::LoadRunnable(name);
   if (!cfg.ok()) return Fail(std::string(cfg.status().message()));
   // Flags given on the command line override the scenario.
   if (seed_given) cfg->seed = absl::GetFlag(FLAGS_seed);
@@ -198,7 +199,7 @@ int RunGc(const std::string& name, bool seed_given) {
   auto progress = [&](int64_t t) {
     std::fprintf(stderr, "\r  simulated %.1f s ...", static_cast<double>(t) / 1e9);
   };
-  auto r = gogcsim::scenarios::Run(*cfg, &decisions, &cycles, progress);
+  auto r = gogcsim::scenarios::RunScenario(*cfg, &decisions, &cycles, progress);
   std::fprintf(stderr, "\r");
   if (!r.ok()) return Fail(std::string(r.status().message()));
   nlohmann::ordered_json j;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "scenarios/simulation.h"
+#include "scenarios/runner.h"
 #include "scenarios/sweep.h"
 
 ABSL_DECLARE_FLAG(uint64_t, seed);
@@ -86,7 +87,7 @@ int SweepCommand(const std::vector<char*>& args) {
   if (args.size() > 2) return Fail(absl::StrFormat("sweep takes one scenario, got \"%s\" too", args[2]));
   const std::string name = args.size() > 1 ? args[1] : "steady";
   // The scenario is loaded here and only here.
-  auto cfg = sc::BuiltinRun(name);
+  auto cfg = sc::LoadRunnable(name);
   if (!cfg.ok()) return Fail(std::string(cfg.status().message()));
   if (absl::GetFlag(FLAGS_records) != 0) sc::SetRecords(&*cfg, absl::GetFlag(FLAGS_records));
 

@@ -1,0 +1,152 @@
+#include "scenarios/trace_source.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "model/malloc.h"
+#include "traces/trace_format.h"
+#include "traces/trace_reader.h"
+
+namespace gogcsim::scenarios {
+namespace {
+
+// A death placed before the allocation with ordinal `before`.
+struct PlacedDeath {
+  uint64_t before;
+  uint64_t object;
+};
+
+class TraceSource : public TraceEventSource {
+ public:
+  TraceSource(std::unique_ptr<traces::TraceReader> reader, std::vector<PlacedDeath> placed)
+      : reader_(std::move(reader)), placed_(std::move(placed)) {
+    const auto& h = reader_->header();
+    ns_per_unit_ = h.clock_unit_ns() > 0 ? h.clock_unit_ns() : 1.0;
+    for (const auto& t : h.types()) {
+      model::AllocRequest r;
+      r.noscan = (t.flags() & traces::kTypeNoscan) != 0;
+      r.needzero = (t.flags() & traces::kTypeNeedzero) != 0;
+      r.typsize = t.size();
+      r.ptrdata = t.ptrdata();
+      // runtime._defer, by shape, as faithful replay infers it.
+      r.defer_block = r.typsize == model::kDeferSize && r.ptrdata == model::kDeferSize;
+      types_.push_back(r);
+    }
+  }
+
+  absl::StatusOr<bool> Next(TraceEvent* e) override {
+    for (;;) {
+      if (next_placed_ < placed_.size() && placed_[next_placed_].before <= allocs_ && have_alloc_) {
+        *e = TraceEvent{};
+        e->kind = TraceEvent::Kind::kDeath;
+        e->object = placed_[next_placed_++].object;
+        return true;
+      }
+      if (have_alloc_) {
+        have_alloc_ = false;
+        allocs_++;
+        *e = alloc_;
+        return true;
+      }
+      traces::TraceEvent ev;
+      absl::StatusOr<bool> more = reader_->Next(&ev);
+      if (!more.ok() || !*more) {
+        // Deaths placed after the last allocation do not matter.
+        return more;
+      }
+      if (ev.kind == traces::EventKind::kDeath && ev.earliest == traces::kNoEarliest) {
+        *e = TraceEvent{};
+        e->kind = TraceEvent::Kind::kDeath;
+        e->object = ev.object;
+        return true;
+      }
+      if (ev.kind != traces::EventKind::kAlloc) continue;
+      if (ev.type >= types_.size()) {
+        return absl::DataLossError(absl::StrFormat("%s: event %d: type %d not in the header", reader_->path(),
+                                                   ev.index, ev.type));
+      }
+      alloc_ = TraceEvent{};
+      alloc_.kind = TraceEvent::Kind::kAlloc;
+      alloc_.t_ns = static_cast<int64_t>(static_cast<double>(ev.time) * ns_per_unit_);
+      alloc_.req = types_[ev.type];
+      alloc_.req.size = ev.size;
+      have_alloc_ = true;  // after the deaths placed before it
+    }
+  }
+
+ private:
+  std::unique_ptr<traces::TraceReader> reader_;
+  std::vector<PlacedDeath> placed_;  // by `before`
+  size_t next_placed_ = 0;
+  std::vector<model::AllocRequest> types_;
+  double ns_per_unit_ = 1;
+  uint64_t allocs_ = 0;  // allocations returned so far
+  TraceEvent alloc_;
+  bool have_alloc_ = false;
+};
+
+// Spreads one cycle's deaths (objects, in any order) over the allocations
+// [lo, hi): oldest first, each after its own allocation.
+void Spread(std::vector<uint64_t>* run, uint64_t lo, uint64_t hi, std::vector<PlacedDeath>* out) {
+  std::sort(run->begin(), run->end());
+  const double n = static_cast<double>(run->size());
+  const double width = static_cast<double>(hi > lo ? hi - lo : 0);
+  for (size_t i = 0; i < run->size(); i++) {
+    const uint64_t at = lo + static_cast<uint64_t>(width * (static_cast<double>(i) + 0.5) / n);
+    out->push_back({std::max(at, (*run)[i] + 1), (*run)[i]});
+  }
+  run->clear();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info) {
+  TraceInfo local;
+  if (info == nullptr) info = &local;
+  *info = TraceInfo{};
+  std::vector<PlacedDeath> placed;
+  {
+    auto reader = traces::TraceReader::Open(path);
+    if (!reader.ok()) return reader.status();
+    const auto& h = (*reader)->header();
+    if (h.has_gomaxprocs()) info->gomaxprocs = h.gomaxprocs();
+    if (h.has_gogc()) {
+      info->has_gogc = true;
+      info->gogc = h.gogc();
+    }
+    // Runs of bounded deaths stand just before the start of the cycle that
+    // found them; the previous run marks the previous cycle's start.
+    std::vector<uint64_t> run;
+    uint64_t allocs = 0, prev_start = 0, run_at = 0;
+    absl::Status st = (*reader)->ForEach([&](const traces::TraceEvent& ev) {
+      if (ev.kind == traces::EventKind::kDeath) {
+        info->deaths++;
+        if (ev.earliest == traces::kNoEarliest) return;
+        info->estimated_deaths++;
+        run.push_back(ev.object);
+        run_at = allocs;
+        return;
+      }
+      if (!run.empty()) {
+        Spread(&run, prev_start, run_at, &placed);
+        prev_start = run_at;
+      }
+      // A recorded cycle start (reference imports keep GS) is the bound
+      // even for a cycle that found nothing dead.
+      if (ev.kind == traces::RefKind(traces::RefTag::kGS)) prev_start = allocs;
+      if (ev.kind == traces::EventKind::kAlloc) allocs++;
+    });
+    if (!st.ok()) return st;
+    if (!run.empty()) Spread(&run, prev_start, run_at, &placed);
+    info->allocations = allocs;
+  }
+  std::stable_sort(placed.begin(), placed.end(),
+                   [](const PlacedDeath& a, const PlacedDeath& b) { return a.before < b.before; });
+  auto reader = traces::TraceReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  return std::unique_ptr<TraceEventSource>(new TraceSource(*std::move(reader), std::move(placed)));
+}
+
+}  // namespace gogcsim::scenarios

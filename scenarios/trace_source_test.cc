@@ -1,0 +1,93 @@
+#include "scenarios/trace_source.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "traces/trace_writer.h"
+
+namespace gogcsim::scenarios {
+namespace {
+
+std::string TmpPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+}
+
+traces::v1::Header OneType() {
+  traces::v1::Header h;
+  h.set_version(traces::kTraceVersion);
+  h.set_source("test");
+  h.set_clock_unit_ns(1);
+  traces::v1::TypeInfo* t = h.add_types();
+  t->set_size(64);
+  t->set_ptrdata(64);
+  return h;
+}
+
+// The source's events as "A<object>@t" and "D<object>".
+std::vector<std::string> Events(const std::string& path) {
+  auto src = OpenTraceEvents(path, nullptr);
+  EXPECT_TRUE(src.ok()) << src.status();
+  std::vector<std::string> out;
+  if (!src.ok()) return out;
+  uint64_t allocs = 0;
+  TraceEvent e;
+  for (;;) {
+    absl::StatusOr<bool> more = (*src)->Next(&e);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    if (e.kind == TraceEvent::Kind::kAlloc) {
+      EXPECT_EQ(e.req.size, 64u);
+      EXPECT_EQ(e.req.ptrdata, 64u);
+      out.push_back("A" + std::to_string(allocs++) + "@" + std::to_string(e.t_ns));
+    } else {
+      out.push_back("D" + std::to_string(e.object));
+    }
+  }
+  return out;
+}
+
+TEST(TraceSource, DeathsWithoutABoundStayWhereTheTraceHasThem) {
+  const std::string path = TmpPath("exact.trace");
+  auto w = traces::TraceWriter::Create(path, OneType());
+  ASSERT_TRUE(w.ok()) << w.status();
+  (*w)->Alloc(0, 1, 64, 0, 10);
+  (*w)->Alloc(0, 1, 64, 0, 20);
+  (*w)->Death(0);
+  (*w)->Alloc(0, 1, 64, 0, 30);
+  (*w)->Death(2);
+  ASSERT_TRUE((*w)->Finish().ok());
+  EXPECT_EQ(Events(path), (std::vector<std::string>{"A0@10", "A1@20", "D0", "A2@30", "D2"}));
+}
+
+TEST(TraceSource, BoundedDeathsSpreadOverTheirCycleOldestFirst) {
+  // Eight allocations, then a cycle's run of deaths of objects 0..3 (found
+  // dead by the cycle that starts after allocation 8; no earlier cycle, so
+  // the interval is allocations [0, 8)): spread evenly, object k dies
+  // before allocation floor(8 * (k + 0.5) / 4) = 1, 3, 5, 7, but never
+  // before its own allocation + 1.
+  const std::string path = TmpPath("bounded.trace");
+  auto w = traces::TraceWriter::Create(path, OneType());
+  ASSERT_TRUE(w.ok()) << w.status();
+  for (int i = 0; i < 8; i++) (*w)->Alloc(0, 1, 64, 0, 100 * (i + 1));
+  for (uint64_t obj : {3, 1, 0, 2}) (*w)->Death(obj, 0);
+  (*w)->Alloc(0, 1, 64, 0, 900);
+  ASSERT_TRUE((*w)->Finish().ok());
+  TraceInfo info;
+  ASSERT_TRUE(OpenTraceEvents(path, &info).ok());
+  EXPECT_EQ(info.allocations, 9u);
+  EXPECT_EQ(info.deaths, 4u);
+  EXPECT_EQ(info.estimated_deaths, 4u);
+  EXPECT_EQ(Events(path), (std::vector<std::string>{"A0@100", "D0", "A1@200", "A2@300", "D1", "A3@400", "A4@500",
+                                                    "D2", "A5@600", "A6@700", "D3", "A7@800", "A8@900"}));
+}
+
+TEST(TraceSource, MissingFileIsNamed) {
+  auto src = OpenTraceEvents(TmpPath("absent.trace"), nullptr);
+  ASSERT_FALSE(src.ok());
+  EXPECT_NE(src.status().message().find("absent.trace"), std::string::npos) << src.status();
+}
+
+}  // namespace
+}  // namespace gogcsim::scenarios
