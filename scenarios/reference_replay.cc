@@ -18,6 +18,7 @@
 #include "sim/check.h"
 #include "sim/event_queue.h"
 #include "traces/reference_reader.h"
+#include "traces/trace_record_source.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -94,7 +95,7 @@ struct Header {
 };
 
 absl::StatusOr<Header> ReadHeader(const std::string& path) {
-  auto reader = traces::ReferenceReader::Open(path);
+  auto reader = traces::OpenRecordSource(path);
   if (!reader.ok()) return reader.status();
   RefRecord rec;
   for (;;) {
@@ -173,7 +174,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     malloc_.heap().set_events(this);
     malloc_.heap().set_hooks(this);
     controller_.set_observer(this);
-    auto reader = traces::ReferenceReader::Open(path);
+    auto reader = traces::OpenRecordSource(path);
     if (!reader.ok()) return reader.status();
     reader_ = reader->get();
     for (;;) {
@@ -1212,7 +1213,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   ReplayOptions opts_;
   Header pp_;
-  traces::ReferenceReader* reader_ = nullptr;
+  traces::RecordSource* reader_ = nullptr;
   // History, the record being handled (window_[cur_]), then lookahead.
   std::deque<Owned> window_;
   TextArena text_;

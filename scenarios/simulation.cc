@@ -97,11 +97,11 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
     }
   }
   result.goroutines = i;
-  // sysmon ticks, progress and peak tracking ride on one periodic event.
+  // sysmon ticks and progress ride on one periodic event; peaks are taken
+  // after every event.
   int64_t next_progress = 1'000'000'000;
   std::function<void()> tick = [&] {
     gc.Sysmon();
-    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
     if (progress && q.Now() >= next_progress) {
       progress(q.Now());
       next_progress += 1'000'000'000;
@@ -111,6 +111,7 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
   q.ScheduleAfter(model::kSysmonPeriod, tick);
   auto all_done = [&] {
     result.peak_heap_live = std::max(result.peak_heap_live, m.memstats().heap_live);
+    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
     for (model::G* g : gs) {
       if (g->status != model::GStatus::kDead) return false;
     }

@@ -145,7 +145,6 @@ absl::StatusOr<RunResult> RunTrace(const RunConfig& cfg, TraceEventSource* sourc
   int64_t next_progress = 1'000'000'000;
   std::function<void()> tick = [&] {
     gc.Sysmon();
-    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
     if (progress && q.Now() >= next_progress) {
       progress(q.Now());
       next_progress += 1'000'000'000;
@@ -155,6 +154,7 @@ absl::StatusOr<RunResult> RunTrace(const RunConfig& cfg, TraceEventSource* sourc
   q.ScheduleAfter(model::kSysmonPeriod, tick);
   sched.Run([&] {
     result.peak_heap_live = std::max(result.peak_heap_live, m.memstats().heap_live);
+    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
     return g->status == model::GStatus::kDead;
   });
   if (!mutator.error().ok()) return mutator.error();

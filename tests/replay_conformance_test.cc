@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "scenarios/reference_replay.h"
 #include "traces/reference_files.h"
+#include "traces/reference_import.h"
 #include "traces/reference_reader.h"
 
 namespace gogcsim {
@@ -106,6 +107,29 @@ TEST(ReplayConformanceDeterminism, SameReportTwice) {
   for (const auto& [tag, c] : a->records) {
     EXPECT_EQ(c.matched, b->records[tag].matched) << tag;
     EXPECT_EQ(c.total, b->records[tag].total) << tag;
+  }
+}
+
+// Faithful replay through the project's own trace format: churn-p1 imported
+// as a trace replays to the same report as the recording itself.
+TEST(ReplayConformanceTrace, ImportedTraceReplaysLikeTheRecording) {
+  absl::StatusOr<std::string> path = traces::ReferenceFile("churn-p1.rec.gz");
+  ASSERT_TRUE(path.ok()) << path.status();
+  const std::string trace = std::string(std::getenv("TEST_TMPDIR")) + "/churn-p1.trace";
+  ASSERT_TRUE(traces::ImportReference(*path, trace).ok());
+  auto a = scenarios::ReplayReference(*path, scenarios::ReplayOptions());
+  auto b = scenarios::ReplayReference(trace, scenarios::ReplayOptions());
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_TRUE(b->ok());
+  EXPECT_EQ(a->lines, b->lines);
+  EXPECT_EQ(a->allocs, b->allocs);
+  EXPECT_EQ(a->cycles, b->cycles);
+  ASSERT_EQ(a->records.size(), b->records.size());
+  for (const auto& [tag, c] : a->records) {
+    EXPECT_EQ(c.matched, b->records[tag].matched) << tag;
+    EXPECT_EQ(c.total, b->records[tag].total) << tag;
+    EXPECT_EQ(c.extra, b->records[tag].extra) << tag;
   }
 }
 

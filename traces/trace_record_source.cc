@@ -1,5 +1,9 @@
 #include "traces/trace_record_source.h"
 
+#include <zlib.h>
+
+#include <cstring>
+
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -78,6 +82,23 @@ absl::StatusOr<bool> TraceRecordSource::Next(RefRecord* rec) {
   rec->line = ++line_;
   rec->text = std::string_view(text_, FormatRefLine(*rec, text_));
   return true;
+}
+
+absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path) {
+  char magic[kTraceMagic.size()];
+  int got = -1;
+  if (gzFile gz = gzopen(path.c_str(), "rb"); gz != nullptr) {
+    got = gzread(gz, magic, static_cast<unsigned>(sizeof magic));
+    gzclose(gz);
+  }
+  if (got == static_cast<int>(sizeof magic) && std::memcmp(magic, kTraceMagic.data(), sizeof magic) == 0) {
+    auto t = TraceRecordSource::Open(path);
+    if (!t.ok()) return t.status();
+    return std::unique_ptr<RecordSource>(std::move(*t));
+  }
+  auto r = ReferenceReader::Open(path);  // names a missing file
+  if (!r.ok()) return r.status();
+  return std::unique_ptr<RecordSource>(std::move(*r));
 }
 
 }  // namespace gogcsim::traces

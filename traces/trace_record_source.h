@@ -20,6 +20,11 @@ namespace gogcsim::traces {
 // Header.source of traces imported from reference recordings.
 inline constexpr char kReferenceSource[] = "reference";
 
+// A recording's records from either kind of file: a gogcsim trace (by its
+// magic, plain or gzip'd) through TraceRecordSource, anything else as a
+// reference recording through ReferenceReader.
+absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path);
+
 class TraceRecordSource final : public RecordSource {
  public:
   // FailedPrecondition if the trace was not imported from a reference
