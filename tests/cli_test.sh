@@ -21,6 +21,12 @@ check() {  # check NAME CONDITION...
 "$BIN" --help >"$TMP/help" 2>&1; rc=$?
 check "help exits 0" test $rc -eq 0
 check "help names replay" grep -q "gogcsim replay --reference" "$TMP/help"
+"$BIN" sweep --help >"$TMP/help-sweep" 2>&1; rc=$?
+check "sweep --help exits 0" test $rc -eq 0
+check "sweep --help is sweep's usage" grep -q "^  gogcsim sweep " "$TMP/help-sweep"
+check "sweep --help is only sweep's usage" bash -c "! grep -q 'gogcsim replay' '$TMP/help-sweep'"
+"$BIN" trace --help >"$TMP/help-trace" 2>&1
+check "trace --help shows info and import" bash -c "grep -q 'gogcsim trace info' '$TMP/help-trace' && grep -q 'gogcsim trace import' '$TMP/help-trace'"
 
 "$BIN" run alloc-mix --json --allocations=30000 >"$TMP/run1.json"; rc=$?
 "$BIN" run alloc-mix --json --allocations=30000 >"$TMP/run2.json"

@@ -48,7 +48,10 @@ TEST(GoldenTest, ShippedScenariosMakeTheGoldenDecisions) {
     auto d = traces::Diff(GoldenDir() + "/" + e.scenario, out, {});
     ASSERT_TRUE(d.ok()) << d.status();
     ASSERT_EQ(d->files.size(), 2u);  // decisions and cycles
-    EXPECT_GT(d->files[0].records_a, 1000u);
+    // Several cycles' worth of decisions were compared (each cycle makes
+    // one start_cycle, end_cycle and set_trigger and many revises).
+    EXPECT_GT(d->files[0].records_a, 300u);
+    EXPECT_GE(d->files[1].records_a, 5u);
     EXPECT_TRUE(d->same()) << Describe(*d) << "If the change is meant to change decisions, see tools/update_goldens.sh.";
   }
 }

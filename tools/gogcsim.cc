@@ -47,10 +47,13 @@ namespace {
 constexpr char kUsage[] = R"(gogcsim: a deterministic simulator of the Go 1.10.2 allocator and GC pacer.
 
 Usage:
-  gogcsim run [SCENARIO|FILE.json] [flags]
+  gogcsim run [SCENARIO|FILE.json|FILE.trace] [flags]
       Run a scenario with the ported collector (default: steady) and print
       a summary. SCENARIO is a shipped scenario (listed below) or a scenario
-      file (README.md, "Scenario format"). With --out=DIR it writes
+      file (README.md, "Scenario format"). A trace file is a what-if run of
+      the recorded program: its allocations and deaths, the simulator's own
+      marking and pacing, at the recorded GOMAXPROCS and GOGC unless the
+      flags say otherwise. With --out=DIR it writes
       decisions.jsonl (every pacer call), cycles.jsonl, gctrace.txt and
       summary.json.
       Flags: --seed=N --gomaxprocs=N --gogc=N --records=N --out=DIR
@@ -61,9 +64,9 @@ Usage:
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
 
-  gogcsim replay --reference=FILE.rec.gz [--json] [--first_gc_only] [--check_invariants]
+  gogcsim replay --reference=FILE.rec.gz|FILE.trace [--json] [--first_gc_only] [--check_invariants]
       Faithful replay of a recording of a real go1.10.2 run
-      (../shared/reference/): the recording supplies allocation requests,
+      (../shared/reference/), or of a trace imported from one: the recording supplies allocation requests,
       background-sweeper steps, which objects each cycle left unmarked,
       where mark termination began, scan work, assist time and clock
       readings; the ported allocator, sweeper and pacer compute the rest.
@@ -84,7 +87,7 @@ Usage:
       relative tolerance (how far triggerRatio, gc_trigger, next_gc and
       assistWorkPerByte moved). Exit status 0 same, 1 different, 2 bad input.
 
-  gogcsim sweep [SCENARIO] --gogc_list=25,50,100,200,400 [--gomaxprocs_list=1,4]
+  gogcsim sweep [SCENARIO|FILE.json|FILE.trace] --gogc_list=25,50,100,200,400 [--gomaxprocs_list=1,4]
                 [--seeds=N] [--seed=BASE] [--records=N] [--threads=N] [--shard=i/N]
                 [--out=DIR] [--json]
       Run SCENARIO (default steady) once per grid point, GOGC x GOMAXPROCS
@@ -389,10 +392,31 @@ int Replay() {
 
 }  // namespace
 
+// `gogcsim CMD --help`: the usage blocks of CMD (those whose first line is
+// "  gogcsim CMD ..."); false if there are none.
+bool PrintCommandUsage(const std::string& cmd) {
+  const std::string text = kUsage;
+  const std::string head = "  gogcsim " + cmd + " ";
+  std::string out;
+  for (size_t pos = text.find(head); pos != std::string::npos; pos = text.find(head, pos + 1)) {
+    if (pos != 0 && text[pos - 1] != '\n') continue;
+    // The block runs to the next line that starts a command or the blank line.
+    size_t end = text.find("\n\n", pos);
+    const size_t next = text.find("\n  gogcsim ", pos + 1);
+    if (next != std::string::npos && next < end) end = next;
+    out += text.substr(pos, end == std::string::npos ? std::string::npos : end - pos + 1);
+  }
+  if (out.empty()) return false;
+  std::fputs(out.c_str(), stdout);
+  return true;
+}
+
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; i++) {
     const std::string a = argv[i];
     if (a == "--help" || a == "-h" || a == "help" || a == "--helpfull") {
+      // After a command name: that command's usage.
+      if (i > 1 && argv[1][0] != '-' && std::string(argv[1]) != "help" && PrintCommandUsage(argv[1])) return 0;
       PrintUsage(stdout);
       return 0;
     }
