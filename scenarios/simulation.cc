@@ -7,8 +7,6 @@
 #include "model/malloc.h"
 #include "model/mbitmap.h"
 #include "scenarios/mutator.h"
-#include "sim/address_space.h"
-#include "sim/event_queue.h"
 
 namespace gogcsim::scenarios {
 
@@ -69,20 +67,9 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
     if (groups[i].count == 0) groups[i].count = cfg.gomaxprocs;
   }
 
-  sim::AddressSpace os;
-  sim::EventQueue q;
-  model::Malloc m(&os, &q.clock(), cfg.seed);
-  if (absl::Status st = m.Init(); !st.ok()) return st;
-  model::WorkbufPool wbufs(&m.heap(), &m.memstats().gc_sys);
-  model::Sched sched(&q, cfg.gomaxprocs, cfg.costs, cfg.seed, &m, &wbufs);
-  model::ObjectGraph graph;
-  model::Collector gc(&m, &sched, &graph, cfg.pacer, cfg.seed);
-  gc.check_marks = cfg.check_marks;
-  gc.controller().set_observer(decisions, [&sched] { return sched.Now(); });
-  gc.set_cycle_observer(cycles);
-  gc.marker().globals_bytes = w.globals_bytes;
-  gc.Enable(cfg.gogc);
-
+  Machine mc(cfg, decisions, cycles);
+  if (absl::Status st = mc.Boot(); !st.ok()) return st;
+  model::Sched& sched = mc.sched();
   RunResult result;
   MutatorCounters counters;
   std::vector<std::unique_ptr<Mutator>> mutators;
@@ -91,46 +78,17 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
   int i = 0;
   for (const MutatorGroup& group : groups) {
     for (int k = 0; k < group.count; k++, i++) {
-      mutators.push_back(std::make_unique<Mutator>(group, &gc, cfg.seed, i, &counters));
+      mutators.push_back(std::make_unique<Mutator>(group, &mc.gc(), cfg.seed, i, &counters));
       gs.push_back(sched.NewG(absl::StrFormat("mutator-%d", i), mutators.back().get(),
                               sched.p(i % cfg.gomaxprocs)));
     }
   }
   result.goroutines = i;
-  // sysmon ticks and progress ride on one periodic event; peaks are taken
-  // after every event.
-  int64_t next_progress = 1'000'000'000;
-  std::function<void()> tick = [&] {
-    gc.Sysmon();
-    if (progress && q.Now() >= next_progress) {
-      progress(q.Now());
-      next_progress += 1'000'000'000;
-    }
-    q.ScheduleAfter(model::kSysmonPeriod, tick);
-  };
-  q.ScheduleAfter(model::kSysmonPeriod, tick);
-  auto all_done = [&] {
-    result.peak_heap_live = std::max(result.peak_heap_live, m.memstats().heap_live);
-    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
-    for (model::G* g : gs) {
-      if (g->status != model::GStatus::kDead) return false;
-    }
-    return true;
-  };
-  sched.Run(all_done);
-  if (cfg.check_invariants) {
-    std::vector<model::MCache*> caches;
-    for (const auto& p : sched.ps()) caches.push_back(p->mcache.get());
-    m.CheckInvariants(caches);
-  }
+  mc.RunUntilDead(gs, progress, &result);
   result.records = counters.records;
   result.allocations = counters.allocations;
   result.bytes_allocated = counters.bytes_allocated;
   result.mutator_ns = counters.mutator_ns;
-  result.virtual_ns = q.Now();
-  result.objects_freed = gc.sweeper().objects_freed;
-  result.bytes_freed = gc.sweeper().bytes_freed;
-  result.cycles = gc.history();
   return result;
 }
 

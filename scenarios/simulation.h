@@ -12,25 +12,17 @@
 #include "absl/status/statusor.h"
 #include "model/mgc.h"
 #include "model/mgcpacer.h"
+#include "scenarios/machine.h"  // RunResult
 #include "scenarios/run_config.h"
 // LoadScenario and BuiltinRun: callers load a scenario, then run it.
 #include "scenarios/scenario.h"
 
 namespace gogcsim::scenarios {
 
-struct RunResult {
-  int goroutines = 0;  // mutator goroutines started
-  uint64_t records = 0, allocations = 0, bytes_allocated = 0;
-  int64_t virtual_ns = 0;
-  uint64_t peak_heap_live = 0, peak_heap_inuse = 0;
-  uint64_t objects_freed = 0, bytes_freed = 0;
-  int64_t mutator_ns = 0;  // virtual CPU the mutators used, all Ps
-  std::vector<model::CycleStats> cycles;
-};
-
 // Runs the program to completion. decisions/cycles may be null; progress
 // (if set) is called about every simulated second with the virtual time.
-// A trace workload is Unimplemented for now.
+// Synthetic workloads only: a trace workload runs through RunScenario
+// (runner.h).
 absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisions,
                               model::CycleObserver* cycles,
                               const std::function<void(int64_t)>& progress = nullptr);

@@ -1,6 +1,7 @@
 #include "scenarios/sweep.h"
 
 #include "scenarios/runner.h"
+#include "traces/atomic_file.h"
 
 #include <algorithm>
 #include <atomic>
@@ -433,32 +434,12 @@ absl::StatusOr<SweepTable> ParseSweepJson(const std::string& text, const std::st
   return t;
 }
 
-namespace {
-
-absl::Status WriteAtomically(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
-  const std::filesystem::path final_path = dir / name;
-  const std::filesystem::path tmp = dir / ("." + name + ".tmp");
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return absl::UnavailableError("cannot create " + tmp.string());
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) return absl::DataLossError("error writing " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, final_path, ec);
-  if (ec) return absl::UnavailableError("cannot rename " + tmp.string() + ": " + ec.message());
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::Status WriteSweep(const SweepTable& t, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::UnavailableError("cannot create output directory " + dir + ": " + ec.message());
-  if (absl::Status s = WriteAtomically(dir, "sweep.json", SweepJson(t)); !s.ok()) return s;
-  return WriteAtomically(dir, "sweep.csv", SweepCsv(t));
+  if (absl::Status s = traces::WriteFileAtomically((std::filesystem::path(dir) / "sweep.json").string(), SweepJson(t)); !s.ok()) return s;
+  return traces::WriteFileAtomically((std::filesystem::path(dir) / "sweep.csv").string(), SweepCsv(t));
 }
 
 absl::StatusOr<SweepTable> ReadSweep(const std::string& path) {

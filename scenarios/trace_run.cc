@@ -7,9 +7,8 @@
 #include "absl/strings/str_format.h"
 #include "model/mgc.h"
 #include "model/proc.h"
-#include "sim/address_space.h"
+#include "scenarios/machine.h"
 #include "sim/check.h"
-#include "sim/event_queue.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -125,43 +124,12 @@ absl::StatusOr<RunResult> RunTrace(const RunConfig& cfg, TraceEventSource* sourc
   if (cfg.gomaxprocs < 1 || cfg.gomaxprocs > 256) {
     return absl::InvalidArgumentError(absl::StrFormat("gomaxprocs %d out of range 1..256", cfg.gomaxprocs));
   }
-  sim::AddressSpace os;
-  sim::EventQueue q;
-  model::Malloc m(&os, &q.clock(), cfg.seed);
-  if (absl::Status st = m.Init(); !st.ok()) return st;
-  model::WorkbufPool wbufs(&m.heap(), &m.memstats().gc_sys);
-  model::Sched sched(&q, cfg.gomaxprocs, cfg.costs, cfg.seed, &m, &wbufs);
-  model::ObjectGraph graph;
-  model::Collector gc(&m, &sched, &graph, cfg.pacer, cfg.seed);
-  gc.check_marks = cfg.check_marks;
-  gc.controller().set_observer(decisions, [&sched] { return sched.Now(); });
-  gc.set_cycle_observer(cycles);
-  gc.marker().globals_bytes = cfg.workload.globals_bytes;
-  gc.Enable(cfg.gogc);
-
+  Machine mc(cfg, decisions, cycles);
+  if (absl::Status st = mc.Boot(); !st.ok()) return st;
   RunResult result;
-  TraceMutator mutator(source, &gc, &result);
-  model::G* g = sched.NewG("main", &mutator, sched.p(0));
-  int64_t next_progress = 1'000'000'000;
-  std::function<void()> tick = [&] {
-    gc.Sysmon();
-    if (progress && q.Now() >= next_progress) {
-      progress(q.Now());
-      next_progress += 1'000'000'000;
-    }
-    q.ScheduleAfter(model::kSysmonPeriod, tick);
-  };
-  q.ScheduleAfter(model::kSysmonPeriod, tick);
-  sched.Run([&] {
-    result.peak_heap_live = std::max(result.peak_heap_live, m.memstats().heap_live);
-    result.peak_heap_inuse = std::max(result.peak_heap_inuse, m.memstats().heap_inuse);
-    return g->status == model::GStatus::kDead;
-  });
+  TraceMutator mutator(source, &mc.gc(), &result);
+  mc.RunUntilDead({mc.sched().NewG("main", &mutator, mc.sched().p(0))}, progress, &result);
   if (!mutator.error().ok()) return mutator.error();
-  result.virtual_ns = q.Now();
-  result.objects_freed = gc.sweeper().objects_freed;
-  result.bytes_freed = gc.sweeper().bytes_freed;
-  result.cycles = gc.history();
   return result;
 }
 

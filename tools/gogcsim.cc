@@ -26,6 +26,7 @@
 #include "scenarios/synthetic.h"
 #include "tools/diff_command.h"
 #include "tools/report_command.h"
+#include "traces/atomic_file.h"
 #include "traces/decision_log.h"
 #include "tools/sweep_command.h"
 #include "tools/trace_command.h"
@@ -115,8 +116,7 @@ Usage:
 
 // The usage text, then the shipped scenarios with the first sentence of
 // each one's description, wrapped at 79 columns.
-void PrintUsage(FILE* f) {
-  std::fputs(kUsage, f);
+void PrintScenarios(FILE* f) {
   std::fputs("\nShipped scenarios (gogcsim run NAME; default steady):\n", f);
   for (const std::string& name : gogcsim::scenarios::ShippedScenarioNames()) {
     auto cfg = gogcsim::scenarios::BuiltinRun(name);
@@ -132,6 +132,11 @@ void PrintUsage(FILE* f) {
     }
     std::fprintf(f, "%s\n", line.c_str());
   }
+}
+
+void PrintUsage(FILE* f) {
+  std::fputs(kUsage, f);
+  PrintScenarios(f);
 }
 
 // Whether -NAME or --NAME, with or without =VALUE, is among the arguments
@@ -155,23 +160,6 @@ int Fail(const std::string& msg) {
 
 std::string Bytes(uint64_t b) { return absl::StrFormat("%.2f MiB", static_cast<double>(b) / (1 << 20)); }
 
-// Writes text to dir/name through a temporary file, so the file appears
-// complete or not at all.
-absl::Status WriteFile(const std::string& dir, const std::string& name, const std::string& text) {
-  const std::filesystem::path final_path = std::filesystem::path(dir) / name;
-  const std::filesystem::path tmp = std::filesystem::path(dir) / ("." + name + ".tmp");
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return absl::UnavailableError("cannot create " + tmp.string());
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) return absl::DataLossError("error writing " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, final_path, ec);
-  if (ec) return absl::UnavailableError("cannot rename " + tmp.string() + ": " + ec.message());
-  return absl::OkStatus();
-}
 
 class CycleLog : public gogcsim::model::CycleObserver {
  public:
@@ -226,9 +214,13 @@ int RunGc(const std::string& name, bool seed_given) {
     for (const auto& [file, text] : {std::pair<std::string, const std::string*>{"decisions.jsonl", &decisions.text()},
                                      {"cycles.jsonl", &cycles.jsonl},
                                      {"gctrace.txt", &cycles.gctrace}}) {
-      if (absl::Status st = WriteFile(out, file, *text); !st.ok()) return Fail(std::string(st.message()));
+      const std::string path = (std::filesystem::path(out) / file).string();
+      if (absl::Status st = gogcsim::traces::WriteFileAtomically(path, *text); !st.ok()) {
+        return Fail(std::string(st.message()));
+      }
     }
-    if (absl::Status st = WriteFile(out, "summary.json", j.dump(2) + "\n"); !st.ok()) {
+    const std::string summary = (std::filesystem::path(out) / "summary.json").string();
+    if (absl::Status st = gogcsim::traces::WriteFileAtomically(summary, j.dump(2) + "\n"); !st.ok()) {
       return Fail(std::string(st.message()));
     }
   }
@@ -408,6 +400,7 @@ bool PrintCommandUsage(const std::string& cmd) {
   }
   if (out.empty()) return false;
   std::fputs(out.c_str(), stdout);
+  if (cmd == "run" || cmd == "sweep") PrintScenarios(stdout);
   return true;
 }
 
