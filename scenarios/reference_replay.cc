@@ -34,7 +34,7 @@ struct SimRecord {
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
   std::string text;
   std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
-  uint64_t base = 0;                            // UC: the span's base address
+  uint64_t base = 0;                            // UC, SW: the span's base address
   int64_t p = -1;                               // UC: whose mcache held it
   uint64_t at = 0;                              // the recording's line when it was made
 };
@@ -155,6 +155,9 @@ struct Request {
   // (see OrderByHeapLock); applied when its CS/L record shows up.
   uint64_t deferred_live = 0;
   uint64_t last_seen = 0;  // line of its A record or of its last record compared
+  // Pages its deductSweepCredit loop swept before the request ran here
+  // (ConcurrentProportionalSweep).
+  uint64_t concurrent_swept = 0;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -263,9 +266,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
     const int who = bg_sweeping_ ? kBgSweeper : 0;
-    Emit({RefTag::kSW, who,
-          absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
-                          result ? 1 : 0)});
+    SimRecord r{RefTag::kSW, who,
+                absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
+                                result ? 1 : 0)};
+    r.base = base;
+    Emit(std::move(r));
   }
 
   // PacerObserver: the pacer's calls, as the recorder writes them.
@@ -294,6 +299,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   bool BlackenEnabled() const override { return blacken_; }
   void Revise() override { controller_.Revise(); }
   void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) override {
+    const model::MHeap& h = malloc_.heap();
+    credit_ = {executing_line_, h.pagesSwept, malloc_.memstats().heap_live, h.pagesSweptBasis};
     sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
@@ -362,6 +369,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (!HasPending(gc_out_, rec) && StartsBackgroundSweep(rec)) {
           AllocateDuringBackgroundSweep();
           BackgroundSweep();
+        } else if (pp_.gomaxprocs > 1) {
+          ConcurrentProportionalSweep(rec);
         }
         MatchEffect(rec);
         break;
@@ -679,6 +688,75 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
+  // Two Ps' refills may run deductSweepCredit at once. Each loop compares
+  // its pagesTarget with pagesSwept, which mspan.sweep Xadds when it
+  // starts: if P y reads pagesSwept while P x's loop is still sweeping,
+  // both loops may sweep for the same pages, and more proportional sweeps
+  // happen than when the refills run one after the other. Running requests
+  // one at a time, the replay cannot tell when y read pagesSwept; the
+  // recorded SW records settle it. If the current F or SW record belongs to
+  // a non-background sweep of the span sweepone would take next, no
+  // simulated sweep explains it, the refill x whose deductSweepCredit ran
+  // last has not handed out its span yet, and another P's pending refill y
+  // had pages left to sweep when x's loop began (by y's own pagesTarget at
+  // x's reading of heap_live, less what y swept so far), then y's loop did
+  // that sweep: run sweepone now for y.
+  void ConcurrentProportionalSweep(const RefRecord& rec) {
+    if (sweep_by_bg_ || sweep_line_ == 0) return;
+    const uint64_t base = sweep_base_;
+    if (rec.tag == RefTag::kF ? sweep_line_ < rec.line : base != rec.U64(1)) return;
+    model::MHeap& h = malloc_.heap();
+    if (h.sweepPagesPerByte == 0 || h.pagesSweptBasis != credit_.basis) return;
+    if (NextSweepOneSpan() == nullptr || NextSweepOneSpan()->base() != base || SweepPending(base)) return;
+    auto x = std::find_if(requests_.begin(), requests_.end(), [&](const Request& r) { return r.line == credit_.line; });
+    if (x == requests_.end() || !x->executed ||
+        std::none_of(x->produced.begin(), x->produced.end(),
+                     [](const SimRecord& r) { return r.tag == RefTag::kCS || r.tag == RefTag::kL; })) {
+      return;
+    }
+    for (Request& y : requests_) {
+      if (y.executed || y.p == x->p) continue;
+      const SimRecord pred = Predict(y);
+      uint64_t spanBytes = 0, callerPages = 0;
+      if (pred.tag == RefTag::kCS) {
+        spanBytes = uint64_t{model::kClassToAllocNPages[model::SizeClassOf(static_cast<model::SpanClass>(pred.key))]} *
+                    model::kPageSize;
+      } else if (pred.tag == RefTag::kL) {
+        callerPages = static_cast<uint64_t>(pred.key);
+        spanBytes = callerPages * model::kPageSize;
+      } else {
+        continue;
+      }
+      const int64_t target = sweeper_.PagesTarget(credit_.heap_live, spanBytes, callerPages);
+      if (target <= static_cast<int64_t>(credit_.pagesSwept - credit_.basis + y.concurrent_swept)) continue;
+      out_ = &gc_out_;
+      sweeper_.set_local_stats(&Cache(y.p)->stats);
+      y.concurrent_swept += NextSweepOneSpan()->npages;
+      sweeper_.SweepOne();
+      return;
+    }
+  }
+
+  // The span sweepone would sweep next (null if none).
+  model::MSpan* NextSweepOneSpan() {
+    model::MHeap& h = malloc_.heap();
+    if (h.sweepdone != 0) return nullptr;
+    const std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    for (auto it = unswept.rbegin(); it != unswept.rend(); ++it) {
+      if ((*it)->state == model::SpanState::kInUse && (*it)->sweepgen == h.sweepgen - 2) return *it;
+    }
+    return nullptr;
+  }
+
+  // Whether a simulated sweep of the span at base awaits its SW record.
+  bool SweepPending(uint64_t base) const {
+    auto has = [base](const SimRecords& q) {
+      return std::any_of(q.begin(), q.end(), [base](const SimRecord& r) { return r.tag == RefTag::kSW && r.base == base; });
+    };
+    if (has(gc_out_)) return true;
+    return std::any_of(requests_.begin(), requests_.end(), [&](const Request& r) { return has(r.produced); });
+  }
+
   // With one P, nothing comes between a sweep's F records and its SW:
   // whether the run of F records starting at the current one ends in a
   // background sweeper's SW record. The answer is kept for the rest of the
@@ -734,7 +812,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The first simulated record in q that rec would be compared with.
   SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) const {
     const int64_t key = KeyOf(rec);
-    auto match = [&](const SimRecord& r) { return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key); };
+    // With several Ps, sweeps by different Ps finish in any order: an SW is
+    // compared with the simulated sweep of its span.
+    const bool by_span = rec.tag == RefTag::kSW && pp_.gomaxprocs > 1;
+    auto match = [&](const SimRecord& r) {
+      return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key) && (!by_span || r.base == rec.U64(1));
+    };
     if (rec.tag != RefTag::kF || !KeyedTag(rec.tag)) return std::find_if(q.begin(), q.end(), match);
     // Concurrent sweeps interleave their F records by at most a span's
     // objects (1,024): an F further back than that is not this one.
@@ -766,6 +849,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   void Execute(Request* r) {
     out_ = &r->produced;
+    executing_line_ = r->line;
     trigger_check_ = false;
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
@@ -828,7 +912,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands, cur_);
       if (cands.size() > 1 && RefillEffect(rec.tag)) pick = FirstToHandOut(cands);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
-      Execute(&*pick);
+      if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
+        // A refill run at its first sweep or revise: its hand-out's
+        // heap_live Xadd comes just before its CS/L record, and other Ps'
+        // records in between read heap_live without it.
+        ExecuteDeferringLive(&*pick);
+      } else {
+        Execute(&*pick);
+      }
       return ConsumeFrom(rec, pick);
     }
     // 4. Nothing explains it: run the oldest pending request and let the
@@ -1027,15 +1118,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
             PeekBase(*rit) == mine) {
           // Only its heap step happened yet: its heap_live Xadd comes after
           // the lock and shows up with its own record.
-          const uint64_t before = malloc_.memstats().heap_live;
-          Execute(&*rit);
-          rit->deferred_live = malloc_.memstats().heap_live - before;
-          malloc_.memstats().heap_live = before;
-          deferred_total_ += rit->deferred_live;
+          ExecuteDeferringLive(&*rit);
           break;
         }
       }
     }
+  }
+
+  // Runs a request whose heap_live Xadd lands when its CS/L record shows up.
+  void ExecuteDeferringLive(Request* r) {
+    const uint64_t before = malloc_.memstats().heap_live;
+    Execute(r);
+    r->deferred_live = malloc_.memstats().heap_live - before;
+    malloc_.memstats().heap_live = before;
+    deferred_total_ += r->deferred_live;
   }
 
   // With several Ps, the recorder wrote a span hand-out's heap_live after
@@ -1266,6 +1362,15 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   std::map<uint64_t, model::MSpan*> manual_;
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
+  uint64_t executing_line_ = 0;  // A line of the request Execute runs
+  // The last deductSweepCredit call: its request's A line and what its
+  // loop read first.
+  struct Credit {
+    uint64_t line = 0;
+    uint64_t pagesSwept = 0;
+    uint64_t heap_live = 0;
+    uint64_t basis = 0;  // pagesSweptBasis
+  } credit_;
   ReplayReport report_;
 };
 
