@@ -147,6 +147,7 @@ class TextArena {
 // One allocation request from the recording.
 struct Request {
   int64_t p;
+  int64_t g;
   uint64_t line;
   model::AllocRequest req;
   bool executed = false;
@@ -158,6 +159,12 @@ struct Request {
   // Pages its deductSweepCredit loop swept before the request ran here
   // (ConcurrentProportionalSweep).
   uint64_t concurrent_swept = 0;
+  // heap_live when its goroutine went on to allocate: at its A record, or
+  // at the end of the assist mallocgc made first (AE). See
+  // LateDeductSweepCredit.
+  uint64_t live_at_start = 0;
+  // The line of its CS/L record in the window when it ran (0: not seen).
+  uint64_t handout_line = 0;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -300,7 +307,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void Revise() override { controller_.Revise(); }
   void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) override {
     const model::MHeap& h = malloc_.heap();
-    credit_ = {executing_line_, h.pagesSwept, malloc_.memstats().heap_live, h.pagesSweptBasis};
+    credit_ = {executing_ != nullptr ? executing_->line : 0, h.pagesSwept, h.pagesSweptBasis};
+    if (pp_.gomaxprocs > 1 && executing_ != nullptr) return LateDeductSweepCredit(spanBytes, callerSweepPages);
     sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
@@ -338,6 +346,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       case RefTag::kA: {
         Request r;
         r.p = rec.v[0];
+        r.g = rec.v[1];
+        r.live_at_start = malloc_.memstats().heap_live;
         r.line = rec.line;
         r.last_seen = rec.line;
         r.req = RequestOf(rec);
@@ -414,8 +424,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         Check();
         break;
       }
+      case RefTag::kAE:
+        // The goroutine's pending mallocgc goes on to allocate.
+        for (Request& r : requests_) {
+          if (!r.executed && r.g == rec.v[0]) r.live_at_start = malloc_.memstats().heap_live;
+        }
+        break;
       default:
-        break;  // C, AS, AE, CQ: assist bookkeeping that feeds no checked value
+        break;  // C, AS, CQ: assist bookkeeping that feeds no checked value
     }
   }
 
@@ -727,7 +743,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       } else {
         continue;
       }
-      const int64_t target = sweeper_.PagesTarget(credit_.heap_live, spanBytes, callerPages);
+      // y read heap_live at its start or later (LateDeductSweepCredit).
+      const int64_t target =
+          std::max(sweeper_.PagesTarget(y.live_at_start, spanBytes, callerPages),
+                   sweeper_.PagesTarget(malloc_.memstats().heap_live, spanBytes, callerPages));
       if (target <= static_cast<int64_t>(credit_.pagesSwept - credit_.basis + y.concurrent_swept)) continue;
       out_ = &gc_out_;
       sweeper_.set_local_stats(&Cache(y.p)->stats);
@@ -735,6 +754,57 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       sweeper_.SweepOne();
       return;
     }
+  }
+
+  // deductSweepCredit of a refill run with several Ps. Its loop's target
+  // comes from one heap_live reading, taken after the request began
+  // (live_at_start) and before its first sweep; the replay runs the
+  // request when its records show up, and other Ps' hand-outs may have
+  // added to heap_live in between, before or after the reading. Targets
+  // from the earliest and the latest possible reading bound the loop:
+  // below the first it sweeps, and between the two it swept the next span
+  // only if the recording shows that span's SW before the request's
+  // hand-out (its sweeps finish before cacheSpan and largeAlloc go on).
+  void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
+    model::MHeap& h = malloc_.heap();
+    uint64_t earliest = executing_->live_at_start;
+    for (;;) {
+      if (h.sweepPagesPerByte == 0) return;
+      const uint64_t basis = h.pagesSweptBasis;
+      const int64_t a = sweeper_.PagesTarget(earliest, spanBytes, callerSweepPages);
+      const int64_t b = sweeper_.PagesTarget(malloc_.memstats().heap_live, spanBytes, callerSweepPages);
+      const int64_t low = std::min(a, b), high = std::max(a, b);
+      bool retry = false;
+      for (;;) {
+        const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
+        if (swept >= high) break;
+        if (swept >= low) {
+          const model::MSpan* next = NextSweepOneSpan();
+          if (next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
+        }
+        if (sweeper_.SweepOne() == ~uint64_t{0}) {
+          h.sweepPagesPerByte = 0;
+          break;
+        }
+        if (h.pagesSweptBasis != basis) {
+          retry = true;  // a new cycle's trigger reset the basis
+          break;
+        }
+      }
+      if (!retry) return;
+      earliest = malloc_.memstats().heap_live;  // a retry reads it again
+    }
+  }
+
+  // Whether the window shows a non-background SW of the span at base from
+  // the current record up to line `before` (0: the lookahead's end).
+  bool SweptBefore(uint64_t base, uint64_t before) const {
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (before != 0 && r.line >= before) return false;
+      if (r.tag == RefTag::kSW && r.v[0] != kBgSweeper && r.U64(1) == base) return true;
+    }
+    return false;
   }
 
   // The span sweepone would sweep next (null if none).
@@ -849,11 +919,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   void Execute(Request* r) {
     out_ = &r->produced;
-    executing_line_ = r->line;
+    executing_ = r;
+    if (pp_.gomaxprocs > 1) r->handout_line = HandOutLine(*r);
     trigger_check_ = false;
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
+    executing_ = nullptr;
     Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
@@ -861,6 +933,18 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     trigger_check_ = false;
     out_ = &gc_out_;
     Check();
+  }
+
+  // The line of the first CS/L record in the window from the current one
+  // that request r's next hand-out would make (0 if none, or r needs none).
+  uint64_t HandOutLine(const Request& r) {
+    const SimRecord pred = Predict(r);
+    if (pred.tag != RefTag::kCS && pred.tag != RefTag::kL) return 0;
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& next = window_[k].rec;
+      if (next.tag == pred.tag && (next.tag == RefTag::kL || KeyOf(next) == pred.key)) return next.line;
+    }
+    return 0;
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
@@ -917,6 +1001,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // heap_live Xadd comes just before its CS/L record, and other Ps'
         // records in between read heap_live without it.
         ExecuteDeferringLive(&*pick);
+      } else if (pp_.gomaxprocs > 1 && rec.tag == RefTag::kCS) {
+        ExecuteBesideUnfinishedSweeps(rec, &*pick);
       } else {
         Execute(&*pick);
       }
@@ -1123,6 +1209,36 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         }
       }
     }
+  }
+
+  // Runs the request that the CS record rec shows taking its span. Another
+  // P's sweep of a span of that class whose SW record has not shown up yet
+  // was still running: the span was claimed (sweepgen = sg-1) and on its
+  // mcentral's empty list, where mspan.sweep's freeSpan moves it to
+  // nonempty at its end, so cacheSpan went past it. The replay ran that
+  // sweep whole already: such spans are marked claimed while the request
+  // runs.
+  void ExecuteBesideUnfinishedSweeps(const RefRecord& rec, Request* r) {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*> claimed;
+    auto claim = [&](const SimRecords& q) {
+      for (const SimRecord& sw : q) {
+        if (sw.tag != RefTag::kSW || sw.base == rec.U64(1)) continue;
+        model::MSpan* s = h.SpanOf(sw.base);
+        if (s == nullptr || s->base() != sw.base || s->spanclass != rec.v[0] || s->incache ||
+            s->sweepgen != h.sweepgen) {
+          continue;
+        }
+        s->sweepgen = h.sweepgen - 1;
+        claimed.push_back(s);
+      }
+    };
+    claim(gc_out_);
+    for (const Request& q : requests_) {
+      if (q.executed) claim(q.produced);
+    }
+    Execute(r);
+    for (model::MSpan* s : claimed) s->sweepgen = h.sweepgen;
   }
 
   // Runs a request whose heap_live Xadd lands when its CS/L record shows up.
@@ -1362,13 +1478,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   std::map<uint64_t, model::MSpan*> manual_;
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
-  uint64_t executing_line_ = 0;  // A line of the request Execute runs
+  Request* executing_ = nullptr;  // the request Execute runs
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
     uint64_t line = 0;
     uint64_t pagesSwept = 0;
-    uint64_t heap_live = 0;
     uint64_t basis = 0;  // pagesSweptBasis
   } credit_;
   ReplayReport report_;
