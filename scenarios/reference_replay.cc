@@ -994,7 +994,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (!cands.empty()) {
       auto pick = cands.front();
       if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands, cur_);
-      if (cands.size() > 1 && RefillEffect(rec.tag)) pick = FirstToHandOut(cands);
+      if (cands.size() > 1 && RefillEffect(rec.tag)) {
+        if (pp_.gomaxprocs > 1) DropHandedOutBeforeSweep(rec, &cands);
+        pick = FirstToHandOut(cands);
+      }
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
         // A refill run at its first sweep or revise: its hand-out's
@@ -1112,6 +1115,25 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (std::find(later.begin(), later.end(), it->p) == later.end()) return it;
     }
     return cands.front();
+  }
+
+  // A refill's deductSweepCredit loop ends before its span hand-out: of
+  // the requests an F or SW record may belong to, drops those whose CS/L
+  // record comes before the sweep's SW record (unless none is left).
+  void DropHandedOutBeforeSweep(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    uint64_t sw_line = 0;
+    if (rec.tag == RefTag::kSW) sw_line = rec.line;
+    if (rec.tag == RefTag::kF && sweep_line_ >= rec.line) {
+      const model::MSpan* s = malloc_.heap().SpanOf(rec.U64(0));
+      if (s != nullptr && s->base() == sweep_base_) sw_line = sweep_line_;
+    }
+    if (sw_line == 0) return;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      const uint64_t handout = HandOutLine(*it);
+      if (handout == 0 || handout > sw_line) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
   }
 
   // Of several requests that need a span, the one a refill effect (sweep,
