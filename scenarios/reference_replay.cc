@@ -756,7 +756,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
-  // deductSweepCredit of a refill run with several Ps. Its loop's target
+  // deductSweepCredit of a refill run with several Ps. If the recording
+  // shows the span the loop would sweep next swept only after the
+  // request's hand-out, another P (a refill's loop or the background
+  // sweeper) had claimed it, its pagesSwept Xadd counting towards this
+  // loop's target: the loop ends there, and the span stays claimed while
+  // the request runs (cacheSpan skips it), to be swept when its own
+  // records show up. Otherwise the loop's target
   // comes from one heap_live reading, taken after the request began
   // (live_at_start) and before its first sweep; the replay runs the
   // request when its records show up, and other Ps' hand-outs may have
@@ -778,10 +784,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       for (;;) {
         const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
         if (swept >= high) break;
-        if (swept >= low) {
-          const model::MSpan* next = NextSweepOneSpan();
-          if (next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
+        model::MSpan* next = NextSweepOneSpan();
+        if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
+          // Another P claimed the span (and Xadded its pages) first.
+          next->sweepgen = h.sweepgen - 1;
+          claimed_by_other_.push_back(next);
+          break;
         }
+        if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
         if (sweeper_.SweepOne() == ~uint64_t{0}) {
           h.sweepPagesPerByte = 0;
           break;
@@ -794,6 +804,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // Whether the window shows the first SW of the span at base after line
+  // `after` (and none before it).
+  bool SweptAfter(uint64_t base, uint64_t after) const {
+    if (after == 0) return false;
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return r.line > after;
+    }
+    return false;
   }
 
   // Whether the window shows a non-background SW of the span at base from
@@ -926,6 +947,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
     executing_ = nullptr;
+    for (model::MSpan* s : claimed_by_other_) {
+      if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = malloc_.heap().sweepgen - 2;
+    }
+    claimed_by_other_.clear();
     Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
@@ -1501,6 +1526,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
+  // Unswept spans another P was sweeping while it ran (LateDeductSweepCredit).
+  std::vector<model::MSpan*> claimed_by_other_;
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
