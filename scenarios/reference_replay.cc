@@ -762,7 +762,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // sweeper) had claimed it, its pagesSwept Xadd counting towards this
   // loop's target: the loop ends there, and the span stays claimed while
   // the request runs (cacheSpan skips it), to be swept when its own
-  // records show up. Otherwise the loop's target
+  // records show up. If the recording shows the background sweeper's SW
+  // of that span, bgsweep's sweepone popped it first: it is swept so now,
+  // and the loop goes on. Otherwise the loop's target
   // comes from one heap_live reading, taken after the request began
   // (live_at_start) and before its first sweep; the replay runs the
   // request when its records show up, and other Ps' hand-outs may have
@@ -785,6 +787,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
         if (swept >= high) break;
         model::MSpan* next = NextSweepOneSpan();
+        if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
+            sw != nullptr && sw->v[0] == kBgSweeper) {
+          // The background sweeper popped the span first.
+          bg_swept_line_ = sw->line;
+          SimRecords* const out = out_;
+          BackgroundSweep();
+          out_ = out;
+          sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+          continue;
+        }
         if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
           // Another P claimed the span (and Xadded its pages) first.
           next->sweepgen = h.sweepgen - 1;
@@ -804,6 +816,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // The first SW record of the span at base in the window from the current
+  // record (null if none).
+  const RefRecord* FirstSweepOf(uint64_t base) const {
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return &r;
+    }
+    return nullptr;
   }
 
   // Whether the window shows the first SW of the span at base after line
