@@ -308,8 +308,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) override {
     const model::MHeap& h = malloc_.heap();
     credit_ = {executing_ != nullptr ? executing_->line : 0, h.pagesSwept, h.pagesSweptBasis};
-    if (pp_.gomaxprocs > 1 && executing_ != nullptr) return LateDeductSweepCredit(spanBytes, callerSweepPages);
-    sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
+    if (pp_.gomaxprocs == 1 || executing_ == nullptr) return sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
+    LateDeductSweepCredit(spanBytes, callerSweepPages);
+    const size_t k = std::find_if(window_.begin() + static_cast<std::ptrdiff_t>(cur_), window_.end(),
+                                  [&](const Owned& o) { return o.rec.line == executing_->handout_line; }) -
+                     window_.begin();
+    ClaimUnfinishedSweeps(k < window_.size() && executing_->handout_line != 0 ? window_[k].rec.U64(1) : 0);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
   uint64_t SweepOne() override { return sweeper_.SweepOne(); }
@@ -800,7 +804,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
           // Another P claimed the span (and Xadded its pages) first.
           next->sweepgen = h.sweepgen - 1;
-          claimed_by_other_.push_back(next);
+          claimed_.push_back({next, h.sweepgen - 2});
           break;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
@@ -969,10 +973,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
     executing_ = nullptr;
-    for (model::MSpan* s : claimed_by_other_) {
-      if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = malloc_.heap().sweepgen - 2;
+    for (auto [s, sweepgen] : claimed_) {
+      if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = sweepgen;
     }
-    claimed_by_other_.clear();
+    claimed_.clear();
     Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
@@ -1051,8 +1055,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // heap_live Xadd comes just before its CS/L record, and other Ps'
         // records in between read heap_live without it.
         ExecuteDeferringLive(&*pick);
-      } else if (pp_.gomaxprocs > 1 && rec.tag == RefTag::kCS) {
-        ExecuteBesideUnfinishedSweeps(rec, &*pick);
       } else {
         Execute(&*pick);
       }
@@ -1280,34 +1282,30 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
-  // Runs the request that the CS record rec shows taking its span. Another
-  // P's sweep of a span of that class whose SW record has not shown up yet
-  // was still running: the span was claimed (sweepgen = sg-1) and on its
-  // mcentral's empty list, where mspan.sweep's freeSpan moves it to
-  // nonempty at its end, so cacheSpan went past it. The replay ran that
-  // sweep whole already: such spans are marked claimed while the request
-  // runs.
-  void ExecuteBesideUnfinishedSweeps(const RefRecord& rec, Request* r) {
+  // Marks claimed, while the refill Execute runs goes on to take its
+  // span, the spans whose simulated sweep has no SW record yet: another
+  // P's sweep (a refill's loop, or the background sweeper) was still
+  // running then. A span being swept is claimed (sweepgen = sg-1) and on
+  // its mcentral's empty list, where mspan.sweep's freeSpan moves it to
+  // nonempty at the end, so cacheSpan goes past it; the replay ran those
+  // sweeps whole already. (P0's refill with CS at line 72,273 went past
+  // span 842351616000, whose sweep by P1 ended at 72,286.) except: the
+  // span the request's CS record shows it taking.
+  void ClaimUnfinishedSweeps(uint64_t except) {
     model::MHeap& h = malloc_.heap();
-    std::vector<model::MSpan*> claimed;
     auto claim = [&](const SimRecords& q) {
       for (const SimRecord& sw : q) {
-        if (sw.tag != RefTag::kSW || sw.base == rec.U64(1)) continue;
+        if (sw.tag != RefTag::kSW || sw.base == except) continue;
         model::MSpan* s = h.SpanOf(sw.base);
-        if (s == nullptr || s->base() != sw.base || s->spanclass != rec.v[0] || s->incache ||
-            s->sweepgen != h.sweepgen) {
-          continue;
-        }
+        if (s == nullptr || s->base() != sw.base || s->incache || s->sweepgen != h.sweepgen) continue;
         s->sweepgen = h.sweepgen - 1;
-        claimed.push_back(s);
+        claimed_.push_back({s, h.sweepgen});
       }
     };
     claim(gc_out_);
     for (const Request& q : requests_) {
-      if (q.executed) claim(q.produced);
+      if (q.executed && &q != executing_) claim(q.produced);
     }
-    Execute(r);
-    for (model::MSpan* s : claimed) s->sweepgen = h.sweepgen;
   }
 
   // Runs a request whose heap_live Xadd lands when its CS/L record shows up.
@@ -1548,8 +1546,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
-  // Unswept spans another P was sweeping while it ran (LateDeductSweepCredit).
-  std::vector<model::MSpan*> claimed_by_other_;
+  // Spans other Ps were sweeping while it ran, and their sweepgen after
+  // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
+  std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
