@@ -310,6 +310,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     credit_ = {executing_ != nullptr ? executing_->line : 0, h.pagesSwept, h.pagesSweptBasis};
     if (pp_.gomaxprocs == 1 || executing_ == nullptr) return sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
     LateDeductSweepCredit(spanBytes, callerSweepPages);
+    // Background sweeps of the next spans that the recording shows ending
+    // before the request's hand-out put their spans back on nonempty
+    // before cacheSpan looked.
+    for (const model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
+      const RefRecord* sw = FirstSweepOf(next->base());
+      if (sw == nullptr || sw->v[0] != kBgSweeper || sw->line > executing_->handout_line) break;
+      BackgroundSweepDuringRefill(*sw);
+    }
     const size_t k = std::find_if(window_.begin() + static_cast<std::ptrdiff_t>(cur_), window_.end(),
                                   [&](const Owned& o) { return o.rec.line == executing_->handout_line; }) -
                      window_.begin();
@@ -793,12 +801,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
-          // The background sweeper popped the span first.
-          bg_swept_line_ = sw->line;
-          SimRecords* const out = out_;
-          BackgroundSweep();
-          out_ = out;
-          sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+          BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
         }
         if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
@@ -820,6 +823,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // Runs the background sweep whose SW record is sw while the request
+  // Execute runs is in deductSweepCredit.
+  void BackgroundSweepDuringRefill(const RefRecord& sw) {
+    bg_swept_line_ = sw.line;
+    SimRecords* const out = out_;
+    BackgroundSweep();
+    out_ = out;
+    sweeper_.set_local_stats(&Cache(executing_->p)->stats);
   }
 
   // The first SW record of the span at base in the window from the current
