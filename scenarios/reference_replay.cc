@@ -1247,9 +1247,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                                                          controller_.scanWork, controller_.params().maxOvershoot));
     }
     Compare(rec, &got);
+    if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
     }
+  }
+
+  // mspan.sweep pushes a span that stays in use onto the swept spans'
+  // gcSweepBuf at its end, just before the SW record, and the next cycle's
+  // sweepone pops them last pushed first. With several Ps the replay runs
+  // sweeps in another order than they ended (whole, when their first
+  // record shows up): the span is moved to the top of the swept stack when
+  // its SW record shows up. (Cycle 1's sweeps of spans 842353238016, SW at
+  // line 37,716, and 842353934336, at 37,717, decided which of them
+  // bgsweep took first at line 78,782.)
+  void PushedAtSweepEnd(uint64_t base) {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*>& swept = h.sweepSpans[h.sweepgen / 2 % 2];
+    auto it = std::find_if(swept.rbegin(), swept.rend(), [base](const model::MSpan* s) { return s->base() == base; });
+    if (it == swept.rend()) return;  // freed by the sweep, or already popped
+    model::MSpan* s = *it;
+    swept.erase(std::next(it).base());
+    swept.push_back(s);
   }
 
   // Lands a request's deferred heap_live Xadd (see OrderByHeapLock).
