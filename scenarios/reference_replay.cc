@@ -390,7 +390,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // when the first of them shows up.
         if (!HasPending(gc_out_, rec) && StartsBackgroundSweep(rec)) {
           AllocateDuringBackgroundSweep();
-          BackgroundSweep();
+          BackgroundSweep(pp_.gomaxprocs > 1 ? sweep_base_ : 0);
         } else if (pp_.gomaxprocs > 1) {
           ConcurrentProportionalSweep(rec);
         }
@@ -638,8 +638,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // One step of the background sweeper (bgsweep's sweepone).
-  void BackgroundSweep() {
+  // expected: the span the recording shows swept (0: not known).
+  void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
+    if (pp_.gomaxprocs > 1) SettlePushRace(expected);
     // Which P the background sweeper ran on is not recorded; P 0 is the
     // only one with GOMAXPROCS=1.
     sweeper_.set_local_stats(&Cache(0)->stats);
@@ -830,7 +832,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void BackgroundSweepDuringRefill(const RefRecord& sw) {
     bg_swept_line_ = sw.line;
     SimRecords* const out = out_;
-    BackgroundSweep();
+    BackgroundSweep(sw.U64(1));
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
   }
@@ -1269,6 +1271,45 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MSpan* s = *it;
     swept.erase(std::next(it).base());
     swept.push_back(s);
+    pushed_at_[s] = {window_[cur_].rec.line, h.sweepgen};
+  }
+
+  // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
+  // returns and the SW record is written: two sweeps ending within a few
+  // records of each other may have pushed their spans in either order.
+  // The next cycle's sweepone pops them last pushed first, which the
+  // recording shows: if the sweep the recording shows next is of a span
+  // just below the top of the unswept stack, and every span above it was
+  // pushed within kPushRace lines of it, it was pushed last: it is moved to
+  // the top. (Cycle 1's sweeps of 842351575040, SW at line 34,640, and
+  // 842354884608, at 34,642: cycle 2's bgsweep took the first at 81,968.)
+  void SettlePushRace(uint64_t expected) {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    auto pushed = [&](const model::MSpan* s) -> std::optional<uint64_t> {
+      auto it = pushed_at_.find(s);
+      if (it == pushed_at_.end() || it->second.second != h.sweepgen - 2) return std::nullopt;
+      return it->second.first;
+    };
+    std::vector<size_t> above;  // spans to sweep above the expected one
+    for (size_t i = unswept.size(); i-- > 0 && above.size() < 4;) {
+      model::MSpan* s = unswept[i];
+      if (s->state != model::SpanState::kInUse || s->sweepgen != h.sweepgen - 2) continue;
+      if (s->base() != expected) {
+        above.push_back(i);
+        continue;
+      }
+      if (above.empty()) return;
+      const std::optional<uint64_t> mine = pushed(s);
+      if (!mine) return;
+      for (size_t j : above) {
+        const std::optional<uint64_t> other = pushed(unswept[j]);
+        if (!other || (*other > *mine ? *other - *mine : *mine - *other) > kPushRace) return;
+      }
+      unswept.erase(unswept.begin() + static_cast<std::ptrdiff_t>(i));
+      unswept.push_back(s);
+      return;
+    }
   }
 
   // Lands a request's deferred heap_live Xadd (see OrderByHeapLock).
@@ -1526,6 +1567,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // of 842353197056 in workers-p2 runs from line 79,305 to 80,983, past
   // 1,070 other records).
   static constexpr size_t kSweepSearch = 4096;
+  static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
 
   ReplayOptions opts_;
   Header pp_;
@@ -1583,6 +1625,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
+  // Per span: the line of the SW record of its last sweep that left it in
+  // use, and the heap's sweepgen then (PushedAtSweepEnd).
+  std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
   // Spans other Ps were sweeping while it ran, and their sweepgen after
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
