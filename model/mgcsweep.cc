@@ -110,9 +110,7 @@ void Sweeper::DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
   if (heap_->sweepPagesPerByte == 0) return;  // proportional sweep is done or off
   for (;;) {
     const uint64_t sweptBasis = heap_->pagesSweptBasis;
-    const uint64_t newHeapLive = malloc_->memstats().heap_live - heap_->sweepHeapLiveBasis + spanBytes;
-    const int64_t pagesTarget = GoInt64(heap_->sweepPagesPerByte * static_cast<double>(newHeapLive)) -
-                                static_cast<int64_t>(callerSweepPages);
+    const int64_t pagesTarget = PagesTarget(malloc_->memstats().heap_live, spanBytes, callerSweepPages);
     bool retry = false;
     while (pagesTarget > static_cast<int64_t>(heap_->pagesSwept - sweptBasis)) {
       if (SweepOne() == ~uint64_t{0}) {
@@ -126,6 +124,11 @@ void Sweeper::DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     }
     if (!retry) return;
   }
+}
+
+int64_t Sweeper::PagesTarget(uint64_t heap_live, uint64_t spanBytes, uint64_t callerSweepPages) const {
+  const uint64_t newHeapLive = heap_live - heap_->sweepHeapLiveBasis + spanBytes;
+  return GoInt64(heap_->sweepPagesPerByte * static_cast<double>(newHeapLive)) - static_cast<int64_t>(callerSweepPages);
 }
 
 void Sweeper::GcSweep() {

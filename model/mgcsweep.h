@@ -24,6 +24,10 @@ class Sweeper {
   uint64_t SweepOne();
   // deductSweepCredit.
   void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages);
+  // deductSweepCredit's pagesTarget for a heap_live reading: the pages that
+  // must have been swept since pagesSweptBasis before a span of spanBytes
+  // is allocated.
+  int64_t PagesTarget(uint64_t heap_live, uint64_t spanBytes, uint64_t callerSweepPages) const;
   // gcSweep (mgc.go), concurrent mode: every in-use span becomes unswept
   // (sweepgen += 2) and the background sweeper wakes up.
   void GcSweep();

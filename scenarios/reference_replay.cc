@@ -34,7 +34,7 @@ struct SimRecord {
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
   std::string text;
   std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
-  uint64_t base = 0;                            // UC: the span's base address
+  uint64_t base = 0;                            // UC, SW: the span's base address
   int64_t p = -1;                               // UC: whose mcache held it
   uint64_t at = 0;                              // the recording's line when it was made
 };
@@ -147,6 +147,7 @@ class TextArena {
 // One allocation request from the recording.
 struct Request {
   int64_t p;
+  int64_t g;
   uint64_t line;
   model::AllocRequest req;
   bool executed = false;
@@ -155,6 +156,15 @@ struct Request {
   // (see OrderByHeapLock); applied when its CS/L record shows up.
   uint64_t deferred_live = 0;
   uint64_t last_seen = 0;  // line of its A record or of its last record compared
+  // Pages its deductSweepCredit loop swept before the request ran here
+  // (ConcurrentProportionalSweep).
+  uint64_t concurrent_swept = 0;
+  // heap_live when its goroutine went on to allocate: at its A record, or
+  // at the end of the assist mallocgc made first (AE). See
+  // LateDeductSweepCredit.
+  uint64_t live_at_start = 0;
+  // The line of its CS/L record in the window when it ran (0: not seen).
+  uint64_t handout_line = 0;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -263,9 +273,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
     const int who = bg_sweeping_ ? kBgSweeper : 0;
-    Emit({RefTag::kSW, who,
-          absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
-                          result ? 1 : 0)});
+    SimRecord r{RefTag::kSW, who,
+                absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
+                                result ? 1 : 0)};
+    r.base = base;
+    Emit(std::move(r));
   }
 
   // PacerObserver: the pacer's calls, as the recorder writes them.
@@ -294,7 +306,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   bool BlackenEnabled() const override { return blacken_; }
   void Revise() override { controller_.Revise(); }
   void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) override {
-    sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
+    const model::MHeap& h = malloc_.heap();
+    credit_ = {executing_ != nullptr ? executing_->line : 0, h.pagesSwept, h.pagesSweptBasis};
+    if (pp_.gomaxprocs == 1 || executing_ == nullptr) return sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
+    LateDeductSweepCredit(spanBytes, callerSweepPages);
+    // Background sweeps of the next spans that the recording shows ending
+    // before the request's hand-out put their spans back on nonempty
+    // before cacheSpan looked.
+    for (const model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
+      const RefRecord* sw = FirstSweepOf(next->base());
+      if (sw == nullptr || sw->v[0] != kBgSweeper || sw->line > executing_->handout_line) break;
+      BackgroundSweepDuringRefill(*sw);
+    }
+    const size_t k = std::find_if(window_.begin() + static_cast<std::ptrdiff_t>(cur_), window_.end(),
+                                  [&](const Owned& o) { return o.rec.line == executing_->handout_line; }) -
+                     window_.begin();
+    ClaimUnfinishedSweeps(k < window_.size() && executing_->handout_line != 0 ? window_[k].rec.U64(1) : 0);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
   uint64_t SweepOne() override { return sweeper_.SweepOne(); }
@@ -331,6 +358,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       case RefTag::kA: {
         Request r;
         r.p = rec.v[0];
+        r.g = rec.v[1];
+        r.live_at_start = malloc_.memstats().heap_live;
         r.line = rec.line;
         r.last_seen = rec.line;
         r.req = RequestOf(rec);
@@ -361,7 +390,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // when the first of them shows up.
         if (!HasPending(gc_out_, rec) && StartsBackgroundSweep(rec)) {
           AllocateDuringBackgroundSweep();
-          BackgroundSweep();
+          BackgroundSweep(pp_.gomaxprocs > 1 ? sweep_base_ : 0);
+        } else if (pp_.gomaxprocs > 1) {
+          ConcurrentProportionalSweep(rec);
         }
         MatchEffect(rec);
         break;
@@ -405,8 +436,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         Check();
         break;
       }
+      case RefTag::kAE:
+        // The goroutine's pending mallocgc goes on to allocate.
+        for (Request& r : requests_) {
+          if (!r.executed && r.g == rec.v[0]) r.live_at_start = malloc_.memstats().heap_live;
+        }
+        break;
       default:
-        break;  // C, AS, AE, CQ: assist bookkeeping that feeds no checked value
+        break;  // C, AS, CQ: assist bookkeeping that feeds no checked value
     }
   }
 
@@ -601,8 +638,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // One step of the background sweeper (bgsweep's sweepone).
-  void BackgroundSweep() {
+  // expected: the span the recording shows swept (0: not known).
+  void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
+    if (pp_.gomaxprocs > 1) SettlePushRace(expected);
     // Which P the background sweeper ran on is not recorded; P 0 is the
     // only one with GOMAXPROCS=1.
     sweeper_.set_local_stats(&Cache(0)->stats);
@@ -631,7 +670,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       sweep_by_bg_ = false;
       // Other threads' records between a sweep's F records and its SW.
       size_t others = 0;
-      for (size_t k = cur_; others < kLookahead; k++) {
+      for (size_t k = cur_; others < kSweepSearch; k++) {
         if (k >= window_.size()) {
           if (!FillWindow(k + 1024).ok() || k >= window_.size()) return false;
         }
@@ -677,6 +716,177 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       Execute(&*pick);
       span->sweepgen = sg - 2;
     }
+  }
+
+  // Two Ps' refills may run deductSweepCredit at once. Each loop compares
+  // its pagesTarget with pagesSwept, which mspan.sweep Xadds when it
+  // starts: if P y reads pagesSwept while P x's loop is still sweeping,
+  // both loops may sweep for the same pages, and more proportional sweeps
+  // happen than when the refills run one after the other. Running requests
+  // one at a time, the replay cannot tell when y read pagesSwept; the
+  // recorded SW records settle it. If the current F or SW record belongs to
+  // a non-background sweep of the span sweepone would take next, no
+  // simulated sweep explains it, the refill x whose deductSweepCredit ran
+  // last has not handed out its span yet, and another P's pending refill y
+  // had pages left to sweep when x's loop began (by y's own pagesTarget at
+  // x's reading of heap_live, less what y swept so far), then y's loop did
+  // that sweep: run sweepone now for y.
+  void ConcurrentProportionalSweep(const RefRecord& rec) {
+    if (sweep_by_bg_ || sweep_line_ == 0) return;
+    const uint64_t base = sweep_base_;
+    if (rec.tag == RefTag::kF ? sweep_line_ < rec.line : base != rec.U64(1)) return;
+    model::MHeap& h = malloc_.heap();
+    if (h.sweepPagesPerByte == 0 || h.pagesSweptBasis != credit_.basis) return;
+    if (NextSweepOneSpan() == nullptr || NextSweepOneSpan()->base() != base || SweepPending(base)) return;
+    auto x = std::find_if(requests_.begin(), requests_.end(), [&](const Request& r) { return r.line == credit_.line; });
+    if (x == requests_.end() || !x->executed ||
+        std::none_of(x->produced.begin(), x->produced.end(),
+                     [](const SimRecord& r) { return r.tag == RefTag::kCS || r.tag == RefTag::kL; })) {
+      return;
+    }
+    for (Request& y : requests_) {
+      if (y.executed || y.p == x->p) continue;
+      const SimRecord pred = Predict(y);
+      uint64_t spanBytes = 0, callerPages = 0;
+      if (pred.tag == RefTag::kCS) {
+        spanBytes = uint64_t{model::kClassToAllocNPages[model::SizeClassOf(static_cast<model::SpanClass>(pred.key))]} *
+                    model::kPageSize;
+      } else if (pred.tag == RefTag::kL) {
+        callerPages = static_cast<uint64_t>(pred.key);
+        spanBytes = callerPages * model::kPageSize;
+      } else {
+        continue;
+      }
+      // y read heap_live at its start or later (LateDeductSweepCredit).
+      const int64_t target =
+          std::max(sweeper_.PagesTarget(y.live_at_start, spanBytes, callerPages),
+                   sweeper_.PagesTarget(malloc_.memstats().heap_live, spanBytes, callerPages));
+      if (target <= static_cast<int64_t>(credit_.pagesSwept - credit_.basis + y.concurrent_swept)) continue;
+      out_ = &gc_out_;
+      sweeper_.set_local_stats(&Cache(y.p)->stats);
+      y.concurrent_swept += NextSweepOneSpan()->npages;
+      sweeper_.SweepOne();
+      return;
+    }
+  }
+
+  // deductSweepCredit of a refill run with several Ps. If the recording
+  // shows the span the loop would sweep next swept only after the
+  // request's hand-out, another P (a refill's loop or the background
+  // sweeper) had claimed it, its pagesSwept Xadd counting towards this
+  // loop's target: the loop ends there, and the span stays claimed while
+  // the request runs (cacheSpan skips it), to be swept when its own
+  // records show up. If the recording shows the background sweeper's SW
+  // of that span, bgsweep's sweepone popped it first: it is swept so now,
+  // and the loop goes on. Otherwise the loop's target
+  // comes from one heap_live reading, taken after the request began
+  // (live_at_start) and before its first sweep; the replay runs the
+  // request when its records show up, and other Ps' hand-outs may have
+  // added to heap_live in between, before or after the reading. Targets
+  // from the earliest and the latest possible reading bound the loop:
+  // below the first it sweeps, and between the two it swept the next span
+  // only if the recording shows that span's SW before the request's
+  // hand-out (its sweeps finish before cacheSpan and largeAlloc go on).
+  void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
+    model::MHeap& h = malloc_.heap();
+    uint64_t earliest = executing_->live_at_start;
+    for (;;) {
+      if (h.sweepPagesPerByte == 0) return;
+      const uint64_t basis = h.pagesSweptBasis;
+      const int64_t a = sweeper_.PagesTarget(earliest, spanBytes, callerSweepPages);
+      const int64_t b = sweeper_.PagesTarget(malloc_.memstats().heap_live, spanBytes, callerSweepPages);
+      const int64_t low = std::min(a, b), high = std::max(a, b);
+      bool retry = false;
+      for (;;) {
+        const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
+        if (swept >= high) break;
+        model::MSpan* next = NextSweepOneSpan();
+        if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
+            sw != nullptr && sw->v[0] == kBgSweeper) {
+          BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
+          continue;
+        }
+        if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
+          // Another P claimed the span (and Xadded its pages) first.
+          next->sweepgen = h.sweepgen - 1;
+          claimed_.push_back({next, h.sweepgen - 2});
+          break;
+        }
+        if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
+        if (sweeper_.SweepOne() == ~uint64_t{0}) {
+          h.sweepPagesPerByte = 0;
+          break;
+        }
+        if (h.pagesSweptBasis != basis) {
+          retry = true;  // a new cycle's trigger reset the basis
+          break;
+        }
+      }
+      if (!retry) return;
+      earliest = malloc_.memstats().heap_live;  // a retry reads it again
+    }
+  }
+
+  // Runs the background sweep whose SW record is sw while the request
+  // Execute runs is in deductSweepCredit.
+  void BackgroundSweepDuringRefill(const RefRecord& sw) {
+    bg_swept_line_ = sw.line;
+    SimRecords* const out = out_;
+    BackgroundSweep(sw.U64(1));
+    out_ = out;
+    sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
+  // The first SW record of the span at base in the window from the current
+  // record (null if none).
+  const RefRecord* FirstSweepOf(uint64_t base) const {
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return &r;
+    }
+    return nullptr;
+  }
+
+  // Whether the window shows the first SW of the span at base after line
+  // `after` (and none before it).
+  bool SweptAfter(uint64_t base, uint64_t after) const {
+    if (after == 0) return false;
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return r.line > after;
+    }
+    return false;
+  }
+
+  // Whether the window shows a non-background SW of the span at base from
+  // the current record up to line `before` (0: the lookahead's end).
+  bool SweptBefore(uint64_t base, uint64_t before) const {
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (before != 0 && r.line >= before) return false;
+      if (r.tag == RefTag::kSW && r.v[0] != kBgSweeper && r.U64(1) == base) return true;
+    }
+    return false;
+  }
+
+  // The span sweepone would sweep next (null if none).
+  model::MSpan* NextSweepOneSpan() {
+    model::MHeap& h = malloc_.heap();
+    if (h.sweepdone != 0) return nullptr;
+    const std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    for (auto it = unswept.rbegin(); it != unswept.rend(); ++it) {
+      if ((*it)->state == model::SpanState::kInUse && (*it)->sweepgen == h.sweepgen - 2) return *it;
+    }
+    return nullptr;
+  }
+
+  // Whether a simulated sweep of the span at base awaits its SW record.
+  bool SweepPending(uint64_t base) const {
+    auto has = [base](const SimRecords& q) {
+      return std::any_of(q.begin(), q.end(), [base](const SimRecord& r) { return r.tag == RefTag::kSW && r.base == base; });
+    };
+    if (has(gc_out_)) return true;
+    return std::any_of(requests_.begin(), requests_.end(), [&](const Request& r) { return has(r.produced); });
   }
 
   // With one P, nothing comes between a sweep's F records and its SW:
@@ -734,7 +944,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The first simulated record in q that rec would be compared with.
   SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) const {
     const int64_t key = KeyOf(rec);
-    auto match = [&](const SimRecord& r) { return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key); };
+    // With several Ps, sweeps by different Ps finish in any order: an SW is
+    // compared with the simulated sweep of its span.
+    const bool by_span = rec.tag == RefTag::kSW && pp_.gomaxprocs > 1;
+    auto match = [&](const SimRecord& r) {
+      return r.tag == rec.tag && (!KeyedTag(rec.tag) || r.key == key) && (!by_span || r.base == rec.U64(1));
+    };
     if (rec.tag != RefTag::kF || !KeyedTag(rec.tag)) return std::find_if(q.begin(), q.end(), match);
     // Concurrent sweeps interleave their F records by at most a span's
     // objects (1,024): an F further back than that is not this one.
@@ -766,10 +981,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   void Execute(Request* r) {
     out_ = &r->produced;
+    executing_ = r;
+    if (pp_.gomaxprocs > 1) r->handout_line = HandOutLine(*r);
     trigger_check_ = false;
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
     r->executed = true;
+    executing_ = nullptr;
+    for (auto [s, sweepgen] : claimed_) {
+      if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = sweepgen;
+    }
+    claimed_.clear();
     Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
@@ -777,6 +999,18 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     trigger_check_ = false;
     out_ = &gc_out_;
     Check();
+  }
+
+  // The line of the first CS/L record in the window from the current one
+  // that request r's next hand-out would make (0 if none, or r needs none).
+  uint64_t HandOutLine(const Request& r) {
+    const SimRecord pred = Predict(r);
+    if (pred.tag != RefTag::kCS && pred.tag != RefTag::kL) return 0;
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& next = window_[k].rec;
+      if (next.tag == pred.tag && (next.tag == RefTag::kL || KeyOf(next) == pred.key)) return next.line;
+    }
+    return 0;
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
@@ -826,9 +1060,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (!cands.empty()) {
       auto pick = cands.front();
       if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands, cur_);
-      if (cands.size() > 1 && RefillEffect(rec.tag)) pick = FirstToHandOut(cands);
+      if (cands.size() > 1 && RefillEffect(rec.tag)) {
+        if (pp_.gomaxprocs > 1) DropHandedOutBeforeSweep(rec, &cands);
+        pick = FirstToHandOut(cands);
+      }
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
-      Execute(&*pick);
+      if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
+        // A refill run at its first sweep or revise: its hand-out's
+        // heap_live Xadd comes just before its CS/L record, and other Ps'
+        // records in between read heap_live without it.
+        ExecuteDeferringLive(&*pick);
+      } else {
+        Execute(&*pick);
+      }
       return ConsumeFrom(rec, pick);
     }
     // 4. Nothing explains it: run the oldest pending request and let the
@@ -937,6 +1181,25 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return cands.front();
   }
 
+  // A refill's deductSweepCredit loop ends before its span hand-out: of
+  // the requests an F or SW record may belong to, drops those whose CS/L
+  // record comes before the sweep's SW record (unless none is left).
+  void DropHandedOutBeforeSweep(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    uint64_t sw_line = 0;
+    if (rec.tag == RefTag::kSW) sw_line = rec.line;
+    if (rec.tag == RefTag::kF && sweep_line_ >= rec.line) {
+      const model::MSpan* s = malloc_.heap().SpanOf(rec.U64(0));
+      if (s != nullptr && s->base() == sweep_base_) sw_line = sweep_line_;
+    }
+    if (sw_line == 0) return;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      const uint64_t handout = HandOutLine(*it);
+      if (handout == 0 || handout > sw_line) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
   // Of several requests that need a span, the one a refill effect (sweep,
   // revise) belongs to: the one whose span hand-out (CS of its class, or L
   // of its size) the recording shows first. A refill's sweeping and revise
@@ -986,8 +1249,66 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                                                          controller_.scanWork, controller_.params().maxOvershoot));
     }
     Compare(rec, &got);
+    if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
+    }
+  }
+
+  // mspan.sweep pushes a span that stays in use onto the swept spans'
+  // gcSweepBuf at its end, just before the SW record, and the next cycle's
+  // sweepone pops them last pushed first. With several Ps the replay runs
+  // sweeps in another order than they ended (whole, when their first
+  // record shows up): the span is moved to the top of the swept stack when
+  // its SW record shows up. (Cycle 1's sweeps of spans 842353238016, SW at
+  // line 37,716, and 842353934336, at 37,717, decided which of them
+  // bgsweep took first at line 78,782.)
+  void PushedAtSweepEnd(uint64_t base) {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*>& swept = h.sweepSpans[h.sweepgen / 2 % 2];
+    auto it = std::find_if(swept.rbegin(), swept.rend(), [base](const model::MSpan* s) { return s->base() == base; });
+    if (it == swept.rend()) return;  // freed by the sweep, or already popped
+    model::MSpan* s = *it;
+    swept.erase(std::next(it).base());
+    swept.push_back(s);
+    pushed_at_[s] = {window_[cur_].rec.line, h.sweepgen};
+  }
+
+  // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
+  // returns and the SW record is written: two sweeps ending within a few
+  // records of each other may have pushed their spans in either order.
+  // The next cycle's sweepone pops them last pushed first, which the
+  // recording shows: if the sweep the recording shows next is of a span
+  // just below the top of the unswept stack, and every span above it was
+  // pushed within kPushRace lines of it, it was pushed last: it is moved to
+  // the top. (Cycle 1's sweeps of 842351575040, SW at line 34,640, and
+  // 842354884608, at 34,642: cycle 2's bgsweep took the first at 81,968.)
+  void SettlePushRace(uint64_t expected) {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    auto pushed = [&](const model::MSpan* s) -> std::optional<uint64_t> {
+      auto it = pushed_at_.find(s);
+      if (it == pushed_at_.end() || it->second.second != h.sweepgen - 2) return std::nullopt;
+      return it->second.first;
+    };
+    std::vector<size_t> above;  // spans to sweep above the expected one
+    for (size_t i = unswept.size(); i-- > 0 && above.size() < 4;) {
+      model::MSpan* s = unswept[i];
+      if (s->state != model::SpanState::kInUse || s->sweepgen != h.sweepgen - 2) continue;
+      if (s->base() != expected) {
+        above.push_back(i);
+        continue;
+      }
+      if (above.empty()) return;
+      const std::optional<uint64_t> mine = pushed(s);
+      if (!mine) return;
+      for (size_t j : above) {
+        const std::optional<uint64_t> other = pushed(unswept[j]);
+        if (!other || (*other > *mine ? *other - *mine : *mine - *other) > kPushRace) return;
+      }
+      unswept.erase(unswept.begin() + static_cast<std::ptrdiff_t>(i));
+      unswept.push_back(s);
+      return;
     }
   }
 
@@ -1027,15 +1348,46 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
             PeekBase(*rit) == mine) {
           // Only its heap step happened yet: its heap_live Xadd comes after
           // the lock and shows up with its own record.
-          const uint64_t before = malloc_.memstats().heap_live;
-          Execute(&*rit);
-          rit->deferred_live = malloc_.memstats().heap_live - before;
-          malloc_.memstats().heap_live = before;
-          deferred_total_ += rit->deferred_live;
+          ExecuteDeferringLive(&*rit);
           break;
         }
       }
     }
+  }
+
+  // Marks claimed, while the refill Execute runs goes on to take its
+  // span, the spans whose simulated sweep has no SW record yet: another
+  // P's sweep (a refill's loop, or the background sweeper) was still
+  // running then. A span being swept is claimed (sweepgen = sg-1) and on
+  // its mcentral's empty list, where mspan.sweep's freeSpan moves it to
+  // nonempty at the end, so cacheSpan goes past it; the replay ran those
+  // sweeps whole already. (P0's refill with CS at line 72,273 went past
+  // span 842351616000, whose sweep by P1 ended at 72,286.) except: the
+  // span the request's CS record shows it taking.
+  void ClaimUnfinishedSweeps(uint64_t except) {
+    model::MHeap& h = malloc_.heap();
+    auto claim = [&](const SimRecords& q) {
+      for (const SimRecord& sw : q) {
+        if (sw.tag != RefTag::kSW || sw.base == except) continue;
+        model::MSpan* s = h.SpanOf(sw.base);
+        if (s == nullptr || s->base() != sw.base || s->incache || s->sweepgen != h.sweepgen) continue;
+        s->sweepgen = h.sweepgen - 1;
+        claimed_.push_back({s, h.sweepgen});
+      }
+    };
+    claim(gc_out_);
+    for (const Request& q : requests_) {
+      if (q.executed && &q != executing_) claim(q.produced);
+    }
+  }
+
+  // Runs a request whose heap_live Xadd lands when its CS/L record shows up.
+  void ExecuteDeferringLive(Request* r) {
+    const uint64_t before = malloc_.memstats().heap_live;
+    Execute(r);
+    r->deferred_live = malloc_.memstats().heap_live - before;
+    malloc_.memstats().heap_live = before;
+    deferred_total_ += r->deferred_live;
   }
 
   // With several Ps, the recorder wrote a span hand-out's heap_live after
@@ -1210,6 +1562,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static constexpr size_t kLookahead = 512;
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
+  // Records other than F that StartsBackgroundSweep looks through for a
+  // sweep's SW: a goroutine can be descheduled mid-sweep (bgsweep's sweep
+  // of 842353197056 in workers-p2 runs from line 79,305 to 80,983, past
+  // 1,070 other records).
+  static constexpr size_t kSweepSearch = 4096;
+  static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
 
   ReplayOptions opts_;
   Header pp_;
@@ -1266,6 +1624,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   std::map<uint64_t, model::MSpan*> manual_;
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
+  Request* executing_ = nullptr;  // the request Execute runs
+  // Per span: the line of the SW record of its last sweep that left it in
+  // use, and the heap's sweepgen then (PushedAtSweepEnd).
+  std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
+  // Spans other Ps were sweeping while it ran, and their sweepgen after
+  // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
+  std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
+  // The last deductSweepCredit call: its request's A line and what its
+  // loop read first.
+  struct Credit {
+    uint64_t line = 0;
+    uint64_t pagesSwept = 0;
+    uint64_t basis = 0;  // pagesSweptBasis
+  } credit_;
   ReplayReport report_;
 };
 
