@@ -33,7 +33,7 @@ struct SimRecord {
   RefTag tag;
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
   std::string text;
-  std::optional<model::ReviseDecision> revise;  // PR: the call's inputs
+  std::optional<model::ReviseDecision> revise = std::nullopt;  // PR: the call's inputs
   uint64_t base = 0;                            // UC, SW: the span's base address
   int64_t p = -1;                               // UC: whose mcache held it
   uint64_t at = 0;                              // the recording's line when it was made
