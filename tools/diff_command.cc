@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 #include "traces/decision_diff.h"
+#include "tools/cli.h"
 
 ABSL_FLAG(double, tolerance, -1,
           "diff: relative tolerance |a-b|/max(|a|,|b|) per value (negative: exact, floats by bit pattern)");
@@ -141,19 +142,16 @@ void PrintJson(const DiffResult& res, const traces::DiffOptions& opts) {
 
 int DiffCommand(const std::vector<char*>& args) {
   if (args.size() != 3) {
-    std::fprintf(stderr, "gogcsim: usage: gogcsim diff A B [--tolerance=REL] [--json]\n");
-    return 2;
+    return Fail("usage: gogcsim diff A B [--tolerance=REL] [--json]");
   }
   traces::DiffOptions opts;
   opts.tolerance = absl::GetFlag(FLAGS_tolerance);
   if (std::isnan(opts.tolerance)) {
-    std::fprintf(stderr, "gogcsim: --tolerance must be a number\n");
-    return 2;
+    return Fail("--tolerance must be a number");
   }
   auto res = traces::Diff(args[1], args[2], opts);
   if (!res.ok()) {
-    std::fprintf(stderr, "gogcsim: %s\n", std::string(res.status().message()).c_str());
-    return 2;
+    return Fail(std::string(res.status().message()));
   }
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(*res, opts);

@@ -24,12 +24,13 @@
 #include "scenarios/scenario.h"
 #include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
+#include "tools/cli.h"
 #include "tools/diff_command.h"
 #include "tools/report_command.h"
-#include "traces/atomic_file.h"
-#include "traces/decision_log.h"
 #include "tools/sweep_command.h"
 #include "tools/trace_command.h"
+#include "traces/atomic_file.h"
+#include "traces/decision_log.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
 ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own)");
@@ -44,6 +45,8 @@ ABSL_FLAG(bool, check_invariants, false, "check allocator invariants after every
 ABSL_FLAG(bool, first_gc_only, false, "replay: stop at the first GC (the allocator-only part of the run)");
 
 namespace {
+
+using gogcsim::tools::Fail;
 
 constexpr char kUsage[] = R"(gogcsim: a deterministic simulator of the Go 1.10.2 allocator and GC pacer.
 
@@ -151,11 +154,6 @@ bool FlagGiven(int argc, char** argv, std::string_view name) {
     if (a.substr(0, a.find('=')) == name) return true;
   }
   return false;
-}
-
-int Fail(const std::string& msg) {
-  std::fprintf(stderr, "gogcsim: %s\n", msg.c_str());
-  return 2;
 }
 
 std::string Bytes(uint64_t b) { return absl::StrFormat("%.2f MiB", static_cast<double>(b) / (1 << 20)); }

@@ -7,6 +7,7 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "traces/html_report.h"
+#include "tools/cli.h"
 
 ABSL_DECLARE_FLAG(std::string, out);
 
@@ -14,15 +15,13 @@ namespace gogcsim::tools {
 
 int ReportCommand(const std::vector<char*>& args) {
   if (args.size() != 2) {
-    std::fprintf(stderr, "gogcsim: usage: gogcsim report RUN_DIR|SWEEP_DIR [--out=FILE.html]\n");
-    return 2;
+    return Fail("usage: gogcsim report RUN_DIR|SWEEP_DIR [--out=FILE.html]");
   }
   const std::string dir = args[1];
   std::string out = absl::GetFlag(FLAGS_out);
   if (out.empty()) out = (std::filesystem::path(dir) / "report.html").string();
   if (absl::Status st = traces::WriteReport(dir, out); !st.ok()) {
-    std::fprintf(stderr, "gogcsim: %s\n", std::string(st.message()).c_str());
-    return 2;
+    return Fail(std::string(st.message()));
   }
   std::error_code ec;
   std::printf("wrote %s (%ju bytes)\n", out.c_str(), static_cast<uintmax_t>(std::filesystem::file_size(out, ec)));

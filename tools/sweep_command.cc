@@ -11,9 +11,10 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "scenarios/simulation.h"
 #include "scenarios/runner.h"
+#include "scenarios/simulation.h"
 #include "scenarios/sweep.h"
+#include "tools/cli.h"
 
 ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(int, gomaxprocs);
@@ -34,11 +35,6 @@ namespace gogcsim::tools {
 namespace {
 
 namespace sc = ::gogcsim::scenarios;
-
-int Fail(const std::string& msg) {
-  std::fprintf(stderr, "gogcsim: %s\n", msg.c_str());
-  return 2;
-}
 
 std::string Mib(double b) { return absl::StrFormat("%.2f MiB", b / (1 << 20)); }
 

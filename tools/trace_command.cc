@@ -12,6 +12,7 @@
 #include "traces/reference_import.h"
 #include "traces/trace_format.h"
 #include "traces/trace_summary.h"
+#include "tools/cli.h"
 
 ABSL_FLAG(std::string, from, "", "trace import: the input's format, reference or allocfreetrace");
 ABSL_FLAG(bool, gzip, false, "trace import: gzip the trace");
@@ -24,11 +25,6 @@ namespace gogcsim::tools {
 namespace {
 
 namespace tr = ::gogcsim::traces;
-
-int Fail(const std::string& msg) {
-  std::fprintf(stderr, "gogcsim: %s\n", msg.c_str());
-  return 2;
-}
 
 std::string MiB(uint64_t b) { return absl::StrFormat("%.2f MiB", static_cast<double>(b) / (1 << 20)); }
 
