@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "traces/gzip_file.h"
 #include "traces/trace_writer.h"
 
 namespace gogcsim::traces {
@@ -26,13 +27,9 @@ constexpr uint64_t kNone = ~uint64_t{0};
 class LineReader {
  public:
   static absl::StatusOr<std::unique_ptr<LineReader>> Open(const std::string& path) {
-    errno = 0;
-    gzFile gz = gzopen(path.c_str(), "rbe");
-    if (gz == nullptr) {
-      if (errno == 0) return absl::ResourceExhaustedError(absl::StrCat("open ", path, ": out of memory"));
-      return absl::ErrnoToStatus(errno, absl::StrCat("open ", path));
-    }
-    return std::unique_ptr<LineReader>(new LineReader(gz));
+    absl::StatusOr<gzFile> gz = OpenGzipForReading(path);
+    if (!gz.ok()) return gz.status();
+    return std::unique_ptr<LineReader>(new LineReader(*gz));
   }
   ~LineReader() { gzclose_r(gz_); }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "traces/gzip_file.h"
 
 namespace gogcsim::traces {
 namespace {
@@ -303,15 +304,9 @@ ReferenceReader::ReferenceReader(std::string path, void* gz)
 ReferenceReader::~ReferenceReader() { gzclose_r(static_cast<gzFile>(gz_)); }
 
 absl::StatusOr<std::unique_ptr<ReferenceReader>> ReferenceReader::Open(const std::string& path) {
-  errno = 0;
-  gzFile gz = gzopen(path.c_str(), "rbe");
-  if (gz == nullptr) {
-    const int e = errno;
-    if (e == 0) return absl::ResourceExhaustedError(absl::StrCat("open ", path, ": out of memory"));
-    return absl::ErrnoToStatus(e, absl::StrCat("open ", path));
-  }
-  gzbuffer(gz, kGzBuffer);
-  return std::unique_ptr<ReferenceReader>(new ReferenceReader(path, gz));
+  absl::StatusOr<gzFile> gz = OpenGzipForReading(path, kGzBuffer);
+  if (!gz.ok()) return gz.status();
+  return std::unique_ptr<ReferenceReader>(new ReferenceReader(path, *gz));
 }
 
 absl::Status ReferenceReader::Fail(absl::Status status) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "traces/gzip_file.h"
 
 namespace gogcsim::traces {
 namespace {
@@ -27,15 +28,9 @@ TraceReader::TraceReader(std::string path, void* gz) : path_(std::move(path)), g
 TraceReader::~TraceReader() { gzclose_r(static_cast<gzFile>(gz_)); }
 
 absl::StatusOr<std::unique_ptr<TraceReader>> TraceReader::Open(const std::string& path) {
-  errno = 0;
-  gzFile gz = gzopen(path.c_str(), "rbe");
-  if (gz == nullptr) {
-    const int e = errno;
-    if (e == 0) return absl::ResourceExhaustedError(absl::StrCat("open ", path, ": out of memory"));
-    return absl::ErrnoToStatus(e, absl::StrCat("open ", path));
-  }
-  gzbuffer(gz, kGzBuffer);
-  auto r = std::unique_ptr<TraceReader>(new TraceReader(path, gz));
+  absl::StatusOr<gzFile> gz = OpenGzipForReading(path, kGzBuffer);
+  if (!gz.ok()) return gz.status();
+  auto r = std::unique_ptr<TraceReader>(new TraceReader(path, *gz));
   if (absl::Status st = r->ReadHeader(); !st.ok()) return st;
   return r;
 }

@@ -2,13 +2,12 @@
 
 #include <zlib.h>
 
-#include <cstring>
-
 #include <charconv>
 #include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "traces/gzip_file.h"
 
 namespace gogcsim::traces {
 
@@ -85,18 +84,17 @@ absl::StatusOr<bool> TraceRecordSource::Next(RefRecord* rec) {
 }
 
 absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path) {
+  absl::StatusOr<gzFile> gz = OpenGzipForReading(path);
+  if (!gz.ok()) return gz.status();
   char magic[kTraceMagic.size()];
-  int got = -1;
-  if (gzFile gz = gzopen(path.c_str(), "rb"); gz != nullptr) {
-    got = gzread(gz, magic, static_cast<unsigned>(sizeof magic));
-    gzclose(gz);
-  }
+  const int got = gzread(*gz, magic, static_cast<unsigned>(sizeof magic));
+  gzclose_r(*gz);
   if (got == static_cast<int>(sizeof magic) && std::memcmp(magic, kTraceMagic.data(), sizeof magic) == 0) {
     auto t = TraceRecordSource::Open(path);
     if (!t.ok()) return t.status();
     return std::unique_ptr<RecordSource>(std::move(*t));
   }
-  auto r = ReferenceReader::Open(path);  // names a missing file
+  auto r = ReferenceReader::Open(path);
   if (!r.ok()) return r.status();
   return std::unique_ptr<RecordSource>(std::move(*r));
 }
