@@ -10,23 +10,16 @@
 
 #include "gtest/gtest.h"
 #include "scenarios/shipped_scenarios.h"
+#include "traces/test_util.h"
 
 namespace gogcsim::scenarios {
 namespace {
 
-// Substring check without gmock (only libgtest is linked).
-::testing::AssertionResult HasSubstr(const std::string& s, const std::string& sub) {
-  if (s.find(sub) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << s << "\"\n  does not contain\n\"" << sub << "\"";
-}
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
+using traces::HasSubstr;
+using traces::TmpPath;
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::string path = TempPath(name);
+  const std::string path = TmpPath(name);
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }
@@ -185,7 +178,7 @@ TEST(ParseScenario, TraceWorkloadKeepsThePathAndLoadingResolvesIt) {
   const std::string path = WriteTemp("traced.json", R"({"workload": {"trace": "a.trace"}})");
   auto loaded = LoadScenarioFile(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
-  EXPECT_EQ(loaded->workload.trace, TempPath("a.trace"));  // beside the scenario file
+  EXPECT_EQ(loaded->workload.trace, TmpPath("a.trace"));  // beside the scenario file
 }
 
 TEST(ScenarioErrors, UnknownKeysListWhatIsAllowed) {
@@ -269,7 +262,7 @@ TEST(LoadScenario, FilesNamesAndMissingFiles) {
   ASSERT_FALSE(cfg.ok());
   EXPECT_TRUE(HasSubstr(std::string(cfg.status().message()), bad + ": /workload/synthetic/mutator/kinds/0/size: must be an integer in [1, 1073741824], got -3"));
 
-  auto missing = LoadScenario(TempPath("no-such-file.json"));
+  auto missing = LoadScenario(TmpPath("no-such-file.json"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(HasSubstr(std::string(missing.status().message()), "no-such-file.json: cannot open"));

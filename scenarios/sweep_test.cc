@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "traces/test_util.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -262,8 +263,7 @@ TEST(SweepMergeTest, ThreeShardsMergeIntoTheUnshardedTable) {
   EXPECT_EQ(parts[0].table.runs.size(), 4u);
   std::swap(parts[0], parts[2]);  // order of the inputs does not matter
   // Through files, as the command line does.
-  const std::filesystem::path dir =
-      std::filesystem::path(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp") / "sweep_merge";
+  const std::filesystem::path dir = std::filesystem::path(traces::TmpDir()) / "sweep_merge";
   std::vector<SweepPart> read;
   for (size_t i = 0; i < parts.size(); i++) {
     const std::string d = (dir / ("s" + std::to_string(i))).string();

@@ -4,15 +4,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "traces/test_util.h"
 #include "traces/trace_writer.h"
 
 namespace gogcsim::scenarios {
 namespace {
 
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
+using traces::TmpPath;
 
 traces::v1::Header OneType() {
   traces::v1::Header h;

@@ -15,6 +15,7 @@
 #include "traces/reference_files.h"
 #include "traces/reference_import.h"
 #include "traces/reference_reader.h"
+#include "traces/test_util.h"
 
 namespace gogcsim {
 namespace {
@@ -115,7 +116,7 @@ TEST(ReplayConformanceDeterminism, SameReportTwice) {
 TEST(ReplayConformanceTrace, ImportedTraceReplaysLikeTheRecording) {
   absl::StatusOr<std::string> path = traces::ReferenceFile("churn-p1.rec.gz");
   ASSERT_TRUE(path.ok()) << path.status();
-  const std::string trace = std::string(std::getenv("TEST_TMPDIR")) + "/churn-p1.trace";
+  const std::string trace = traces::TmpPath("churn-p1.trace");
   ASSERT_TRUE(traces::ImportReference(*path, trace).ok());
   auto a = scenarios::ReplayReference(*path, scenarios::ReplayOptions());
   auto b = scenarios::ReplayReference(trace, scenarios::ReplayOptions());

@@ -13,6 +13,7 @@
 #include "traces/reference_files.h"
 #include "traces/reference_import.h"
 #include "traces/reference_reader.h"
+#include "traces/test_util.h"
 
 namespace gogcsim {
 namespace {
@@ -89,7 +90,7 @@ TEST(WhatIf, ChurnAtGogc200FromTheGogc100Recording) {
   absl::StatusOr<std::string> src = traces::ReferenceFile("churn-p1.rec.gz");
   absl::StatusOr<std::string> real200 = traces::ReferenceFile("churn-p1-gogc200.rec.gz");
   ASSERT_TRUE(src.ok() && real200.ok());
-  const std::string trace = std::string(std::getenv("TEST_TMPDIR")) + "/churn-p1.trace";
+  const std::string trace = traces::TmpPath("churn-p1.trace");
   absl::StatusOr<traces::ReferenceImportStats> imp = traces::ImportReference(*src, trace);
   ASSERT_TRUE(imp.ok()) << imp.status();
 

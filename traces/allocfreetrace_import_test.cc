@@ -8,21 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "traces/test_util.h"
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
 
 namespace gogcsim::traces {
 namespace {
-
-::testing::AssertionResult HasSubstr(const std::string& s, const std::string& sub) {
-  if (s.find(sub) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << s << "\" does not contain \"" << sub << "\"";
-}
-
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
 
 // The sample in the runfiles (bazel test runs in the runfiles root).
 constexpr char kSample[] = "traces/testdata/allocfreetrace_sample.txt";

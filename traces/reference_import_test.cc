@@ -10,21 +10,12 @@
 #include "gtest/gtest.h"
 #include "traces/reference_files.h"
 #include "traces/reference_reader.h"
+#include "traces/test_util.h"
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
 
 namespace gogcsim::traces {
 namespace {
-
-::testing::AssertionResult HasSubstr(const std::string& s, const std::string& sub) {
-  if (s.find(sub) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << s << "\" does not contain \"" << sub << "\"";
-}
-
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
 
 std::string WriteText(const std::string& name, const std::string& text) {
   const std::string path = TmpPath(name);

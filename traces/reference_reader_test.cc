@@ -13,20 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "traces/reference_files.h"
+#include "traces/test_util.h"
 
 namespace gogcsim::traces {
 namespace {
-
-// Substring check without gmock (only libgtest is linked).
-::testing::AssertionResult HasSubstr(const std::string& s, const std::string& sub) {
-  if (s.find(sub) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << s << "\" does not contain \"" << sub << "\"";
-}
-
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
 
 std::string WritePlain(const std::string& name, const std::string& content) {
   const std::string path = TmpPath(name);

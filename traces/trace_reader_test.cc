@@ -13,22 +13,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "traces/test_util.h"
 #include "traces/trace_format.h"
 #include "traces/trace_writer.h"
 
 namespace gogcsim::traces {
 namespace {
-
-::testing::AssertionResult HasSubstr(const std::string& s, const std::string& sub) {
-  if (s.find(sub) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << s << "\" does not contain \"" << sub << "\"";
-}
-
-std::string TmpDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-std::string TmpPath(const std::string& name) { return absl::StrCat(TmpDir(), "/", name); }
 
 std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

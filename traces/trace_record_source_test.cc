@@ -10,20 +10,11 @@
 #include "traces/reference_files.h"
 #include "traces/reference_import.h"
 #include "traces/reference_reader.h"
+#include "traces/test_util.h"
 #include "traces/trace_writer.h"
 
 namespace gogcsim::traces {
 namespace {
-
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
-
-::testing::AssertionResult HasSubstr(const std::string& s, const std::string& sub) {
-  if (s.find(sub) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << s << "\" does not contain \"" << sub << "\"";
-}
 
 // Imports the recording (its first max_records records; 0: all), then reads
 // the recording with ReferenceReader and the trace with TraceRecordSource,

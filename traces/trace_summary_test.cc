@@ -7,16 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "traces/test_util.h"
 #include "traces/trace_format.h"
 #include "traces/trace_writer.h"
 
 namespace gogcsim::traces {
 namespace {
-
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
-}
 
 std::string Write(const std::string& name, double clock_unit_ns) {
   const std::string path = TmpPath(name);
