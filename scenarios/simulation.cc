@@ -56,7 +56,8 @@ absl::StatusOr<RunResult> Run(const RunConfig& cfg, model::PacerObserver* decisi
   const Workload& w = cfg.workload;
   if (!w.trace.empty()) {
     return absl::UnimplementedError(
-        absl::StrFormat("%s: trace-driven runs are not implemented yet (workload.trace %s)", cfg.name, w.trace));
+        absl::StrFormat("%s: Run() runs synthetic workloads; the trace %s runs through RunScenario (runner.h)",
+                        cfg.name, w.trace));
   }
   if (w.groups.empty()) return absl::InvalidArgumentError("the workload has no mutator groups");
   // Groups with their kinds filled in and their goroutine counts resolved.
