@@ -27,6 +27,7 @@ struct Machine {
     gc = std::make_unique<Collector>(&m, sched.get(), &graph, PacerParams(), 1);
     gc->Enable(gogc);
     tick = [this] {
+      sched->Retake(q.Now());
       gc->Sysmon();
       q.ScheduleAfter(kSysmonPeriod, tick);
     };

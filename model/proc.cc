@@ -177,10 +177,7 @@ void Sched::Execute(P* p, G* g, bool inherit) {
   GOGCSIM_CHECK(g->status == GStatus::kRunnable);
   g->status = GStatus::kRunning;
   g->preempt = false;
-  if (!inherit) {
-    p->schedtick++;
-    p->schedwhen = Now();
-  }
+  if (!inherit) p->schedtick++;
   p->curg = g;
 }
 
@@ -218,9 +215,8 @@ void Sched::PStep(P* p) {
     Execute(p, g, inherit);
   }
   G* g = p->curg;
-  // sysmon's retake: a G that has had the P for a whole time slice is asked
-  // to stop; an ordinary G stops at its next function call (gopreempt_m).
-  if (Now() - p->schedwhen >= kForcePreemptNS) g->preempt = true;
+  // Asked to stop by sysmon: an ordinary G stops at its next function call
+  // (gopreempt_m); a mark worker polls the flag itself.
   GStep st = GStep::kContinue;
   if (g->preempt && g->sched_preemptible) {
     g->preempt = false;
@@ -297,6 +293,19 @@ void Sched::TryCompleteStw() {
       }
     }
   });
+}
+
+void Sched::Retake(int64_t now) {
+  for (auto& p : ps_) {
+    if (p->idle || p->stopped) continue;  // only _Prunning Ps
+    if (p->sysmon_schedtick != p->schedtick) {
+      p->sysmon_schedtick = p->schedtick;
+      p->sysmon_schedwhen = now;
+      continue;
+    }
+    if (p->sysmon_schedwhen + kForcePreemptNS > now) continue;
+    if (p->curg != nullptr) p->curg->preempt = true;  // preemptone
+  }
 }
 
 void Sched::Run(const std::function<bool()>& stop) { queue_->Run(stop); }

@@ -29,6 +29,28 @@ namespace gogcsim::model {
 
 inline constexpr int64_t kForcePreemptNS = 10'000'000;  // sysmon's time slice
 
+// sysmon's sleep before its next check, ns: 20 us for the first 51 rounds,
+// then doubling up to 10 ms (proc.go's sysmon loop; `idle` never resets,
+// because retake returns non-zero only for Ps taken from syscalls, which the
+// simulator does not have).
+class SysmonDelay {
+ public:
+  int64_t Next() {
+    if (idle_ == 0) {
+      delay_us_ = 20;
+    } else if (idle_ > 50) {
+      delay_us_ *= 2;
+    }
+    if (delay_us_ > 10 * 1000) delay_us_ = 10 * 1000;
+    idle_++;
+    return delay_us_ * 1000;
+  }
+
+ private:
+  int64_t idle_ = 0;
+  int64_t delay_us_ = 0;
+};
+
 // Virtual-time costs of the runtime's work, in ns. Defaults are typical of
 // a 2017-era x86 server core; the README lists them.
 struct CostModel {
@@ -97,8 +119,10 @@ struct P {
   std::deque<G*> runq;  // local run queue (runnext is runq's front when set)
   G* runnext = nullptr;
   G* curg = nullptr;
-  uint64_t schedtick = 0;
-  int64_t schedwhen = 0;  // when schedtick last changed (sysmon's view), ns
+  uint64_t schedtick = 0;  // incremented by every schedule that takes a new time slice
+  // p.sysmontick: the schedtick sysmon last saw and when it saw it change, ns.
+  uint64_t sysmon_schedtick = 0;
+  int64_t sysmon_schedwhen = 0;
   // GC
   G* gcBgMarkWorker = nullptr;
   MarkWorkerMode gcMarkWorkerMode = MarkWorkerMode::kNone;
@@ -169,6 +193,10 @@ class Sched {
   // world then starts again and the caller continues.
   void StopTheWorld(std::function<void()> body);
   bool stw_pending() const { return stw_pending_; }
+
+  // sysmon's retake: asks the G of every P that has run one time slice
+  // (kForcePreemptNS between two of sysmon's looks) to stop.
+  void Retake(int64_t now);
 
   // Runs until stop() is true or nothing is left to do.
   void Run(const std::function<bool()>& stop);

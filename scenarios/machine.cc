@@ -25,17 +25,20 @@ absl::Status Machine::Boot() {
 
 void Machine::RunUntilDead(const std::vector<model::G*>& gs, const std::function<void(int64_t)>& progress,
                            RunResult* result) {
-  // sysmon ticks and progress ride on one periodic event.
+  // sysmon's rounds (retake, then its GC duties) and progress ride on one
+  // event.
   int64_t next_progress = 1'000'000'000;
+  model::SysmonDelay delay;
   std::function<void()> tick = [&] {
+    sched_.Retake(q_.Now());
     gc_.Sysmon();
     if (progress && q_.Now() >= next_progress) {
       progress(q_.Now());
       next_progress += 1'000'000'000;
     }
-    q_.ScheduleAfter(model::kSysmonPeriod, tick);
+    q_.ScheduleAfter(delay.Next(), tick);
   };
-  q_.ScheduleAfter(model::kSysmonPeriod, tick);
+  q_.ScheduleAfter(delay.Next(), tick);
   const model::MemStats& ms = malloc_.memstats();
   sched_.Run([&] {
     result->peak_heap_live = std::max(result->peak_heap_live, ms.heap_live);

@@ -14,16 +14,27 @@
 namespace gogcsim::scenarios {
 namespace {
 
-// Every revise record's inputs, for the hard-goal check.
+// Every revise record's inputs, for the hard-goal check. The first cycle
+// is left out: its goal comes from no history (heapminimum), and the real
+// runtime overshoots it too (churn-p1's first endCycle sees heap_live
+// 5,914,624 against next_gc 5,308,416, +11%).
 class ReviseLog : public traces::DecisionLog {
  public:
   void OnRevise(const model::ReviseDecision& d) override {
     traces::DecisionLog::OnRevise(d);
+    if (!after_first_) return;
     // The hard goal revise paces to once past next_gc.
     if (static_cast<double>(d.heap_live) > static_cast<double>(d.next_gc) * 1.1) over_hard_goal++;
     revises++;
   }
+  void OnEndCycle(const model::EndCycleDecision& d) override {
+    traces::DecisionLog::OnEndCycle(d);
+    after_first_ = true;
+  }
   int over_hard_goal = 0, revises = 0;
+
+ private:
+  bool after_first_ = false;
 };
 
 struct Outcome {
@@ -66,11 +77,13 @@ void ExpectSettles(const Outcome& o, const char* label) {
   EXPECT_LT(hi - lo, 0.1) << label;
   EXPECT_GT(lo, 0.0) << label;
   EXPECT_LE(hi, 0.95) << label;
-  // The heap never passes the hard goal: not at any revise, not at mark
-  // termination (heap1 against the cycle's goal).
+  // After the first cycle the heap never passes the hard goal: not at any
+  // revise, not at mark termination (heap1 against the cycle's goal).
   EXPECT_GT(o.revises, 0) << label;
   EXPECT_EQ(o.over_hard_goal, 0) << label;
-  for (const auto& c : cy) EXPECT_LE(static_cast<double>(c.heap1), 1.1 * static_cast<double>(c.heapGoal)) << label;
+  for (size_t i = 1; i < cy.size(); i++) {
+    EXPECT_LE(static_cast<double>(cy[i].heap1), 1.1 * static_cast<double>(cy[i].heapGoal)) << label << " cycle " << i + 1;
+  }
   // The steady workload keeps live heap steady: heap_marked varies little.
   for (size_t i = 3; i < cy.size(); i++) {
     EXPECT_NEAR(static_cast<double>(cy[i].heap2), static_cast<double>(cy[cy.size() - 1].heap2),

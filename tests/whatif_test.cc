@@ -102,9 +102,11 @@ TEST(WhatIf, ChurnAtGogc200FromTheGogc100Recording) {
               sim.cycles, real.cycles, 100 * RelErr(sim.cycles, real.cycles), sim.mean_goal, real.mean_goal,
               100 * RelErr(sim.mean_goal, real.mean_goal), static_cast<unsigned long long>(sim.peak_live),
               static_cast<unsigned long long>(real.peak_live), 100 * RelErr(sim.peak_live, real.peak_live));
-  EXPECT_LT(std::abs(RelErr(sim.cycles, real.cycles)), 0.15);
-  EXPECT_LT(std::abs(RelErr(sim.mean_goal, real.mean_goal)), 0.10);
-  EXPECT_LT(std::abs(RelErr(sim.peak_live, real.peak_live)), 0.25);
+  // Issue 7's target is cycles within 5% (met) and peak heap within 3% (not
+  // met: the real run's peak comes from its first cycles' long marks).
+  EXPECT_LT(std::abs(RelErr(sim.cycles, real.cycles)), 0.05);
+  EXPECT_LT(std::abs(RelErr(sim.mean_goal, real.mean_goal)), 0.05);
+  EXPECT_LT(std::abs(RelErr(sim.peak_live, real.peak_live)), 0.15);
 
   // The same trace at its own GOGC against its own recording.
   const Figures real100 = Recorded(*src);
@@ -115,7 +117,7 @@ TEST(WhatIf, ChurnAtGogc200FromTheGogc100Recording) {
               real100.mean_goal, 100 * RelErr(sim100.mean_goal, real100.mean_goal),
               static_cast<unsigned long long>(sim100.peak_live), static_cast<unsigned long long>(real100.peak_live),
               100 * RelErr(sim100.peak_live, real100.peak_live));
-  EXPECT_LT(std::abs(RelErr(sim100.cycles, real100.cycles)), 0.10);
+  EXPECT_LT(std::abs(RelErr(sim100.cycles, real100.cycles)), 0.08);
 }
 
 }  // namespace
