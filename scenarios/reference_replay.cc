@@ -1,10 +1,12 @@
 #include "scenarios/reference_replay.h"
 
 #include <algorithm>
-#include <charconv>
+#include <array>
+#include <bit>
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -26,18 +28,53 @@ namespace {
 using traces::RefRecord;
 using traces::RefTag;
 
-// A simulated record in the reference text format, so that it compares with
-// the recorded line byte for byte and prints the same way in reports. CS and
-// L lines get their heap_live field when they are compared (see Consume).
+// A simulated record: the fields the recorder would have written, in its
+// order (F64 fields as bit patterns), compared with the recorded record's
+// parsed fields and formatted as a reference line only for reports. CS and
+// L records get their heap_live field when they are compared (see Consume).
 struct SimRecord {
   RefTag tag;
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
-  std::string text;
-  std::optional<model::ReviseDecision> revise = std::nullopt;  // PR: the call's inputs
-  uint64_t base = 0;                            // UC, SW: the span's base address
-  int64_t p = -1;                               // UC: whose mcache held it
-  uint64_t at = 0;                              // the recording's line when it was made
+  int n = 0;    // fields in v
+  int64_t v[traces::kMaxRefFields] = {};
+  std::string shown = {};  // if set, what the report shows; such a record matches nothing
+  uint64_t base = 0;  // UC, SW: the span's base address
+  int64_t p = -1;     // UC: whose mcache held it
+  uint64_t at = 0;    // the recording's line when it was made
+  uint64_t U64(int k) const { return static_cast<uint64_t>(v[k]); }
 };
+
+// A float64 field: its bit pattern, as the recorder writes it (16 hex digits).
+int64_t Bits(double f) { return std::bit_cast<int64_t>(f); }
+
+// A simulated record of tag with these fields (integers; floats via Bits).
+template <typename... Field>
+SimRecord Rec(RefTag tag, int64_t key, Field... f) {
+  static_assert((std::is_integral_v<Field> && ...), "F64 fields go in as Bits(x)");
+  SimRecord r{tag, key};
+  r.n = static_cast<int>(sizeof...(f));
+  int k = 0;
+  ((r.v[k++] = static_cast<int64_t>(f)), ...);
+  return r;
+}
+
+// Whether the simulated record is the recorded one: same tag, same fields.
+bool SameRecord(const SimRecord& got, const RefRecord& rec) {
+  return got.tag == rec.tag && got.n == rec.n && got.shown.empty() && std::equal(got.v, got.v + got.n, rec.v);
+}
+
+// The simulated record as the recorder would have written its line.
+std::string SimText(const SimRecord& r) {
+  if (!r.shown.empty()) return r.shown;
+  RefRecord rec;
+  rec.tag = r.tag;
+  rec.n = r.n;
+  const traces::RefSchema& s = traces::RefSchemaOf(r.tag);
+  rec.bar = s.has_bar && r.n > s.inputs ? s.inputs : -1;
+  std::copy(r.v, r.v + r.n, rec.v);
+  char buf[traces::kMaxRefFields * 21 + 16];
+  return std::string(buf, traces::FormatRefLine(rec, buf));
+}
 
 // Simulated records not yet seen in the recording, oldest first. Records
 // are mostly taken from the front (a sweep can queue thousands of F
@@ -54,7 +91,7 @@ class SimRecords {
   void push_back(SimRecord r) { v_.push_back(std::move(r)); }
   void erase(iterator it) {
     if (it == begin()) {
-      it->text = std::string();  // the slot stays until the queue empties
+      it->shown = std::string();  // the slot stays until the queue empties
       head_++;
     } else {
       v_.erase(it);
@@ -70,20 +107,9 @@ class SimRecords {
   size_t head_ = 0;  // v_[0, head_) were taken
 };
 
-// "Z addr" or "F addr" without a format parser: there is one per
-// allocation and one per freed object.
-std::string AddrText(char tag, uint64_t addr) {
-  char buf[24] = {tag, ' '};
-  char* end = std::to_chars(buf + 2, buf + sizeof buf, addr).ptr;
-  return std::string(buf, end);
-}
-
-// A float64 as the recorder writes it: its bit pattern in 16 hex digits.
-std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
-
-std::string FormatPR(const model::ReviseDecision& d) {
-  return absl::StrFormat("PR %d %d %d %d %d | %s %s", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
-                         Hex(d.assistWorkPerByte), Hex(d.assistBytesPerWork));
+SimRecord RecPR(const model::ReviseDecision& d) {
+  return Rec(RefTag::kPR, 0, d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork, Bits(d.assistWorkPerByte),
+             Bits(d.assistBytesPerWork));
 }
 
 // The header's settings, which the simulated machine needs before the first
@@ -255,51 +281,44 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // AllocEvents: what the allocator and sweeper did, in reference format.
   void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    Emit({RefTag::kCS, s.spanclass, absl::StrFormat("CS %d %d %d %d", s.spanclass, s.base(), s.allocCount, s.freeindex)});
+    Emit(Rec(RefTag::kCS, s.spanclass, s.spanclass, s.base(), s.allocCount, s.freeindex));
   }
   void OnUncacheSpan(const model::MSpan& s, uint64_t heap_live) override {
     // heap_live is read when the record is compared (FlushStep).
-    SimRecord r{RefTag::kUC, s.spanclass, absl::StrFormat("UC %d %d %d", s.spanclass, s.base(), s.allocCount)};
+    SimRecord r = Rec(RefTag::kUC, s.spanclass, s.spanclass, s.base(), s.allocCount);
     r.base = s.base();
     Emit(std::move(r));
   }
   void OnLargeAlloc(const model::MSpan& s, uint64_t heap_live) override {
-    Emit({RefTag::kL, static_cast<int64_t>(s.npages), absl::StrFormat("L %d %d", s.npages, s.base())});
+    Emit(Rec(RefTag::kL, static_cast<int64_t>(s.npages), s.npages, s.base()));
   }
   void OnSweepFree(uint64_t addr) override {
     finalizers_.erase(addr);
-    Emit({RefTag::kF, static_cast<int64_t>(addr), AddrText('F', addr)});
+    Emit(Rec(RefTag::kF, static_cast<int64_t>(addr), addr));
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
     const int who = bg_sweeping_ ? kBgSweeper : 0;
-    SimRecord r{RefTag::kSW, who,
-                absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
-                                result ? 1 : 0)};
+    SimRecord r = Rec(RefTag::kSW, who, who, base, spc, npages, allocCount, preserve, result);
     r.base = base;
     Emit(std::move(r));
   }
 
   // PacerObserver: the pacer's calls, as the recorder writes them.
   void OnSetTrigger(const model::SetTriggerDecision& d) override {
-    Emit({RefTag::kPT, 0,
-          absl::StrFormat("PT %s %d %d %d %d %d %d %d %d | %s %d %d %s %d %d", Hex(d.in_triggerRatio), d.gcpercent,
-                          d.heap_marked, d.heap_live, d.heapminimum, d.sweepdone, d.pagesInUse, d.pagesSwept,
-                          d.mark_phase ? 1 : 0, Hex(d.triggerRatio), d.gc_trigger, d.next_gc,
-                          Hex(d.sweepPagesPerByte), d.sweepHeapLiveBasis, d.pagesSweptBasis)});
+    Emit(Rec(RefTag::kPT, 0, Bits(d.in_triggerRatio), d.gcpercent, d.heap_marked, d.heap_live, d.heapminimum,
+             d.sweepdone, d.pagesInUse, d.pagesSwept, d.mark_phase, Bits(d.triggerRatio), d.gc_trigger, d.next_gc,
+             Bits(d.sweepPagesPerByte), d.sweepHeapLiveBasis, d.pagesSweptBasis));
   }
   void OnStartCycle(const model::StartCycleDecision& d) override {
-    Emit({RefTag::kPS, 0,
-          absl::StrFormat("PS %d %d %d %s %d %d %d | %d %d %d %s", d.gc_trigger, d.heapminimum, d.in_heap_marked,
-                          Hex(d.triggerRatio), d.heap_live, d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc,
-                          d.dedicatedMarkWorkersNeeded, Hex(d.fractionalUtilizationGoal))});
+    Emit(Rec(RefTag::kPS, 0, d.gc_trigger, d.heapminimum, d.in_heap_marked, Bits(d.triggerRatio), d.heap_live,
+             d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc, d.dedicatedMarkWorkersNeeded,
+             Bits(d.fractionalUtilizationGoal)));
   }
-  void OnRevise(const model::ReviseDecision& d) override { Emit({RefTag::kPR, 0, FormatPR(d), d}); }
+  void OnRevise(const model::ReviseDecision& d) override { Emit(RecPR(d)); }
   void OnEndCycle(const model::EndCycleDecision& d) override {
-    Emit({RefTag::kPE, 0,
-          absl::StrFormat("PE %d %s %d %d %d %d %d %d %d | %s", d.userForced ? 1 : 0, Hex(d.in_triggerRatio),
-                          d.gcpercent, d.heap_live, d.heap_marked, d.markStartTime, d.now, d.assistTime,
-                          d.gomaxprocs, Hex(d.triggerRatio))});
+    Emit(Rec(RefTag::kPE, 0, d.userForced, Bits(d.in_triggerRatio), d.gcpercent, d.heap_live, d.heap_marked,
+             d.markStartTime, d.now, d.assistTime, d.gomaxprocs, Bits(d.triggerRatio)));
   }
 
   // GcHooks: the collector as the recording drives it.
@@ -416,7 +435,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         break;
       case RefTag::kMA: {
         model::MSpan* s = malloc_.heap().AllocManual(rec.U64(1), &malloc_.memstats().stacks_inuse);
-        SimRecord got{RefTag::kMA, 0, absl::StrFormat("MA %d %d", s->base(), s->npages)};
+        SimRecord got = Rec(RefTag::kMA, 0, s->base(), s->npages);
         Compare(rec, &got);
         manual_[s->base()] = s;
         Check();
@@ -429,7 +448,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           Compare(rec, nullptr);
           break;
         }
-        SimRecord got{RefTag::kMF, 0, absl::StrFormat("MF %d %d", it->second->base(), it->second->npages)};
+        SimRecord got = Rec(RefTag::kMF, 0, it->second->base(), it->second->npages);
         Compare(rec, &got);
         malloc_.heap().FreeManual(it->second, &malloc_.memstats().stacks_inuse);
         manual_.erase(it);
@@ -471,10 +490,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     sweeper_.FinishSweep();
     report_.cycles++;
     // The clock reading (last field) is the machine's: compare the rest.
-    SimRecord got{RefTag::kGS, 0,
-                  absl::StrFormat("GS %d %d %d %d", report_.cycles, 1, 0, malloc_.memstats().heap_live)};
-    const std::string_view want = rec.text.substr(0, rec.text.rfind(' '));
-    got.text = started && got.text == want ? std::string(rec.text) : got.text;
+    SimRecord got = Rec(RefTag::kGS, 0, report_.cycles, 1, 0, malloc_.memstats().heap_live);
+    if (started && rec.n == got.n + 1 && std::equal(got.v, got.v + got.n, rec.v)) {
+      got.v[got.n] = rec.v[got.n];
+      got.n++;
+    }
     Compare(rec, &got);
     controller_.StartCycle(pp_.gomaxprocs);
     // markrootSpans runs over the spans in use at mark start.
@@ -554,7 +574,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     SimRecord got = std::move(*done);
     gc_out_.erase(done);
-    got.text += " " + std::to_string(malloc_.memstats().heap_live);
+    got.v[got.n++] = static_cast<int64_t>(malloc_.memstats().heap_live);
     Compare(rec, &got);
   }
 
@@ -607,7 +627,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     m.heap_marked = bytesMarked;
     m.heap_live = bytesMarked;
     m.heap_scan = static_cast<uint64_t>(controller_.scanWork);
-    Emit({RefTag::kHM, 0, absl::StrFormat("HM %d %d %d", bytesMarked, m.heap_live, m.heap_scan)});
+    Emit(Rec(RefTag::kHM, 0, bytesMarked, m.heap_live, m.heap_scan));
     phase_ = Phase::kOff;
     sweeper_.GcSweep();
     controller_.SetTriggerRatio(next_ratio_, false);
@@ -962,21 +982,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   SimRecord Predict(const Request& r) {
     model::MCache* c = Cache(r.p);
     const model::AllocRequest& q = r.req;
-    if (q.size == 0) return {RefTag::kZ, static_cast<int64_t>(malloc_.zerobase()), ""};
+    if (q.size == 0) return {RefTag::kZ, static_cast<int64_t>(malloc_.zerobase())};
     if (q.size > model::kMaxSmallSize) {
-      return {RefTag::kL, static_cast<int64_t>((q.size + model::kPageSize - 1) >> model::kPageShift), ""};
+      return {RefTag::kL, static_cast<int64_t>((q.size + model::kPageSize - 1) >> model::kPageShift)};
     }
     if (q.noscan && q.size < model::kMaxTinySize) {
       const uint64_t off = model::TinyAlignedOffset(c->tinyoffset, q.size);
       if (off + q.size <= model::kMaxTinySize && c->tiny != 0) {
-        return {RefTag::kZ, static_cast<int64_t>(c->tiny + off), ""};
+        return {RefTag::kZ, static_cast<int64_t>(c->tiny + off)};
       }
     }
     const model::SpanClass spc = model::SmallSpanClass(q);
     model::MSpan probe = *c->alloc[spc];
     const uint64_t idx = probe.NextFreeIndex();
-    if (idx == probe.nelems) return {RefTag::kCS, spc, ""};
-    return {RefTag::kZ, static_cast<int64_t>(idx * probe.elemsize + probe.base()), ""};
+    if (idx == probe.nelems) return {RefTag::kCS, spc};
+    return {RefTag::kZ, static_cast<int64_t>(idx * probe.elemsize + probe.base())};
   }
 
   void Execute(Request* r) {
@@ -992,7 +1012,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = sweepgen;
     }
     claimed_.clear();
-    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
+    Emit(Rec(RefTag::kZ, static_cast<int64_t>(res.addr), res.addr));
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
     if (trigger_check_ && HeapTriggerTest()) GcStartBegin();
@@ -1231,22 +1251,26 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const bool ok = (z < malloc_.heap().arena_start() || z >= malloc_.heap().arena_end()) &&
                       (zerobase_seen_ == 0 || zerobase_seen_ == z);
       zerobase_seen_ = z;
-      got.text = ok ? std::string(rec.text) : absl::StrFormat("Z <zerobase %d>", malloc_.zerobase());
+      if (ok) {
+        got.v[0] = rec.v[0];
+      } else {
+        got.shown = absl::StrFormat("Z <zerobase %d>", malloc_.zerobase());
+      }
     }
     if ((rec.tag == RefTag::kCS || rec.tag == RefTag::kL) && r != nullptr) {
       ApplyDeferredLive(r);
       // The recorder reads heap_live when it writes the line: after every
       // allocator step the recording shows up to here.
-      got.text += " " + std::to_string(malloc_.memstats().heap_live);
-      if (got.text != rec.text) ExplainConcurrentHeapLive(rec, r, &got);
+      got.v[got.n++] = static_cast<int64_t>(malloc_.memstats().heap_live);
+      if (!SameRecord(got, rec)) ExplainConcurrentHeapLive(rec, r, &got);
     }
-    if (rec.tag == RefTag::kPR && got.revise && got.revise->scanWork != controller_.scanWork) {
+    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && got.v[4] != controller_.scanWork) {
       // With several Ps, other Ps' scan work (W) may land between an
       // allocation's start and its revise call: revise reads
       // gcController.scanWork when it runs, as the record's place shows.
-      const model::ReviseDecision& d = *got.revise;
-      got.text = FormatPR(model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc, d.heap_scan,
-                                                         controller_.scanWork, controller_.params().maxOvershoot));
+      // got's fields: gcpercent heap_live next_gc heap_scan scanWork | ...
+      got = RecPR(model::GcController::ReviseFor(static_cast<int32_t>(got.v[0]), got.U64(1), got.U64(2), got.U64(3),
+                                                 controller_.scanWork, controller_.params().maxOvershoot));
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
@@ -1397,9 +1421,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // window first; if heap_live then equals the recorded value, the record
   // was written after those concurrent Xadds.
   void ExplainConcurrentHeapLive(const RefRecord& rec, Request* x, SimRecord* got) {
-    const size_t cut = got->text.rfind(' ');
-    const size_t rcut = rec.text.rfind(' ');
-    if (cut == std::string::npos || got->text.compare(0, cut, rec.text.substr(0, rcut)) != 0) return;
+    // The same record but for its last field (heap_live).
+    if (got->tag != rec.tag || got->n != rec.n || got->n == 0 || !got->shown.empty() ||
+        !std::equal(got->v, got->v + got->n - 1, rec.v)) {
+      return;
+    }
     const uint64_t want = rec.U64(rec.n - 1);
     // Xadds of hand-outs that already took their span (OrderByHeapLock) may
     // have landed before this record was written.
@@ -1407,7 +1433,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (r.deferred_live == 0 || malloc_.memstats().heap_live + r.deferred_live > want) continue;
       ApplyDeferredLive(&r);
       if (malloc_.memstats().heap_live == want) {
-        got->text = got->text.substr(0, cut + 1) + std::to_string(want);
+        got->v[got->n - 1] = static_cast<int64_t>(want);
         return;
       }
     }
@@ -1424,7 +1450,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       const uint64_t live = malloc_.memstats().heap_live;
       if (live == want) {
-        got->text = got->text.substr(0, cut + 1) + std::to_string(live);
+        got->v[got->n - 1] = static_cast<int64_t>(live);
         return;
       }
       if (live > want) return;
@@ -1432,9 +1458,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   void Compare(const RefRecord& rec, const SimRecord* got) {
-    TagCount& tc = report_.records[ReportTag(rec.tag, rec.v[0])];
+    TagCount& tc = Count(rec.tag, rec.v[0]);
     tc.total++;
-    if (got != nullptr && got->text == rec.text) {
+    if (got != nullptr && SameRecord(*got, rec)) {
       tc.matched++;
       return;
     }
@@ -1442,7 +1468,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     Divergence d;
     d.line = rec.line;
     d.expected = std::string(rec.text);
-    d.simulated = got != nullptr ? got->text : "";
+    d.simulated = got != nullptr ? SimText(*got) : "";
     const model::MemStats& m = malloc_.memstats();
     d.state = absl::StrFormat("heap_live=%d heap_scan=%d heap_inuse=%d arena_used=0x%x",
                               m.heap_live, m.heap_scan, m.heap_inuse, malloc_.heap().arena_used());
@@ -1460,11 +1486,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     report_.first_divergence = d;
   }
 
-  // The report's name for rec's tag: background sweeps count apart.
-  // who: an SW record's first field.
-  static std::string ReportTag(RefTag tag, int64_t who) {
-    if (tag == RefTag::kSW && who == kBgSweeper) return "SWbg";
-    return traces::RefTagName(tag);
+  // The report's counts for rec's tag: background sweeps count apart.
+  // who: an SW record's first field. Made at first use, then cached (the
+  // map's nodes do not move).
+  TagCount& Count(RefTag tag, int64_t who) {
+    const bool bg = tag == RefTag::kSW && who == kBgSweeper;
+    const size_t i = bg ? traces::kNumRefTags : static_cast<size_t>(tag);
+    if (counts_[i] == nullptr) counts_[i] = &report_.records[bg ? "SWbg" : traces::RefTagName(tag)];
+    return *counts_[i];
   }
 
   // If the recording ended before the last cycle's sweep finished, moves
@@ -1491,6 +1520,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       report_.first_divergence = at_last_mt_.first_divergence;
     }
     report_.records = at_last_mt_.records;
+    counts_.fill(nullptr);
     report_.unverifiable_reason = absl::StrFormat(
         "the recording ends in cycle %d's sweep with %d spans (%d objects) never swept, so which of their objects "
         "that cycle marked is not recorded; its heap_marked (HM) and what follows from it cannot be checked; "
@@ -1509,9 +1539,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   void CountLeftover(const SimRecord& r, uint64_t line, const std::string& expected) {
-    report_.records[ReportTag(r.tag, r.key)].extra++;
+    Count(r.tag, r.key).extra++;
     if (!report_.first_divergence) {
-      report_.first_divergence = Divergence{line, expected, r.text, "simulated record not in the recording"};
+      report_.first_divergence = Divergence{line, expected, SimText(r), "simulated record not in the recording"};
     }
   }
 
@@ -1639,6 +1669,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     uint64_t basis = 0;  // pagesSweptBasis
   } credit_;
   ReplayReport report_;
+  std::array<TagCount*, traces::kNumRefTags + 1> counts_{};  // Count's cache
 };
 
 }  // namespace
