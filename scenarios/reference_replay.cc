@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
 #include "model/mbitmap.h"
@@ -81,12 +82,15 @@ std::string SimText(const SimRecord& r) {
 // records), and a request usually has one or two (no allocation until the
 // first, unlike std::deque).
 class SimRecords {
+  // Most requests make one record (their Z): that one needs no allocation.
+  using Storage = absl::InlinedVector<SimRecord, 1>;
+
  public:
-  using iterator = std::vector<SimRecord>::iterator;
+  using iterator = Storage::iterator;
   iterator begin() { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
   iterator end() { return v_.end(); }
-  std::vector<SimRecord>::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
-  std::vector<SimRecord>::const_iterator end() const { return v_.end(); }
+  Storage::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  Storage::const_iterator end() const { return v_.end(); }
   bool empty() const { return head_ == v_.size(); }
   void push_back(SimRecord r) { v_.push_back(std::move(r)); }
   void erase(iterator it) {
@@ -97,13 +101,13 @@ class SimRecords {
       v_.erase(it);
     }
     if (head_ == v_.size()) {
-      v_.clear();
+      v_.erase(v_.begin(), v_.end());  // unlike clear(), keeps the allocation
       head_ = 0;
     }
   }
 
  private:
-  std::vector<SimRecord> v_;
+  Storage v_;
   size_t head_ = 0;  // v_[0, head_) were taken
 };
 
@@ -993,10 +997,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
     }
     const model::SpanClass spc = model::SmallSpanClass(q);
-    model::MSpan probe = *c->alloc[spc];
-    const uint64_t idx = probe.NextFreeIndex();
-    if (idx == probe.nelems) return {RefTag::kCS, spc};
-    return {RefTag::kZ, static_cast<int64_t>(idx * probe.elemsize + probe.base())};
+    const model::MSpan& span = *c->alloc[spc];
+    const uint64_t idx = span.PeekNextFreeIndex();
+    if (idx == span.nelems) return {RefTag::kCS, spc};
+    return {RefTag::kZ, static_cast<int64_t>(idx * span.elemsize + span.base())};
   }
 
   void Execute(Request* r) {
@@ -1065,7 +1069,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // tells whose cache the span went to (InferOwner). Otherwise newest
     // first: a request whose effects lag far behind its A record belongs
     // to a thread the OS stalled.
-    std::vector<std::deque<Request>::iterator> cands;
+    std::vector<std::deque<Request>::iterator>& cands = cands_;  // reused: one search per allocation
+    cands.clear();
     for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
       auto it = std::prev(rit.base());
       if (it->executed) continue;
@@ -1628,6 +1633,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   model::GcController controller_;
   std::vector<std::unique_ptr<model::MCache>> caches_;
   std::deque<Request> requests_;  // in recording order
+  std::vector<std::deque<Request>::iterator> cands_;  // MatchEffect's
   SimRecords gc_out_;  // the collector's records not yet seen
   SimRecords* out_ = &gc_out_;
   // Collector state.
