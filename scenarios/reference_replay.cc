@@ -20,6 +20,7 @@
 #include "sim/address_space.h"
 #include "sim/check.h"
 #include "sim/event_queue.h"
+#include "traces/record_prefetcher.h"
 #include "traces/reference_reader.h"
 #include "traces/trace_record_source.h"
 
@@ -143,37 +144,6 @@ absl::StatusOr<Header> ReadHeader(const std::string& path) {
   }
 }
 
-// Line texts of the records in the window, packed into blocks so that a
-// line costs a copy, not an allocation. Blocks are released from the front
-// as the window moves on.
-class TextArena {
- public:
-  // Copies text in; returns the copy and the block holding it.
-  std::pair<std::string_view, uint64_t> Add(std::string_view text) {
-    if (blocks_.empty() || used_ + text.size() > kBlock) {
-      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, text.size())));
-      used_ = 0;
-    }
-    char* dst = blocks_.back().get() + used_;
-    std::copy(text.begin(), text.end(), dst);
-    used_ += text.size();
-    return {std::string_view(dst, text.size()), first_ + blocks_.size() - 1};
-  }
-  // Frees the blocks before block number `keep`.
-  void ReleaseBefore(uint64_t keep) {
-    while (first_ < keep && blocks_.size() > 1) {
-      blocks_.pop_front();
-      first_++;
-    }
-  }
-
- private:
-  static constexpr size_t kBlock = 1 << 20;  // bytes
-  std::deque<std::unique_ptr<char[]>> blocks_;
-  uint64_t first_ = 0;  // number of the first block held
-  size_t used_ = 0;     // bytes used in the last block
-};
-
 // One allocation request from the recording.
 struct Request {
   int64_t p;
@@ -216,7 +186,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     controller_.set_observer(this);
     auto reader = traces::OpenRecordSource(path);
     if (!reader.ok()) return reader.status();
-    reader_ = reader->get();
+    reader_ = std::make_unique<traces::RecordPrefetcher>(*std::move(reader));
     for (;;) {
       if (absl::Status st = FillWindow(cur_ + kLookahead); !st.ok()) return st;
       if (cur_ >= window_.size()) break;
@@ -234,7 +204,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         cur_++;
       } else {
         window_.pop_front();
-        text_.ReleaseBefore(window_.front().block);
+        reader_->ReleaseBefore(window_.front().block);
       }
     }
     if (!report_.stopped_at_first_gc) {
@@ -248,16 +218,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Reads ahead until the window holds `size` records (or the file ends).
   absl::Status FillWindow(size_t size) {
     while (!eof_ && window_.size() < size) {
-      Owned& o = window_.emplace_back();  // deque: elements never move
-      absl::StatusOr<bool> more = reader_->Next(&o.rec);
+      const RefRecord* rec = nullptr;
+      uint64_t block = 0;
+      absl::StatusOr<bool> more = reader_->Next(&rec, &block);
       if (!more.ok() || !*more) {
-        window_.pop_back();
         if (!more.ok()) return more.status();
         eof_ = true;
         break;
       }
-      std::tie(o.rec.text, o.block) = text_.Add(o.rec.text);
-      if (absl::Status st = Scout(o.rec); !st.ok()) return st;
+      window_.push_back({*rec, block});
+      if (absl::Status st = Scout(*rec); !st.ok()) return st;
     }
     return absl::OkStatus();
   }
@@ -1591,8 +1561,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   struct Owned {
-    RefRecord rec;   // its text lives in text_
-    uint64_t block;  // text_'s block holding the text
+    const RefRecord& rec;  // in reader_'s batch number `block`
+    uint64_t block;
   };
   static constexpr size_t kLookahead = 512;
   static constexpr uint64_t kRetireLines = 1 << 13;
@@ -1606,10 +1576,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   ReplayOptions opts_;
   Header pp_;
-  traces::RecordSource* reader_ = nullptr;
+  // Reads ahead on its own thread; holds the window's records.
+  std::unique_ptr<traces::RecordPrefetcher> reader_;
   // History, the record being handled (window_[cur_]), then lookahead.
   std::deque<Owned> window_;
-  TextArena text_;
   size_t mt_read_ = 0;  // MT records read so far
   std::vector<std::vector<uint64_t>> freed_;  // by cycle: F addresses (Scout)
   absl::Status error_;  // a read error met while handling a record
