@@ -37,13 +37,26 @@ using traces::RefTag;
 struct SimRecord {
   RefTag tag;
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
-  int n = 0;    // fields in v
-  int64_t v[traces::kMaxRefFields] = {};
-  std::string shown = {};  // if set, what the report shows; such a record matches nothing
+  int n = 0;    // fields
+  // A Z whose address no zerobase can have (see Consume): matches nothing.
+  bool bad_zerobase = false;
   uint64_t base = 0;  // UC, SW: the span's base address
   int64_t p = -1;     // UC: whose mcache held it
   uint64_t at = 0;    // the recording's line when it was made
-  uint64_t U64(int k) const { return static_cast<uint64_t>(v[k]); }
+
+  // The fields. Records are queued by the thousand and moved about, so
+  // they are kept small: inline, but for PT, PS and PE, which have more.
+  static constexpr int kNarrow = 7;
+  int64_t narrow[kNarrow] = {};
+  std::unique_ptr<int64_t[]> wide = nullptr;
+  int64_t* v() { return wide != nullptr ? wide.get() : narrow; }
+  const int64_t* v() const { return wide != nullptr ? wide.get() : narrow; }
+  uint64_t U64(int k) const { return static_cast<uint64_t>(v()[k]); }
+  // Appends a field (the heap_live of CS, L and UC; the clock of GS).
+  void Push(int64_t x) {
+    GOGCSIM_CHECK(wide == nullptr && n < kNarrow);
+    narrow[n++] = x;
+  }
 };
 
 // A float64 field: its bit pattern, as the recorder writes it (16 hex digits).
@@ -55,25 +68,27 @@ SimRecord Rec(RefTag tag, int64_t key, Field... f) {
   static_assert((std::is_integral_v<Field> && ...), "F64 fields go in as Bits(x)");
   SimRecord r{tag, key};
   r.n = static_cast<int>(sizeof...(f));
+  if (r.n > SimRecord::kNarrow) r.wide = std::make_unique<int64_t[]>(sizeof...(f));
+  int64_t* v = r.v();
   int k = 0;
-  ((r.v[k++] = static_cast<int64_t>(f)), ...);
+  ((v[k++] = static_cast<int64_t>(f)), ...);
   return r;
 }
 
 // Whether the simulated record is the recorded one: same tag, same fields.
 bool SameRecord(const SimRecord& got, const RefRecord& rec) {
-  return got.tag == rec.tag && got.n == rec.n && got.shown.empty() && std::equal(got.v, got.v + got.n, rec.v);
+  return got.tag == rec.tag && got.n == rec.n && !got.bad_zerobase && std::equal(got.v(), got.v() + got.n, rec.v);
 }
 
 // The simulated record as the recorder would have written its line.
 std::string SimText(const SimRecord& r) {
-  if (!r.shown.empty()) return r.shown;
+  if (r.bad_zerobase) return absl::StrFormat("Z <zerobase %d>", r.v()[0]);
   RefRecord rec;
   rec.tag = r.tag;
   rec.n = r.n;
   const traces::RefSchema& s = traces::RefSchemaOf(r.tag);
   rec.bar = s.has_bar && r.n > s.inputs ? s.inputs : -1;
-  std::copy(r.v, r.v + r.n, rec.v);
+  std::copy(r.v(), r.v() + r.n, rec.v);
   char buf[traces::kMaxRefFields * 21 + 16];
   return std::string(buf, traces::FormatRefLine(rec, buf));
 }
@@ -96,7 +111,7 @@ class SimRecords {
   void push_back(SimRecord r) { v_.push_back(std::move(r)); }
   void erase(iterator it) {
     if (it == begin()) {
-      it->shown = std::string();  // the slot stays until the queue empties
+      it->wide.reset();  // the slot stays until the queue empties
       head_++;
     } else {
       v_.erase(it);
@@ -465,10 +480,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     report_.cycles++;
     // The clock reading (last field) is the machine's: compare the rest.
     SimRecord got = Rec(RefTag::kGS, 0, report_.cycles, 1, 0, malloc_.memstats().heap_live);
-    if (started && rec.n == got.n + 1 && std::equal(got.v, got.v + got.n, rec.v)) {
-      got.v[got.n] = rec.v[got.n];
-      got.n++;
-    }
+    if (started && rec.n == got.n + 1 && std::equal(got.v(), got.v() + got.n, rec.v)) got.Push(rec.v[got.n]);
     Compare(rec, &got);
     controller_.StartCycle(pp_.gomaxprocs);
     // markrootSpans runs over the spans in use at mark start.
@@ -548,7 +560,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     SimRecord got = std::move(*done);
     gc_out_.erase(done);
-    got.v[got.n++] = static_cast<int64_t>(malloc_.memstats().heap_live);
+    got.Push(static_cast<int64_t>(malloc_.memstats().heap_live));
     Compare(rec, &got);
   }
 
@@ -1226,25 +1238,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const bool ok = (z < malloc_.heap().arena_start() || z >= malloc_.heap().arena_end()) &&
                       (zerobase_seen_ == 0 || zerobase_seen_ == z);
       zerobase_seen_ = z;
-      if (ok) {
-        got.v[0] = rec.v[0];
-      } else {
-        got.shown = absl::StrFormat("Z <zerobase %d>", malloc_.zerobase());
-      }
+      got.v()[0] = ok ? rec.v[0] : static_cast<int64_t>(malloc_.zerobase());
+      got.bad_zerobase = !ok;
     }
     if ((rec.tag == RefTag::kCS || rec.tag == RefTag::kL) && r != nullptr) {
       ApplyDeferredLive(r);
       // The recorder reads heap_live when it writes the line: after every
       // allocator step the recording shows up to here.
-      got.v[got.n++] = static_cast<int64_t>(malloc_.memstats().heap_live);
+      got.Push(static_cast<int64_t>(malloc_.memstats().heap_live));
       if (!SameRecord(got, rec)) ExplainConcurrentHeapLive(rec, r, &got);
     }
-    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && got.v[4] != controller_.scanWork) {
+    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && got.v()[4] != controller_.scanWork) {
       // With several Ps, other Ps' scan work (W) may land between an
       // allocation's start and its revise call: revise reads
       // gcController.scanWork when it runs, as the record's place shows.
       // got's fields: gcpercent heap_live next_gc heap_scan scanWork | ...
-      got = RecPR(model::GcController::ReviseFor(static_cast<int32_t>(got.v[0]), got.U64(1), got.U64(2), got.U64(3),
+      got = RecPR(model::GcController::ReviseFor(static_cast<int32_t>(got.v()[0]), got.U64(1), got.U64(2), got.U64(3),
                                                  controller_.scanWork, controller_.params().maxOvershoot));
     }
     Compare(rec, &got);
@@ -1397,8 +1406,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // was written after those concurrent Xadds.
   void ExplainConcurrentHeapLive(const RefRecord& rec, Request* x, SimRecord* got) {
     // The same record but for its last field (heap_live).
-    if (got->tag != rec.tag || got->n != rec.n || got->n == 0 || !got->shown.empty() ||
-        !std::equal(got->v, got->v + got->n - 1, rec.v)) {
+    if (got->tag != rec.tag || got->n != rec.n || got->n == 0 || got->bad_zerobase ||
+        !std::equal(got->v(), got->v() + got->n - 1, rec.v)) {
       return;
     }
     const uint64_t want = rec.U64(rec.n - 1);
@@ -1408,7 +1417,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (r.deferred_live == 0 || malloc_.memstats().heap_live + r.deferred_live > want) continue;
       ApplyDeferredLive(&r);
       if (malloc_.memstats().heap_live == want) {
-        got->v[got->n - 1] = static_cast<int64_t>(want);
+        got->v()[got->n - 1] = static_cast<int64_t>(want);
         return;
       }
     }
@@ -1425,7 +1434,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       const uint64_t live = malloc_.memstats().heap_live;
       if (live == want) {
-        got->v[got->n - 1] = static_cast<int64_t>(live);
+        got->v()[got->n - 1] = static_cast<int64_t>(live);
         return;
       }
       if (live > want) return;
