@@ -159,6 +159,79 @@ absl::StatusOr<Header> ReadHeader(const std::string& path) {
   }
 }
 
+// A record in the window: it stays in the prefetcher's batch number
+// `block` until the window has moved past that batch.
+struct Owned {
+  const RefRecord& rec;
+  uint64_t block;
+};
+
+// The window's records, oldest first: a ring of slots that only grows (a
+// whole cycle is read ahead at mark termination). Indexing is the hot path
+// of every look through the lookahead.
+class RecordWindow {
+ public:
+  size_t size() const { return size_; }
+  Owned operator[](size_t k) const {
+    const Slot& s = slots_[(head_ + k) & mask_];
+    return {*s.rec, s.block};
+  }
+  Owned front() const { return (*this)[0]; }
+  void push_back(const Owned& o) {
+    if (size_ == slots_.size()) Grow();
+    slots_[(head_ + size_) & mask_] = {&o.rec, o.block};
+    size_++;
+  }
+  void pop_front() {
+    head_ = (head_ + 1) & mask_;
+    size_--;
+  }
+
+  // Forward iteration, for the <algorithm>s; *it is an Owned by value.
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Owned;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Owned;
+    iterator(const RecordWindow* w, size_t k) : w_(w), k_(k) {}
+    Owned operator*() const { return (*w_)[k_]; }
+    iterator& operator++() {
+      k_++;
+      return *this;
+    }
+    iterator operator+(std::ptrdiff_t d) const { return {w_, k_ + static_cast<size_t>(d)}; }
+    std::ptrdiff_t operator-(const iterator& o) const {
+      return static_cast<std::ptrdiff_t>(k_) - static_cast<std::ptrdiff_t>(o.k_);
+    }
+    bool operator==(const iterator& o) const { return k_ == o.k_; }
+
+   private:
+    const RecordWindow* w_;
+    size_t k_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size_}; }
+
+ private:
+  struct Slot {
+    const RefRecord* rec;
+    uint64_t block;
+  };
+  void Grow() {
+    std::vector<Slot> bigger(std::max<size_t>(1024, 2 * slots_.size()));  // a power of two
+    for (size_t k = 0; k < size_; k++) bigger[k] = slots_[(head_ + k) & mask_];
+    slots_.swap(bigger);
+    head_ = 0;
+    mask_ = slots_.size() - 1;
+  }
+  std::vector<Slot> slots_;
+  size_t head_ = 0;  // slot of the oldest record
+  size_t size_ = 0;
+  size_t mask_ = 0;  // slots_.size() - 1
+};
+
 // One allocation request from the recording.
 struct Request {
   int64_t p;
@@ -1569,10 +1642,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (deferred_total_ == 0 && report_.cycles == 0) malloc_.CheckHeapLiveBeforeFirstGC();
   }
 
-  struct Owned {
-    const RefRecord& rec;  // in reader_'s batch number `block`
-    uint64_t block;
-  };
   static constexpr size_t kLookahead = 512;
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
@@ -1588,7 +1657,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Reads ahead on its own thread; holds the window's records.
   std::unique_ptr<traces::RecordPrefetcher> reader_;
   // History, the record being handled (window_[cur_]), then lookahead.
-  std::deque<Owned> window_;
+  RecordWindow window_;
   size_t mt_read_ = 0;  // MT records read so far
   std::vector<std::vector<uint64_t>> freed_;  // by cycle: F addresses (Scout)
   absl::Status error_;  // a read error met while handling a record
