@@ -437,14 +437,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         enablegc_ = true;  // gcenable: from now on allocations may start a cycle
         break;
       case RefTag::kA: {
-        Request r;
+        Request& r = requests_.emplace_back();
         r.p = rec.v[0];
         r.g = rec.v[1];
         r.live_at_start = malloc_.memstats().heap_live;
         r.line = rec.line;
         r.last_seen = rec.line;
         r.req = RequestOf(rec);
-        requests_.push_back(std::move(r));
         report_.allocs++;
         break;
       }
@@ -1521,7 +1520,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       tc.matched++;
       return;
     }
-    if (report_.first_divergence) return;
+    if (!report_.first_divergence) report_.first_divergence = DivergenceAt(rec, got);
+  }
+
+  // The report of the first record that differs (out of Compare's way).
+  [[gnu::cold]] Divergence DivergenceAt(const RefRecord& rec, const SimRecord* got) const {
     Divergence d;
     d.line = rec.line;
     d.expected = std::string(rec.text);
@@ -1540,7 +1543,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
             s->freeindex, s->nelems);
       }
     }
-    report_.first_divergence = d;
+    return d;
   }
 
   // The report's counts for rec's tag: background sweeps count apart.
@@ -1549,9 +1552,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   TagCount& Count(RefTag tag, int64_t who) {
     const bool bg = tag == RefTag::kSW && who == kBgSweeper;
     const size_t i = bg ? traces::kNumRefTags : static_cast<size_t>(tag);
-    if (counts_[i] == nullptr) counts_[i] = &report_.records[bg ? "SWbg" : traces::RefTagName(tag)];
+    if (counts_[i] == nullptr) [[unlikely]] NewCount(i, bg ? "SWbg" : traces::RefTagName(tag));
     return *counts_[i];
   }
+  [[gnu::cold]] void NewCount(size_t i, const char* name) { counts_[i] = &report_.records[name]; }
 
   // If the recording ended before the last cycle's sweep finished, moves
   // what was compared since that cycle's mark termination to

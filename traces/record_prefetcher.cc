@@ -1,5 +1,6 @@
 #include "traces/record_prefetcher.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace gogcsim::traces {
@@ -61,8 +62,8 @@ void RecordPrefetcher::Fill(Batch* b) {
   }
 }
 
-absl::StatusOr<bool> RecordPrefetcher::Next(const RefRecord** rec, uint64_t* batch) {
-  while (held_.empty() || pos_ == held_.back()->size) {
+absl::StatusOr<bool> RecordPrefetcher::NextBatch(const RefRecord** rec, uint64_t* batch) {
+  while (next_ == end_) {
     if (!held_.empty() && held_.back()->last) {
       if (!held_.back()->status.ok()) return held_.back()->status;
       return false;
@@ -75,19 +76,19 @@ absl::StatusOr<bool> RecordPrefetcher::Next(const RefRecord** rec, uint64_t* bat
       ready_.pop_front();
     }
     room_cv_.notify_one();
+    next_ = next->records.get();
+    end_ = next_ + next->size;
+    if (!held_.empty()) batch_++;
     held_.push_back(std::move(next));
-    pos_ = 0;
   }
-  *rec = &held_.back()->records[pos_++];
-  *batch = first_held_ + held_.size() - 1;
-  lines_++;
-  return true;
+  return Next(rec, batch);
 }
 
 void RecordPrefetcher::ReleaseBefore(uint64_t batch) {
-  if (first_held_ >= batch || held_.size() <= 1) return;  // the usual case: no lock
+  const uint64_t upto = std::min(batch, batch_);  // never the one Next reads
+  if (first_held_ >= upto) return;                // the usual case: no lock
   std::lock_guard<std::mutex> lock(mu_);
-  while (first_held_ < batch && held_.size() > 1) {
+  while (first_held_ < upto) {
     free_.push_back(std::move(held_.front()));
     held_.pop_front();
     first_held_++;

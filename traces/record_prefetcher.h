@@ -44,7 +44,13 @@ class RecordPrefetcher {
   // pointing at it, false at the end, or the source's error, sticky), and
   // the number of its batch (counting from 0). The record and its text stay
   // in place until ReleaseBefore is called with a larger batch number.
-  absl::StatusOr<bool> Next(const RefRecord** rec, uint64_t* batch);
+  absl::StatusOr<bool> Next(const RefRecord** rec, uint64_t* batch) {
+    if (next_ == end_) [[unlikely]] return NextBatch(rec, batch);
+    *rec = next_++;
+    *batch = batch_;
+    lines_++;
+    return true;
+  }
   // Gives the batches numbered below `batch` back for reuse (except the
   // one Next reads from); their texts become invalid.
   void ReleaseBefore(uint64_t batch);
@@ -67,6 +73,8 @@ class RecordPrefetcher {
   void Produce();
   // Reads up to kBatchRecords records into *b.
   void Fill(Batch* b);
+  // Next, when the batch it reads from is used up.
+  absl::StatusOr<bool> NextBatch(const RefRecord** rec, uint64_t* batch);
 
   const std::string path_;
   std::unique_ptr<RecordSource> source_;  // used only by the prefetch thread
@@ -81,10 +89,12 @@ class RecordPrefetcher {
   bool stop_ = false;
 
   // Consumer side: the batches taken and not yet released, oldest first;
-  // the last is the one Next reads.
+  // the last is the one Next reads, from next_ to end_.
   std::deque<std::unique_ptr<Batch>> held_;
   uint64_t first_held_ = 0;  // number of held_.front()
-  size_t pos_ = 0;           // next record in held_.back()
+  uint64_t batch_ = 0;       // number of held_.back()
+  const RefRecord* next_ = nullptr;
+  const RefRecord* end_ = nullptr;
   uint64_t lines_ = 0;
 
   std::thread thread_;  // last: starts after everything above exists
