@@ -80,6 +80,12 @@ bool SameRecord(const SimRecord& got, const RefRecord& rec) {
   return got.tag == rec.tag && got.n == rec.n && !got.bad_zerobase && std::equal(got.v(), got.v() + got.n, rec.v);
 }
 
+// A record as the recorder wrote it (for records read without their text).
+std::string RecordedText(const RefRecord& rec) {
+  char buf[traces::kMaxRefFields * 21 + 16];
+  return std::string(buf, traces::FormatRefLine(rec, buf));
+}
+
 // The simulated record as the recorder would have written its line.
 std::string SimText(const SimRecord& r) {
   if (r.bad_zerobase) return absl::StrFormat("Z <zerobase %d>", r.v()[0]);
@@ -89,8 +95,7 @@ std::string SimText(const SimRecord& r) {
   const traces::RefSchema& s = traces::RefSchemaOf(r.tag);
   rec.bar = s.has_bar && r.n > s.inputs ? s.inputs : -1;
   std::copy(r.v(), r.v() + r.n, rec.v);
-  char buf[traces::kMaxRefFields * 21 + 16];
-  return std::string(buf, traces::FormatRefLine(rec, buf));
+  return RecordedText(rec);
 }
 
 // Simulated records not yet seen in the recording, oldest first. Records
@@ -141,7 +146,7 @@ struct Header {
 };
 
 absl::StatusOr<Header> ReadHeader(const std::string& path) {
-  auto reader = traces::OpenRecordSource(path);
+  auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
   if (!reader.ok()) return reader.status();
   RefRecord rec;
   for (;;) {
@@ -272,7 +277,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     malloc_.heap().set_events(this);
     malloc_.heap().set_hooks(this);
     controller_.set_observer(this);
-    auto reader = traces::OpenRecordSource(path);
+    // A trace's line texts are only needed for a divergence report.
+    auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
     if (!reader.ok()) return reader.status();
     reader_ = std::make_unique<traces::RecordPrefetcher>(*std::move(reader));
     for (;;) {
@@ -1527,7 +1533,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   [[gnu::cold]] Divergence DivergenceAt(const RefRecord& rec, const SimRecord* got) const {
     Divergence d;
     d.line = rec.line;
-    d.expected = std::string(rec.text);
+    d.expected = rec.text.empty() ? RecordedText(rec) : std::string(rec.text);
     d.simulated = got != nullptr ? SimText(*got) : "";
     const model::MemStats& m = malloc_.memstats();
     d.state = absl::StrFormat("heap_live=%d heap_scan=%d heap_inuse=%d arena_used=0x%x",
