@@ -77,7 +77,12 @@ SimRecord Rec(RefTag tag, int64_t key, Field... f) {
 
 // Whether the simulated record is the recorded one: same tag, same fields.
 bool SameRecord(const SimRecord& got, const RefRecord& rec) {
-  return got.tag == rec.tag && got.n == rec.n && !got.bad_zerobase && std::equal(got.v(), got.v() + got.n, rec.v);
+  if (got.tag != rec.tag || got.n != rec.n || got.bad_zerobase) return false;
+  const int64_t* v = got.v();
+  for (int k = 0; k < got.n; k++) {
+    if (v[k] != rec.v[k]) return false;
+  }
+  return true;
 }
 
 // A record as the recorder wrote it (for records read without their text).
@@ -701,22 +706,30 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The cycle's marking, as the recording shows it: every allocated object
   // is marked except those its sweep freed (F). Sets the mark bits of every
   // in-use span and returns work.bytesMarked.
+  // Mark bits are all clear here: each span got fresh ones at its sweep or
+  // allocation, and nothing else marks in a replay.
   uint64_t MarkFromRecording(std::vector<uint64_t>* freed) {
-    std::sort(freed->begin(), freed->end());
+    const model::MHeap& h = malloc_.heap();
     uint64_t bytesMarked = 0;
-    for (model::MSpan* s : malloc_.heap().allspans) {
+    for (model::MSpan* s : h.allspans) {
       if (s->state != model::SpanState::kInUse) continue;
-      if (s->sweepgen != malloc_.heap().sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
-      // The freed addresses in this span, in address order like its slots.
-      auto f = std::lower_bound(freed->begin(), freed->end(), s->base());
+      if (s->sweepgen != h.sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
       for (uint64_t i = 0; i < s->nelems; i++) {
-        const uint64_t addr = s->base() + i * s->elemsize;
-        while (f != freed->end() && *f < addr) ++f;
         if (!(i < s->freeindex || s->AllocBit(i))) continue;
-        if (f != freed->end() && *f == addr) continue;
+        if (s->MarkBit(i)) GOGCSIM_THROW("mark bit set before mark termination");
         s->SetMarkBit(i);
         bytesMarked += s->elemsize;
       }
+    }
+    // Then the objects of in-use spans the sweep freed are unmarked (once,
+    // if listed twice).
+    for (const uint64_t addr : *freed) {
+      model::MSpan* s = h.SpanOf(addr);
+      if (s == nullptr || s->state != model::SpanState::kInUse || addr < s->base()) continue;
+      const uint64_t i = (addr - s->base()) / s->elemsize;
+      if (i >= s->nelems || s->base() + i * s->elemsize != addr || !s->MarkBit(i)) continue;
+      s->gcmarkBits[i / 64] &= ~(uint64_t{1} << (i % 64));
+      bytesMarked -= s->elemsize;
     }
     return bytesMarked;
   }
