@@ -434,8 +434,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
     const size_t i = p < 0 ? 0 : static_cast<size_t>(p);
-    while (caches_.size() <= i) caches_.push_back(malloc_.NewMCache());
+    if (i >= caches_.size()) [[unlikely]] AddCaches(i + 1);
     return caches_[i].get();
+  }
+  [[gnu::noinline]] void AddCaches(size_t n) {
+    while (caches_.size() < n) caches_.push_back(malloc_.NewMCache());
   }
 
   void Handle(const RefRecord& rec) {
@@ -1194,7 +1197,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (e == it->produced.end()) {
       Compare(rec, nullptr);
-      if (it->produced.empty()) requests_.erase(it);
+      if (it->produced.empty()) DropRequest(&*it);
       return;
     }
     Consume(rec, &it->produced, e, &*it);
@@ -1350,8 +1353,15 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
     if (r != nullptr && r->executed && r->produced.empty()) {
-      requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
+      DropRequest(r);
     }
+  }
+
+  // Removes a request from requests_; usually the first or the last.
+  void DropRequest(const Request* r) {
+    if (r == &requests_.front()) return requests_.pop_front();
+    if (r == &requests_.back()) return requests_.pop_back();
+    requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
   }
 
   // mspan.sweep pushes a span that stays in use onto the swept spans'
