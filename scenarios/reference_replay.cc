@@ -1043,6 +1043,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // The first simulated record in q that rec would be compared with.
   SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) const {
+    if (q.empty()) return q.end();  // the usual case
     const int64_t key = KeyOf(rec);
     // With several Ps, sweeps by different Ps finish in any order: an SW is
     // compared with the simulated sweep of its span.
