@@ -119,8 +119,11 @@ struct Failure {
 
 // Parses the line [p, e). Requires *e to be readable and not a digit, letter
 // or space (the reader's '\n'), so digit loops need no bounds checks.
+// kWhere: fill in *f (where parsing stopped), for the error message; lines
+// are parsed without it first, and again with it if they fail.
+template <bool kWhere>
 inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure* f) {
-  f->at = p;
+  if constexpr (kWhere) f->at = p;
   if (p == e) return Err::kEmptyLine;
   const unsigned c0 = static_cast<unsigned char>(p[0]);
   unsigned c1 = static_cast<unsigned char>(p[1]);  // p + 1 <= e
@@ -144,18 +147,18 @@ inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure
   rec->bar = bar;
   const uint32_t special = s.f64_mask | s.who_mask;
   for (int k = 0; k < n; k++) {
-    f->field = k;
-    f->at = p;
+    if constexpr (kWhere) f->field = k;
+    if constexpr (kWhere) f->at = p;
     if (p == e) return Err::kTooFew;
     ++p;  // the ' ' every field token ends on (checked below) or the tag did
     if (k == bar) {
-      f->at = p;
+      if constexpr (kWhere) f->at = p;
       if (p[0] != '|') return Err::kMissingBar;
       if (p + 1 == e) return Err::kTooFew;
       if (p[1] != ' ') return Err::kMissingBar;
       p += 2;
     }
-    f->at = p;
+    if constexpr (kWhere) f->at = p;
     if ((special & Bit(k)) == 0) [[likely]] {
       const bool neg = *p == '-';
       const char* const digits = p + neg;
@@ -191,8 +194,8 @@ inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure
     }
   }
   if (p != e) {
-    f->field = n;
-    f->at = p + 1;
+    if constexpr (kWhere) f->field = n;
+    if constexpr (kWhere) f->at = p + 1;
     return p[1] == '|' ? Err::kTrailingBar : Err::kTooMany;
   }
   return Err::kNone;
@@ -292,7 +295,8 @@ absl::Status ParseReferenceLine(std::string_view text, RefRecord* rec) {
   std::memcpy(b, text.data(), text.size());
   b[text.size()] = '\n';
   Failure f;
-  const Err err = ParseLine(b, b + text.size(), rec, &f);
+  Err err = ParseLine<false>(b, b + text.size(), rec, &f);
+  if (err != Err::kNone) err = ParseLine<true>(b, b + text.size(), rec, &f);
   rec->text = text;
   if (err != Err::kNone) return absl::InvalidArgumentError(Describe(err, f, b, b + text.size(), rec->tag));
   return absl::OkStatus();
@@ -368,7 +372,8 @@ absl::StatusOr<bool> ReferenceReader::Next(RefRecord* rec) {
   begin_ = static_cast<size_t>(nl - b) + 1;
   ++line_;
   Failure f;
-  const Err err = ParseLine(line, nl, rec, &f);
+  Err err = ParseLine<false>(line, nl, rec, &f);
+  if (err != Err::kNone) [[unlikely]] err = ParseLine<true>(line, nl, rec, &f);
   rec->line = line_;
   rec->text = std::string_view(line, static_cast<size_t>(nl - line));
   if (err != Err::kNone) [[unlikely]] {
