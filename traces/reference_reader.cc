@@ -117,6 +117,23 @@ struct Failure {
   const char* at = nullptr;
 };
 
+// Parses the decimal integer at p (up to a ' ' or e) into *out; p moves past it.
+inline Err ParseInt(const char*& p, const char* const e, int64_t* out) {
+  const bool neg = *p == '-';
+  const char* const digits = p + neg;
+  const char* q = digits;
+  uint64_t x = 0;
+  for (unsigned d; (d = static_cast<unsigned char>(*q) - '0') < 10; ++q) x = x * 10 + d;
+  const ptrdiff_t nd = q - digits;
+  // 19 digits cannot overflow uint64; the int64 range is checked after.
+  if (nd == 0 || nd > 19) return nd == 0 ? Err::kBadInt : Err::kIntRange;
+  if (x > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + neg) return Err::kIntRange;
+  *out = static_cast<int64_t>(neg ? 0 - x : x);
+  p = q;
+  if (*p != ' ' && p != e) return Err::kBadInt;
+  return Err::kNone;
+}
+
 // Parses the line [p, e). Requires *e to be readable and not a digit, letter
 // or space (the reader's '\n'), so digit loops need no bounds checks.
 // kWhere: fill in *f (where parsing stopped), for the error message; lines
@@ -146,6 +163,16 @@ inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure
   rec->n = n;
   rec->bar = bar;
   const uint32_t special = s.f64_mask | s.who_mask;
+  if (!kWhere && special == 0 && bar < 0) {
+    // Integers only (A, Z, F, ... most lines): no per-field dispatch. A
+    // line this rejects is parsed again below, with kWhere, for the message.
+    for (int k = 0; k < n; k++) {
+      if (p == e) return Err::kTooFew;
+      ++p;
+      if (const Err err = ParseInt(p, e, &rec->v[k]); err != Err::kNone) return err;
+    }
+    return p != e ? Err::kTooMany : Err::kNone;
+  }
   for (int k = 0; k < n; k++) {
     if constexpr (kWhere) f->field = k;
     if constexpr (kWhere) f->at = p;
@@ -160,18 +187,7 @@ inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure
     }
     if constexpr (kWhere) f->at = p;
     if ((special & Bit(k)) == 0) [[likely]] {
-      const bool neg = *p == '-';
-      const char* const digits = p + neg;
-      const char* q = digits;
-      uint64_t x = 0;
-      for (unsigned d; (d = static_cast<unsigned char>(*q) - '0') < 10; ++q) x = x * 10 + d;
-      const ptrdiff_t nd = q - digits;
-      // 19 digits cannot overflow uint64; the int64 range is checked after.
-      if (nd == 0 || nd > 19) return nd == 0 ? Err::kBadInt : Err::kIntRange;
-      if (x > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + neg) return Err::kIntRange;
-      rec->v[k] = static_cast<int64_t>(neg ? 0 - x : x);
-      p = q;
-      if (*p != ' ' && p != e) return Err::kBadInt;
+      if (const Err err = ParseInt(p, e, &rec->v[k]); err != Err::kNone) return err;
     } else if (s.f64_mask & Bit(k)) {
       if (e - p < 16) return Err::kBadHex;
       uint64_t x = 0;
