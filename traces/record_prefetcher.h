@@ -31,7 +31,7 @@ class RecordPrefetcher {
  public:
   // Records per batch, and batches read ahead of the consumer at most.
   static constexpr size_t kBatchRecords = 4096;
-  static constexpr size_t kMaxAhead = 4;
+  static constexpr size_t kMaxAhead = 32;
 
   // Starts reading source on the prefetch thread.
   explicit RecordPrefetcher(std::unique_ptr<RecordSource> source);
