@@ -2,6 +2,7 @@
 // mallocinit's reservation and mheap.sysAlloc from malloc.go).
 #include "model/mheap.h"
 
+#include <algorithm>
 #include <bit>
 #include <string>
 
@@ -69,6 +70,21 @@ uint64_t MSpan::NextFreeIndex() {
   if (sfreeindex % 64 == 0 && sfreeindex != snelems) RefillAllocCache(sfreeindex / 8);
   freeindex = sfreeindex;
   return result;
+}
+
+uint64_t MSpan::PeekNextFreeIndex() const {
+  uint64_t sfreeindex = freeindex;
+  if (sfreeindex == nelems) return sfreeindex;
+  if (sfreeindex > nelems) GOGCSIM_THROW("s.freeindex > s.nelems");
+  uint64_t aCache = allocCache;
+  int bitIndex = std::countr_zero(aCache);
+  while (bitIndex == 64) {
+    sfreeindex = (sfreeindex + 64) & ~uint64_t{63};
+    if (sfreeindex >= nelems) return nelems;
+    aCache = ~allocBits[sfreeindex / 64];
+    bitIndex = std::countr_zero(aCache);
+  }
+  return std::min(sfreeindex + static_cast<uint64_t>(bitIndex), nelems);
 }
 
 bool MSpan::IsFree(uint64_t index) const {

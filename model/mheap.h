@@ -86,6 +86,8 @@ struct MSpan {
   // mbitmap.go
   void RefillAllocCache(uint64_t whichByte);
   uint64_t NextFreeIndex();
+  // What NextFreeIndex would return, leaving freeindex and allocCache alone.
+  uint64_t PeekNextFreeIndex() const;
   bool IsFree(uint64_t index) const;
   uint64_t ObjIndex(uint64_t p) const;
   // heapBits.initSpan: layout, fresh alloc and mark bits.

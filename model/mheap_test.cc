@@ -1,7 +1,10 @@
 #include "model/mheap.h"
 
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "sim/event_queue.h"
+#include "sim/rng.h"
 
 namespace gogcsim::model {
 namespace {
@@ -125,6 +128,40 @@ TEST_F(MHeapTest, ScavengeReleasesLongIdleSpansOnly) {
   MSpan* b = AllocSmall(2);
   EXPECT_EQ(b->base(), a->base());
   EXPECT_EQ(stats_.heap_released, 125u * 8192);
+}
+
+// PeekNextFreeIndex answers what NextFreeIndex returns next, without moving
+// freeindex or allocCache; NextFreeIndex walks the clear alloc bits in order.
+TEST(MSpanTest, PeekNextFreeIndexAgreesWithNextFreeIndex) {
+  sim::Rng rng = sim::Rng::Stream(1, "mspan-peek");
+  for (const uint64_t nelems : {1, 63, 64, 65, 128, 170, 1024}) {
+    for (const uint64_t allocated_per_8 : {0, 4, 7, 8}) {
+      MSpan s;
+      s.nelems = nelems;
+      s.allocBits.assign((nelems + 63) / 64, 0);
+      std::vector<uint64_t> free_slots;  // the expected answers, in order
+      for (uint64_t i = 0; i < nelems; i++) {
+        if (rng.UniformInt(8) < allocated_per_8) {
+          s.allocBits[i / 64] |= uint64_t{1} << (i % 64);
+        } else {
+          free_slots.push_back(i);
+        }
+      }
+      free_slots.push_back(nelems);  // then the span is full
+      // As after a sweep: freeindex 0, allocCache from the first word.
+      s.freeindex = 0;
+      s.RefillAllocCache(0);
+      for (const uint64_t want : free_slots) {
+        const uint64_t freeindex = s.freeindex, cache = s.allocCache;
+        const uint64_t peek = s.PeekNextFreeIndex();
+        EXPECT_EQ(s.freeindex, freeindex);
+        EXPECT_EQ(s.allocCache, cache);
+        EXPECT_EQ(peek, want) << "nelems " << nelems << ", " << allocated_per_8 << "/8 allocated";
+        EXPECT_EQ(s.NextFreeIndex(), want);
+      }
+      EXPECT_EQ(s.PeekNextFreeIndex(), nelems);
+    }
+  }
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 #include "scenarios/reference_replay.h"
 
 #include <algorithm>
-#include <charconv>
+#include <array>
+#include <bit>
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
 #include "model/mbitmap.h"
@@ -17,6 +20,7 @@
 #include "sim/address_space.h"
 #include "sim/check.h"
 #include "sim/event_queue.h"
+#include "traces/record_prefetcher.h"
 #include "traces/reference_reader.h"
 #include "traces/trace_record_source.h"
 
@@ -26,64 +30,116 @@ namespace {
 using traces::RefRecord;
 using traces::RefTag;
 
-// A simulated record in the reference text format, so that it compares with
-// the recorded line byte for byte and prints the same way in reports. CS and
-// L lines get their heap_live field when they are compared (see Consume).
+// A simulated record: the fields the recorder would have written, in its
+// order (F64 fields as bit patterns), compared with the recorded record's
+// parsed fields and formatted as a reference line only for reports. CS and
+// L records get their heap_live field when they are compared (see Consume).
 struct SimRecord {
   RefTag tag;
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
-  std::string text;
-  std::optional<model::ReviseDecision> revise = std::nullopt;  // PR: the call's inputs
-  uint64_t base = 0;                            // UC, SW: the span's base address
-  int64_t p = -1;                               // UC: whose mcache held it
-  uint64_t at = 0;                              // the recording's line when it was made
+  int n = 0;    // fields
+  // A Z whose address no zerobase can have (see Consume): matches nothing.
+  bool bad_zerobase = false;
+  uint64_t base = 0;  // UC, SW: the span's base address
+  int64_t p = -1;     // UC: whose mcache held it
+  uint64_t at = 0;    // the recording's line when it was made
+
+  // The fields. Records are queued by the thousand and moved about, so
+  // they are kept small: inline, but for PT, PS and PE, which have more.
+  static constexpr int kNarrow = 7;
+  int64_t narrow[kNarrow] = {};
+  std::unique_ptr<int64_t[]> wide = nullptr;
+  int64_t* v() { return wide != nullptr ? wide.get() : narrow; }
+  const int64_t* v() const { return wide != nullptr ? wide.get() : narrow; }
+  uint64_t U64(int k) const { return static_cast<uint64_t>(v()[k]); }
+  // Appends a field (the heap_live of CS, L and UC; the clock of GS).
+  void Push(int64_t x) {
+    GOGCSIM_CHECK(wide == nullptr && n < kNarrow);
+    narrow[n++] = x;
+  }
 };
+
+// A float64 field: its bit pattern, as the recorder writes it (16 hex digits).
+int64_t Bits(double f) { return std::bit_cast<int64_t>(f); }
+
+// A simulated record of tag with these fields (integers; floats via Bits).
+template <typename... Field>
+SimRecord Rec(RefTag tag, int64_t key, Field... f) {
+  static_assert((std::is_integral_v<Field> && ...), "F64 fields go in as Bits(x)");
+  SimRecord r{tag, key};
+  r.n = static_cast<int>(sizeof...(f));
+  if (r.n > SimRecord::kNarrow) r.wide = std::make_unique<int64_t[]>(sizeof...(f));
+  int64_t* v = r.v();
+  int k = 0;
+  ((v[k++] = static_cast<int64_t>(f)), ...);
+  return r;
+}
+
+// Whether the simulated record is the recorded one: same tag, same fields.
+bool SameRecord(const SimRecord& got, const RefRecord& rec) {
+  if (got.tag != rec.tag || got.n != rec.n || got.bad_zerobase) return false;
+  const int64_t* v = got.v();
+  for (int k = 0; k < got.n; k++) {
+    if (v[k] != rec.v[k]) return false;
+  }
+  return true;
+}
+
+// A record as the recorder wrote it (for records read without their text).
+std::string RecordedText(const RefRecord& rec) {
+  char buf[traces::kMaxRefFields * 21 + 16];
+  return std::string(buf, traces::FormatRefLine(rec, buf));
+}
+
+// The simulated record as the recorder would have written its line.
+std::string SimText(const SimRecord& r) {
+  if (r.bad_zerobase) return absl::StrFormat("Z <zerobase %d>", r.v()[0]);
+  RefRecord rec;
+  rec.tag = r.tag;
+  rec.n = r.n;
+  const traces::RefSchema& s = traces::RefSchemaOf(r.tag);
+  rec.bar = s.has_bar && r.n > s.inputs ? s.inputs : -1;
+  std::copy(r.v(), r.v() + r.n, rec.v);
+  return RecordedText(rec);
+}
 
 // Simulated records not yet seen in the recording, oldest first. Records
 // are mostly taken from the front (a sweep can queue thousands of F
 // records), and a request usually has one or two (no allocation until the
 // first, unlike std::deque).
 class SimRecords {
+  // Most requests make one record (their Z): that one needs no allocation.
+  using Storage = absl::InlinedVector<SimRecord, 1>;
+
  public:
-  using iterator = std::vector<SimRecord>::iterator;
+  using iterator = Storage::iterator;
   iterator begin() { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
   iterator end() { return v_.end(); }
-  std::vector<SimRecord>::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
-  std::vector<SimRecord>::const_iterator end() const { return v_.end(); }
+  Storage::const_iterator begin() const { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  Storage::const_iterator end() const { return v_.end(); }
   bool empty() const { return head_ == v_.size(); }
   void push_back(SimRecord r) { v_.push_back(std::move(r)); }
   void erase(iterator it) {
     if (it == begin()) {
-      it->text = std::string();  // the slot stays until the queue empties
+      it->wide.reset();  // the slot stays until the queue empties
       head_++;
     } else {
       v_.erase(it);
     }
     if (head_ == v_.size()) {
-      v_.clear();
+      v_.erase(v_.begin(), v_.end());  // unlike clear(), keeps the allocation
       head_ = 0;
     }
   }
 
  private:
-  std::vector<SimRecord> v_;
+  Storage v_;
   size_t head_ = 0;  // v_[0, head_) were taken
 };
 
-// "Z addr" or "F addr" without a format parser: there is one per
-// allocation and one per freed object.
-std::string AddrText(char tag, uint64_t addr) {
-  char buf[24] = {tag, ' '};
-  char* end = std::to_chars(buf + 2, buf + sizeof buf, addr).ptr;
-  return std::string(buf, end);
-}
-
-// A float64 as the recorder writes it: its bit pattern in 16 hex digits.
-std::string Hex(double f) { return absl::StrFormat("%016x", std::bit_cast<uint64_t>(f)); }
-
-std::string FormatPR(const model::ReviseDecision& d) {
-  return absl::StrFormat("PR %d %d %d %d %d | %s %s", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
-                         Hex(d.assistWorkPerByte), Hex(d.assistBytesPerWork));
+SimRecord RecPR(const model::ReviseDecision& d) {
+  return Rec(RefTag::kPR, 0, d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork, Bits(d.assistWorkPerByte),
+             Bits(d.assistBytesPerWork));
 }
 
 // The header's settings, which the simulated machine needs before the first
@@ -95,7 +151,7 @@ struct Header {
 };
 
 absl::StatusOr<Header> ReadHeader(const std::string& path) {
-  auto reader = traces::OpenRecordSource(path);
+  auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
   if (!reader.ok()) return reader.status();
   RefRecord rec;
   for (;;) {
@@ -113,35 +169,77 @@ absl::StatusOr<Header> ReadHeader(const std::string& path) {
   }
 }
 
-// Line texts of the records in the window, packed into blocks so that a
-// line costs a copy, not an allocation. Blocks are released from the front
-// as the window moves on.
-class TextArena {
+// A record in the window: it stays in the prefetcher's batch number
+// `block` until the window has moved past that batch.
+struct Owned {
+  const RefRecord& rec;
+  uint64_t block;
+};
+
+// The window's records, oldest first: a ring of slots that only grows (a
+// whole cycle is read ahead at mark termination). Indexing is the hot path
+// of every look through the lookahead.
+class RecordWindow {
  public:
-  // Copies text in; returns the copy and the block holding it.
-  std::pair<std::string_view, uint64_t> Add(std::string_view text) {
-    if (blocks_.empty() || used_ + text.size() > kBlock) {
-      blocks_.push_back(std::make_unique<char[]>(std::max(kBlock, text.size())));
-      used_ = 0;
-    }
-    char* dst = blocks_.back().get() + used_;
-    std::copy(text.begin(), text.end(), dst);
-    used_ += text.size();
-    return {std::string_view(dst, text.size()), first_ + blocks_.size() - 1};
+  size_t size() const { return size_; }
+  Owned operator[](size_t k) const {
+    const Slot& s = slots_[(head_ + k) & mask_];
+    return {*s.rec, s.block};
   }
-  // Frees the blocks before block number `keep`.
-  void ReleaseBefore(uint64_t keep) {
-    while (first_ < keep && blocks_.size() > 1) {
-      blocks_.pop_front();
-      first_++;
-    }
+  Owned front() const { return (*this)[0]; }
+  void push_back(const Owned& o) {
+    if (size_ == slots_.size()) Grow();
+    slots_[(head_ + size_) & mask_] = {&o.rec, o.block};
+    size_++;
+  }
+  void pop_front() {
+    head_ = (head_ + 1) & mask_;
+    size_--;
   }
 
+  // Forward iteration, for the <algorithm>s; *it is an Owned by value.
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Owned;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Owned;
+    iterator(const RecordWindow* w, size_t k) : w_(w), k_(k) {}
+    Owned operator*() const { return (*w_)[k_]; }
+    iterator& operator++() {
+      k_++;
+      return *this;
+    }
+    iterator operator+(std::ptrdiff_t d) const { return {w_, k_ + static_cast<size_t>(d)}; }
+    std::ptrdiff_t operator-(const iterator& o) const {
+      return static_cast<std::ptrdiff_t>(k_) - static_cast<std::ptrdiff_t>(o.k_);
+    }
+    bool operator==(const iterator& o) const { return k_ == o.k_; }
+
+   private:
+    const RecordWindow* w_;
+    size_t k_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size_}; }
+
  private:
-  static constexpr size_t kBlock = 1 << 20;  // bytes
-  std::deque<std::unique_ptr<char[]>> blocks_;
-  uint64_t first_ = 0;  // number of the first block held
-  size_t used_ = 0;     // bytes used in the last block
+  struct Slot {
+    const RefRecord* rec;
+    uint64_t block;
+  };
+  void Grow() {
+    std::vector<Slot> bigger(std::max<size_t>(1024, 2 * slots_.size()));  // a power of two
+    for (size_t k = 0; k < size_; k++) bigger[k] = slots_[(head_ + k) & mask_];
+    slots_.swap(bigger);
+    head_ = 0;
+    mask_ = slots_.size() - 1;
+  }
+  std::vector<Slot> slots_;
+  size_t head_ = 0;  // slot of the oldest record
+  size_t size_ = 0;
+  size_t mask_ = 0;  // slots_.size() - 1
 };
 
 // One allocation request from the recording.
@@ -184,9 +282,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     malloc_.heap().set_events(this);
     malloc_.heap().set_hooks(this);
     controller_.set_observer(this);
-    auto reader = traces::OpenRecordSource(path);
+    // A trace's line texts are only needed for a divergence report.
+    auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
     if (!reader.ok()) return reader.status();
-    reader_ = reader->get();
+    reader_ = std::make_unique<traces::RecordPrefetcher>(*std::move(reader));
     for (;;) {
       if (absl::Status st = FillWindow(cur_ + kLookahead); !st.ok()) return st;
       if (cur_ >= window_.size()) break;
@@ -204,7 +303,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         cur_++;
       } else {
         window_.pop_front();
-        text_.ReleaseBefore(window_.front().block);
+        reader_->ReleaseBefore(window_.front().block);
       }
     }
     if (!report_.stopped_at_first_gc) {
@@ -218,16 +317,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Reads ahead until the window holds `size` records (or the file ends).
   absl::Status FillWindow(size_t size) {
     while (!eof_ && window_.size() < size) {
-      Owned& o = window_.emplace_back();  // deque: elements never move
-      absl::StatusOr<bool> more = reader_->Next(&o.rec);
+      const RefRecord* rec = nullptr;
+      uint64_t block = 0;
+      absl::StatusOr<bool> more = reader_->Next(&rec, &block);
       if (!more.ok() || !*more) {
-        window_.pop_back();
         if (!more.ok()) return more.status();
         eof_ = true;
         break;
       }
-      std::tie(o.rec.text, o.block) = text_.Add(o.rec.text);
-      if (absl::Status st = Scout(o.rec); !st.ok()) return st;
+      window_.push_back({*rec, block});
+      if (absl::Status st = Scout(*rec); !st.ok()) return st;
     }
     return absl::OkStatus();
   }
@@ -255,51 +354,44 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // AllocEvents: what the allocator and sweeper did, in reference format.
   void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    Emit({RefTag::kCS, s.spanclass, absl::StrFormat("CS %d %d %d %d", s.spanclass, s.base(), s.allocCount, s.freeindex)});
+    Emit(Rec(RefTag::kCS, s.spanclass, s.spanclass, s.base(), s.allocCount, s.freeindex));
   }
   void OnUncacheSpan(const model::MSpan& s, uint64_t heap_live) override {
     // heap_live is read when the record is compared (FlushStep).
-    SimRecord r{RefTag::kUC, s.spanclass, absl::StrFormat("UC %d %d %d", s.spanclass, s.base(), s.allocCount)};
+    SimRecord r = Rec(RefTag::kUC, s.spanclass, s.spanclass, s.base(), s.allocCount);
     r.base = s.base();
     Emit(std::move(r));
   }
   void OnLargeAlloc(const model::MSpan& s, uint64_t heap_live) override {
-    Emit({RefTag::kL, static_cast<int64_t>(s.npages), absl::StrFormat("L %d %d", s.npages, s.base())});
+    Emit(Rec(RefTag::kL, static_cast<int64_t>(s.npages), s.npages, s.base()));
   }
   void OnSweepFree(uint64_t addr) override {
     finalizers_.erase(addr);
-    Emit({RefTag::kF, static_cast<int64_t>(addr), AddrText('F', addr)});
+    Emit(Rec(RefTag::kF, static_cast<int64_t>(addr), addr));
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
     const int who = bg_sweeping_ ? kBgSweeper : 0;
-    SimRecord r{RefTag::kSW, who,
-                absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
-                                result ? 1 : 0)};
+    SimRecord r = Rec(RefTag::kSW, who, who, base, spc, npages, allocCount, preserve, result);
     r.base = base;
     Emit(std::move(r));
   }
 
   // PacerObserver: the pacer's calls, as the recorder writes them.
   void OnSetTrigger(const model::SetTriggerDecision& d) override {
-    Emit({RefTag::kPT, 0,
-          absl::StrFormat("PT %s %d %d %d %d %d %d %d %d | %s %d %d %s %d %d", Hex(d.in_triggerRatio), d.gcpercent,
-                          d.heap_marked, d.heap_live, d.heapminimum, d.sweepdone, d.pagesInUse, d.pagesSwept,
-                          d.mark_phase ? 1 : 0, Hex(d.triggerRatio), d.gc_trigger, d.next_gc,
-                          Hex(d.sweepPagesPerByte), d.sweepHeapLiveBasis, d.pagesSweptBasis)});
+    Emit(Rec(RefTag::kPT, 0, Bits(d.in_triggerRatio), d.gcpercent, d.heap_marked, d.heap_live, d.heapminimum,
+             d.sweepdone, d.pagesInUse, d.pagesSwept, d.mark_phase, Bits(d.triggerRatio), d.gc_trigger, d.next_gc,
+             Bits(d.sweepPagesPerByte), d.sweepHeapLiveBasis, d.pagesSweptBasis));
   }
   void OnStartCycle(const model::StartCycleDecision& d) override {
-    Emit({RefTag::kPS, 0,
-          absl::StrFormat("PS %d %d %d %s %d %d %d | %d %d %d %s", d.gc_trigger, d.heapminimum, d.in_heap_marked,
-                          Hex(d.triggerRatio), d.heap_live, d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc,
-                          d.dedicatedMarkWorkersNeeded, Hex(d.fractionalUtilizationGoal))});
+    Emit(Rec(RefTag::kPS, 0, d.gc_trigger, d.heapminimum, d.in_heap_marked, Bits(d.triggerRatio), d.heap_live,
+             d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc, d.dedicatedMarkWorkersNeeded,
+             Bits(d.fractionalUtilizationGoal)));
   }
-  void OnRevise(const model::ReviseDecision& d) override { Emit({RefTag::kPR, 0, FormatPR(d), d}); }
+  void OnRevise(const model::ReviseDecision& d) override { Emit(RecPR(d)); }
   void OnEndCycle(const model::EndCycleDecision& d) override {
-    Emit({RefTag::kPE, 0,
-          absl::StrFormat("PE %d %s %d %d %d %d %d %d %d | %s", d.userForced ? 1 : 0, Hex(d.in_triggerRatio),
-                          d.gcpercent, d.heap_live, d.heap_marked, d.markStartTime, d.now, d.assistTime,
-                          d.gomaxprocs, Hex(d.triggerRatio))});
+    Emit(Rec(RefTag::kPE, 0, d.userForced, Bits(d.in_triggerRatio), d.gcpercent, d.heap_live, d.heap_marked,
+             d.markStartTime, d.now, d.assistTime, d.gomaxprocs, Bits(d.triggerRatio)));
   }
 
   // GcHooks: the collector as the recording drives it.
@@ -342,8 +434,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
     const size_t i = p < 0 ? 0 : static_cast<size_t>(p);
-    while (caches_.size() <= i) caches_.push_back(malloc_.NewMCache());
+    if (i >= caches_.size()) [[unlikely]] AddCaches(i + 1);
     return caches_[i].get();
+  }
+  [[gnu::noinline]] void AddCaches(size_t n) {
+    while (caches_.size() < n) caches_.push_back(malloc_.NewMCache());
   }
 
   void Handle(const RefRecord& rec) {
@@ -356,14 +451,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         enablegc_ = true;  // gcenable: from now on allocations may start a cycle
         break;
       case RefTag::kA: {
-        Request r;
+        Request& r = requests_.emplace_back();
         r.p = rec.v[0];
         r.g = rec.v[1];
         r.live_at_start = malloc_.memstats().heap_live;
         r.line = rec.line;
         r.last_seen = rec.line;
         r.req = RequestOf(rec);
-        requests_.push_back(std::move(r));
         report_.allocs++;
         break;
       }
@@ -416,7 +510,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         break;
       case RefTag::kMA: {
         model::MSpan* s = malloc_.heap().AllocManual(rec.U64(1), &malloc_.memstats().stacks_inuse);
-        SimRecord got{RefTag::kMA, 0, absl::StrFormat("MA %d %d", s->base(), s->npages)};
+        SimRecord got = Rec(RefTag::kMA, 0, s->base(), s->npages);
         Compare(rec, &got);
         manual_[s->base()] = s;
         Check();
@@ -429,7 +523,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           Compare(rec, nullptr);
           break;
         }
-        SimRecord got{RefTag::kMF, 0, absl::StrFormat("MF %d %d", it->second->base(), it->second->npages)};
+        SimRecord got = Rec(RefTag::kMF, 0, it->second->base(), it->second->npages);
         Compare(rec, &got);
         malloc_.heap().FreeManual(it->second, &malloc_.memstats().stacks_inuse);
         manual_.erase(it);
@@ -471,10 +565,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     sweeper_.FinishSweep();
     report_.cycles++;
     // The clock reading (last field) is the machine's: compare the rest.
-    SimRecord got{RefTag::kGS, 0,
-                  absl::StrFormat("GS %d %d %d %d", report_.cycles, 1, 0, malloc_.memstats().heap_live)};
-    const std::string_view want = rec.text.substr(0, rec.text.rfind(' '));
-    got.text = started && got.text == want ? std::string(rec.text) : got.text;
+    SimRecord got = Rec(RefTag::kGS, 0, report_.cycles, 1, 0, malloc_.memstats().heap_live);
+    if (started && rec.n == got.n + 1 && std::equal(got.v(), got.v() + got.n, rec.v)) got.Push(rec.v[got.n]);
     Compare(rec, &got);
     controller_.StartCycle(pp_.gomaxprocs);
     // markrootSpans runs over the spans in use at mark start.
@@ -554,7 +646,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     SimRecord got = std::move(*done);
     gc_out_.erase(done);
-    got.text += " " + std::to_string(malloc_.memstats().heap_live);
+    got.Push(static_cast<int64_t>(malloc_.memstats().heap_live));
     Compare(rec, &got);
   }
 
@@ -607,7 +699,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     m.heap_marked = bytesMarked;
     m.heap_live = bytesMarked;
     m.heap_scan = static_cast<uint64_t>(controller_.scanWork);
-    Emit({RefTag::kHM, 0, absl::StrFormat("HM %d %d %d", bytesMarked, m.heap_live, m.heap_scan)});
+    Emit(Rec(RefTag::kHM, 0, bytesMarked, m.heap_live, m.heap_scan));
     phase_ = Phase::kOff;
     sweeper_.GcSweep();
     controller_.SetTriggerRatio(next_ratio_, false);
@@ -617,22 +709,30 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The cycle's marking, as the recording shows it: every allocated object
   // is marked except those its sweep freed (F). Sets the mark bits of every
   // in-use span and returns work.bytesMarked.
+  // Mark bits are all clear here: each span got fresh ones at its sweep or
+  // allocation, and nothing else marks in a replay.
   uint64_t MarkFromRecording(std::vector<uint64_t>* freed) {
-    std::sort(freed->begin(), freed->end());
+    const model::MHeap& h = malloc_.heap();
     uint64_t bytesMarked = 0;
-    for (model::MSpan* s : malloc_.heap().allspans) {
+    for (model::MSpan* s : h.allspans) {
       if (s->state != model::SpanState::kInUse) continue;
-      if (s->sweepgen != malloc_.heap().sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
-      // The freed addresses in this span, in address order like its slots.
-      auto f = std::lower_bound(freed->begin(), freed->end(), s->base());
+      if (s->sweepgen != h.sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
       for (uint64_t i = 0; i < s->nelems; i++) {
-        const uint64_t addr = s->base() + i * s->elemsize;
-        while (f != freed->end() && *f < addr) ++f;
         if (!(i < s->freeindex || s->AllocBit(i))) continue;
-        if (f != freed->end() && *f == addr) continue;
+        if (s->MarkBit(i)) GOGCSIM_THROW("mark bit set before mark termination");
         s->SetMarkBit(i);
         bytesMarked += s->elemsize;
       }
+    }
+    // Then the objects of in-use spans the sweep freed are unmarked (once,
+    // if listed twice).
+    for (const uint64_t addr : *freed) {
+      model::MSpan* s = h.SpanOf(addr);
+      if (s == nullptr || s->state != model::SpanState::kInUse || addr < s->base()) continue;
+      const uint64_t i = (addr - s->base()) / s->elemsize;
+      if (i >= s->nelems || s->base() + i * s->elemsize != addr || !s->MarkBit(i)) continue;
+      s->gcmarkBits[i / 64] &= ~(uint64_t{1} << (i % 64));
+      bytesMarked -= s->elemsize;
     }
     return bytesMarked;
   }
@@ -943,6 +1043,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // The first simulated record in q that rec would be compared with.
   SimRecords::iterator Find(SimRecords& q, const RefRecord& rec) const {
+    if (q.empty()) return q.end();  // the usual case
     const int64_t key = KeyOf(rec);
     // With several Ps, sweeps by different Ps finish in any order: an SW is
     // compared with the simulated sweep of its span.
@@ -962,21 +1063,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   SimRecord Predict(const Request& r) {
     model::MCache* c = Cache(r.p);
     const model::AllocRequest& q = r.req;
-    if (q.size == 0) return {RefTag::kZ, static_cast<int64_t>(malloc_.zerobase()), ""};
+    if (q.size == 0) return {RefTag::kZ, static_cast<int64_t>(malloc_.zerobase())};
     if (q.size > model::kMaxSmallSize) {
-      return {RefTag::kL, static_cast<int64_t>((q.size + model::kPageSize - 1) >> model::kPageShift), ""};
+      return {RefTag::kL, static_cast<int64_t>((q.size + model::kPageSize - 1) >> model::kPageShift)};
     }
     if (q.noscan && q.size < model::kMaxTinySize) {
       const uint64_t off = model::TinyAlignedOffset(c->tinyoffset, q.size);
       if (off + q.size <= model::kMaxTinySize && c->tiny != 0) {
-        return {RefTag::kZ, static_cast<int64_t>(c->tiny + off), ""};
+        return {RefTag::kZ, static_cast<int64_t>(c->tiny + off)};
       }
     }
     const model::SpanClass spc = model::SmallSpanClass(q);
-    model::MSpan probe = *c->alloc[spc];
-    const uint64_t idx = probe.NextFreeIndex();
-    if (idx == probe.nelems) return {RefTag::kCS, spc, ""};
-    return {RefTag::kZ, static_cast<int64_t>(idx * probe.elemsize + probe.base()), ""};
+    const model::MSpan& span = *c->alloc[spc];
+    const uint64_t idx = span.PeekNextFreeIndex();
+    if (idx == span.nelems) return {RefTag::kCS, spc};
+    return {RefTag::kZ, static_cast<int64_t>(idx * span.elemsize + span.base())};
   }
 
   void Execute(Request* r) {
@@ -992,7 +1093,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = sweepgen;
     }
     claimed_.clear();
-    Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
+    Emit(Rec(RefTag::kZ, static_cast<int64_t>(res.addr), res.addr));
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
     if (trigger_check_ && HeapTriggerTest()) GcStartBegin();
@@ -1032,6 +1133,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static bool RefillEffect(RefTag tag) { return tag == RefTag::kF || tag == RefTag::kSW || tag == RefTag::kPR; }
 
   void MatchEffect(const RefRecord& rec) {
+    // The usual allocation with one P: a Z, one request pending, nothing
+    // else waiting. Steps 1 and 2 find nothing, and 3 (if it predicts this
+    // Z) or 4 (if not) runs that request and compares its records.
+    if (rec.tag == RefTag::kZ && pp_.gomaxprocs == 1 && gc_out_.empty() && requests_.size() == 1 &&
+        !requests_.front().executed) {
+      Execute(&requests_.front());
+      return ConsumeFrom(rec, requests_.begin());
+    }
     const int64_t key = KeyOf(rec);
     // 1. The collector's next record of this kind.
     if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
@@ -1045,7 +1154,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // tells whose cache the span went to (InferOwner). Otherwise newest
     // first: a request whose effects lag far behind its A record belongs
     // to a thread the OS stalled.
-    std::vector<std::deque<Request>::iterator> cands;
+    std::vector<std::deque<Request>::iterator>& cands = cands_;  // reused: one search per allocation
+    cands.clear();
     for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
       auto it = std::prev(rit.base());
       if (it->executed) continue;
@@ -1096,7 +1206,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (e == it->produced.end()) {
       Compare(rec, nullptr);
-      if (it->produced.empty()) requests_.erase(it);
+      if (it->produced.empty()) DropRequest(&*it);
       return;
     }
     Consume(rec, &it->produced, e, &*it);
@@ -1231,28 +1341,36 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const bool ok = (z < malloc_.heap().arena_start() || z >= malloc_.heap().arena_end()) &&
                       (zerobase_seen_ == 0 || zerobase_seen_ == z);
       zerobase_seen_ = z;
-      got.text = ok ? std::string(rec.text) : absl::StrFormat("Z <zerobase %d>", malloc_.zerobase());
+      got.v()[0] = ok ? rec.v[0] : static_cast<int64_t>(malloc_.zerobase());
+      got.bad_zerobase = !ok;
     }
     if ((rec.tag == RefTag::kCS || rec.tag == RefTag::kL) && r != nullptr) {
       ApplyDeferredLive(r);
       // The recorder reads heap_live when it writes the line: after every
       // allocator step the recording shows up to here.
-      got.text += " " + std::to_string(malloc_.memstats().heap_live);
-      if (got.text != rec.text) ExplainConcurrentHeapLive(rec, r, &got);
+      got.Push(static_cast<int64_t>(malloc_.memstats().heap_live));
+      if (!SameRecord(got, rec)) ExplainConcurrentHeapLive(rec, r, &got);
     }
-    if (rec.tag == RefTag::kPR && got.revise && got.revise->scanWork != controller_.scanWork) {
+    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && got.v()[4] != controller_.scanWork) {
       // With several Ps, other Ps' scan work (W) may land between an
       // allocation's start and its revise call: revise reads
       // gcController.scanWork when it runs, as the record's place shows.
-      const model::ReviseDecision& d = *got.revise;
-      got.text = FormatPR(model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc, d.heap_scan,
-                                                         controller_.scanWork, controller_.params().maxOvershoot));
+      // got's fields: gcpercent heap_live next_gc heap_scan scanWork | ...
+      got = RecPR(model::GcController::ReviseFor(static_cast<int32_t>(got.v()[0]), got.U64(1), got.U64(2), got.U64(3),
+                                                 controller_.scanWork, controller_.params().maxOvershoot));
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
     if (r != nullptr && r->executed && r->produced.empty()) {
-      requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
+      DropRequest(r);
     }
+  }
+
+  // Removes a request from requests_; usually the first or the last.
+  void DropRequest(const Request* r) {
+    if (r == &requests_.front()) return requests_.pop_front();
+    if (r == &requests_.back()) return requests_.pop_back();
+    requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
   }
 
   // mspan.sweep pushes a span that stays in use onto the swept spans'
@@ -1397,9 +1515,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // window first; if heap_live then equals the recorded value, the record
   // was written after those concurrent Xadds.
   void ExplainConcurrentHeapLive(const RefRecord& rec, Request* x, SimRecord* got) {
-    const size_t cut = got->text.rfind(' ');
-    const size_t rcut = rec.text.rfind(' ');
-    if (cut == std::string::npos || got->text.compare(0, cut, rec.text.substr(0, rcut)) != 0) return;
+    // The same record but for its last field (heap_live).
+    if (got->tag != rec.tag || got->n != rec.n || got->n == 0 || got->bad_zerobase ||
+        !std::equal(got->v(), got->v() + got->n - 1, rec.v)) {
+      return;
+    }
     const uint64_t want = rec.U64(rec.n - 1);
     // Xadds of hand-outs that already took their span (OrderByHeapLock) may
     // have landed before this record was written.
@@ -1407,7 +1527,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (r.deferred_live == 0 || malloc_.memstats().heap_live + r.deferred_live > want) continue;
       ApplyDeferredLive(&r);
       if (malloc_.memstats().heap_live == want) {
-        got->text = got->text.substr(0, cut + 1) + std::to_string(want);
+        got->v()[got->n - 1] = static_cast<int64_t>(want);
         return;
       }
     }
@@ -1424,7 +1544,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       const uint64_t live = malloc_.memstats().heap_live;
       if (live == want) {
-        got->text = got->text.substr(0, cut + 1) + std::to_string(live);
+        got->v()[got->n - 1] = static_cast<int64_t>(live);
         return;
       }
       if (live > want) return;
@@ -1432,17 +1552,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   void Compare(const RefRecord& rec, const SimRecord* got) {
-    TagCount& tc = report_.records[ReportTag(rec.tag, rec.v[0])];
+    TagCount& tc = Count(rec.tag, rec.v[0]);
     tc.total++;
-    if (got != nullptr && got->text == rec.text) {
+    if (got != nullptr && SameRecord(*got, rec)) {
       tc.matched++;
       return;
     }
-    if (report_.first_divergence) return;
+    if (!report_.first_divergence) report_.first_divergence = DivergenceAt(rec, got);
+  }
+
+  // The report of the first record that differs (out of Compare's way).
+  [[gnu::cold]] Divergence DivergenceAt(const RefRecord& rec, const SimRecord* got) const {
     Divergence d;
     d.line = rec.line;
-    d.expected = std::string(rec.text);
-    d.simulated = got != nullptr ? got->text : "";
+    d.expected = rec.text.empty() ? RecordedText(rec) : std::string(rec.text);
+    d.simulated = got != nullptr ? SimText(*got) : "";
     const model::MemStats& m = malloc_.memstats();
     d.state = absl::StrFormat("heap_live=%d heap_scan=%d heap_inuse=%d arena_used=0x%x",
                               m.heap_live, m.heap_scan, m.heap_inuse, malloc_.heap().arena_used());
@@ -1457,15 +1581,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
             s->freeindex, s->nelems);
       }
     }
-    report_.first_divergence = d;
+    return d;
   }
 
-  // The report's name for rec's tag: background sweeps count apart.
-  // who: an SW record's first field.
-  static std::string ReportTag(RefTag tag, int64_t who) {
-    if (tag == RefTag::kSW && who == kBgSweeper) return "SWbg";
-    return traces::RefTagName(tag);
+  // The report's counts for rec's tag: background sweeps count apart.
+  // who: an SW record's first field. Made at first use, then cached (the
+  // map's nodes do not move).
+  TagCount& Count(RefTag tag, int64_t who) {
+    const bool bg = tag == RefTag::kSW && who == kBgSweeper;
+    const size_t i = bg ? traces::kNumRefTags : static_cast<size_t>(tag);
+    if (counts_[i] == nullptr) [[unlikely]] NewCount(i, bg ? "SWbg" : traces::RefTagName(tag));
+    return *counts_[i];
   }
+  [[gnu::cold]] void NewCount(size_t i, const char* name) { counts_[i] = &report_.records[name]; }
 
   // If the recording ended before the last cycle's sweep finished, moves
   // what was compared since that cycle's mark termination to
@@ -1491,6 +1619,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       report_.first_divergence = at_last_mt_.first_divergence;
     }
     report_.records = at_last_mt_.records;
+    counts_.fill(nullptr);
     report_.unverifiable_reason = absl::StrFormat(
         "the recording ends in cycle %d's sweep with %d spans (%d objects) never swept, so which of their objects "
         "that cycle marked is not recorded; its heap_marked (HM) and what follows from it cannot be checked; "
@@ -1509,9 +1638,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   void CountLeftover(const SimRecord& r, uint64_t line, const std::string& expected) {
-    report_.records[ReportTag(r.tag, r.key)].extra++;
+    Count(r.tag, r.key).extra++;
     if (!report_.first_divergence) {
-      report_.first_divergence = Divergence{line, expected, r.text, "simulated record not in the recording"};
+      report_.first_divergence = Divergence{line, expected, SimText(r), "simulated record not in the recording"};
     }
   }
 
@@ -1555,10 +1684,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (deferred_total_ == 0 && report_.cycles == 0) malloc_.CheckHeapLiveBeforeFirstGC();
   }
 
-  struct Owned {
-    RefRecord rec;   // its text lives in text_
-    uint64_t block;  // text_'s block holding the text
-  };
   static constexpr size_t kLookahead = 512;
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
@@ -1571,10 +1696,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   ReplayOptions opts_;
   Header pp_;
-  traces::RecordSource* reader_ = nullptr;
+  // Reads ahead on its own thread; holds the window's records.
+  std::unique_ptr<traces::RecordPrefetcher> reader_;
   // History, the record being handled (window_[cur_]), then lookahead.
-  std::deque<Owned> window_;
-  TextArena text_;
+  RecordWindow window_;
   size_t mt_read_ = 0;  // MT records read so far
   std::vector<std::vector<uint64_t>> freed_;  // by cycle: F addresses (Scout)
   absl::Status error_;  // a read error met while handling a record
@@ -1598,6 +1723,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   model::GcController controller_;
   std::vector<std::unique_ptr<model::MCache>> caches_;
   std::deque<Request> requests_;  // in recording order
+  std::vector<std::deque<Request>::iterator> cands_;  // MatchEffect's
   SimRecords gc_out_;  // the collector's records not yet seen
   SimRecords* out_ = &gc_out_;
   // Collector state.
@@ -1639,6 +1765,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     uint64_t basis = 0;  // pagesSweptBasis
   } credit_;
   ReplayReport report_;
+  std::array<TagCount*, traces::kNumRefTags + 1> counts_{};  // Count's cache
 };
 
 }  // namespace

@@ -117,10 +117,30 @@ struct Failure {
   const char* at = nullptr;
 };
 
+// Parses the decimal integer at p (up to a ' ' or e) into *out; p moves past it.
+inline Err ParseInt(const char*& p, const char* const e, int64_t* out) {
+  const bool neg = *p == '-';
+  const char* const digits = p + neg;
+  const char* q = digits;
+  uint64_t x = 0;
+  for (unsigned d; (d = static_cast<unsigned char>(*q) - '0') < 10; ++q) x = x * 10 + d;
+  const ptrdiff_t nd = q - digits;
+  // 19 digits cannot overflow uint64; the int64 range is checked after.
+  if (nd == 0 || nd > 19) return nd == 0 ? Err::kBadInt : Err::kIntRange;
+  if (x > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + neg) return Err::kIntRange;
+  *out = static_cast<int64_t>(neg ? 0 - x : x);
+  p = q;
+  if (*p != ' ' && p != e) return Err::kBadInt;
+  return Err::kNone;
+}
+
 // Parses the line [p, e). Requires *e to be readable and not a digit, letter
 // or space (the reader's '\n'), so digit loops need no bounds checks.
+// kWhere: fill in *f (where parsing stopped), for the error message; lines
+// are parsed without it first, and again with it if they fail.
+template <bool kWhere>
 inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure* f) {
-  f->at = p;
+  if constexpr (kWhere) f->at = p;
   if (p == e) return Err::kEmptyLine;
   const unsigned c0 = static_cast<unsigned char>(p[0]);
   unsigned c1 = static_cast<unsigned char>(p[1]);  // p + 1 <= e
@@ -143,32 +163,31 @@ inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure
   rec->n = n;
   rec->bar = bar;
   const uint32_t special = s.f64_mask | s.who_mask;
+  if (!kWhere && special == 0 && bar < 0) {
+    // Integers only (A, Z, F, ... most lines): no per-field dispatch. A
+    // line this rejects is parsed again below, with kWhere, for the message.
+    for (int k = 0; k < n; k++) {
+      if (p == e) return Err::kTooFew;
+      ++p;
+      if (const Err err = ParseInt(p, e, &rec->v[k]); err != Err::kNone) return err;
+    }
+    return p != e ? Err::kTooMany : Err::kNone;
+  }
   for (int k = 0; k < n; k++) {
-    f->field = k;
-    f->at = p;
+    if constexpr (kWhere) f->field = k;
+    if constexpr (kWhere) f->at = p;
     if (p == e) return Err::kTooFew;
     ++p;  // the ' ' every field token ends on (checked below) or the tag did
     if (k == bar) {
-      f->at = p;
+      if constexpr (kWhere) f->at = p;
       if (p[0] != '|') return Err::kMissingBar;
       if (p + 1 == e) return Err::kTooFew;
       if (p[1] != ' ') return Err::kMissingBar;
       p += 2;
     }
-    f->at = p;
+    if constexpr (kWhere) f->at = p;
     if ((special & Bit(k)) == 0) [[likely]] {
-      const bool neg = *p == '-';
-      const char* const digits = p + neg;
-      const char* q = digits;
-      uint64_t x = 0;
-      for (unsigned d; (d = static_cast<unsigned char>(*q) - '0') < 10; ++q) x = x * 10 + d;
-      const ptrdiff_t nd = q - digits;
-      // 19 digits cannot overflow uint64; the int64 range is checked after.
-      if (nd == 0 || nd > 19) return nd == 0 ? Err::kBadInt : Err::kIntRange;
-      if (x > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + neg) return Err::kIntRange;
-      rec->v[k] = static_cast<int64_t>(neg ? 0 - x : x);
-      p = q;
-      if (*p != ' ' && p != e) return Err::kBadInt;
+      if (const Err err = ParseInt(p, e, &rec->v[k]); err != Err::kNone) return err;
     } else if (s.f64_mask & Bit(k)) {
       if (e - p < 16) return Err::kBadHex;
       uint64_t x = 0;
@@ -191,8 +210,8 @@ inline Err ParseLine(const char* p, const char* const e, RefRecord* rec, Failure
     }
   }
   if (p != e) {
-    f->field = n;
-    f->at = p + 1;
+    if constexpr (kWhere) f->field = n;
+    if constexpr (kWhere) f->at = p + 1;
     return p[1] == '|' ? Err::kTrailingBar : Err::kTooMany;
   }
   return Err::kNone;
@@ -292,7 +311,8 @@ absl::Status ParseReferenceLine(std::string_view text, RefRecord* rec) {
   std::memcpy(b, text.data(), text.size());
   b[text.size()] = '\n';
   Failure f;
-  const Err err = ParseLine(b, b + text.size(), rec, &f);
+  Err err = ParseLine<false>(b, b + text.size(), rec, &f);
+  if (err != Err::kNone) err = ParseLine<true>(b, b + text.size(), rec, &f);
   rec->text = text;
   if (err != Err::kNone) return absl::InvalidArgumentError(Describe(err, f, b, b + text.size(), rec->tag));
   return absl::OkStatus();
@@ -368,7 +388,8 @@ absl::StatusOr<bool> ReferenceReader::Next(RefRecord* rec) {
   begin_ = static_cast<size_t>(nl - b) + 1;
   ++line_;
   Failure f;
-  const Err err = ParseLine(line, nl, rec, &f);
+  Err err = ParseLine<false>(line, nl, rec, &f);
+  if (err != Err::kNone) [[unlikely]] err = ParseLine<true>(line, nl, rec, &f);
   rec->line = line_;
   rec->text = std::string_view(line, static_cast<size_t>(nl - line));
   if (err != Err::kNone) [[unlikely]] {

@@ -2,9 +2,12 @@
 
 #include <zlib.h>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -12,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sim/rng.h"
 #include "traces/reference_files.h"
 #include "traces/test_util.h"
 
@@ -250,6 +254,43 @@ TEST(ReferenceReaderTest, ParseReferenceLine) {
   const absl::Status s = ParseReferenceLine("MT 5 3ff000000000000", &r);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(HasSubstr(std::string(s.message()), "bad hex F64"));
+}
+
+// Integers of every length, read 8 digits at a time, against std::from_chars:
+// values of 1 to 19 digits, either sign, after other fields and last.
+TEST(ReferenceReaderTest, IntegersOfEveryLength) {
+  sim::Rng rng = sim::Rng::Stream(1, "reference-reader-ints");
+  for (int digits = 1; digits <= 19; digits++) {
+    for (int trial = 0; trial < 200; trial++) {
+      std::string num(static_cast<size_t>(digits), '0');
+      for (char& c : num) c = static_cast<char>('0' + rng.UniformInt(10));
+      if (digits > 1 && num[0] == '0') num[0] = '1';
+      if (digits == 19 && num > "9223372036854775807") num[0] = '8';
+      const bool neg = rng.UniformInt(2) == 0;
+      const std::string field = (neg ? "-" : "") + num;
+      int64_t want = 0;
+      ASSERT_EQ(std::from_chars(field.data(), field.data() + field.size(), want).ec, std::errc()) << field;
+      RefRecord r;
+      const std::string z = "Z " + field;
+      ASSERT_TRUE(ParseReferenceLine(z, &r).ok()) << z;
+      ASSERT_EQ(r.v[0], want) << z;
+      const std::string a = "A " + field + " 1 " + field + " 16 0 " + field + " 7";
+      ASSERT_TRUE(ParseReferenceLine(a, &r).ok()) << a;
+      ASSERT_EQ(r.v[0], want) << a;
+      ASSERT_EQ(r.v[2], want) << a;
+      ASSERT_EQ(r.v[5], want) << a;
+      ASSERT_EQ(r.v[6], 7) << a;
+    }
+  }
+  // The extremes, and leading zeros (read as their value).
+  RefRecord r;
+  ASSERT_TRUE(ParseReferenceLine("Z 9223372036854775807", &r).ok());
+  EXPECT_EQ(r.v[0], std::numeric_limits<int64_t>::max());
+  ASSERT_TRUE(ParseReferenceLine("Z -9223372036854775808", &r).ok());
+  EXPECT_EQ(r.v[0], std::numeric_limits<int64_t>::min());
+  ASSERT_TRUE(ParseReferenceLine("Z 0000000000000000042", &r).ok());
+  EXPECT_EQ(r.v[0], 42);
+  EXPECT_FALSE(ParseReferenceLine("Z 00000000000000000042", &r).ok());  // 20 digits
 }
 
 // Blocks of 1 MiB: many lines straddle a block edge.

@@ -36,7 +36,8 @@ size_t FormatRefLine(const RefRecord& rec, char* out) {
   return static_cast<size_t>(p - out);
 }
 
-absl::StatusOr<std::unique_ptr<TraceRecordSource>> TraceRecordSource::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<TraceRecordSource>> TraceRecordSource::Open(const std::string& path,
+                                                                         RecordText text) {
   absl::StatusOr<std::unique_ptr<TraceReader>> r = TraceReader::Open(path);
   if (!r.ok()) return r.status();
   if ((*r)->header().source() != kReferenceSource) {
@@ -45,7 +46,7 @@ absl::StatusOr<std::unique_ptr<TraceRecordSource>> TraceRecordSource::Open(const
                                                       "\", not from a reference recording, so it has no "
                                                       "reference records to replay"));
   }
-  return std::unique_ptr<TraceRecordSource>(new TraceRecordSource(std::move(*r)));
+  return std::unique_ptr<TraceRecordSource>(new TraceRecordSource(std::move(*r), text));
 }
 
 absl::StatusOr<bool> TraceRecordSource::Next(RefRecord* rec) {
@@ -79,18 +80,18 @@ absl::StatusOr<bool> TraceRecordSource::Next(RefRecord* rec) {
     // GO_START, DEATH, ...: what the importer added, not a record.
   }
   rec->line = ++line_;
-  rec->text = std::string_view(text_, FormatRefLine(*rec, text_));
+  rec->text = text_kind_ == RecordText::kLine ? std::string_view(text_, FormatRefLine(*rec, text_)) : std::string_view();
   return true;
 }
 
-absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path) {
+absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path, RecordText text) {
   absl::StatusOr<gzFile> gz = OpenGzipForReading(path);
   if (!gz.ok()) return gz.status();
   char magic[kTraceMagic.size()];
   const int got = gzread(*gz, magic, static_cast<unsigned>(sizeof magic));
   gzclose_r(*gz);
   if (got == static_cast<int>(sizeof magic) && std::memcmp(magic, kTraceMagic.data(), sizeof magic) == 0) {
-    auto t = TraceRecordSource::Open(path);
+    auto t = TraceRecordSource::Open(path, text);
     if (!t.ok()) return t.status();
     return std::unique_ptr<RecordSource>(std::move(*t));
   }

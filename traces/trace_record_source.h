@@ -20,16 +20,26 @@ namespace gogcsim::traces {
 // Header.source of traces imported from reference recordings.
 inline constexpr char kReferenceSource[] = "reference";
 
+// Whether a source fills in RefRecord::text.
+enum class RecordText {
+  kLine,  // the record's line
+  // Only where it costs nothing: a reference recording's records come with
+  // their lines, a trace's with an empty text (FormatRefLine writes it).
+  kIfFree,
+};
+
 // A recording's records from either kind of file: a gogcsim trace (by its
 // magic, plain or gzip'd) through TraceRecordSource, anything else as a
 // reference recording through ReferenceReader.
-absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path);
+absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path,
+                                                               RecordText text = RecordText::kLine);
 
 class TraceRecordSource final : public RecordSource {
  public:
   // FailedPrecondition if the trace was not imported from a reference
   // recording; otherwise TraceReader::Open's errors.
-  static absl::StatusOr<std::unique_ptr<TraceRecordSource>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<TraceRecordSource>> Open(const std::string& path,
+                                                                RecordText text = RecordText::kLine);
 
   absl::StatusOr<bool> Next(RefRecord* rec) override;
   const std::string& path() const override { return reader_->path(); }
@@ -38,9 +48,11 @@ class TraceRecordSource final : public RecordSource {
   const TraceReader& reader() const { return *reader_; }
 
  private:
-  explicit TraceRecordSource(std::unique_ptr<TraceReader> reader) : reader_(std::move(reader)) {}
+  TraceRecordSource(std::unique_ptr<TraceReader> reader, RecordText text)
+      : reader_(std::move(reader)), text_kind_(text) {}
 
   std::unique_ptr<TraceReader> reader_;
+  RecordText text_kind_;
   TraceEvent ev_;
   uint64_t line_ = 0;
   // The record's line text; the longest (PT) is ~200 bytes.

@@ -101,6 +101,33 @@ TEST(FormatRefLine, ReformatsParsedLinesExactly) {
   }
 }
 
+// RecordText::kIfFree: a trace's records come without text (the same
+// fields), a recording's with their lines all the same.
+TEST(OpenRecordSource, TextOnlyIfFree) {
+  absl::StatusOr<std::string> path = ReferenceFile("churn-p1.rec.gz");
+  ASSERT_TRUE(path.ok()) << path.status();
+  const std::string trace = TmpPath("churn-p1-text.trace");
+  ReferenceImportOptions options;
+  options.max_records = 2000;
+  ASSERT_TRUE(ImportReference(*path, trace, options).ok());
+  auto lines = OpenRecordSource(trace);
+  auto bare = OpenRecordSource(trace, RecordText::kIfFree);
+  auto recorded = OpenRecordSource(*path, RecordText::kIfFree);
+  ASSERT_TRUE(lines.ok() && bare.ok() && recorded.ok());
+  RefRecord want, got, rec;
+  for (int i = 0; i < 2000; i++) {
+    ASSERT_TRUE(*(*lines)->Next(&want));
+    ASSERT_TRUE(*(*bare)->Next(&got));
+    ASSERT_TRUE(*(*recorded)->Next(&rec));
+    ASSERT_EQ(got.tag, want.tag);
+    ASSERT_EQ(got.line, want.line);
+    ASSERT_EQ(got.n, want.n);
+    for (int k = 0; k < want.n; k++) ASSERT_EQ(got.v[k], want.v[k]) << "line " << want.line;
+    ASSERT_TRUE(got.text.empty()) << "line " << want.line;
+    ASSERT_EQ(rec.text, want.text);
+  }
+}
+
 TEST(TraceRecordSource, RejectsTracesNotImportedFromReferenceRecordings) {
   const std::string path = TmpPath("afl.trace");
   v1::Header header;
