@@ -36,6 +36,7 @@ struct SimRecord {
   std::optional<model::ReviseDecision> revise = std::nullopt;  // PR: the call's inputs
   uint64_t base = 0;                            // UC, SW: the span's base address
   int64_t p = -1;                               // UC: whose mcache held it
+  bool to_nonempty = false;                     // SW: freeSpan moved the span empty -> nonempty
   uint64_t at = 0;                              // the recording's line when it was made
 };
 
@@ -277,6 +278,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                 absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
                                 result ? 1 : 0)};
     r.base = base;
+    // mspan.sweep's wasempty: a span swept outside an mcache was on its
+    // mcentral's empty list iff it was full.
+    const model::MSpan* s = result ? nullptr : malloc_.heap().SpanOf(base);
+    r.to_nonempty = s != nullptr && !preserve && model::SizeClassOf(spc) != 0 && allocCount == s->nelems &&
+                    s->allocCount < allocCount;
     Emit(std::move(r));
   }
 
@@ -1249,7 +1255,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                                                          controller_.scanWork, controller_.params().maxOvershoot));
     }
     Compare(rec, &got);
-    if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
+    if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
+      PushedAtSweepEnd(got.base);
+      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base);
+    }
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
     }
@@ -1272,6 +1281,24 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     swept.erase(std::next(it).base());
     swept.push_back(s);
     pushed_at_[s] = {window_[cur_].rec.line, h.sweepgen};
+  }
+
+  // mcentral.freeSpan, called by mspan.sweep just before its SW record,
+  // moves a span that was full (on the empty list) and had objects freed
+  // to the front of its mcentral's nonempty list, where cacheSpan looks
+  // first. The replay runs a sweep whole when its first record shows up,
+  // so two Ps' concurrent sweeps inserted their spans in the order they
+  // began: the span is moved to the front when its SW record shows up.
+  // (Two refills' sweeps of 842352074752 and 842352082944 in class 51,
+  // F records interleaved from line 73,674, SW at 73,689 and 73,688: the
+  // CS at 83,471 took 842352074752.)
+  void FreedToNonemptyAtSweepEnd(uint64_t base) {
+    model::MSpan* s = malloc_.heap().SpanOf(base);
+    if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
+    model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
+    if (s->list != nonempty || nonempty->first == s) return;
+    nonempty->Remove(s);
+    nonempty->Insert(s);
   }
 
   // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
