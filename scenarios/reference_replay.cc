@@ -409,6 +409,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         controller_.markStartTime = rec.v[0];
         break;
       case RefTag::kW:
+        if (!early_scan_work_.empty() && early_scan_work_.front() == rec.line) {
+          early_scan_work_.pop_front();  // added already (ScanWorkAddedBeforeRevise)
+          break;
+        }
         controller_.scanWork += rec.v[1];
         break;
       case RefTag::kAT:
@@ -1044,7 +1048,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // 2. The next record of this kind of a request already run.
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
       if (!it->executed) continue;
-      if (auto e = Find(it->produced, rec); e != it->produced.end()) return Consume(rec, &it->produced, e, &*it);
+      auto e = Find(it->produced, rec);
+      if (e == it->produced.end() || HandOutReviseNotYet(*it, e, rec)) continue;
+      return Consume(rec, &it->produced, e, &*it);
     }
     // 3. A pending request whose first effect this is. With several Ps,
     // more than one request may need a span of the same class; the window
@@ -1090,6 +1096,40 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
     }
     Compare(rec, nullptr);
+  }
+
+  // cacheSpan (and largeAlloc) call revise after their heap_live Xadd, and
+  // the recorder writes that PR just before the CS/L record (1 to 4 lines
+  // before it in workers-p2). A refill that grew its mcentral also called
+  // revise earlier, in mheap.alloc_m, and may stall in between: whether
+  // the PR e of request r, made just before its hand-out, cannot be the
+  // record rec because r's hand-out shows up more than kReviseLag lines
+  // later. (P0's refill of class 61: alloc_m's PR at line 91,539,
+  // cacheSpan's at 91,777; P1's PR at 91,560 is its own refill's.)
+  bool HandOutReviseNotYet(const Request& r, SimRecords::iterator e, const RefRecord& rec) const {
+    if (rec.tag != RefTag::kPR || pp_.gomaxprocs == 1 || r.handout_line == 0) return false;
+    if (!JustBeforeHandOut(r.produced, e)) return false;
+    return r.handout_line > rec.line + kReviseLag;
+  }
+
+  // Whether the record e of q comes just before a span hand-out (CS, L).
+  static bool JustBeforeHandOut(const SimRecords& q, SimRecords::iterator e) {
+    auto next = std::next(e);
+    return next != q.end() && (next->tag == RefTag::kCS || next->tag == RefTag::kL);
+  }
+
+  // A refill's hand-out revise, run when its PR record shows up: its
+  // heap_live Xadd (deferred, see ExecuteDeferringLive) came just before,
+  // and revise reads heap_live, heap_scan and scanWork as they are then,
+  // other Ps' Xadds since the request ran included. (P0's refill of class
+  // 61 ran at its alloc_m's PR at line 91,539 and revised at 91,777 with
+  // P1's hand-outs in between.)
+  void HandOutReviseAtItsRecord(Request* r, SimRecord* got) {
+    ApplyDeferredLive(r);
+    const model::MemStats& m = malloc_.memstats();
+    got->revise = model::GcController::ReviseFor(got->revise->gcpercent, m.heap_live, m.next_gc, m.heap_scan,
+                                                  controller_.scanWork, controller_.params().maxOvershoot);
+    got->text = FormatPR(*got->revise);
   }
 
   // Compares rec with the request's first simulated record of its kind.
@@ -1226,8 +1266,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Compares rec with *e, taken out of q. r: the request that produced it
   // (null for the collector's records); dropped once all its records are seen.
   void Consume(const RefRecord& rec, SimRecords* q, SimRecords::iterator e, Request* r) {
+    const bool handout_revise = rec.tag == RefTag::kPR && r != nullptr && JustBeforeHandOut(*q, e);
     SimRecord got = std::move(*e);
     q->erase(e);
+    if (handout_revise && r->deferred_live != 0 && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
     if (r != nullptr) r->last_seen = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
@@ -1254,6 +1296,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       got.text = FormatPR(model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc, d.heap_scan,
                                                          controller_.scanWork, controller_.params().maxOvershoot));
     }
+    if (rec.tag == RefTag::kPR && got.revise && got.text != rec.text && pp_.gomaxprocs > 1) {
+      ScanWorkAddedBeforeRevise(rec, &got);
+    }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
       PushedAtSweepEnd(got.base);
@@ -1261,6 +1306,32 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
+    }
+  }
+
+  // gcDrainN Xadds gcController.scanWork and then writes its W record; an
+  // allocation on the other P may call revise in between and read the
+  // sum, its PR record coming before the W record. If the PR does not
+  // match, the next kScanWorkLag W records in the lookahead are added, one
+  // at a time, before revise: if a sum explains the record, those Xadds
+  // came first. (P0's assist's W at line 91,179, after P1's PR at 91,177;
+  // its W at 91,348, 36 lines and 5 us after P1's PR at 91,312.)
+  void ScanWorkAddedBeforeRevise(const RefRecord& rec, SimRecord* got) {
+    const model::ReviseDecision& d = *got->revise;
+    int64_t scanWork = controller_.scanWork;
+    std::vector<uint64_t> lines;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && lines.size() < kScanWorkLag; k++) {
+      const RefRecord& w = window_[k].rec;
+      if (w.tag != RefTag::kW) continue;
+      scanWork += w.v[1];
+      lines.push_back(w.line);
+      const std::string text = FormatPR(model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork, controller_.params().maxOvershoot));
+      if (text != rec.text) continue;
+      controller_.scanWork = scanWork;
+      early_scan_work_.insert(early_scan_work_.end(), lines.begin(), lines.end());
+      got->text = text;
+      return;
     }
   }
 
@@ -1595,6 +1666,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 1,070 other records).
   static constexpr size_t kSweepSearch = 4096;
   static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
+  static constexpr uint64_t kReviseLag = 16;  // lines; see HandOutReviseNotYet
+  static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
   Header pp_;
@@ -1652,6 +1725,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
+  // Lines of W records whose scan work was added before their turn
+  // (ScanWorkAddedBeforeRevise), in order.
+  std::deque<uint64_t> early_scan_work_;
   // Per span: the line of the SW record of its last sweep that left it in
   // use, and the heap's sweepgen then (PushedAtSweepEnd).
   std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
