@@ -797,6 +797,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // below the first it sweeps, and between the two it swept the next span
   // only if the recording shows that span's SW before the request's
   // hand-out (its sweeps finish before cacheSpan and largeAlloc go on).
+  // Likewise the pages of a background sweep run since the loop's last
+  // sweepone: bgsweep Xadds pagesSwept when its sweep begins, which may
+  // have been after the loop's check read it (P0's refill at line 94,163
+  // swept 842354925568, bgsweep took 842354933760, and the loop still
+  // swept 842354900992, SW at 94,252 before its CS at 94,288).
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
@@ -807,12 +812,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const int64_t b = sweeper_.PagesTarget(malloc_.memstats().heap_live, spanBytes, callerSweepPages);
       const int64_t low = std::min(a, b), high = std::max(a, b);
       bool retry = false;
+      int64_t bg_pages = 0;  // of background sweeps run since the loop's last sweepone
       for (;;) {
         const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
-        if (swept >= high) break;
+        if (swept - bg_pages >= high) break;
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
+          bg_pages += static_cast<int64_t>(next->npages);
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
         }
@@ -827,6 +834,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           h.sweepPagesPerByte = 0;
           break;
         }
+        bg_pages = 0;
         if (h.pagesSweptBasis != basis) {
           retry = true;  // a new cycle's trigger reset the basis
           break;
@@ -1073,7 +1081,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       auto pick = cands.front();
       if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands, cur_);
       if (cands.size() > 1 && RefillEffect(rec.tag)) {
-        if (pp_.gomaxprocs > 1) DropHandedOutBeforeSweep(rec, &cands);
+        if (pp_.gomaxprocs > 1) {
+          DropHandedOutBeforeSweep(rec, &cands);
+          KeepRefillsOfCacheSpanSweep(rec, &cands);
+        }
         pick = FirstToHandOut(cands);
       }
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
@@ -1244,6 +1255,38 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (handout == 0 || handout > sw_line) keep.push_back(it);
     }
     if (!keep.empty()) cands->swap(keep);
+  }
+
+  // mcentral.cacheSpan sweeps unswept spans of its own class with
+  // preserve set; deductSweepCredit's sweeps (sweepone) never set it. Of
+  // the requests an F or SW record of a preserving sweep may belong to,
+  // keeps those whose refill needs a span of the swept span's class
+  // (unless none is left). (P1's refill of class 37 swept 842353278976,
+  // P0's of class 45 swept 842352025600, their F records interleaved from
+  // line 93,698.)
+  void KeepRefillsOfCacheSpanSweep(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    const RefRecord* sw = &rec;
+    if (rec.tag == RefTag::kF) {
+      const model::MSpan* s = malloc_.heap().SpanOf(rec.U64(0));
+      if (s == nullptr || s->base() != sweep_base_ || sweep_line_ < rec.line) return;
+      sw = WindowRecord(sweep_line_);
+    }
+    if (sw == nullptr || sw->tag != RefTag::kSW || sw->v[5] != 1) return;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      const SimRecord pred = Predict(*it);
+      if (pred.tag == RefTag::kCS && pred.key == sw->v[2]) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
+  // The record at `line` in the window from the current one (null if
+  // not there).
+  const RefRecord* WindowRecord(uint64_t line) const {
+    const uint64_t cur = window_[cur_].rec.line;
+    if (line < cur || line - cur >= window_.size() - cur_) return nullptr;
+    const RefRecord* r = &window_[cur_ + (line - cur)].rec;
+    return r->line == line ? r : nullptr;
   }
 
   // Of several requests that need a span, the one a refill effect (sweep,
