@@ -1087,6 +1087,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         }
         pick = FirstToHandOut(cands);
       }
+      if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
         // A refill run at its first sweep or revise: its hand-out's
@@ -1410,9 +1411,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MSpan* s = malloc_.heap().SpanOf(base);
     if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
     model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
-    if (s->list != nonempty || nonempty->first == s) return;
+    if (s->list != nonempty) return;
+    to_nonempty_at_[s] = window_[cur_].rec.line;
     nonempty->Remove(s);
     nonempty->Insert(s);
+  }
+
+  // freeSpan inserts the swept span under the mcentral's lock, and the SW
+  // record is written after; a cacheSpan on the other P that took the lock
+  // just before writes its CS record after its heap_live Xadd. If the CS
+  // record at hand comes within kPushRace lines after the SW of the span
+  // at the front of nonempty, and shows the span behind it handed out,
+  // that freeSpan came after the hand-out: the two trade places. (bgsweep's
+  // SW of 842354098176 at line 95,381; P0's CS at 95,382 took 842354106368.)
+  void SettleFreeSpanRace(const RefRecord& cs) {
+    model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
+    model::MSpan* top = nonempty->first;
+    if (top == nullptr || top->next == nullptr || top->next->base() != cs.U64(1)) return;
+    auto it = to_nonempty_at_.find(top);
+    if (it == to_nonempty_at_.end() || it->second + kPushRace < cs.line) return;
+    model::MSpan* taken = top->next;
+    nonempty->Remove(taken);
+    nonempty->Insert(taken);
   }
 
   // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
@@ -1774,6 +1794,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Per span: the line of the SW record of its last sweep that left it in
   // use, and the heap's sweepgen then (PushedAtSweepEnd).
   std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
+  // Per span: the line of the SW record whose freeSpan last moved it to
+  // the front of nonempty (FreedToNonemptyAtSweepEnd).
+  std::map<const model::MSpan*, uint64_t> to_nonempty_at_;
   // Spans other Ps were sweeping while it ran, and their sweepgen after
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
