@@ -1342,6 +1342,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (rec.tag == RefTag::kPR && got.revise && got.text != rec.text && pp_.gomaxprocs > 1) {
       ScanWorkAddedBeforeRevise(rec, &got);
+      if (got.text != rec.text) ScanWorkAddedAfterRevise(rec, &got);
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
@@ -1376,6 +1377,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       early_scan_work_.insert(early_scan_work_.end(), lines.begin(), lines.end());
       got->text = text;
       return;
+    }
+  }
+
+  // The other way round: revise read scanWork, and another P's Xadd and
+  // its W record came before the PR record was written. If the PR does not
+  // match, the W records of the kPushRace lines before it are taken back,
+  // latest first: if a sum explains the record, revise ran before them.
+  // (A gcWork.dispose's W X 8 at line 119,124, between P1's revise and its
+  // PR at 119,126.)
+  void ScanWorkAddedAfterRevise(const RefRecord& rec, SimRecord* got) const {
+    const model::ReviseDecision& d = *got->revise;
+    int64_t scanWork = controller_.scanWork;
+    for (size_t k = cur_; k-- > 0 && window_[k].rec.line + kPushRace >= rec.line;) {
+      const RefRecord& w = window_[k].rec;
+      if (w.tag != RefTag::kW) continue;
+      scanWork -= w.v[1];
+      const std::string text = FormatPR(model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork, controller_.params().maxOvershoot));
+      if (text == rec.text) {
+        got->text = text;
+        return;
+      }
     }
   }
 
