@@ -1117,7 +1117,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // the PR e of request r, made just before its hand-out, cannot be the
   // record rec because r's hand-out shows up more than kReviseLag lines
   // later. (P0's refill of class 61: alloc_m's PR at line 91,539,
-  // cacheSpan's at 91,777; P1's PR at 91,560 is its own refill's.)
+  // cacheSpan's at 91,777; P1's PR at 91,560 is its own refill's. P0's
+  // class-55 refill: alloc_m's PR at 151,134, cacheSpan's at 151,169, CS
+  // at 151,170; the PR at 151,163 is P1's alloc_m's.)
   bool HandOutReviseNotYet(const Request& r, SimRecords::iterator e, const RefRecord& rec) const {
     if (rec.tag != RefTag::kPR || pp_.gomaxprocs == 1 || r.handout_line == 0) return false;
     if (!JustBeforeHandOut(r.produced, e)) return false;
@@ -1752,7 +1754,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 1,070 other records).
   static constexpr size_t kSweepSearch = 4096;
   static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
-  static constexpr uint64_t kReviseLag = 16;  // lines; see HandOutReviseNotYet
+  static constexpr uint64_t kReviseLag = 4;  // lines; see HandOutReviseNotYet
   static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
