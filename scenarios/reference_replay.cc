@@ -1119,11 +1119,18 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // later. (P0's refill of class 61: alloc_m's PR at line 91,539,
   // cacheSpan's at 91,777; P1's PR at 91,560 is its own refill's. P0's
   // class-55 refill: alloc_m's PR at 151,134, cacheSpan's at 151,169, CS
-  // at 151,170; the PR at 151,163 is P1's alloc_m's.)
+  // at 151,170; the PR at 151,163 is P1's alloc_m's.) Nor is it followed
+  // by another PR before the hand-out: the hand-out's revise is the last
+  // PR before it (P1's class-57 refill, CS at 188,615: P0's PR at 188,612,
+  // P1's at 188,614).
   bool HandOutReviseNotYet(const Request& r, SimRecords::iterator e, const RefRecord& rec) const {
     if (rec.tag != RefTag::kPR || pp_.gomaxprocs == 1 || r.handout_line == 0) return false;
     if (!JustBeforeHandOut(r.produced, e)) return false;
-    return r.handout_line > rec.line + kReviseLag;
+    if (r.handout_line > rec.line + kReviseLag) return true;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < r.handout_line; k++) {
+      if (window_[k].rec.tag == RefTag::kPR) return true;  // that one is the hand-out's
+    }
+    return false;
   }
 
   // Whether the record e of q comes just before a span hand-out (CS, L).
