@@ -1322,7 +1322,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const bool handout_revise = rec.tag == RefTag::kPR && r != nullptr && JustBeforeHandOut(*q, e);
     SimRecord got = std::move(*e);
     q->erase(e);
-    if (handout_revise && r->deferred_live != 0 && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
+    if (handout_revise && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
     if (r != nullptr) r->last_seen = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
@@ -1352,6 +1352,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (rec.tag == RefTag::kPR && got.revise && got.text != rec.text && pp_.gomaxprocs > 1) {
       ScanWorkAddedBeforeRevise(rec, &got);
       if (got.text != rec.text) ScanWorkAddedAfterRevise(rec, &got);
+      if (got.text != rec.text && r != nullptr) HeapScanAddedDuringRevise(rec, *r, &got);
+      if (got.text != rec.text && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
@@ -1387,6 +1389,63 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       got->text = text;
       return;
     }
+  }
+
+  // The recorder takes a PR's inputs as revise begins, and revise reads
+  // memstats.heap_scan afterwards: another P's mheap.alloc_m may add its
+  // mcache's local_scan in between (under the heap lock, which revise does
+  // not take). If the PR does not match, the outputs are computed with
+  // each other P's local_scan added: if that explains the record, the
+  // other P's alloc_m ran then (its own PR follows). (P1's CS-10 refill's
+  // PR at line 188,985 has heap_scan 445,128 and outputs from 445,512,
+  // the heap_scan of the other P's alloc_m PR at 188,987.)
+  void HeapScanAddedDuringRevise(const RefRecord& rec, const Request& r, SimRecord* got) {
+    const model::ReviseDecision& d = *got->revise;
+    for (size_t q = 0; q < caches_.size(); q++) {
+      const uint64_t extra = caches_[q]->stats.local_scan;
+      if (static_cast<int64_t>(q) == r.p || extra == 0) continue;
+      model::ReviseDecision late = model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan + extra, d.scanWork, controller_.params().maxOvershoot);
+      late.heap_scan = d.heap_scan;  // as the recorder read it
+      if (FormatPR(late) == rec.text) {
+        got->text = FormatPR(late);
+        return;
+      }
+    }
+  }
+
+  // mheap.alloc_m adds its mcache's local_scan to heap_scan under the heap
+  // lock and calls revise later; its thread may stall in between, and
+  // other Ps' revise calls read the sum before its PR is written. If the PR
+  // does not match, heap_scan is taken with the local_scan of each other P
+  // that has a refill or large allocation pending: if that explains the
+  // record, that P's alloc_m moved its local_scan then (and adds nothing
+  // more when its request runs: its goroutine allocates nothing else
+  // meanwhile). (P1's class-61 refill, A at line 189,043, alloc_m's PR at
+  // 189,108; P0's PR at 189,048 already has its 384 bytes.)
+  void HeapScanAddedBeforeRevise(const RefRecord& rec, const Request& r, SimRecord* got) {
+    const model::ReviseDecision& d = *got->revise;
+    for (size_t q = 0; q < caches_.size(); q++) {
+      const uint64_t extra = caches_[q]->stats.local_scan;
+      if (static_cast<int64_t>(q) == r.p || extra == 0 || !RefillPending(static_cast<int64_t>(q))) continue;
+      const model::ReviseDecision early = model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan + extra, d.scanWork, controller_.params().maxOvershoot);
+      if (FormatPR(early) != rec.text) continue;
+      malloc_.memstats().heap_scan += extra;
+      caches_[q]->stats.local_scan = 0;
+      got->text = FormatPR(early);
+      return;
+    }
+  }
+
+  // Whether P p has a request pending that needs a span (CS or L next).
+  bool RefillPending(int64_t p) {
+    for (const Request& q : requests_) {
+      if (q.executed || q.p != p) continue;
+      const RefTag next = Predict(q).tag;
+      if (next == RefTag::kCS || next == RefTag::kL) return true;
+    }
+    return false;
   }
 
   // The other way round: revise read scanWork, and another P's Xadd and
