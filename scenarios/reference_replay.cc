@@ -1084,6 +1084,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (pp_.gomaxprocs > 1) {
           DropHandedOutBeforeSweep(rec, &cands);
           KeepRefillsOfCacheSpanSweep(rec, &cands);
+          DropHandOutRevisesNotNext(rec, &cands);
         }
         pick = FirstToHandOut(cands);
       }
@@ -1128,7 +1129,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (!JustBeforeHandOut(r.produced, e)) return false;
     if (r.handout_line > rec.line + kReviseLag) return true;
     for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < r.handout_line; k++) {
-      if (window_[k].rec.tag == RefTag::kPR) return true;  // that one is the hand-out's
+      if (window_[k].rec.tag == RefTag::kPR && window_[k].rec.line > rec.line) return true;  // the hand-out's
     }
     return false;
   }
@@ -1290,6 +1291,44 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (!keep.empty()) cands->swap(keep);
   }
 
+  // A refill whose first revise is its hand-out's (it does not grow its
+  // mcentral) makes the last PR before its CS (HandOutReviseNotYet): of
+  // the requests a PR record may belong to, drops those whose hand-out
+  // follows another PR record, or is more than kReviseLag lines on
+  // (unless none is left). (At line 189,108 P0's class-51 refill, PR at
+  // 189,109 and CS at 189,110, and P1's class-61 refill, which grows:
+  // the PR is P1's alloc_m's.)
+  void DropHandOutRevisesNotNext(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    if (rec.tag != RefTag::kPR) return;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      const uint64_t handout = HandOutLine(*it);
+      bool next = handout != 0 && handout <= rec.line + kReviseLag;
+      for (size_t k = cur_ + 1; next && k < LookaheadEnd() && window_[k].rec.line < handout; k++) {
+        if (window_[k].rec.tag == RefTag::kPR) next = false;
+      }
+      if (next || WouldGrow(*it)) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
+  // Whether request r's refill would get a fresh span from the heap
+  // (mcentral.grow, whose mheap.alloc_m revises before cacheSpan does):
+  // its mcentral has no span cacheSpan could take or sweep.
+  bool WouldGrow(const Request& r) {
+    const SimRecord pred = Predict(r);
+    if (pred.tag != RefTag::kCS) return false;
+    const model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(pred.key));
+    const uint32_t sg = malloc_.heap().sweepgen;
+    for (const model::MSpan* s = c.nonempty().first; s != nullptr; s = s->next) {
+      if (s->sweepgen != sg - 1) return false;
+    }
+    for (const model::MSpan* s = c.empty().first; s != nullptr; s = s->next) {
+      if (s->sweepgen == sg - 2) return false;
+    }
+    return true;
+  }
+
   // The record at `line` in the window from the current one (null if
   // not there).
   const RefRecord* WindowRecord(uint64_t line) const {
@@ -1352,7 +1391,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (rec.tag == RefTag::kPR && got.revise && got.text != rec.text && pp_.gomaxprocs > 1) {
       ScanWorkAddedBeforeRevise(rec, &got);
       if (got.text != rec.text) ScanWorkAddedAfterRevise(rec, &got);
-      if (got.text != rec.text && r != nullptr) HeapScanAddedDuringRevise(rec, *r, &got);
+      if (got.text != rec.text && r != nullptr) RevisedAgainBeforeRecord(rec, *r, &got);
       if (got.text != rec.text && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
     }
     Compare(rec, &got);
@@ -1391,27 +1430,59 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
-  // The recorder takes a PR's inputs as revise begins, and revise reads
-  // memstats.heap_scan afterwards: another P's mheap.alloc_m may add its
-  // mcache's local_scan in between (under the heap lock, which revise does
-  // not take). If the PR does not match, the outputs are computed with
-  // each other P's local_scan added: if that explains the record, the
-  // other P's alloc_m ran then (its own PR follows). (P1's CS-10 refill's
-  // PR at line 188,985 has heap_scan 445,128 and outputs from 445,512,
-  // the heap_scan of the other P's alloc_m PR at 188,987.)
-  void HeapScanAddedDuringRevise(const RefRecord& rec, const Request& r, SimRecord* got) {
-    const model::ReviseDecision& d = *got->revise;
-    for (size_t q = 0; q < caches_.size(); q++) {
-      const uint64_t extra = caches_[q]->stats.local_scan;
-      if (static_cast<int64_t>(q) == r.p || extra == 0) continue;
-      model::ReviseDecision late = model::GcController::ReviseFor(
-          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan + extra, d.scanWork, controller_.params().maxOvershoot);
-      late.heap_scan = d.heap_scan;  // as the recorder read it
-      if (FormatPR(late) == rec.text) {
-        got->text = FormatPR(late);
-        return;
+  // The recorder writes a PR record when revise returns, its inputs as
+  // revise read them but its outputs read from gcController then: another
+  // P's revise may have stored its own in between. If a PR's inputs match
+  // but its outputs do not, they are taken from the revise of the next PR
+  // record (within kReviseLag lines) by another P: a request of that P
+  // already run, or the refill it has pending, run now. (P0's PR at line
+  // 188,985 has the outputs of P1's alloc_m revise, PR at 188,987; P1's
+  // alloc_m PR at 189,108 those of P0's hand-out revise at 189,109, which
+  // has those of P1's hand-out revise at 189,111.)
+  void RevisedAgainBeforeRecord(const RefRecord& rec, const Request& r, SimRecord* got) {
+    const size_t bar = rec.text.find(" | ");
+    if (bar == std::string_view::npos || got->text.compare(0, bar, rec.text.substr(0, bar)) != 0) return;
+    const RefRecord* next = nullptr;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kReviseLag; k++) {
+      if (window_[k].rec.tag == RefTag::kPR) {
+        next = &window_[k].rec;
+        break;
       }
     }
+    if (next == nullptr) return;
+    const std::optional<model::ReviseDecision> other = NextReviseOfOtherP(r.p, *next);
+    if (!other) return;
+    const std::string out = FormatPR(*other);
+    const std::string text = got->text.substr(0, bar) + out.substr(out.find(" | "));
+    if (text == rec.text) got->text = text;
+  }
+
+  // The revise call of a P other than p that the PR record `next` shows,
+  // with the inputs it reads when it runs there (see
+  // HandOutReviseAtItsRecord); runs that P's pending refill if none of its
+  // requests has run it yet.
+  std::optional<model::ReviseDecision> NextReviseOfOtherP(int64_t p, const RefRecord& next) {
+    for (int pass = 0; pass < 2; pass++) {
+      for (Request& q : requests_) {
+        if (!q.executed || q.p == p) continue;
+        auto e = std::find_if(q.produced.begin(), q.produced.end(),
+                              [](const SimRecord& x) { return x.tag == RefTag::kPR; });
+        if (e == q.produced.end() || HandOutReviseNotYet(q, e, next)) continue;
+        if (!JustBeforeHandOut(q.produced, e)) return e->revise;
+        const model::MemStats& m = malloc_.memstats();
+        return model::GcController::ReviseFor(e->revise->gcpercent, m.heap_live + q.deferred_live, m.next_gc,
+                                              m.heap_scan, controller_.scanWork, controller_.params().maxOvershoot);
+      }
+      if (pass == 1) break;
+      auto pending = std::find_if(requests_.begin(), requests_.end(), [&](const Request& q) {
+        if (q.executed || q.p == p) return false;
+        const RefTag t = Predict(q).tag;
+        return t == RefTag::kCS || t == RefTag::kL;
+      });
+      if (pending == requests_.end()) break;
+      ExecuteDeferringLive(&*pending);
+    }
+    return std::nullopt;
   }
 
   // mheap.alloc_m adds its mcache's local_scan to heap_scan under the heap
