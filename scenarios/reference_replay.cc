@@ -324,6 +324,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (sw == nullptr || sw->v[0] != kBgSweeper || sw->line > executing_->handout_line) break;
       BackgroundSweepDuringRefill(*sw);
     }
+    FreeSpansBeforeHandOut();
     const size_t k = std::find_if(window_.begin() + static_cast<std::ptrdiff_t>(cur_), window_.end(),
                                   [&](const Owned& o) { return o.rec.line == executing_->handout_line; }) -
                      window_.begin();
@@ -1397,7 +1398,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
       PushedAtSweepEnd(got.base);
-      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base);
+      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base, rec.line);
     }
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
@@ -1569,14 +1570,48 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // (Two refills' sweeps of 842352074752 and 842352082944 in class 51,
   // F records interleaved from line 73,674, SW at 73,689 and 73,688: the
   // CS at 83,471 took 842352074752.)
-  void FreedToNonemptyAtSweepEnd(uint64_t base) {
+  // line: the SW record's.
+  void FreedToNonemptyAtSweepEnd(uint64_t base, uint64_t line) {
     model::MSpan* s = malloc_.heap().SpanOf(base);
     if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
     model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
     if (s->list != nonempty) return;
-    to_nonempty_at_[s] = window_[cur_].rec.line;
+    to_nonempty_at_[s] = line;
     nonempty->Remove(s);
     nonempty->Insert(s);
+  }
+
+  // The sweeps whose SW records come before the hand-out of the refill
+  // Execute runs had their freeSpan calls, in that order, before its
+  // cacheSpan looked at nonempty: the replay moves their spans now rather
+  // than when the SW records show up. (P1's class-10 refill ran at line
+  // 194,767 for its loop's sweep; 842356023296's sweep, begun earlier,
+  // ended at 194,778 after 842356031488's at 194,738, and its CS at
+  // 194,779 took 842356023296.)
+  void FreeSpansBeforeHandOut() {
+    const uint64_t handout = executing_->handout_line;
+    for (size_t k = cur_; handout != 0 && k < LookaheadEnd() && window_[k].rec.line < handout; k++) {
+      const RefRecord& sw = window_[k].rec;
+      if (sw.tag != RefTag::kSW) continue;
+      SimRecord* sim = PendingSweep(sw.U64(1));
+      if (sim == nullptr || !sim->to_nonempty) continue;
+      sim->to_nonempty = false;  // done
+      FreedToNonemptyAtSweepEnd(sim->base, sw.line);
+    }
+  }
+
+  // The simulated SW record of the span at base not yet compared (null if
+  // none).
+  SimRecord* PendingSweep(uint64_t base) {
+    auto find = [base](SimRecords& q) -> SimRecord* {
+      auto it = std::find_if(q.begin(), q.end(), [base](const SimRecord& r) { return r.tag == RefTag::kSW && r.base == base; });
+      return it == q.end() ? nullptr : &*it;
+    };
+    if (SimRecord* r = find(gc_out_)) return r;
+    for (Request& q : requests_) {
+      if (SimRecord* r = find(q.produced)) return r;
+    }
+    return nullptr;
   }
 
   // freeSpan inserts the swept span under the mcentral's lock, and the SW
