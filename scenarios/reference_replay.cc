@@ -325,10 +325,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       BackgroundSweepDuringRefill(*sw);
     }
     FreeSpansBeforeHandOut();
-    const size_t k = std::find_if(window_.begin() + static_cast<std::ptrdiff_t>(cur_), window_.end(),
-                                  [&](const Owned& o) { return o.rec.line == executing_->handout_line; }) -
-                     window_.begin();
-    ClaimUnfinishedSweeps(k < window_.size() && executing_->handout_line != 0 ? window_[k].rec.U64(1) : 0);
+    const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
+    if (handout != nullptr && handout->tag == RefTag::kCS) SettleFreeSpanRace(*handout);
+    ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
   uint64_t SweepOne() override { return sweeper_.SweepOne(); }
@@ -1576,9 +1575,24 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
     model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
     if (s->list != nonempty) return;
-    to_nonempty_at_[s] = line;
+    to_nonempty_at_[s] = {LastFreeLine(*s, line), line};
     nonempty->Remove(s);
     nonempty->Insert(s);
+  }
+
+  // The line of the last F record of the sweep of span s whose SW record
+  // is at sw_line (sw_line if the window no longer shows one): its
+  // freeSpan came between the two.
+  uint64_t LastFreeLine(const model::MSpan& s, uint64_t sw_line) const {
+    const uint64_t first = window_.front().rec.line;
+    if (sw_line < first || sw_line - first >= window_.size()) return sw_line;
+    const uint64_t end = s.base() + (s.npages << model::kPageShift);
+    for (size_t k = sw_line - first, n = 0; k-- > 0 && n < kSweepSearch; n++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kF && r.U64(0) >= s.base() && r.U64(0) < end) return r.line;
+      if (r.tag == RefTag::kSW && r.U64(1) == s.base()) break;
+    }
+    return sw_line;
   }
 
   // The sweeps whose SW records come before the hand-out of the refill
@@ -1621,13 +1635,24 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // at the front of nonempty, and shows the span behind it handed out,
   // that freeSpan came after the hand-out: the two trade places. (bgsweep's
   // SW of 842354098176 at line 95,381; P0's CS at 95,382 took 842354106368.)
+  // Likewise two sweeps' freeSpan calls came in either order if one's
+  // comes between its last F record and its SW, the other's SW included:
+  // the recorder may have written them in the other order. (Sweeps of
+  // 842355884032, F at 195,170-171 and SW at 195,189, and 842355875840, F
+  // at 195,172-174 and SW at 195,175: the CS of class 61 at 195,922 took
+  // 842355875840.)
   void SettleFreeSpanRace(const RefRecord& cs) {
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
     model::MSpan* top = nonempty->first;
     if (top == nullptr || top->next == nullptr || top->next->base() != cs.U64(1)) return;
-    auto it = to_nonempty_at_.find(top);
-    if (it == to_nonempty_at_.end() || it->second + kPushRace < cs.line) return;
+    auto at = to_nonempty_at_.find(top);
+    if (at == to_nonempty_at_.end()) return;
     model::MSpan* taken = top->next;
+    auto behind = to_nonempty_at_.find(taken);
+    const bool after_handout = at->second.sw + kPushRace >= cs.line;
+    const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
+                         at->second.last_free < behind->second.sw;
+    if (!after_handout && !overlap) return;
     nonempty->Remove(taken);
     nonempty->Insert(taken);
   }
@@ -1993,7 +2018,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
   // Per span: the line of the SW record whose freeSpan last moved it to
   // the front of nonempty (FreedToNonemptyAtSweepEnd).
-  std::map<const model::MSpan*, uint64_t> to_nonempty_at_;
+  struct FreeSpanLines {
+    uint64_t last_free = 0;  // its sweep's last F record
+    uint64_t sw = 0;         // its SW record
+  };
+  std::map<const model::MSpan*, FreeSpanLines> to_nonempty_at_;
   // Spans other Ps were sweeping while it ran, and their sweepgen after
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
