@@ -326,7 +326,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     FreeSpansBeforeHandOut();
     const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
-    if (handout != nullptr && handout->tag == RefTag::kCS) SettleFreeSpanRace(*handout);
+    if (handout != nullptr && handout->tag == RefTag::kCS) {
+      SettleFreeSpanRace(*handout);
+      LeaveSpansToEarlierHandOuts(*handout);
+    }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
@@ -656,8 +659,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // only one with GOMAXPROCS=1.
     sweeper_.set_local_stats(&Cache(0)->stats);
     bg_sweeping_ = true;
-    sweeper_.SweepOne();
+    SweepOnePastClaimed();
     bg_sweeping_ = false;
+  }
+
+  // sweepone, while spans the replay marked claimed by another sweeper
+  // (sweepgen-1; their sweep runs when its records show up) sit at the top
+  // of the unswept stack: in the runtime that sweeper popped them already,
+  // so sweepone does not see them; the replay's sweepone would drop them
+  // unswept. They are set aside meanwhile. (AllocateDuringBackgroundSweep
+  // ran P1's refill at line 208,342 with 842351583232 claimed, and its
+  // loop met two background sweeps.)
+  void SweepOnePastClaimed() {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    std::vector<model::MSpan*> aside;
+    while (!unswept.empty() && unswept.back()->state == model::SpanState::kInUse &&
+           unswept.back()->sweepgen == h.sweepgen - 1) {
+      aside.push_back(unswept.back());
+      unswept.pop_back();
+    }
+    sweeper_.SweepOne();
+    unswept.insert(unswept.end(), aside.rbegin(), aside.rend());
   }
 
   // Whether the current F or SW record belongs to a sweep by the background
@@ -1026,9 +1049,24 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (pred.tag != RefTag::kCS && pred.tag != RefTag::kL) return 0;
     for (size_t k = cur_; k < LookaheadEnd(); k++) {
       const RefRecord& next = window_[k].rec;
-      if (next.tag == pred.tag && (next.tag == RefTag::kL || KeyOf(next) == pred.key)) return next.line;
+      if (next.tag != pred.tag || (next.tag != RefTag::kL && KeyOf(next) != pred.key)) continue;
+      if (k > cur_ && OtherPsHandOut(r, k)) continue;  // the current record is matched to r already
+      return next.line;
     }
     return 0;
+  }
+
+  // Whether the CS record at window_[k] visibly went to another P than
+  // request r's: that P's next request of the class takes a later slot of
+  // the span, r's P's does not (NextRequestUses). (P0's class-61 CS at
+  // line 199,906 came before that of P1's refill, at 199,910, whose
+  // loop's sweep ended at 199,907.)
+  bool OtherPsHandOut(const Request& r, size_t k) const {
+    if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
+    for (int64_t p = 0; p < pp_.gomaxprocs; p++) {
+      if (p != r.p && NextRequestUses(p, k)) return true;
+    }
+    return false;
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
@@ -1054,10 +1092,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // 1. The collector's next record of this kind.
     if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
     // 2. The next record of this kind of a request already run.
+    // A request whose hand-out the window shows later waits for it, unless
+    // no pending request explains this one.
+    std::deque<Request>::iterator later = requests_.end();
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
       if (!it->executed) continue;
       auto e = Find(it->produced, rec);
       if (e == it->produced.end() || HandOutReviseNotYet(*it, e, rec)) continue;
+      if (HandOutLater(*it, rec)) {
+        if (later == requests_.end()) later = it;
+        continue;
+      }
       return Consume(rec, &it->produced, e, &*it);
     }
     // 3. A pending request whose first effect this is. With several Ps,
@@ -1100,6 +1145,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       return ConsumeFrom(rec, pick);
     }
+    if (later != requests_.end()) return Consume(rec, &later->produced, Find(later->produced, rec), &*later);
     // 4. Nothing explains it: run the oldest pending request and let the
     // comparison report the difference.
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
@@ -1132,6 +1178,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (window_[k].rec.tag == RefTag::kPR && window_[k].rec.line > rec.line) return true;  // the hand-out's
     }
     return false;
+  }
+
+  // Whether the CS record rec is not request r's because r's hand-out is
+  // a later CS record of the window: another P's hand-out of the class
+  // came between (see OtherPsHandOut; P0's CS at line 199,906 before that
+  // of P1's refill, run at 199,853, at 199,910).
+  bool HandOutLater(const Request& r, const RefRecord& rec) const {
+    return rec.tag == RefTag::kCS && pp_.gomaxprocs > 1 && r.handout_line > rec.line;
   }
 
   // Whether the record e of q comes just before a span hand-out (CS, L).
@@ -1578,6 +1632,39 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     to_nonempty_at_[s] = {LastFreeLine(*s, line), line};
     nonempty->Remove(s);
     nonempty->Insert(s);
+  }
+
+  // A refill the replay runs early (at its loop's first sweep) looks at
+  // nonempty at once, but other Ps' hand-outs of its class recorded
+  // before its own CS took the lock first: each took the first swept span
+  // of nonempty. Those the replay has not run yet (their CS records are
+  // not explained by a simulated one) get theirs later: this refill's
+  // cacheSpan goes past as many swept spans at the front of nonempty,
+  // which stay there for them. (P1's class-61 refill ran at line 199,853;
+  // P0's CS at 199,906, from a request read at 199,898, took the first
+  // span, P1's CS at 199,910 the second.)
+  void LeaveSpansToEarlierHandOuts(const RefRecord& handout) {
+    const int64_t spc = handout.v[0];
+    int64_t n = 0;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < handout.line; k++) {
+      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == spc) n++;
+    }
+    auto pending_cs = [spc](const SimRecords& q) {
+      return std::count_if(q.begin(), q.end(), [spc](const SimRecord& r) { return r.tag == RefTag::kCS && r.key == spc; });
+    };
+    n -= pending_cs(gc_out_);
+    for (const Request& q : requests_) {
+      if (q.executed && &q != executing_) n -= pending_cs(q.produced);
+    }
+    model::MHeap& h = malloc_.heap();
+    model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(spc)).mutable_nonempty();
+    for (model::MSpan* s = nonempty->first; s != nullptr && n > 0; s = s->next) {
+      if (s->sweepgen == h.sweepgen - 1) continue;  // being swept: cacheSpan goes past it anyway
+      if (s->sweepgen != h.sweepgen) break;       // unswept: who sweeps it is not known
+      s->sweepgen = h.sweepgen - 1;               // cacheSpan goes past it
+      claimed_.push_back({s, h.sweepgen});
+      n--;
+    }
   }
 
   // The line of the last F record of the sweep of span s whose SW record
