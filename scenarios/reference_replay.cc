@@ -329,6 +329,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (handout != nullptr && handout->tag == RefTag::kCS) {
       SettleFreeSpanRace(*handout);
       LeaveSpansToEarlierHandOuts(*handout);
+      LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
   }
@@ -1664,6 +1665,41 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       s->sweepgen = h.sweepgen - 1;               // cacheSpan goes past it
       claimed_.push_back({s, h.sweepgen});
       n--;
+    }
+  }
+
+  // Two Ps' cacheSpan calls take the mcentral lock in some order, and the
+  // recorder may write their CS records in the other order (OrderByHeapLock
+  // settles it for refills run at their CS record). While the refill
+  // Execute runs would take a span other than its CS record shows, the
+  // span it would take is shown by a later CS record of its class, and
+  // another P has a refill of that class pending, that refill took the
+  // lock first: cacheSpan goes past the span, which stays for it. (P0's
+  // and P1's class-43 refills, A at lines 201,971 and 201,973: P1's CS at
+  // 202,060 took the second span of nonempty, P0's at 202,179 the first.)
+  void LeaveSpansToEarlierLocks(const RefRecord& handout) {
+    const auto spc = static_cast<model::SpanClass>(handout.v[0]);
+    model::MCentral& c = malloc_.central(spc);
+    const bool other = std::any_of(requests_.begin(), requests_.end(), [&](const Request& q) {
+      if (q.executed || q.p == executing_->p) return false;
+      const SimRecord pred = Predict(q);
+      return pred.tag == RefTag::kCS && pred.key == spc;
+    });
+    if (!other) return;
+    model::MHeap& h = malloc_.heap();
+    for (;;) {
+      const uint64_t mine = c.PeekCacheSpanBase();
+      if (mine == 0 || mine == handout.U64(1)) return;
+      model::MSpan* s = h.SpanOf(mine);
+      if (s == nullptr || s->base() != mine || s->list != c.mutable_nonempty() || s->sweepgen != h.sweepgen) return;
+      bool later = false;
+      for (size_t k = cur_; k < LookaheadEnd() && !later; k++) {
+        const RefRecord& r = window_[k].rec;
+        later = r.line > handout.line && r.tag == RefTag::kCS && r.v[0] == spc && r.U64(1) == mine;
+      }
+      if (!later) return;
+      s->sweepgen = h.sweepgen - 1;  // cacheSpan goes past it
+      claimed_.push_back({s, h.sweepgen});
     }
   }
 
