@@ -1632,7 +1632,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (s->list != nonempty) return;
     to_nonempty_at_[s] = {LastFreeLine(*s, line), line};
     nonempty->Remove(s);
+    // Spans moved already for later SW records (FreeSpansBeforeHandOut)
+    // stay in front of it.
+    std::vector<model::MSpan*> later;
+    while (nonempty->first != nullptr) {
+      auto at = to_nonempty_at_.find(nonempty->first);
+      if (at == to_nonempty_at_.end() || at->second.sw <= line) break;
+      later.push_back(nonempty->first);
+      nonempty->Remove(nonempty->first);
+    }
     nonempty->Insert(s);
+    for (auto it = later.rbegin(); it != later.rend(); ++it) nonempty->Insert(*it);
   }
 
   // A refill the replay runs early (at its loop's first sweep) looks at
