@@ -1730,8 +1730,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // The sweeps whose SW records come before the hand-out of the refill
   // Execute runs had their freeSpan calls, in that order, before its
-  // cacheSpan looked at nonempty: the replay moves their spans now rather
-  // than when the SW records show up. (P1's class-10 refill ran at line
+  // cacheSpan looked at nonempty: the replay moves their spans now, and
+  // again when the SW records show up (sweeps it runs in between put their
+  // spans in front; FreedToNonemptyAtSweepEnd keeps the SW order). (P1's
+  // class-10 refill ran at line
   // 194,767 for its loop's sweep; 842356023296's sweep, begun earlier,
   // ended at 194,778 after 842356031488's at 194,738, and its CS at
   // 194,779 took 842356023296.)
@@ -1742,7 +1744,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (sw.tag != RefTag::kSW) continue;
       SimRecord* sim = PendingSweep(sw.U64(1));
       if (sim == nullptr || !sim->to_nonempty) continue;
-      sim->to_nonempty = false;  // done
       FreedToNonemptyAtSweepEnd(sim->base, sw.line);
     }
   }
