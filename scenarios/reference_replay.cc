@@ -671,7 +671,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // unswept. They are set aside meanwhile. (AllocateDuringBackgroundSweep
   // ran P1's refill at line 208,342 with 842351583232 claimed, and its
   // loop met two background sweeps.)
-  void SweepOnePastClaimed() {
+  uint64_t SweepOnePastClaimed() {
     model::MHeap& h = malloc_.heap();
     std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
     std::vector<model::MSpan*> aside;
@@ -680,8 +680,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       aside.push_back(unswept.back());
       unswept.pop_back();
     }
-    sweeper_.SweepOne();
+    const uint64_t npages = sweeper_.SweepOne();
     unswept.insert(unswept.end(), aside.rbegin(), aside.rend());
+    if (!aside.empty()) h.sweepdone = 0;  // the claimed spans are still to sweep
+    return npages;
   }
 
   // Whether the current F or SW record belongs to a sweep by the background
@@ -746,8 +748,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       if (cands.empty()) continue;
       auto pick = cands.size() > 1 ? ChooseForSpan(cands, k) : cands.front();
+      // bgsweep Xadded the span's pages to pagesSwept as its sweep began.
       span->sweepgen = sg - 1;
+      malloc_.heap().pagesSwept += span->npages;
       Execute(&*pick);
+      malloc_.heap().pagesSwept -= span->npages;
       span->sweepgen = sg - 2;
     }
   }
@@ -854,7 +859,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           break;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
-        if (sweeper_.SweepOne() == ~uint64_t{0}) {
+        if (SweepOnePastClaimed() == ~uint64_t{0}) {
           h.sweepPagesPerByte = 0;
           break;
         }
