@@ -1276,9 +1276,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (size_t m = j + 1; m < LookaheadEnd(); m++) {
       const RefRecord& r = window_[m].rec;
       if (r.tag == RefTag::kA && r.v[0] == p) return false;
-      if (r.tag == RefTag::kZ && r.U64(0) > base && r.U64(0) < end) return true;
+      if (r.tag == RefTag::kZ && r.U64(0) > base && r.U64(0) < end && !NextAllocationElsewhere(p, m)) return true;
     }
     return false;
+  }
+
+  // Whether the goroutine that got the Z record at window_[m] went on
+  // allocating on another P than p: the record right after it is another
+  // P's A. A goroutine's next mallocgc follows its return at once in
+  // these programs, while another P's Z can come between p's A and its
+  // own Z. (Class-57 CS records at lines 221,025-026: Z 842353798592 at
+  // 221,037, between P1's A at 221,032 and its Z, is P0's; A 0 follows.)
+  bool NextAllocationElsewhere(int64_t p, size_t m) const {
+    if (m + 1 >= LookaheadEnd()) return false;
+    const RefRecord& a = window_[m + 1].rec;
+    return a.tag == RefTag::kA && a.v[0] != p;
   }
 
   // Of several requests that need a span of the class of the CS record at
