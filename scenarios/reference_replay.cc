@@ -1029,7 +1029,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void Execute(Request* r) {
     out_ = &r->produced;
     executing_ = r;
-    if (pp_.gomaxprocs > 1) r->handout_line = HandOutLine(*r);
+    if (pp_.gomaxprocs > 1) r->handout_line = handout_hint_ != 0 ? handout_hint_ : HandOutLine(*r);
+    handout_hint_ = 0;
     trigger_check_ = false;
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
@@ -1882,6 +1883,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
             PeekBase(*rit) == mine) {
           // Only its heap step happened yet: its heap_live Xadd comes after
           // the lock and shows up with its own record.
+          handout_hint_ = next.line;  // not the current record, x's
           ExecuteDeferringLive(&*rit);
           break;
         }
@@ -2161,6 +2163,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
+  uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
   // Lines of W records whose scan work was added before their turn
   // (ScanWorkAddedBeforeRevise), in order.
   std::deque<uint64_t> early_scan_work_;
