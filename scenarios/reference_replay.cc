@@ -1064,14 +1064,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // Whether the CS record at window_[k] visibly went to another P than
-  // request r's: that P's next request of the class takes a later slot of
-  // the span, r's P's does not (NextRequestUses). (P0's class-61 CS at
-  // line 199,906 came before that of P1's refill, at 199,910, whose
-  // loop's sweep ended at 199,907.)
+  // request r's. Two signs, each fooled now and then by a goroutine that
+  // stops allocating for a while, must agree: another P's next request of
+  // the class takes a later slot of the span and r's P's does not
+  // (NextRequestUses), and the first Z of an object in the span, the
+  // refill's own allocation, is followed at once by another P's A record.
+  // (P0's class-61 CS at line 199,906 came before that of P1's refill, at
+  // 199,910, whose loop's sweep ended at 199,907: Z 842351247360 at
+  // 199,908 is followed by A 0.)
   bool OtherPsHandOut(const Request& r, size_t k) const {
     if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
-    for (int64_t p = 0; p < pp_.gomaxprocs; p++) {
-      if (p != r.p && NextRequestUses(p, k)) return true;
+    bool other = false;
+    for (int64_t p = 0; p < pp_.gomaxprocs; p++) other = other || (p != r.p && NextRequestUses(p, k));
+    if (!other) return false;
+    const RefRecord& cs = window_[k].rec;
+    const uint64_t base = cs.U64(1);
+    const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
+    const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
+    for (size_t j = k + 1; j + 1 < LookaheadEnd(); j++) {
+      const RefRecord& z = window_[j].rec;
+      if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
+      const RefRecord& a = window_[j + 1].rec;
+      return a.tag == RefTag::kA && a.v[0] != r.p;
     }
     return false;
   }
