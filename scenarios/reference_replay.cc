@@ -166,6 +166,9 @@ struct Request {
   uint64_t live_at_start = 0;
   // The line of its CS/L record in the window when it ran (0: not seen).
   uint64_t handout_line = 0;
+  // The stop-the-world after which its P was looked up again
+  // (RehomeAfterStopTheWorld).
+  uint64_t rehomed_at = 0;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -479,6 +482,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // gcStart from stopTheWorld on: sweep termination, startCycle, mark phase.
   void GcStartTheWorldStopped(const RefRecord& rec) {
+    last_stw_line_ = rec.line;
     const bool started = start_pending_;
     start_pending_ = false;
     out_ = &gc_out_;
@@ -512,6 +516,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // the UC records (FlushStep) and the rest waits for the HM record
   // (FinishMarkTermination).
   void MarkTermination(const RefRecord& rec) {
+    last_stw_line_ = rec.line;
     if (phase_ != Phase::kMark || blacken_) return Compare(rec, nullptr);
     at_last_mt_ = {rec.line, report_.records, report_.first_divergence};
     out_ = &gc_out_;
@@ -1110,6 +1115,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   void MatchEffect(const RefRecord& rec) {
     const int64_t key = KeyOf(rec);
+    if (pp_.gomaxprocs > 1) RehomeAfterStopTheWorld();
     // 1. The collector's next record of this kind.
     if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
     // 2. The next record of this kind of a request already run.
@@ -1227,6 +1233,27 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     got->revise = model::GcController::ReviseFor(got->revise->gcpercent, m.heap_live, m.next_gc, m.heap_scan,
                                                   controller_.scanWork, controller_.params().maxOvershoot);
     got->text = FormatPR(*got->revise);
+  }
+
+  // mallocgc takes its mcache (acquirem) after the assist check, so a
+  // goroutine stopped there by a stop-the-world (gcStart, mark
+  // termination) allocates from the mcache of the P it resumes on, not the
+  // one its A record names. A pending request made before the last
+  // stop-the-world moves to the P of its goroutine's next A record in the
+  // window, which follows its return. (Goroutine 20's A on P1 at line
+  // 225,986, mark termination at 227,710: its Z at 231,043 comes from P0's
+  // mcache, and its next A at 231,044 is on P0.)
+  void RehomeAfterStopTheWorld() {
+    for (Request& r : requests_) {
+      if (r.executed || r.line >= last_stw_line_ || r.rehomed_at == last_stw_line_) continue;
+      for (size_t k = cur_; k < LookaheadEnd(); k++) {
+        const RefRecord& a = window_[k].rec;
+        if (a.tag != RefTag::kA || a.v[1] != r.g) continue;
+        r.p = a.v[0];
+        r.rehomed_at = last_stw_line_;
+        break;
+      }
+    }
   }
 
   // Compares rec with the request's first simulated record of its kind.
@@ -2178,6 +2205,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
   uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
+  uint64_t last_stw_line_ = 0;    // the last GS or MT record
   // Lines of W records whose scan work was added before their turn
   // (ScanWorkAddedBeforeRevise), in order.
   std::deque<uint64_t> early_scan_work_;
