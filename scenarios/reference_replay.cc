@@ -5,6 +5,7 @@
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -34,7 +35,8 @@ struct SimRecord {
   int64_t key;  // Z, F: address; CS/UC: span class; L: npages; SW: who
   std::string text;
   std::optional<model::ReviseDecision> revise = std::nullopt;  // PR: the call's inputs
-  uint64_t base = 0;                            // UC, SW: the span's base address
+  uint64_t base = 0;                            // UC, SW (and F with several Ps): the span's base address
+  uint64_t npages = 0;                          // SW: the span's size
   int64_t p = -1;                               // UC: whose mcache held it
   bool to_nonempty = false;                     // SW: freeSpan moved the span empty -> nonempty
   uint64_t at = 0;                              // the recording's line when it was made
@@ -272,7 +274,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
   void OnSweepFree(uint64_t addr) override {
     finalizers_.erase(addr);
-    Emit({RefTag::kF, static_cast<int64_t>(addr), AddrText('F', addr)});
+    SimRecord r{RefTag::kF, static_cast<int64_t>(addr), AddrText('F', addr)};
+    if (pp_.gomaxprocs > 1) r.base = malloc_.heap().SpanOf(addr)->base();  // SweepStarted
+    Emit(std::move(r));
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
@@ -281,6 +285,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                 absl::StrFormat("SW %d %d %d %d %d %d %d", who, base, spc, npages, allocCount, preserve ? 1 : 0,
                                 result ? 1 : 0)};
     r.base = base;
+    r.npages = npages;
     // mspan.sweep's wasempty: a span swept outside an mcache was on its
     // mcentral's empty list iff it was full.
     const model::MSpan* s = result ? nullptr : malloc_.heap().SpanOf(base);
@@ -337,7 +342,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
-  uint64_t SweepOne() override { return sweeper_.SweepOne(); }
+  uint64_t SweepOne() override { return pp_.gomaxprocs > 1 ? SweepOnePastClaimed() : sweeper_.SweepOne(); }
   bool MarkPhase() const override { return phase_ != Phase::kOff; }
   void MaybeStartGC() override { trigger_check_ = true; }
 
@@ -848,7 +853,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       bool retry = false;
       int64_t bg_pages = 0;  // of background sweeps run since the loop's last sweepone
       for (;;) {
-        const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
+        const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis - UnstartedSweepPages());
         if (swept - bg_pages >= high) break;
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
@@ -877,6 +882,33 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // mspan.sweep Xadds pagesSwept as it begins, just before its first F
+  // record (or its SW, if it frees nothing); the replay runs other Ps'
+  // sweeps earlier, whole. The pages of simulated sweeps by other
+  // requests, or the collector, none of whose records has shown up yet
+  // had not been counted when a refill's loop read pagesSwept. (P0's
+  // class-7 refill, run at line 235,454, swept 842350919680 in its
+  // cacheSpan at 235,692; P1's refill at 235,569 still swept
+  // 842354573312.)
+  uint64_t UnstartedSweepPages() const {
+    uint64_t pages = 0;
+    const uint64_t now = window_[cur_].rec.line;
+    auto add = [&](const SimRecords& q) {
+      for (const SimRecord& r : q) {
+        // A sweep made that long ago whose records never showed up is a
+        // divergence's leftover, not one under way.
+        if (r.tag != RefTag::kSW || r.at + kSweepSearch < now) continue;
+        auto seen = sweep_seen_.find(r.base);
+        if (seen == sweep_seen_.end() || seen->second < r.at) pages += r.npages;
+      }
+    };
+    add(gc_out_);
+    for (const Request& q : requests_) {
+      if (q.executed && &q != executing_) add(q.produced);
+    }
+    return pages;
   }
 
   // Runs the background sweep whose SW record is sw while the request
@@ -1477,6 +1509,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     q->erase(e);
     if (handout_revise && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
     if (r != nullptr) r->last_seen = rec.line;
+    if ((rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && pp_.gomaxprocs > 1) sweep_seen_[got.base] = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -2206,6 +2239,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   Request* executing_ = nullptr;  // the request Execute runs
   uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
   uint64_t last_stw_line_ = 0;    // the last GS or MT record
+  // Per span: the line of the last F or SW record of its sweeps compared
+  // (UnstartedSweepPages).
+  std::unordered_map<uint64_t, uint64_t> sweep_seen_;
   // Lines of W records whose scan work was added before their turn
   // (ScanWorkAddedBeforeRevise), in order.
   std::deque<uint64_t> early_scan_work_;
