@@ -685,10 +685,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MHeap& h = malloc_.heap();
     std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
     std::vector<model::MSpan*> aside;
-    while (!unswept.empty() && unswept.back()->state == model::SpanState::kInUse &&
-           unswept.back()->sweepgen == h.sweepgen - 1) {
-      aside.push_back(unswept.back());
-      unswept.pop_back();
+    while (!unswept.empty()) {
+      model::MSpan* top = unswept.back();
+      const bool in_use = top->state == model::SpanState::kInUse;
+      if (in_use && top->sweepgen == h.sweepgen - 2) break;  // sweepone takes it
+      if (in_use && top->sweepgen == h.sweepgen - 1) aside.push_back(top);
+      unswept.pop_back();  // else freed or swept already: sweepone drops it too
     }
     const uint64_t npages = sweeper_.SweepOne();
     unswept.insert(unswept.end(), aside.rbegin(), aside.rend());
@@ -823,9 +825,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // shows the span the loop would sweep next swept only after the
   // request's hand-out, another P (a refill's loop or the background
   // sweeper) had claimed it, its pagesSwept Xadd counting towards this
-  // loop's target: the loop ends there, and the span stays claimed while
-  // the request runs (cacheSpan skips it), to be swept when its own
-  // records show up. If the recording shows the background sweeper's SW
+  // loop's target: the loop goes past it (P0's refill at line 241,887
+  // went past 842352812032 and swept 842352828416 and 842352820224), and
+  // the span stays claimed while the request runs (cacheSpan skips it), to
+  // be swept when its own records show up. If the recording shows the background sweeper's SW
   // of that span, bgsweep's sweepone popped it first: it is swept so now,
   // and the loop goes on. Otherwise the loop's target
   // comes from one heap_live reading, taken after the request began
@@ -863,10 +866,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           continue;
         }
         if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
-          // Another P claimed the span (and Xadded its pages) first.
+          // Another P claimed the span (and Xadded its pages) first; the
+          // loop goes on past it.
           next->sweepgen = h.sweepgen - 1;
           claimed_.push_back({next, h.sweepgen - 2});
-          break;
+          h.pagesSwept += next->npages;
+          claimed_pages_ += next->npages;
+          continue;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
         if (SweepOnePastClaimed() == ~uint64_t{0}) {
@@ -1077,6 +1083,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = sweepgen;
     }
     claimed_.clear();
+    malloc_.heap().pagesSwept -= claimed_pages_;  // added again by their sweeps
+    claimed_pages_ = 0;
     Emit({RefTag::kZ, static_cast<int64_t>(res.addr), AddrText('Z', res.addr)});
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
@@ -2258,6 +2266,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Spans other Ps were sweeping while it ran, and their sweepgen after
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
+  uint64_t claimed_pages_ = 0;  // their pages, counted in pagesSwept meanwhile
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
