@@ -1728,7 +1728,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MSpan* s = *it;
     swept.erase(std::next(it).base());
     swept.push_back(s);
-    pushed_at_[s] = {window_[cur_].rec.line, h.sweepgen};
+    const uint64_t sw = window_[cur_].rec.line;
+    pushed_at_[s] = {LastFreeLine(*s, sw), sw, h.sweepgen};
   }
 
   // mcentral.freeSpan, called by mspan.sweep just before its SW record,
@@ -1913,16 +1914,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The next cycle's sweepone pops them last pushed first, which the
   // recording shows: if the sweep the recording shows next is of a span
   // just below the top of the unswept stack, and every span above it was
-  // pushed within kPushRace lines of it, it was pushed last: it is moved to
-  // the top. (Cycle 1's sweeps of 842351575040, SW at line 34,640, and
-  // 842354884608, at 34,642: cycle 2's bgsweep took the first at 81,968.)
+  // pushed within kPushRace lines of it, or may have been pushed before it
+  // (the push comes between a sweep's last F and its SW), it was pushed
+  // last: it is moved to the top. (Cycle 1's sweeps of 842351575040, SW at
+  // line 34,640, and 842354884608, at 34,642: cycle 2's bgsweep took the
+  // first at 81,968. Cycle 6's sweeps of 842355884032, last F at 195,171
+  // and SW at 195,189, and 842355875840, SW at 195,175: cycle 9's bgsweep
+  // took 875840 first at 248,723; the CS at 195,922 had shown the same
+  // order of their freeSpan calls.)
   void SettlePushRace(uint64_t expected) {
     model::MHeap& h = malloc_.heap();
     std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
-    auto pushed = [&](const model::MSpan* s) -> std::optional<uint64_t> {
+    auto pushed = [&](const model::MSpan* s) -> std::optional<PushLines> {
       auto it = pushed_at_.find(s);
-      if (it == pushed_at_.end() || it->second.second != h.sweepgen - 2) return std::nullopt;
-      return it->second.first;
+      if (it == pushed_at_.end() || it->second.sweepgen != h.sweepgen - 2) return std::nullopt;
+      return it->second;
     };
     std::vector<size_t> above;  // spans to sweep above the expected one
     for (size_t i = unswept.size(); i-- > 0 && above.size() < 4;) {
@@ -1933,11 +1939,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         continue;
       }
       if (above.empty()) return;
-      const std::optional<uint64_t> mine = pushed(s);
+      const std::optional<PushLines> mine = pushed(s);
       if (!mine) return;
       for (size_t j : above) {
-        const std::optional<uint64_t> other = pushed(unswept[j]);
-        if (!other || (*other > *mine ? *other - *mine : *mine - *other) > kPushRace) return;
+        const std::optional<PushLines> other = pushed(unswept[j]);
+        if (!other) return;
+        const bool near = (other->sw > mine->sw ? other->sw - mine->sw : mine->sw - other->sw) <= kPushRace;
+        if (!near && other->last_free >= mine->sw) return;  // pushed after mine for sure
       }
       unswept.erase(unswept.begin() + static_cast<std::ptrdiff_t>(i));
       unswept.push_back(s);
@@ -2271,7 +2279,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   std::deque<uint64_t> early_scan_work_;
   // Per span: the line of the SW record of its last sweep that left it in
   // use, and the heap's sweepgen then (PushedAtSweepEnd).
-  std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
+  struct PushLines {
+    uint64_t last_free = 0;  // its sweep's last F record
+    uint64_t sw = 0;         // its SW record
+    uint32_t sweepgen = 0;   // the heap's then
+  };
+  std::map<const model::MSpan*, PushLines> pushed_at_;
   // Per span: the line of the SW record whose freeSpan last moved it to
   // the front of nonempty (FreedToNonemptyAtSweepEnd).
   struct FreeSpanLines {
