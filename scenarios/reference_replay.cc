@@ -324,13 +324,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     credit_ = {executing_ != nullptr ? executing_->line : 0, h.pagesSwept, h.pagesSweptBasis};
     if (pp_.gomaxprocs == 1 || executing_ == nullptr) return sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
     LateDeductSweepCredit(spanBytes, callerSweepPages);
-    // Background sweeps of the next spans that the recording shows ending
-    // before the request's hand-out put their spans back on nonempty
-    // before cacheSpan looked.
+    // Sweeps of the next spans that the recording shows ending before the
+    // request's hand-out put their spans back on nonempty before cacheSpan
+    // looked: the background sweeper's, or another sweepone loop's.
     for (const model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
       const RefRecord* sw = FirstSweepOf(next->base());
-      if (sw == nullptr || sw->v[0] != kBgSweeper || sw->line > executing_->handout_line) break;
-      BackgroundSweepDuringRefill(*sw);
+      if (sw == nullptr || sw->line > executing_->handout_line) break;
+      if (sw->v[0] == kBgSweeper) {
+        BackgroundSweepDuringRefill(*sw);
+      } else if (sw->v[5] == 0) {
+        LoopSweepDuringRefill();
+      } else {
+        break;  // a cacheSpan's own sweep
+      }
     }
     FreeSpansBeforeHandOut();
     const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
@@ -920,6 +926,29 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (q.executed && &q != executing_) add(q.produced);
     }
     return pages;
+  }
+
+  // Runs sweepone for a deductSweepCredit loop that the recording shows
+  // sweeping the next span before the hand-out of the refill Execute
+  // runs, when that refill's own loop (by the replay's reckoning) is done:
+  // the loop of another P's pending refill, or else this one's. (P1's
+  // class-61 refill, A at line 280,931, CS at 281,012 taking
+  // 842352820224, whose sweep ended at 281,009.)
+  void LoopSweepDuringRefill() {
+    auto y = std::find_if(requests_.begin(), requests_.end(), [&](const Request& q) {
+      if (q.executed || q.p == executing_->p) return false;
+      const RefTag t = Predict(q).tag;
+      return t == RefTag::kCS || t == RefTag::kL;
+    });
+    SimRecords* const out = out_;
+    if (y != requests_.end()) {
+      out_ = &gc_out_;
+      sweeper_.set_local_stats(&Cache(y->p)->stats);
+      y->concurrent_swept += NextSweepOneSpan()->npages;
+    }
+    SweepOnePastClaimed();
+    out_ = out;
+    sweeper_.set_local_stats(&Cache(executing_->p)->stats);
   }
 
   // Runs the background sweep whose SW record is sw while the request
