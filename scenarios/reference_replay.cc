@@ -341,8 +341,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     FreeSpansBeforeHandOut();
     const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
     if (handout != nullptr && handout->tag == RefTag::kCS) {
-      SettleFreeSpanRace(*handout);
+      // Earlier hand-outs took their spans before any race over the rest.
       LeaveSpansToEarlierHandOuts(*handout);
+      SettleFreeSpanRace(*handout);
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
@@ -1923,11 +1924,18 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 842355875840.)
   void SettleFreeSpanRace(const RefRecord& cs) {
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
-    model::MSpan* top = nonempty->first;
-    if (top == nullptr || top->next == nullptr || top->next->base() != cs.U64(1)) return;
+    // Spans claimed for sweeps under way or for earlier hand-outs are not
+    // in the race.
+    const uint32_t claimed = malloc_.heap().sweepgen - 1;
+    auto unclaimed = [claimed](model::MSpan* s) {
+      while (s != nullptr && s->sweepgen == claimed) s = s->next;
+      return s;
+    };
+    model::MSpan* top = unclaimed(nonempty->first);
+    model::MSpan* taken = top != nullptr ? unclaimed(top->next) : nullptr;
+    if (taken == nullptr || taken->base() != cs.U64(1)) return;
     auto at = to_nonempty_at_.find(top);
     if (at == to_nonempty_at_.end()) return;
-    model::MSpan* taken = top->next;
     auto behind = to_nonempty_at_.find(taken);
     const bool after_handout = at->second.sw + kPushRace >= cs.line;
     const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
