@@ -7,6 +7,7 @@
 #include <iterator>
 #include <memory>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -40,9 +41,12 @@ struct SimRecord {
   int n = 0;    // fields
   // A Z whose address no zerobase can have (see Consume): matches nothing.
   bool bad_zerobase = false;
-  uint64_t base = 0;  // UC, SW: the span's base address
-  int64_t p = -1;     // UC: whose mcache held it
-  uint64_t at = 0;    // the recording's line when it was made
+  uint64_t base = 0;         // UC, SW (and F with several Ps): the span's base address
+  uint64_t npages = 0;       // SW: the span's size
+  int64_t p = -1;            // UC: whose mcache held it
+  bool to_nonempty = false;  // SW: freeSpan moved the span empty -> nonempty
+  uint64_t at = 0;           // the recording's line when it was made
+  int64_t call_scan_work = 0;  // PR: the scanWork its revise call read (field 4 may be revised to explain a race)
 
   // The fields. Records are queued by the thousand and moved about, so
   // they are kept small: inline, but for PT, PS and PE, which have more.
@@ -138,8 +142,41 @@ class SimRecords {
 };
 
 SimRecord RecPR(const model::ReviseDecision& d) {
-  return Rec(RefTag::kPR, 0, d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork, Bits(d.assistWorkPerByte),
-             Bits(d.assistBytesPerWork));
+  SimRecord r = Rec(RefTag::kPR, 0, d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork,
+                    Bits(d.assistWorkPerByte), Bits(d.assistBytesPerWork));
+  r.call_scan_work = d.scanWork;
+  return r;
+}
+
+// The revise call a PR record was made by: its fields, but the scanWork the
+// call read.
+model::ReviseDecision ReviseCall(const SimRecord& pr) {
+  model::ReviseDecision d{};
+  d.gcpercent = static_cast<int32_t>(pr.v()[0]);
+  d.heap_live = pr.U64(1);
+  d.next_gc = pr.U64(2);
+  d.heap_scan = pr.U64(3);
+  d.scanWork = pr.call_scan_work;
+  d.assistWorkPerByte = std::bit_cast<double>(pr.v()[5]);
+  d.assistBytesPerWork = std::bit_cast<double>(pr.v()[6]);
+  return d;
+}
+
+// Whether revise with these inputs and outputs made the recorded PR.
+bool SamePR(const model::ReviseDecision& d, const RefRecord& rec) { return SameRecord(RecPR(d), rec); }
+
+// Gives *got the fields of `with`, keeping what the replay noted about it.
+void SetFields(SimRecord* got, SimRecord with) {
+  got->n = with.n;
+  got->bad_zerobase = with.bad_zerobase;
+  std::copy(std::begin(with.narrow), std::end(with.narrow), got->narrow);
+  got->wide = std::move(with.wide);
+}
+
+// Whether got and rec agree in tag and in their first k fields.
+bool SamePrefix(const SimRecord& got, const RefRecord& rec, int k) {
+  if (got.tag != rec.tag || got.n < k || rec.n < k || got.bad_zerobase) return false;
+  return std::equal(got.v(), got.v() + k, rec.v);
 }
 
 // The header's settings, which the simulated machine needs before the first
@@ -263,6 +300,9 @@ struct Request {
   uint64_t live_at_start = 0;
   // The line of its CS/L record in the window when it ran (0: not seen).
   uint64_t handout_line = 0;
+  // The stop-the-world after which its P was looked up again
+  // (RehomeAfterStopTheWorld).
+  uint64_t rehomed_at = 0;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -367,13 +407,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
   void OnSweepFree(uint64_t addr) override {
     finalizers_.erase(addr);
-    Emit(Rec(RefTag::kF, static_cast<int64_t>(addr), addr));
+    SimRecord r = Rec(RefTag::kF, static_cast<int64_t>(addr), addr);
+    if (pp_.gomaxprocs > 1) r.base = malloc_.heap().SpanOf(addr)->base();  // SweepStarted
+    Emit(std::move(r));
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
     const int who = bg_sweeping_ ? kBgSweeper : 0;
     SimRecord r = Rec(RefTag::kSW, who, who, base, spc, npages, allocCount, preserve, result);
     r.base = base;
+    r.npages = npages;
+    // mspan.sweep's wasempty: a span swept outside an mcache was on its
+    // mcentral's empty list iff it was full.
+    const model::MSpan* s = result ? nullptr : malloc_.heap().SpanOf(base);
+    r.to_nonempty = s != nullptr && !preserve && model::SizeClassOf(spc) != 0 && allocCount == s->nelems &&
+                    s->allocCount < allocCount;
     Emit(std::move(r));
   }
 
@@ -402,21 +450,32 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     credit_ = {executing_ != nullptr ? executing_->line : 0, h.pagesSwept, h.pagesSweptBasis};
     if (pp_.gomaxprocs == 1 || executing_ == nullptr) return sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
     LateDeductSweepCredit(spanBytes, callerSweepPages);
-    // Background sweeps of the next spans that the recording shows ending
-    // before the request's hand-out put their spans back on nonempty
-    // before cacheSpan looked.
+    // Sweeps of the next spans that the recording shows ending before the
+    // request's hand-out put their spans back on nonempty before cacheSpan
+    // looked: the background sweeper's, or another sweepone loop's.
     for (const model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
       const RefRecord* sw = FirstSweepOf(next->base());
-      if (sw == nullptr || sw->v[0] != kBgSweeper || sw->line > executing_->handout_line) break;
-      BackgroundSweepDuringRefill(*sw);
+      if (sw == nullptr || sw->line > executing_->handout_line) break;
+      if (sw->v[0] == kBgSweeper) {
+        BackgroundSweepDuringRefill(*sw);
+      } else if (sw->v[5] == 0) {
+        LoopSweepDuringRefill();
+      } else {
+        break;  // a cacheSpan's own sweep
+      }
     }
-    const size_t k = std::find_if(window_.begin() + static_cast<std::ptrdiff_t>(cur_), window_.end(),
-                                  [&](const Owned& o) { return o.rec.line == executing_->handout_line; }) -
-                     window_.begin();
-    ClaimUnfinishedSweeps(k < window_.size() && executing_->handout_line != 0 ? window_[k].rec.U64(1) : 0);
+    FreeSpansBeforeHandOut();
+    const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
+    if (handout != nullptr && handout->tag == RefTag::kCS) {
+      // Earlier hand-outs took their spans before any race over the rest.
+      LeaveSpansToEarlierHandOuts(*handout);
+      SettleFreeSpanRace(*handout);
+      LeaveSpansToEarlierLocks(*handout);
+    }
+    ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
-  uint64_t SweepOne() override { return sweeper_.SweepOne(); }
+  uint64_t SweepOne() override { return pp_.gomaxprocs > 1 ? SweepOnePastClaimed() : sweeper_.SweepOne(); }
   bool MarkPhase() const override { return phase_ != Phase::kOff; }
   void MaybeStartGC() override { trigger_check_ = true; }
 
@@ -497,6 +556,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         controller_.markStartTime = rec.v[0];
         break;
       case RefTag::kW:
+        if (!early_scan_work_.empty() && early_scan_work_.front() == rec.line) {
+          early_scan_work_.pop_front();  // added already (ScanWorkAddedBeforeRevise)
+          break;
+        }
         controller_.scanWork += rec.v[1];
         break;
       case RefTag::kAT:
@@ -559,6 +622,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // gcStart from stopTheWorld on: sweep termination, startCycle, mark phase.
   void GcStartTheWorldStopped(const RefRecord& rec) {
+    last_stw_line_ = rec.line;
     const bool started = start_pending_;
     start_pending_ = false;
     out_ = &gc_out_;
@@ -590,6 +654,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // the UC records (FlushStep) and the rest waits for the HM record
   // (FinishMarkTermination).
   void MarkTermination(const RefRecord& rec) {
+    last_stw_line_ = rec.line;
     if (phase_ != Phase::kMark || blacken_) return Compare(rec, nullptr);
     at_last_mt_ = {rec.line, report_.records, report_.first_divergence};
     out_ = &gc_out_;
@@ -746,8 +811,32 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // only one with GOMAXPROCS=1.
     sweeper_.set_local_stats(&Cache(0)->stats);
     bg_sweeping_ = true;
-    sweeper_.SweepOne();
+    SweepOnePastClaimed();
     bg_sweeping_ = false;
+  }
+
+  // sweepone, while spans the replay marked claimed by another sweeper
+  // (sweepgen-1; their sweep runs when its records show up) sit at the top
+  // of the unswept stack: in the runtime that sweeper popped them already,
+  // so sweepone does not see them; the replay's sweepone would drop them
+  // unswept. They are set aside meanwhile. (AllocateDuringBackgroundSweep
+  // ran P1's refill at line 208,342 with 842351583232 claimed, and its
+  // loop met two background sweeps.)
+  uint64_t SweepOnePastClaimed() {
+    model::MHeap& h = malloc_.heap();
+    std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    std::vector<model::MSpan*> aside;
+    while (!unswept.empty()) {
+      model::MSpan* top = unswept.back();
+      const bool in_use = top->state == model::SpanState::kInUse;
+      if (in_use && top->sweepgen == h.sweepgen - 2) break;  // sweepone takes it
+      if (in_use && top->sweepgen == h.sweepgen - 1) aside.push_back(top);
+      unswept.pop_back();  // else freed or swept already: sweepone drops it too
+    }
+    const uint64_t npages = sweeper_.SweepOne();
+    unswept.insert(unswept.end(), aside.rbegin(), aside.rend());
+    if (!aside.empty()) h.sweepdone = 0;  // the claimed spans are still to sweep
+    return npages;
   }
 
   // Whether the current F or SW record belongs to a sweep by the background
@@ -812,8 +901,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       if (cands.empty()) continue;
       auto pick = cands.size() > 1 ? ChooseForSpan(cands, k) : cands.front();
+      // bgsweep Xadded the span's pages to pagesSwept as its sweep began.
       span->sweepgen = sg - 1;
+      malloc_.heap().pagesSwept += span->npages;
       Execute(&*pick);
+      malloc_.heap().pagesSwept -= span->npages;
       span->sweepgen = sg - 2;
     }
   }
@@ -874,9 +966,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // shows the span the loop would sweep next swept only after the
   // request's hand-out, another P (a refill's loop or the background
   // sweeper) had claimed it, its pagesSwept Xadd counting towards this
-  // loop's target: the loop ends there, and the span stays claimed while
-  // the request runs (cacheSpan skips it), to be swept when its own
-  // records show up. If the recording shows the background sweeper's SW
+  // loop's target: the loop goes past it (P0's refill at line 241,887
+  // went past 842352812032 and swept 842352828416 and 842352820224), and
+  // the span stays claimed while the request runs (cacheSpan skips it), to
+  // be swept when its own records show up. If the recording shows the background sweeper's SW
   // of that span, bgsweep's sweepone popped it first: it is swept so now,
   // and the loop goes on. Otherwise the loop's target
   // comes from one heap_live reading, taken after the request began
@@ -887,6 +980,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // below the first it sweeps, and between the two it swept the next span
   // only if the recording shows that span's SW before the request's
   // hand-out (its sweeps finish before cacheSpan and largeAlloc go on).
+  // Likewise the pages of a background sweep run since the loop's last
+  // sweepone: bgsweep Xadds pagesSwept when its sweep begins, which may
+  // have been after the loop's check read it (P0's refill at line 94,163
+  // swept 842354925568, bgsweep took 842354933760, and the loop still
+  // swept 842354900992, SW at 94,252 before its CS at 94,288).
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
@@ -897,26 +995,37 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const int64_t b = sweeper_.PagesTarget(malloc_.memstats().heap_live, spanBytes, callerSweepPages);
       const int64_t low = std::min(a, b), high = std::max(a, b);
       bool retry = false;
+      int64_t bg_pages = 0;  // of background sweeps run since the loop's last sweepone
       for (;;) {
-        const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis);
-        if (swept >= high) break;
+        const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis - UnstartedSweepPages());
+        if (swept - bg_pages >= high) break;
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
+          // A background sweep whose first record comes after the hand-out
+          // began after the loop's last check: the loop ended before it.
+          // (P0's refill at line 246,566, CS at 246,569; bgsweep's next
+          // sweep has its SW at 246,979.)
+          if (executing_->handout_line != 0 && FirstRecordOfSweep(*next, *sw) > executing_->handout_line) break;
+          bg_pages += static_cast<int64_t>(next->npages);
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
         }
         if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
-          // Another P claimed the span (and Xadded its pages) first.
+          // Another P claimed the span (and Xadded its pages) first; the
+          // loop goes on past it.
           next->sweepgen = h.sweepgen - 1;
           claimed_.push_back({next, h.sweepgen - 2});
-          break;
+          h.pagesSwept += next->npages;
+          claimed_pages_ += next->npages;
+          continue;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
-        if (sweeper_.SweepOne() == ~uint64_t{0}) {
+        if (SweepOnePastClaimed() == ~uint64_t{0}) {
           h.sweepPagesPerByte = 0;
           break;
         }
+        bg_pages = 0;
         if (h.pagesSweptBasis != basis) {
           retry = true;  // a new cycle's trigger reset the basis
           break;
@@ -927,6 +1036,56 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
+  // mspan.sweep Xadds pagesSwept as it begins, just before its first F
+  // record (or its SW, if it frees nothing); the replay runs other Ps'
+  // sweeps earlier, whole. The pages of simulated sweeps by other
+  // requests, or the collector, none of whose records has shown up yet
+  // had not been counted when a refill's loop read pagesSwept. (P0's
+  // class-7 refill, run at line 235,454, swept 842350919680 in its
+  // cacheSpan at 235,692; P1's refill at 235,569 still swept
+  // 842354573312.)
+  uint64_t UnstartedSweepPages() const {
+    uint64_t pages = 0;
+    const uint64_t now = window_[cur_].rec.line;
+    auto add = [&](const SimRecords& q) {
+      for (const SimRecord& r : q) {
+        // A sweep made that long ago whose records never showed up is a
+        // divergence's leftover, not one under way.
+        if (r.tag != RefTag::kSW || r.at + kSweepSearch < now) continue;
+        auto seen = sweep_seen_.find(r.base);
+        if (seen == sweep_seen_.end() || seen->second < r.at) pages += r.npages;
+      }
+    };
+    add(gc_out_);
+    for (const Request& q : requests_) {
+      if (q.executed && &q != executing_) add(q.produced);
+    }
+    return pages;
+  }
+
+  // Runs sweepone for a deductSweepCredit loop that the recording shows
+  // sweeping the next span before the hand-out of the refill Execute
+  // runs, when that refill's own loop (by the replay's reckoning) is done:
+  // the loop of another P's pending refill, or else this one's. (P1's
+  // class-61 refill, A at line 280,931, CS at 281,012 taking
+  // 842352820224, whose sweep ended at 281,009.)
+  void LoopSweepDuringRefill() {
+    auto y = std::find_if(requests_.begin(), requests_.end(), [&](const Request& q) {
+      if (q.executed || q.p == executing_->p) return false;
+      const RefTag t = Predict(q).tag;
+      return t == RefTag::kCS || t == RefTag::kL;
+    });
+    SimRecords* const out = out_;
+    if (y != requests_.end()) {
+      out_ = &gc_out_;
+      sweeper_.set_local_stats(&Cache(y->p)->stats);
+      y->concurrent_swept += NextSweepOneSpan()->npages;
+    }
+    SweepOnePastClaimed();
+    out_ = out;
+    sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
   // Runs the background sweep whose SW record is sw while the request
   // Execute runs is in deductSweepCredit.
   void BackgroundSweepDuringRefill(const RefRecord& sw) {
@@ -935,6 +1094,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     BackgroundSweep(sw.U64(1));
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
+  // The line of the first record (F or SW) of the sweep of span s whose
+  // SW record is sw, in the window from the current record.
+  uint64_t FirstRecordOfSweep(const model::MSpan& s, const RefRecord& sw) const {
+    const uint64_t end = s.base() + (s.npages << model::kPageShift);
+    for (size_t k = cur_; k < LookaheadEnd() && window_[k].rec.line < sw.line; k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kF && r.U64(0) >= s.base() && r.U64(0) < end) return r.line;
+    }
+    return sw.line;
   }
 
   // The first SW record of the span at base in the window from the current
@@ -1083,7 +1253,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void Execute(Request* r) {
     out_ = &r->produced;
     executing_ = r;
-    if (pp_.gomaxprocs > 1) r->handout_line = HandOutLine(*r);
+    if (pp_.gomaxprocs > 1) r->handout_line = handout_hint_ != 0 ? handout_hint_ : HandOutLine(*r);
+    handout_hint_ = 0;
     trigger_check_ = false;
     sweeper_.set_local_stats(&Cache(r->p)->stats);
     model::AllocResult res = malloc_.Mallocgc(Cache(r->p), r->req);
@@ -1093,6 +1264,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (s->sweepgen == malloc_.heap().sweepgen - 1) s->sweepgen = sweepgen;
     }
     claimed_.clear();
+    malloc_.heap().pagesSwept -= claimed_pages_;  // added again by their sweeps
+    claimed_pages_ = 0;
     Emit(Rec(RefTag::kZ, static_cast<int64_t>(res.addr), res.addr));
     if (HasFinalizer(r->req)) finalizers_[res.addr] = res.size;
     // mallocgc's shouldhelpgc: a refill or large allocation tests the trigger.
@@ -1109,9 +1282,38 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (pred.tag != RefTag::kCS && pred.tag != RefTag::kL) return 0;
     for (size_t k = cur_; k < LookaheadEnd(); k++) {
       const RefRecord& next = window_[k].rec;
-      if (next.tag == pred.tag && (next.tag == RefTag::kL || KeyOf(next) == pred.key)) return next.line;
+      if (next.tag != pred.tag || (next.tag != RefTag::kL && KeyOf(next) != pred.key)) continue;
+      if (k > cur_ && OtherPsHandOut(r, k)) continue;  // the current record is matched to r already
+      return next.line;
     }
     return 0;
+  }
+
+  // Whether the CS record at window_[k] visibly went to another P than
+  // request r's. Two signs, each fooled now and then by a goroutine that
+  // stops allocating for a while, must agree: another P's next request of
+  // the class takes a later slot of the span and r's P's does not
+  // (NextRequestUses), and the first Z of an object in the span, the
+  // refill's own allocation, is followed at once by another P's A record.
+  // (P0's class-61 CS at line 199,906 came before that of P1's refill, at
+  // 199,910, whose loop's sweep ended at 199,907: Z 842351247360 at
+  // 199,908 is followed by A 0.)
+  bool OtherPsHandOut(const Request& r, size_t k) const {
+    if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
+    bool other = false;
+    for (int64_t p = 0; p < pp_.gomaxprocs; p++) other = other || (p != r.p && NextRequestUses(p, k));
+    if (!other) return false;
+    const RefRecord& cs = window_[k].rec;
+    const uint64_t base = cs.U64(1);
+    const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
+    const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
+    for (size_t j = k + 1; j + 1 < LookaheadEnd(); j++) {
+      const RefRecord& z = window_[j].rec;
+      if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
+      const RefRecord& a = window_[j + 1].rec;
+      return a.tag == RefTag::kA && a.v[0] != r.p;
+    }
+    return false;
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
@@ -1142,12 +1344,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       return ConsumeFrom(rec, requests_.begin());
     }
     const int64_t key = KeyOf(rec);
+    if (pp_.gomaxprocs > 1) RehomeAfterStopTheWorld();
     // 1. The collector's next record of this kind.
     if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
     // 2. The next record of this kind of a request already run.
+    // A request whose hand-out the window shows later waits for it, unless
+    // no pending request explains this one.
+    std::deque<Request>::iterator later = requests_.end();
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
       if (!it->executed) continue;
-      if (auto e = Find(it->produced, rec); e != it->produced.end()) return Consume(rec, &it->produced, e, &*it);
+      auto e = Find(it->produced, rec);
+      if (e == it->produced.end() || HandOutReviseNotYet(*it, e, rec)) continue;
+      if (HandOutLater(*it, rec)) {
+        if (later == requests_.end()) later = it;
+        continue;
+      }
+      return Consume(rec, &it->produced, e, &*it);
     }
     // 3. A pending request whose first effect this is. With several Ps,
     // more than one request may need a span of the same class; the window
@@ -1171,9 +1383,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       auto pick = cands.front();
       if (cands.size() > 1 && rec.tag == RefTag::kCS) pick = ChooseForSpan(cands, cur_);
       if (cands.size() > 1 && RefillEffect(rec.tag)) {
-        if (pp_.gomaxprocs > 1) DropHandedOutBeforeSweep(rec, &cands);
+        if (pp_.gomaxprocs > 1) {
+          DropHandedOutBeforeSweep(rec, &cands);
+          KeepRefillsOfCacheSpanSweep(rec, &cands);
+          DropHandOutRevisesNotNext(rec, &cands);
+        }
         pick = FirstToHandOut(cands);
       }
+      if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
         // A refill run at its first sweep or revise: its hand-out's
@@ -1185,6 +1402,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       return ConsumeFrom(rec, pick);
     }
+    if (later != requests_.end()) return Consume(rec, &later->produced, Find(later->produced, rec), &*later);
     // 4. Nothing explains it: run the oldest pending request and let the
     // comparison report the difference.
     for (auto it = requests_.begin(); it != requests_.end(); ++it) {
@@ -1194,6 +1412,77 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
     }
     Compare(rec, nullptr);
+  }
+
+  // cacheSpan (and largeAlloc) call revise after their heap_live Xadd, and
+  // the recorder writes that PR just before the CS/L record (1 to 4 lines
+  // before it in workers-p2). A refill that grew its mcentral also called
+  // revise earlier, in mheap.alloc_m, and may stall in between: whether
+  // the PR e of request r, made just before its hand-out, cannot be the
+  // record rec because r's hand-out shows up more than kReviseLag lines
+  // later. (P0's refill of class 61: alloc_m's PR at line 91,539,
+  // cacheSpan's at 91,777; P1's PR at 91,560 is its own refill's. P0's
+  // class-55 refill: alloc_m's PR at 151,134, cacheSpan's at 151,169, CS
+  // at 151,170; the PR at 151,163 is P1's alloc_m's.) Nor is it followed
+  // by another PR before the hand-out: the hand-out's revise is the last
+  // PR before it (P1's class-57 refill, CS at 188,615: P0's PR at 188,612,
+  // P1's at 188,614).
+  bool HandOutReviseNotYet(const Request& r, SimRecords::iterator e, const RefRecord& rec) const {
+    if (rec.tag != RefTag::kPR || pp_.gomaxprocs == 1 || r.handout_line == 0) return false;
+    if (!JustBeforeHandOut(r.produced, e)) return false;
+    if (r.handout_line > rec.line + kReviseLag) return true;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < r.handout_line; k++) {
+      if (window_[k].rec.tag == RefTag::kPR && window_[k].rec.line > rec.line) return true;  // the hand-out's
+    }
+    return false;
+  }
+
+  // Whether the CS record rec is not request r's because r's hand-out is
+  // a later CS record of the window: another P's hand-out of the class
+  // came between (see OtherPsHandOut; P0's CS at line 199,906 before that
+  // of P1's refill, run at 199,853, at 199,910).
+  bool HandOutLater(const Request& r, const RefRecord& rec) const {
+    return rec.tag == RefTag::kCS && pp_.gomaxprocs > 1 && r.handout_line > rec.line;
+  }
+
+  // Whether the record e of q comes just before a span hand-out (CS, L).
+  static bool JustBeforeHandOut(const SimRecords& q, SimRecords::iterator e) {
+    auto next = std::next(e);
+    return next != q.end() && (next->tag == RefTag::kCS || next->tag == RefTag::kL);
+  }
+
+  // A refill's hand-out revise, run when its PR record shows up: its
+  // heap_live Xadd (deferred, see ExecuteDeferringLive) came just before,
+  // and revise reads heap_live, heap_scan and scanWork as they are then,
+  // other Ps' Xadds since the request ran included. (P0's refill of class
+  // 61 ran at its alloc_m's PR at line 91,539 and revised at 91,777 with
+  // P1's hand-outs in between.)
+  void HandOutReviseAtItsRecord(Request* r, SimRecord* got) {
+    ApplyDeferredLive(r);
+    const model::MemStats& m = malloc_.memstats();
+    *got = RecPR(model::GcController::ReviseFor(ReviseCall(*got).gcpercent, m.heap_live, m.next_gc, m.heap_scan,
+                                                controller_.scanWork, controller_.params().maxOvershoot));
+  }
+
+  // mallocgc takes its mcache (acquirem) after the assist check, so a
+  // goroutine stopped there by a stop-the-world (gcStart, mark
+  // termination) allocates from the mcache of the P it resumes on, not the
+  // one its A record names. A pending request made before the last
+  // stop-the-world moves to the P of its goroutine's next A record in the
+  // window, which follows its return. (Goroutine 20's A on P1 at line
+  // 225,986, mark termination at 227,710: its Z at 231,043 comes from P0's
+  // mcache, and its next A at 231,044 is on P0.)
+  void RehomeAfterStopTheWorld() {
+    for (Request& r : requests_) {
+      if (r.executed || r.line >= last_stw_line_ || r.rehomed_at == last_stw_line_) continue;
+      for (size_t k = cur_; k < LookaheadEnd(); k++) {
+        const RefRecord& a = window_[k].rec;
+        if (a.tag != RefTag::kA || a.v[1] != r.g) continue;
+        r.p = a.v[0];
+        r.rehomed_at = last_stw_line_;
+        break;
+      }
+    }
   }
 
   // Compares rec with the request's first simulated record of its kind.
@@ -1258,9 +1547,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (size_t m = j + 1; m < LookaheadEnd(); m++) {
       const RefRecord& r = window_[m].rec;
       if (r.tag == RefTag::kA && r.v[0] == p) return false;
-      if (r.tag == RefTag::kZ && r.U64(0) > base && r.U64(0) < end) return true;
+      if (r.tag == RefTag::kZ && r.U64(0) > base && r.U64(0) < end && !NextAllocationElsewhere(p, m)) return true;
     }
     return false;
+  }
+
+  // Whether the goroutine that got the Z record at window_[m] went on
+  // allocating on another P than p: the record right after it is another
+  // P's A. A goroutine's next mallocgc follows its return at once in
+  // these programs, while another P's Z can come between p's A and its
+  // own Z. (Class-57 CS records at lines 221,025-026: Z 842353798592 at
+  // 221,037, between P1's A at 221,032 and its Z, is P0's; A 0 follows.)
+  bool NextAllocationElsewhere(int64_t p, size_t m) const {
+    if (m + 1 >= LookaheadEnd()) return false;
+    const RefRecord& a = window_[m + 1].rec;
+    return a.tag == RefTag::kA && a.v[0] != p;
   }
 
   // Of several requests that need a span of the class of the CS record at
@@ -1310,6 +1611,76 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (!keep.empty()) cands->swap(keep);
   }
 
+  // mcentral.cacheSpan sweeps unswept spans of its own class with
+  // preserve set; deductSweepCredit's sweeps (sweepone) never set it. Of
+  // the requests an F or SW record of a preserving sweep may belong to,
+  // keeps those whose refill needs a span of the swept span's class
+  // (unless none is left). (P1's refill of class 37 swept 842353278976,
+  // P0's of class 45 swept 842352025600, their F records interleaved from
+  // line 93,698.)
+  void KeepRefillsOfCacheSpanSweep(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    const RefRecord* sw = &rec;
+    if (rec.tag == RefTag::kF) {
+      const model::MSpan* s = malloc_.heap().SpanOf(rec.U64(0));
+      if (s == nullptr || s->base() != sweep_base_ || sweep_line_ < rec.line) return;
+      sw = WindowRecord(sweep_line_);
+    }
+    if (sw == nullptr || sw->tag != RefTag::kSW || sw->v[5] != 1) return;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      const SimRecord pred = Predict(*it);
+      if (pred.tag == RefTag::kCS && pred.key == sw->v[2]) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
+  // A refill whose first revise is its hand-out's (it does not grow its
+  // mcentral) makes the last PR before its CS (HandOutReviseNotYet): of
+  // the requests a PR record may belong to, drops those whose hand-out
+  // follows another PR record, or is more than kReviseLag lines on
+  // (unless none is left). (At line 189,108 P0's class-51 refill, PR at
+  // 189,109 and CS at 189,110, and P1's class-61 refill, which grows:
+  // the PR is P1's alloc_m's.)
+  void DropHandOutRevisesNotNext(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    if (rec.tag != RefTag::kPR) return;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      const uint64_t handout = HandOutLine(*it);
+      bool next = handout != 0 && handout <= rec.line + kReviseLag;
+      for (size_t k = cur_ + 1; next && k < LookaheadEnd() && window_[k].rec.line < handout; k++) {
+        if (window_[k].rec.tag == RefTag::kPR) next = false;
+      }
+      if (next || WouldGrow(*it)) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
+  // Whether request r's refill would get a fresh span from the heap
+  // (mcentral.grow, whose mheap.alloc_m revises before cacheSpan does):
+  // its mcentral has no span cacheSpan could take or sweep.
+  bool WouldGrow(const Request& r) {
+    const SimRecord pred = Predict(r);
+    if (pred.tag != RefTag::kCS) return false;
+    const model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(pred.key));
+    const uint32_t sg = malloc_.heap().sweepgen;
+    for (const model::MSpan* s = c.nonempty().first; s != nullptr; s = s->next) {
+      if (s->sweepgen != sg - 1) return false;
+    }
+    for (const model::MSpan* s = c.empty().first; s != nullptr; s = s->next) {
+      if (s->sweepgen == sg - 2) return false;
+    }
+    return true;
+  }
+
+  // The record at `line` in the window from the current one (null if
+  // not there).
+  const RefRecord* WindowRecord(uint64_t line) const {
+    const uint64_t cur = window_[cur_].rec.line;
+    if (line < cur || line - cur >= window_.size() - cur_) return nullptr;
+    const RefRecord* r = &window_[cur_ + (line - cur)].rec;
+    return r->line == line ? r : nullptr;
+  }
+
   // Of several requests that need a span, the one a refill effect (sweep,
   // revise) belongs to: the one whose span hand-out (CS of its class, or L
   // of its size) the recording shows first. A refill's sweeping and revise
@@ -1330,9 +1701,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // Compares rec with *e, taken out of q. r: the request that produced it
   // (null for the collector's records); dropped once all its records are seen.
   void Consume(const RefRecord& rec, SimRecords* q, SimRecords::iterator e, Request* r) {
+    const bool handout_revise = rec.tag == RefTag::kPR && r != nullptr && JustBeforeHandOut(*q, e);
     SimRecord got = std::move(*e);
     q->erase(e);
+    if (handout_revise && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
     if (r != nullptr) r->last_seen = rec.line;
+    if ((rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && pp_.gomaxprocs > 1) sweep_seen_[got.base] = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -1356,11 +1730,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       // allocation's start and its revise call: revise reads
       // gcController.scanWork when it runs, as the record's place shows.
       // got's fields: gcpercent heap_live next_gc heap_scan scanWork | ...
-      got = RecPR(model::GcController::ReviseFor(static_cast<int32_t>(got.v()[0]), got.U64(1), got.U64(2), got.U64(3),
-                                                 controller_.scanWork, controller_.params().maxOvershoot));
+      SetFields(&got, RecPR(model::GcController::ReviseFor(static_cast<int32_t>(got.v()[0]), got.U64(1), got.U64(2),
+                                                           got.U64(3), controller_.scanWork,
+                                                           controller_.params().maxOvershoot)));
+    }
+    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && !SameRecord(got, rec) && pp_.gomaxprocs > 1) {
+      ScanWorkAddedBeforeRevise(rec, &got);
+      if (!SameRecord(got, rec)) ScanWorkAddedAfterRevise(rec, &got);
+      if (!SameRecord(got, rec) && r != nullptr) RevisedAgainBeforeRecord(rec, *r, &got);
+      if (!SameRecord(got, rec) && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
     }
     Compare(rec, &got);
-    if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) PushedAtSweepEnd(got.base);
+    if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
+      PushedAtSweepEnd(got.base);
+      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base, rec.line);
+    }
     if (r != nullptr && r->executed && r->produced.empty()) {
       DropRequest(r);
     }
@@ -1371,6 +1755,145 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (r == &requests_.front()) return requests_.pop_front();
     if (r == &requests_.back()) return requests_.pop_back();
     requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
+  }
+
+  // gcDrainN Xadds gcController.scanWork and then writes its W record; an
+  // allocation on the other P may call revise in between and read the
+  // sum, its PR record coming before the W record. If the PR does not
+  // match, the next kScanWorkLag W records in the lookahead are added, one
+  // at a time, before revise: if a sum explains the record, those Xadds
+  // came first. (P0's assist's W at line 91,179, after P1's PR at 91,177;
+  // its W at 91,348, 36 lines and 5 us after P1's PR at 91,312.)
+  void ScanWorkAddedBeforeRevise(const RefRecord& rec, SimRecord* got) {
+    const model::ReviseDecision d = ReviseCall(*got);
+    int64_t scanWork = controller_.scanWork;
+    std::vector<uint64_t> lines;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && lines.size() < kScanWorkLag; k++) {
+      const RefRecord& w = window_[k].rec;
+      if (w.tag != RefTag::kW) continue;
+      scanWork += w.v[1];
+      lines.push_back(w.line);
+      const model::ReviseDecision e = model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork, controller_.params().maxOvershoot);
+      if (!SamePR(e, rec)) continue;
+      controller_.scanWork = scanWork;
+      early_scan_work_.insert(early_scan_work_.end(), lines.begin(), lines.end());
+      SetFields(got, RecPR(e));
+      return;
+    }
+  }
+
+  // The recorder writes a PR record when revise returns, its inputs as
+  // revise read them but its outputs read from gcController then: another
+  // P's revise may have stored its own in between. If a PR's inputs match
+  // but its outputs do not, they are taken from the revise of the next PR
+  // record (within kReviseLag lines) by another P: a request of that P
+  // already run, or the refill it has pending, run now. (P0's PR at line
+  // 188,985 has the outputs of P1's alloc_m revise, PR at 188,987; P1's
+  // alloc_m PR at 189,108 those of P0's hand-out revise at 189,109, which
+  // has those of P1's hand-out revise at 189,111.)
+  void RevisedAgainBeforeRecord(const RefRecord& rec, const Request& r, SimRecord* got) {
+    constexpr int kInputs = 5;  // gcpercent heap_live next_gc heap_scan scanWork | outputs
+    if (!SamePrefix(*got, rec, kInputs)) return;
+    const RefRecord* next = nullptr;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kReviseLag; k++) {
+      if (window_[k].rec.tag == RefTag::kPR) {
+        next = &window_[k].rec;
+        break;
+      }
+    }
+    if (next == nullptr) return;
+    const std::optional<model::ReviseDecision> other = NextReviseOfOtherP(r.p, *next);
+    if (!other) return;
+    model::ReviseDecision mixed = ReviseCall(*got);  // these inputs, the other call's outputs
+    mixed.scanWork = got->v()[4];
+    mixed.assistWorkPerByte = other->assistWorkPerByte;
+    mixed.assistBytesPerWork = other->assistBytesPerWork;
+    if (SamePR(mixed, rec)) SetFields(got, RecPR(mixed));
+  }
+
+  // The revise call of a P other than p that the PR record `next` shows,
+  // with the inputs it reads when it runs there (see
+  // HandOutReviseAtItsRecord); runs that P's pending refill if none of its
+  // requests has run it yet.
+  std::optional<model::ReviseDecision> NextReviseOfOtherP(int64_t p, const RefRecord& next) {
+    for (int pass = 0; pass < 2; pass++) {
+      for (Request& q : requests_) {
+        if (!q.executed || q.p == p) continue;
+        auto e = std::find_if(q.produced.begin(), q.produced.end(),
+                              [](const SimRecord& x) { return x.tag == RefTag::kPR; });
+        if (e == q.produced.end() || HandOutReviseNotYet(q, e, next)) continue;
+        if (!JustBeforeHandOut(q.produced, e)) return ReviseCall(*e);
+        const model::MemStats& m = malloc_.memstats();
+        return model::GcController::ReviseFor(ReviseCall(*e).gcpercent, m.heap_live + q.deferred_live, m.next_gc,
+                                              m.heap_scan, controller_.scanWork, controller_.params().maxOvershoot);
+      }
+      if (pass == 1) break;
+      auto pending = std::find_if(requests_.begin(), requests_.end(), [&](const Request& q) {
+        if (q.executed || q.p == p) return false;
+        const RefTag t = Predict(q).tag;
+        return t == RefTag::kCS || t == RefTag::kL;
+      });
+      if (pending == requests_.end()) break;
+      ExecuteDeferringLive(&*pending);
+    }
+    return std::nullopt;
+  }
+
+  // mheap.alloc_m adds its mcache's local_scan to heap_scan under the heap
+  // lock and calls revise later; its thread may stall in between, and
+  // other Ps' revise calls read the sum before its PR is written. If the PR
+  // does not match, heap_scan is taken with the local_scan of each other P
+  // that has a refill or large allocation pending: if that explains the
+  // record, that P's alloc_m moved its local_scan then (and adds nothing
+  // more when its request runs: its goroutine allocates nothing else
+  // meanwhile). (P1's class-61 refill, A at line 189,043, alloc_m's PR at
+  // 189,108; P0's PR at 189,048 already has its 384 bytes.)
+  void HeapScanAddedBeforeRevise(const RefRecord& rec, const Request& r, SimRecord* got) {
+    const model::ReviseDecision d = ReviseCall(*got);
+    for (size_t q = 0; q < caches_.size(); q++) {
+      const uint64_t extra = caches_[q]->stats.local_scan;
+      if (static_cast<int64_t>(q) == r.p || extra == 0 || !RefillPending(static_cast<int64_t>(q))) continue;
+      const model::ReviseDecision early = model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan + extra, d.scanWork, controller_.params().maxOvershoot);
+      if (!SamePR(early, rec)) continue;
+      malloc_.memstats().heap_scan += extra;
+      caches_[q]->stats.local_scan = 0;
+      SetFields(got, RecPR(early));
+      return;
+    }
+  }
+
+  // Whether P p has a request pending that needs a span (CS or L next).
+  bool RefillPending(int64_t p) {
+    for (const Request& q : requests_) {
+      if (q.executed || q.p != p) continue;
+      const RefTag next = Predict(q).tag;
+      if (next == RefTag::kCS || next == RefTag::kL) return true;
+    }
+    return false;
+  }
+
+  // The other way round: revise read scanWork, and another P's Xadd and
+  // its W record came before the PR record was written. If the PR does not
+  // match, the W records of the kPushRace lines before it are taken back,
+  // latest first: if a sum explains the record, revise ran before them.
+  // (A gcWork.dispose's W X 8 at line 119,124, between P1's revise and its
+  // PR at 119,126.)
+  void ScanWorkAddedAfterRevise(const RefRecord& rec, SimRecord* got) const {
+    const model::ReviseDecision d = ReviseCall(*got);
+    int64_t scanWork = controller_.scanWork;
+    for (size_t k = cur_; k-- > 0 && window_[k].rec.line + kPushRace >= rec.line;) {
+      const RefRecord& w = window_[k].rec;
+      if (w.tag != RefTag::kW) continue;
+      scanWork -= w.v[1];
+      const model::ReviseDecision e = model::GcController::ReviseFor(
+          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork, controller_.params().maxOvershoot);
+      if (SamePR(e, rec)) {
+        SetFields(got, RecPR(e));
+        return;
+      }
+    }
   }
 
   // mspan.sweep pushes a span that stays in use onto the swept spans'
@@ -1389,7 +1912,191 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MSpan* s = *it;
     swept.erase(std::next(it).base());
     swept.push_back(s);
-    pushed_at_[s] = {window_[cur_].rec.line, h.sweepgen};
+    const uint64_t sw = window_[cur_].rec.line;
+    pushed_at_[s] = {LastFreeLine(*s, sw), sw, h.sweepgen};
+  }
+
+  // mcentral.freeSpan, called by mspan.sweep just before its SW record,
+  // moves a span that was full (on the empty list) and had objects freed
+  // to the front of its mcentral's nonempty list, where cacheSpan looks
+  // first. The replay runs a sweep whole when its first record shows up,
+  // so two Ps' concurrent sweeps inserted their spans in the order they
+  // began: the span is moved to the front when its SW record shows up.
+  // (Two refills' sweeps of 842352074752 and 842352082944 in class 51,
+  // F records interleaved from line 73,674, SW at 73,689 and 73,688: the
+  // CS at 83,471 took 842352074752.)
+  // line: the SW record's.
+  void FreedToNonemptyAtSweepEnd(uint64_t base, uint64_t line) {
+    model::MSpan* s = malloc_.heap().SpanOf(base);
+    if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
+    model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
+    if (s->list != nonempty) return;
+    to_nonempty_at_[s] = {LastFreeLine(*s, line), line};
+    nonempty->Remove(s);
+    // Spans moved already for later SW records (FreeSpansBeforeHandOut)
+    // stay in front of it.
+    std::vector<model::MSpan*> later;
+    while (nonempty->first != nullptr) {
+      auto at = to_nonempty_at_.find(nonempty->first);
+      if (at == to_nonempty_at_.end() || at->second.sw <= line) break;
+      later.push_back(nonempty->first);
+      nonempty->Remove(nonempty->first);
+    }
+    nonempty->Insert(s);
+    for (auto it = later.rbegin(); it != later.rend(); ++it) nonempty->Insert(*it);
+  }
+
+  // A refill the replay runs early (at its loop's first sweep) looks at
+  // nonempty at once, but other Ps' hand-outs of its class recorded
+  // before its own CS took the lock first: each took the first swept span
+  // of nonempty. Those the replay has not run yet (their CS records are
+  // not explained by a simulated one) get theirs later: this refill's
+  // cacheSpan goes past as many swept spans at the front of nonempty,
+  // which stay there for them. (P1's class-61 refill ran at line 199,853;
+  // P0's CS at 199,906, from a request read at 199,898, took the first
+  // span, P1's CS at 199,910 the second.)
+  void LeaveSpansToEarlierHandOuts(const RefRecord& handout) {
+    const int64_t spc = handout.v[0];
+    int64_t n = 0;
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < handout.line; k++) {
+      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == spc) n++;
+    }
+    auto pending_cs = [spc](const SimRecords& q) {
+      return std::count_if(q.begin(), q.end(), [spc](const SimRecord& r) { return r.tag == RefTag::kCS && r.key == spc; });
+    };
+    n -= pending_cs(gc_out_);
+    for (const Request& q : requests_) {
+      if (q.executed && &q != executing_) n -= pending_cs(q.produced);
+    }
+    model::MHeap& h = malloc_.heap();
+    model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(spc)).mutable_nonempty();
+    for (model::MSpan* s = nonempty->first; s != nullptr && n > 0; s = s->next) {
+      if (s->sweepgen == h.sweepgen - 1) continue;  // being swept: cacheSpan goes past it anyway
+      if (s->sweepgen != h.sweepgen) break;       // unswept: who sweeps it is not known
+      s->sweepgen = h.sweepgen - 1;               // cacheSpan goes past it
+      claimed_.push_back({s, h.sweepgen});
+      n--;
+    }
+  }
+
+  // Two Ps' cacheSpan calls take the mcentral lock in some order, and the
+  // recorder may write their CS records in the other order (OrderByHeapLock
+  // settles it for refills run at their CS record). While the refill
+  // Execute runs would take a span other than its CS record shows, the
+  // span it would take is shown by a later CS record of its class, and
+  // another P has a refill of that class pending, that refill took the
+  // lock first: cacheSpan goes past the span, which stays for it. (P0's
+  // and P1's class-43 refills, A at lines 201,971 and 201,973: P1's CS at
+  // 202,060 took the second span of nonempty, P0's at 202,179 the first.)
+  void LeaveSpansToEarlierLocks(const RefRecord& handout) {
+    const auto spc = static_cast<model::SpanClass>(handout.v[0]);
+    model::MCentral& c = malloc_.central(spc);
+    const bool other = std::any_of(requests_.begin(), requests_.end(), [&](const Request& q) {
+      if (q.executed || q.p == executing_->p) return false;
+      const SimRecord pred = Predict(q);
+      return pred.tag == RefTag::kCS && pred.key == spc;
+    });
+    if (!other) return;
+    model::MHeap& h = malloc_.heap();
+    for (;;) {
+      const uint64_t mine = c.PeekCacheSpanBase();
+      if (mine == 0 || mine == handout.U64(1)) return;
+      model::MSpan* s = h.SpanOf(mine);
+      if (s == nullptr || s->base() != mine || s->list != c.mutable_nonempty() || s->sweepgen != h.sweepgen) return;
+      bool later = false;
+      for (size_t k = cur_; k < LookaheadEnd() && !later; k++) {
+        const RefRecord& r = window_[k].rec;
+        later = r.line > handout.line && r.tag == RefTag::kCS && r.v[0] == spc && r.U64(1) == mine;
+      }
+      if (!later) return;
+      s->sweepgen = h.sweepgen - 1;  // cacheSpan goes past it
+      claimed_.push_back({s, h.sweepgen});
+    }
+  }
+
+  // The line of the last F record of the sweep of span s whose SW record
+  // is at sw_line (sw_line if the window no longer shows one): its
+  // freeSpan came between the two.
+  uint64_t LastFreeLine(const model::MSpan& s, uint64_t sw_line) const {
+    const uint64_t first = window_.front().rec.line;
+    if (sw_line < first || sw_line - first >= window_.size()) return sw_line;
+    const uint64_t end = s.base() + (s.npages << model::kPageShift);
+    for (size_t k = sw_line - first, n = 0; k-- > 0 && n < kSweepSearch; n++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kF && r.U64(0) >= s.base() && r.U64(0) < end) return r.line;
+      if (r.tag == RefTag::kSW && r.U64(1) == s.base()) break;
+    }
+    return sw_line;
+  }
+
+  // The sweeps whose SW records come before the hand-out of the refill
+  // Execute runs had their freeSpan calls, in that order, before its
+  // cacheSpan looked at nonempty: the replay moves their spans now, and
+  // again when the SW records show up (sweeps it runs in between put their
+  // spans in front; FreedToNonemptyAtSweepEnd keeps the SW order). (P1's
+  // class-10 refill ran at line
+  // 194,767 for its loop's sweep; 842356023296's sweep, begun earlier,
+  // ended at 194,778 after 842356031488's at 194,738, and its CS at
+  // 194,779 took 842356023296.)
+  void FreeSpansBeforeHandOut() {
+    const uint64_t handout = executing_->handout_line;
+    for (size_t k = cur_; handout != 0 && k < LookaheadEnd() && window_[k].rec.line < handout; k++) {
+      const RefRecord& sw = window_[k].rec;
+      if (sw.tag != RefTag::kSW) continue;
+      SimRecord* sim = PendingSweep(sw.U64(1));
+      if (sim == nullptr || !sim->to_nonempty) continue;
+      FreedToNonemptyAtSweepEnd(sim->base, sw.line);
+    }
+  }
+
+  // The simulated SW record of the span at base not yet compared (null if
+  // none).
+  SimRecord* PendingSweep(uint64_t base) {
+    auto find = [base](SimRecords& q) -> SimRecord* {
+      auto it = std::find_if(q.begin(), q.end(), [base](const SimRecord& r) { return r.tag == RefTag::kSW && r.base == base; });
+      return it == q.end() ? nullptr : &*it;
+    };
+    if (SimRecord* r = find(gc_out_)) return r;
+    for (Request& q : requests_) {
+      if (SimRecord* r = find(q.produced)) return r;
+    }
+    return nullptr;
+  }
+
+  // freeSpan inserts the swept span under the mcentral's lock, and the SW
+  // record is written after; a cacheSpan on the other P that took the lock
+  // just before writes its CS record after its heap_live Xadd. If the CS
+  // record at hand comes within kPushRace lines after the SW of the span
+  // at the front of nonempty, and shows the span behind it handed out,
+  // that freeSpan came after the hand-out: the two trade places. (bgsweep's
+  // SW of 842354098176 at line 95,381; P0's CS at 95,382 took 842354106368.)
+  // Likewise two sweeps' freeSpan calls came in either order if one's
+  // comes between its last F record and its SW, the other's SW included:
+  // the recorder may have written them in the other order. (Sweeps of
+  // 842355884032, F at 195,170-171 and SW at 195,189, and 842355875840, F
+  // at 195,172-174 and SW at 195,175: the CS of class 61 at 195,922 took
+  // 842355875840.)
+  void SettleFreeSpanRace(const RefRecord& cs) {
+    model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
+    // Spans claimed for sweeps under way or for earlier hand-outs are not
+    // in the race.
+    const uint32_t claimed = malloc_.heap().sweepgen - 1;
+    auto unclaimed = [claimed](model::MSpan* s) {
+      while (s != nullptr && s->sweepgen == claimed) s = s->next;
+      return s;
+    };
+    model::MSpan* top = unclaimed(nonempty->first);
+    model::MSpan* taken = top != nullptr ? unclaimed(top->next) : nullptr;
+    if (taken == nullptr || taken->base() != cs.U64(1)) return;
+    auto at = to_nonempty_at_.find(top);
+    if (at == to_nonempty_at_.end()) return;
+    auto behind = to_nonempty_at_.find(taken);
+    const bool after_handout = at->second.sw + kPushRace >= cs.line;
+    const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
+                         at->second.last_free < behind->second.sw;
+    if (!after_handout && !overlap) return;
+    nonempty->Remove(taken);
+    nonempty->Insert(taken);
   }
 
   // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
@@ -1398,16 +2105,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The next cycle's sweepone pops them last pushed first, which the
   // recording shows: if the sweep the recording shows next is of a span
   // just below the top of the unswept stack, and every span above it was
-  // pushed within kPushRace lines of it, it was pushed last: it is moved to
-  // the top. (Cycle 1's sweeps of 842351575040, SW at line 34,640, and
-  // 842354884608, at 34,642: cycle 2's bgsweep took the first at 81,968.)
+  // pushed within kPushRace lines of it, or may have been pushed before it
+  // (the push comes between a sweep's last F and its SW), it was pushed
+  // last: it is moved to the top. (Cycle 1's sweeps of 842351575040, SW at
+  // line 34,640, and 842354884608, at 34,642: cycle 2's bgsweep took the
+  // first at 81,968. Cycle 6's sweeps of 842355884032, last F at 195,171
+  // and SW at 195,189, and 842355875840, SW at 195,175: cycle 9's bgsweep
+  // took 875840 first at 248,723; the CS at 195,922 had shown the same
+  // order of their freeSpan calls.)
   void SettlePushRace(uint64_t expected) {
     model::MHeap& h = malloc_.heap();
     std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
-    auto pushed = [&](const model::MSpan* s) -> std::optional<uint64_t> {
+    auto pushed = [&](const model::MSpan* s) -> std::optional<PushLines> {
       auto it = pushed_at_.find(s);
-      if (it == pushed_at_.end() || it->second.second != h.sweepgen - 2) return std::nullopt;
-      return it->second.first;
+      if (it == pushed_at_.end() || it->second.sweepgen != h.sweepgen - 2) return std::nullopt;
+      return it->second;
     };
     std::vector<size_t> above;  // spans to sweep above the expected one
     for (size_t i = unswept.size(); i-- > 0 && above.size() < 4;) {
@@ -1418,11 +2130,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         continue;
       }
       if (above.empty()) return;
-      const std::optional<uint64_t> mine = pushed(s);
+      const std::optional<PushLines> mine = pushed(s);
       if (!mine) return;
       for (size_t j : above) {
-        const std::optional<uint64_t> other = pushed(unswept[j]);
-        if (!other || (*other > *mine ? *other - *mine : *mine - *other) > kPushRace) return;
+        const std::optional<PushLines> other = pushed(unswept[j]);
+        if (!other) return;
+        const bool near = (other->sw > mine->sw ? other->sw - mine->sw : mine->sw - other->sw) <= kPushRace;
+        if (!near && other->last_free >= mine->sw) return;  // pushed after mine for sure
       }
       unswept.erase(unswept.begin() + static_cast<std::ptrdiff_t>(i));
       unswept.push_back(s);
@@ -1466,6 +2180,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
             PeekBase(*rit) == mine) {
           // Only its heap step happened yet: its heap_live Xadd comes after
           // the lock and shows up with its own record.
+          handout_hint_ = next.line;  // not the current record, x's
           ExecuteDeferringLive(&*rit);
           break;
         }
@@ -1693,6 +2408,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 1,070 other records).
   static constexpr size_t kSweepSearch = 4096;
   static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
+  static constexpr uint64_t kReviseLag = 4;  // lines; see HandOutReviseNotYet
+  static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
   Header pp_;
@@ -1751,12 +2468,33 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t zerobase_seen_ = 0;
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
+  uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
+  uint64_t last_stw_line_ = 0;    // the last GS or MT record
+  // Per span: the line of the last F or SW record of its sweeps compared
+  // (UnstartedSweepPages).
+  std::unordered_map<uint64_t, uint64_t> sweep_seen_;
+  // Lines of W records whose scan work was added before their turn
+  // (ScanWorkAddedBeforeRevise), in order.
+  std::deque<uint64_t> early_scan_work_;
   // Per span: the line of the SW record of its last sweep that left it in
   // use, and the heap's sweepgen then (PushedAtSweepEnd).
-  std::map<const model::MSpan*, std::pair<uint64_t, uint32_t>> pushed_at_;
+  struct PushLines {
+    uint64_t last_free = 0;  // its sweep's last F record
+    uint64_t sw = 0;         // its SW record
+    uint32_t sweepgen = 0;   // the heap's then
+  };
+  std::map<const model::MSpan*, PushLines> pushed_at_;
+  // Per span: the line of the SW record whose freeSpan last moved it to
+  // the front of nonempty (FreedToNonemptyAtSweepEnd).
+  struct FreeSpanLines {
+    uint64_t last_free = 0;  // its sweep's last F record
+    uint64_t sw = 0;         // its SW record
+  };
+  std::map<const model::MSpan*, FreeSpanLines> to_nonempty_at_;
   // Spans other Ps were sweeping while it ran, and their sweepgen after
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
+  uint64_t claimed_pages_ = 0;  // their pages, counted in pagesSwept meanwhile
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
