@@ -1591,7 +1591,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (rec.tag == RefTag::kPR && got.revise && got.text != rec.text && pp_.gomaxprocs > 1) {
       ScanWorkAddedBeforeRevise(rec, &got);
-      if (got.text != rec.text) ScanWorkAddedAfterRevise(rec, &got);
+      if (got.text != rec.text) ScanWorkAddedAfterRevise(rec, r, &got);
       if (got.text != rec.text && r != nullptr) RevisedAgainBeforeRecord(rec, *r, &got);
       if (got.text != rec.text && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
     }
@@ -1642,7 +1642,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // has those of P1's hand-out revise at 189,111.)
   void RevisedAgainBeforeRecord(const RefRecord& rec, const Request& r, SimRecord* got) {
     const size_t bar = rec.text.find(" | ");
-    if (bar == std::string_view::npos || got->text.compare(0, bar, rec.text.substr(0, bar)) != 0) return;
+    if (bar == std::string_view::npos) return;
+    std::string inputs = got->text.substr(0, std::min(bar, got->text.size()));
+    if (inputs != rec.text.substr(0, bar)) {
+      // Its scanWork may be older than the W records just before it
+      // (ScanWorkAddedAfterRevise). (P1's PR at line 303,740: scanWork
+      // before the W X 40 at 303,737, outputs of P0's revise at 303,742.)
+      const model::ReviseDecision& d = *got->revise;
+      for (int64_t scanWork : EarlierScanWorks(rec, &r)) {
+        const std::string t =
+            absl::StrFormat("PR %d %d %d %d %d", d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork);
+        if (t == rec.text.substr(0, bar)) inputs = t;
+      }
+      if (inputs != rec.text.substr(0, bar)) return;
+    }
     const RefRecord* next = nullptr;
     for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kReviseLag; k++) {
       if (window_[k].rec.tag == RefTag::kPR) {
@@ -1654,7 +1667,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const std::optional<model::ReviseDecision> other = NextReviseOfOtherP(r.p, *next);
     if (!other) return;
     const std::string out = FormatPR(*other);
-    const std::string text = got->text.substr(0, bar) + out.substr(out.find(" | "));
+    const std::string text = inputs + out.substr(out.find(" | "));
     if (text == rec.text) got->text = text;
   }
 
@@ -1720,26 +1733,43 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return false;
   }
 
-  // The other way round: revise read scanWork, and another P's Xadd and
-  // its W record came before the PR record was written. If the PR does not
-  // match, the W records of the kPushRace lines before it are taken back,
-  // latest first: if a sum explains the record, revise ran before them.
-  // (A gcWork.dispose's W X 8 at line 119,124, between P1's revise and its
-  // PR at 119,126.)
-  void ScanWorkAddedAfterRevise(const RefRecord& rec, SimRecord* got) const {
+  // The other way round: the recorder took revise's inputs, and another
+  // P's Xadd and its W record came before the PR record was written.
+  // revise itself may have read scanWork then or later: if the PR does not
+  // match, the W records since the request began (at most 8, latest
+  // first; the last kPushRace lines for the collector's) are taken back
+  // from the inputs, with outputs computed from the same scanWork or from
+  // the current one. (A gcWork.dispose's W X 8 at line 119,124, between
+  // P1's revise and its PR at 119,126; P0's PR at 304,038 has inputs
+  // before the W X 40s at 304,030 and 304,035 and outputs after them.)
+  void ScanWorkAddedAfterRevise(const RefRecord& rec, const Request* r, SimRecord* got) const {
     const model::ReviseDecision& d = *got->revise;
-    int64_t scanWork = controller_.scanWork;
-    for (size_t k = cur_; k-- > 0 && window_[k].rec.line + kPushRace >= rec.line;) {
-      const RefRecord& w = window_[k].rec;
-      if (w.tag != RefTag::kW) continue;
-      scanWork -= w.v[1];
+    const std::string now_out = got->text.substr(got->text.find(" | "));
+    for (int64_t scanWork : EarlierScanWorks(rec, r)) {
       const std::string text = FormatPR(model::GcController::ReviseFor(
           d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork, controller_.params().maxOvershoot));
-      if (text == rec.text) {
-        got->text = text;
+      const std::string late = text.substr(0, text.find(" | ")) + now_out;
+      if (text == rec.text || late == rec.text) {
+        got->text = text == rec.text ? text : late;
         return;
       }
     }
+  }
+
+  // The scanWork values a revise may have read before the W records
+  // since request r began (the last kPushRace lines if r is null): the
+  // current value less each latest-first run of at most 8 of them.
+  std::vector<int64_t> EarlierScanWorks(const RefRecord& rec, const Request* r) const {
+    std::vector<int64_t> values;
+    const uint64_t since = r != nullptr ? r->line : (rec.line > kPushRace ? rec.line - kPushRace : 0);
+    int64_t scanWork = controller_.scanWork;
+    for (size_t k = cur_; k-- > 0 && window_[k].rec.line > since && values.size() < 8;) {
+      const RefRecord& w = window_[k].rec;
+      if (w.tag != RefTag::kW) continue;
+      scanWork -= w.v[1];
+      values.push_back(scanWork);
+    }
+    return values;
   }
 
   // mspan.sweep pushes a span that stays in use onto the swept spans'
