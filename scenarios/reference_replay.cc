@@ -168,9 +168,8 @@ struct Request {
   uint64_t live_at_start = 0;
   // The line of its CS/L record in the window when it ran (0: not seen).
   uint64_t handout_line = 0;
-  // The stop-the-world after which its P was looked up again
-  // (RehomeAfterStopTheWorld).
-  uint64_t rehomed_at = 0;
+  // Its P was looked up again (RehomeDescheduledRequests).
+  bool rehomed = false;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -381,6 +380,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         enablegc_ = true;  // gcenable: from now on allocations may start a cycle
         break;
       case RefTag::kA: {
+        if (rec.v[0] >= 0) {
+          if (last_a_.size() <= static_cast<size_t>(rec.v[0])) last_a_.resize(rec.v[0] + 1);
+          last_a_[rec.v[0]] = {rec.line, rec.v[1]};
+        }
         Request r;
         r.p = rec.v[0];
         r.g = rec.v[1];
@@ -1201,7 +1204,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   void MatchEffect(const RefRecord& rec) {
     const int64_t key = KeyOf(rec);
-    if (pp_.gomaxprocs > 1) RehomeAfterStopTheWorld();
+    if (pp_.gomaxprocs > 1) RehomeDescheduledRequests();
     // 1. The collector's next record of this kind.
     if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
     // 2. The next record of this kind of a request already run.
@@ -1321,22 +1324,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     got->text = FormatPR(*got->revise);
   }
 
-  // mallocgc takes its mcache (acquirem) after the assist check, so a
-  // goroutine stopped there by a stop-the-world (gcStart, mark
-  // termination) allocates from the mcache of the P it resumes on, not the
-  // one its A record names. A pending request made before the last
-  // stop-the-world moves to the P of its goroutine's next A record in the
-  // window, which follows its return. (Goroutine 20's A on P1 at line
-  // 225,986, mark termination at 227,710: its Z at 231,043 comes from P0's
-  // mcache, and its next A at 231,044 is on P0.)
-  void RehomeAfterStopTheWorld() {
+  // mallocgc takes its mcache (acquirem) after the assist check and the
+  // recorder's A record, so a goroutine descheduled in between (stopped by
+  // a stop-the-world, or otherwise) allocates from the mcache of the P it
+  // resumes on, not the one its A record names. A pending request whose P
+  // has since run another goroutine's allocation, or a stop-the-world,
+  // moves to the P of its goroutine's next A record in the window, which
+  // follows its return. (Goroutine 20's A on P1 at line 225,986, mark
+  // termination at 227,710: its Z at 231,043 comes from P0's mcache, its
+  // next A at 231,044 is on P0. Goroutine 20's A on P0 at 339,891, P0 ran
+  // goroutine 18 from 341,156: its CS at 341,174 is P1's, its next A at
+  // 341,176 on P1.)
+  void RehomeDescheduledRequests() {
     for (Request& r : requests_) {
-      if (r.executed || r.line >= last_stw_line_ || r.rehomed_at == last_stw_line_) continue;
+      if (r.executed || r.rehomed) continue;
+      const bool other_ran = r.p >= 0 && static_cast<size_t>(r.p) < last_a_.size() &&
+                             last_a_[r.p].first > r.line && last_a_[r.p].second != r.g;
+      if (!other_ran && r.line >= last_stw_line_) continue;
       for (size_t k = cur_; k < LookaheadEnd(); k++) {
         const RefRecord& a = window_[k].rec;
         if (a.tag != RefTag::kA || a.v[1] != r.g) continue;
         r.p = a.v[0];
-        r.rehomed_at = last_stw_line_;
+        r.rehomed = true;
         break;
       }
     }
@@ -2338,6 +2347,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   Request* executing_ = nullptr;  // the request Execute runs
   uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
   uint64_t last_stw_line_ = 0;    // the last GS or MT record
+  std::vector<std::pair<uint64_t, int64_t>> last_a_;  // per P: its last A record's line and goroutine
   // Per span: the line of the last F or SW record of its sweeps compared
   // (UnstartedSweepPages).
   std::unordered_map<uint64_t, uint64_t> sweep_seen_;
