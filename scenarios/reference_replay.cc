@@ -857,6 +857,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
+    SettleLoopPushRace();
     for (;;) {
       if (h.sweepPagesPerByte == 0) return;
       const uint64_t basis = h.pagesSweptBasis;
@@ -953,6 +954,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     SweepOnePastClaimed();
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
+  // A refill run at a record of its loop's first sweep (an F or SW of a
+  // sweepone sweep) pops that span: the swept-stack push race of the last
+  // cycle is settled by it as by bgsweep's (SettlePushRace). (P1's
+  // class-61 refill at line 382,351 swept 842357194752, F from 382,356,
+  // above 842357161984, whose sweep last cycle had its last F at 368,880
+  // and its SW at 369,211, after 194752's at 369,171.)
+  void SettleLoopPushRace() {
+    const RefRecord& rec = window_[cur_].rec;
+    if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return;
+    const RefRecord* sw = WindowRecord(sweep_line_);
+    if (sw == nullptr || sw->tag != RefTag::kSW || sw->v[5] != 0) return;  // a cacheSpan's own sweep
+    SettlePushRace(sweep_base_);
   }
 
   // Runs the background sweep whose SW record is sw while the request
