@@ -1261,6 +1261,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           DropHandedOutBeforeSweep(rec, &cands);
           KeepRefillsOfCacheSpanSweep(rec, &cands);
           DropHandOutRevisesNotNext(rec, &cands);
+          KeepRevisesReadingItsHeapScan(rec, &cands);
         }
         pick = FirstToHandOut(cands);
       }
@@ -1532,6 +1533,27 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (window_[k].rec.tag == RefTag::kPR) next = false;
       }
       if (next || WouldGrow(*it)) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
+  // mheap.alloc_m adds its P's mcache local_scan to heap_scan before it
+  // revises; cacheSpan's revise reads it unchanged. Of the requests a PR
+  // record may belong to, keeps those whose first revise would read the
+  // heap_scan the record shows (unless none is left): which P's revise ran
+  // first. (At line 419,079 P0's and P1's class-63 refills both grew the
+  // mcentral: the PR with heap_scan unchanged is P0's, whose mcache had
+  // nothing to add; P1's, with its 472 bytes, is at 419,080.)
+  void KeepRevisesReadingItsHeapScan(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    // Only among refills that all grow: a cacheSpan revise may read another
+    // P's alloc_m addition early (HeapScanAddedBeforeRevise).
+    if (rec.tag != RefTag::kPR || !std::all_of(cands->begin(), cands->end(), [&](auto it) { return WouldGrow(*it); })) {
+      return;
+    }
+    const uint64_t heap_scan = malloc_.memstats().heap_scan;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      if (heap_scan + Cache(it->p)->stats.local_scan == rec.U64(3)) keep.push_back(it);
     }
     if (!keep.empty()) cands->swap(keep);
   }
