@@ -342,7 +342,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (handout != nullptr && handout->tag == RefTag::kCS) {
       // Earlier hand-outs took their spans before any race over the rest.
       LeaveSpansToEarlierHandOuts(*handout);
-      SettleFreeSpanRace(*handout);
+      SettleFreeSpanRace(*handout, executing_->line);
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
@@ -1265,7 +1265,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         }
         pick = FirstToHandOut(cands);
       }
-      if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec);
+      if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec, pick->line);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
         // A refill run at its first sweep or revise: its hand-out's
@@ -1998,7 +1998,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 842355884032, F at 195,170-171 and SW at 195,189, and 842355875840, F
   // at 195,172-174 and SW at 195,175: the CS of class 61 at 195,922 took
   // 842355875840.)
-  void SettleFreeSpanRace(const RefRecord& cs) {
+  // A refill's cacheSpan may also have taken the lock long before its CS
+  // record, any time after its A record (begun): a span whose sweep's last
+  // F comes after that may have been inserted after the hand-out. (P0's
+  // class-57 refill, A at line 420,416, swept 842357653504 in its cacheSpan,
+  // F from 420,566, CS at 420,573; bgsweep's sweep of 842356375552, F at
+  // 420,473-478, put it on nonempty after P0's cacheSpan passed.)
+  void SettleFreeSpanRace(const RefRecord& cs, uint64_t begun) {
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
     // Spans claimed for sweeps under way or for earlier hand-outs are not
     // in the race.
@@ -2013,7 +2019,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     auto at = to_nonempty_at_.find(top);
     if (at == to_nonempty_at_.end()) return;
     auto behind = to_nonempty_at_.find(taken);
-    const bool after_handout = at->second.sw + kPushRace >= cs.line;
+    const bool after_handout = at->second.sw + kPushRace >= cs.line || at->second.last_free > begun;
     const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
                          at->second.last_free < behind->second.sw;
     if (!after_handout && !overlap) return;
