@@ -300,9 +300,8 @@ struct Request {
   uint64_t live_at_start = 0;
   // The line of its CS/L record in the window when it ran (0: not seen).
   uint64_t handout_line = 0;
-  // The stop-the-world after which its P was looked up again
-  // (RehomeAfterStopTheWorld).
-  uint64_t rehomed_at = 0;
+  // Its P was looked up again (RehomeDescheduledRequests).
+  bool rehomed = false;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -469,7 +468,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (handout != nullptr && handout->tag == RefTag::kCS) {
       // Earlier hand-outs took their spans before any race over the rest.
       LeaveSpansToEarlierHandOuts(*handout);
-      SettleFreeSpanRace(*handout);
+      SettleFreeSpanRace(*handout, executing_->line);
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
@@ -510,6 +509,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         enablegc_ = true;  // gcenable: from now on allocations may start a cycle
         break;
       case RefTag::kA: {
+        if (rec.v[0] >= 0) {
+          if (last_a_.size() <= static_cast<size_t>(rec.v[0])) last_a_.resize(rec.v[0] + 1);
+          last_a_[rec.v[0]] = {rec.line, rec.v[1]};
+        }
         Request& r = requests_.emplace_back();
         r.p = rec.v[0];
         r.g = rec.v[1];
@@ -988,6 +991,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
+    SettleLoopPushRace();
     for (;;) {
       if (h.sweepPagesPerByte == 0) return;
       const uint64_t basis = h.pagesSweptBasis;
@@ -1084,6 +1088,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     SweepOnePastClaimed();
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
+  // A refill run at a record of its loop's first sweep (an F or SW of a
+  // sweepone sweep) pops that span: the swept-stack push race of the last
+  // cycle is settled by it as by bgsweep's (SettlePushRace). (P1's
+  // class-61 refill at line 382,351 swept 842357194752, F from 382,356,
+  // above 842357161984, whose sweep last cycle had its last F at 368,880
+  // and its SW at 369,211, after 194752's at 369,171.)
+  void SettleLoopPushRace() {
+    const RefRecord& rec = window_[cur_].rec;
+    if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return;
+    const RefRecord* sw = WindowRecord(sweep_line_);
+    if (sw == nullptr || sw->tag != RefTag::kSW || sw->v[5] != 0) return;  // a cacheSpan's own sweep
+    SettlePushRace(sweep_base_);
   }
 
   // Runs the background sweep whose SW record is sw while the request
@@ -1344,7 +1362,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       return ConsumeFrom(rec, requests_.begin());
     }
     const int64_t key = KeyOf(rec);
-    if (pp_.gomaxprocs > 1) RehomeAfterStopTheWorld();
+    if (pp_.gomaxprocs > 1) RehomeDescheduledRequests();
     // 1. The collector's next record of this kind.
     if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
     // 2. The next record of this kind of a request already run.
@@ -1387,10 +1405,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           DropHandedOutBeforeSweep(rec, &cands);
           KeepRefillsOfCacheSpanSweep(rec, &cands);
           DropHandOutRevisesNotNext(rec, &cands);
+          KeepRevisesReadingItsHeapScan(rec, &cands);
         }
         pick = FirstToHandOut(cands);
       }
-      if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec);
+      if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec, pick->line);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
       if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
         // A refill run at its first sweep or revise: its hand-out's
@@ -1464,22 +1483,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
                                                 controller_.scanWork, controller_.params().maxOvershoot));
   }
 
-  // mallocgc takes its mcache (acquirem) after the assist check, so a
-  // goroutine stopped there by a stop-the-world (gcStart, mark
-  // termination) allocates from the mcache of the P it resumes on, not the
-  // one its A record names. A pending request made before the last
-  // stop-the-world moves to the P of its goroutine's next A record in the
-  // window, which follows its return. (Goroutine 20's A on P1 at line
-  // 225,986, mark termination at 227,710: its Z at 231,043 comes from P0's
-  // mcache, and its next A at 231,044 is on P0.)
-  void RehomeAfterStopTheWorld() {
+  // mallocgc takes its mcache (acquirem) after the assist check and the
+  // recorder's A record, so a goroutine descheduled in between (stopped by
+  // a stop-the-world, or otherwise) allocates from the mcache of the P it
+  // resumes on, not the one its A record names. A pending request whose P
+  // has since run another goroutine's allocation, or a stop-the-world,
+  // moves to the P of its goroutine's next A record in the window, which
+  // follows its return. (Goroutine 20's A on P1 at line 225,986, mark
+  // termination at 227,710: its Z at 231,043 comes from P0's mcache, its
+  // next A at 231,044 is on P0. Goroutine 20's A on P0 at 339,891, P0 ran
+  // goroutine 18 from 341,156: its CS at 341,174 is P1's, its next A at
+  // 341,176 on P1.)
+  void RehomeDescheduledRequests() {
     for (Request& r : requests_) {
-      if (r.executed || r.line >= last_stw_line_ || r.rehomed_at == last_stw_line_) continue;
+      if (r.executed || r.rehomed) continue;
+      const bool other_ran = r.p >= 0 && static_cast<size_t>(r.p) < last_a_.size() &&
+                             last_a_[r.p].first > r.line && last_a_[r.p].second != r.g;
+      if (!other_ran && r.line >= last_stw_line_) continue;
       for (size_t k = cur_; k < LookaheadEnd(); k++) {
         const RefRecord& a = window_[k].rec;
         if (a.tag != RefTag::kA || a.v[1] != r.g) continue;
         r.p = a.v[0];
-        r.rehomed_at = last_stw_line_;
+        r.rehomed = true;
         break;
       }
     }
@@ -1655,6 +1680,27 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (!keep.empty()) cands->swap(keep);
   }
 
+  // mheap.alloc_m adds its P's mcache local_scan to heap_scan before it
+  // revises; cacheSpan's revise reads it unchanged. Of the requests a PR
+  // record may belong to, keeps those whose first revise would read the
+  // heap_scan the record shows (unless none is left): which P's revise ran
+  // first. (At line 419,079 P0's and P1's class-63 refills both grew the
+  // mcentral: the PR with heap_scan unchanged is P0's, whose mcache had
+  // nothing to add; P1's, with its 472 bytes, is at 419,080.)
+  void KeepRevisesReadingItsHeapScan(const RefRecord& rec, std::vector<std::deque<Request>::iterator>* cands) {
+    // Only among refills that all grow: a cacheSpan revise may read another
+    // P's alloc_m addition early (HeapScanAddedBeforeRevise).
+    if (rec.tag != RefTag::kPR || !std::all_of(cands->begin(), cands->end(), [&](auto it) { return WouldGrow(*it); })) {
+      return;
+    }
+    const uint64_t heap_scan = malloc_.memstats().heap_scan;
+    std::vector<std::deque<Request>::iterator> keep;
+    for (auto it : *cands) {
+      if (heap_scan + Cache(it->p)->stats.local_scan == rec.U64(3)) keep.push_back(it);
+    }
+    if (!keep.empty()) cands->swap(keep);
+  }
+
   // Whether request r's refill would get a fresh span from the heap
   // (mcentral.grow, whose mheap.alloc_m revises before cacheSpan does):
   // its mcentral has no span cacheSpan could take or sweep.
@@ -1736,7 +1782,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && !SameRecord(got, rec) && pp_.gomaxprocs > 1) {
       ScanWorkAddedBeforeRevise(rec, &got);
-      if (!SameRecord(got, rec)) ScanWorkAddedAfterRevise(rec, &got);
+      if (!SameRecord(got, rec)) ScanWorkAddedAfterRevise(rec, r, &got);
       if (!SameRecord(got, rec) && r != nullptr) RevisedAgainBeforeRecord(rec, *r, &got);
       if (!SameRecord(got, rec) && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
     }
@@ -1794,7 +1840,23 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // has those of P1's hand-out revise at 189,111.)
   void RevisedAgainBeforeRecord(const RefRecord& rec, const Request& r, SimRecord* got) {
     constexpr int kInputs = 5;  // gcpercent heap_live next_gc heap_scan scanWork | outputs
-    if (!SamePrefix(*got, rec, kInputs)) return;
+    if (got->tag != RefTag::kPR || rec.n < kInputs) return;
+    model::ReviseDecision inputs = ReviseCall(*got);  // the record's inputs, as they are now
+    inputs.scanWork = got->v()[4];
+    if (!SamePrefix(*got, rec, kInputs)) {
+      // Its scanWork may be older than the W records just before it
+      // (ScanWorkAddedAfterRevise). (P1's PR at line 303,740: scanWork
+      // before the W X 40 at 303,737, outputs of P0's revise at 303,742.)
+      bool found = false;
+      for (int64_t scanWork : EarlierScanWorks(rec, &r)) {
+        if (inputs.gcpercent == rec.v[0] && inputs.heap_live == rec.U64(1) && inputs.next_gc == rec.U64(2) &&
+            inputs.heap_scan == rec.U64(3) && scanWork == rec.v[4]) {
+          inputs.scanWork = scanWork;
+          found = true;
+        }
+      }
+      if (!found) return;
+    }
     const RefRecord* next = nullptr;
     for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kReviseLag; k++) {
       if (window_[k].rec.tag == RefTag::kPR) {
@@ -1805,8 +1867,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (next == nullptr) return;
     const std::optional<model::ReviseDecision> other = NextReviseOfOtherP(r.p, *next);
     if (!other) return;
-    model::ReviseDecision mixed = ReviseCall(*got);  // these inputs, the other call's outputs
-    mixed.scanWork = got->v()[4];
+    model::ReviseDecision mixed = inputs;  // these inputs, the other call's outputs
     mixed.assistWorkPerByte = other->assistWorkPerByte;
     mixed.assistBytesPerWork = other->assistBytesPerWork;
     if (SamePR(mixed, rec)) SetFields(got, RecPR(mixed));
@@ -1874,26 +1935,46 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return false;
   }
 
-  // The other way round: revise read scanWork, and another P's Xadd and
-  // its W record came before the PR record was written. If the PR does not
-  // match, the W records of the kPushRace lines before it are taken back,
-  // latest first: if a sum explains the record, revise ran before them.
-  // (A gcWork.dispose's W X 8 at line 119,124, between P1's revise and its
-  // PR at 119,126.)
-  void ScanWorkAddedAfterRevise(const RefRecord& rec, SimRecord* got) const {
+  // The other way round: the recorder took revise's inputs, and another
+  // P's Xadd and its W record came before the PR record was written.
+  // revise itself may have read scanWork then or later: if the PR does not
+  // match, the W records since the request began (at most 8, latest
+  // first; the last kPushRace lines for the collector's) are taken back
+  // from the inputs, with outputs computed from the same scanWork or from
+  // the current one. (A gcWork.dispose's W X 8 at line 119,124, between
+  // P1's revise and its PR at 119,126; P0's PR at 304,038 has inputs
+  // before the W X 40s at 304,030 and 304,035 and outputs after them.)
+  void ScanWorkAddedAfterRevise(const RefRecord& rec, const Request* r, SimRecord* got) const {
     const model::ReviseDecision d = ReviseCall(*got);
-    int64_t scanWork = controller_.scanWork;
-    for (size_t k = cur_; k-- > 0 && window_[k].rec.line + kPushRace >= rec.line;) {
-      const RefRecord& w = window_[k].rec;
-      if (w.tag != RefTag::kW) continue;
-      scanWork -= w.v[1];
-      const model::ReviseDecision e = model::GcController::ReviseFor(
-          d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, scanWork, controller_.params().maxOvershoot);
-      if (SamePR(e, rec)) {
-        SetFields(got, RecPR(e));
+    const int64_t now_out[2] = {got->v()[5], got->v()[6]};  // assistWorkPerByte, assistBytesPerWork bits
+    for (int64_t scanWork : EarlierScanWorks(rec, r)) {
+      SimRecord full = RecPR(model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc, d.heap_scan,
+                                                            scanWork, controller_.params().maxOvershoot));
+      SimRecord late = RecPR(ReviseCall(full));
+      late.v()[5] = now_out[0];
+      late.v()[6] = now_out[1];
+      const bool exact = SameRecord(full, rec);
+      if (exact || SameRecord(late, rec)) {
+        SetFields(got, exact ? std::move(full) : std::move(late));
         return;
       }
     }
+  }
+
+  // The scanWork values a revise may have read before the W records
+  // since request r began (the last kPushRace lines if r is null): the
+  // current value less each latest-first run of at most 8 of them.
+  std::vector<int64_t> EarlierScanWorks(const RefRecord& rec, const Request* r) const {
+    std::vector<int64_t> values;
+    const uint64_t since = r != nullptr ? r->line : (rec.line > kPushRace ? rec.line - kPushRace : 0);
+    int64_t scanWork = controller_.scanWork;
+    for (size_t k = cur_; k-- > 0 && window_[k].rec.line > since && values.size() < 8;) {
+      const RefRecord& w = window_[k].rec;
+      if (w.tag != RefTag::kW) continue;
+      scanWork -= w.v[1];
+      values.push_back(scanWork);
+    }
+    return values;
   }
 
   // mspan.sweep pushes a span that stays in use onto the swept spans'
@@ -2076,7 +2157,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 842355884032, F at 195,170-171 and SW at 195,189, and 842355875840, F
   // at 195,172-174 and SW at 195,175: the CS of class 61 at 195,922 took
   // 842355875840.)
-  void SettleFreeSpanRace(const RefRecord& cs) {
+  // A refill's cacheSpan may also have taken the lock long before its CS
+  // record, any time after its A record (begun): a span whose sweep's last
+  // F comes after that may have been inserted after the hand-out. (P0's
+  // class-57 refill, A at line 420,416, swept 842357653504 in its cacheSpan,
+  // F from 420,566, CS at 420,573; bgsweep's sweep of 842356375552, F at
+  // 420,473-478, put it on nonempty after P0's cacheSpan passed.)
+  void SettleFreeSpanRace(const RefRecord& cs, uint64_t begun) {
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
     // Spans claimed for sweeps under way or for earlier hand-outs are not
     // in the race.
@@ -2091,7 +2178,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     auto at = to_nonempty_at_.find(top);
     if (at == to_nonempty_at_.end()) return;
     auto behind = to_nonempty_at_.find(taken);
-    const bool after_handout = at->second.sw + kPushRace >= cs.line;
+    const bool after_handout = at->second.sw + kPushRace >= cs.line || at->second.last_free > begun;
     const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
                          at->second.last_free < behind->second.sw;
     if (!after_handout && !overlap) return;
@@ -2470,6 +2557,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   Request* executing_ = nullptr;  // the request Execute runs
   uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
   uint64_t last_stw_line_ = 0;    // the last GS or MT record
+  std::vector<std::pair<uint64_t, int64_t>> last_a_;  // per P: its last A record's line and goroutine
   // Per span: the line of the last F or SW record of its sweeps compared
   // (UnstartedSweepPages).
   std::unordered_map<uint64_t, uint64_t> sweep_seen_;
