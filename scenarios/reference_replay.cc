@@ -676,12 +676,26 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
     if (pp_.gomaxprocs > 1) SettlePushRace(expected);
-    // Which P the background sweeper ran on is not recorded; P 0 is the
-    // only one with GOMAXPROCS=1.
-    sweeper_.set_local_stats(&Cache(0)->stats);
+    sweeper_.set_local_stats(&Cache(BackgroundSweeperP())->stats);
     bg_sweeping_ = true;
     SweepOnePastClaimed();
     bg_sweeping_ = false;
+  }
+
+  // The P the background sweeper runs on, which the recording does not
+  // name: with one P, P 0; with several, the one whose last allocation
+  // is the oldest (a P runs one goroutine at a time, and bgsweep
+  // allocates nothing). It matters when a sweep frees a whole span:
+  // mheap.freeSpan moves that P's mcache local_scan into heap_scan. (Its
+  // frees at lines 427,563 and 438,683 came while goroutine 18 allocated
+  // on P0 throughout: heap_scan did not change until P1's alloc_m at
+  // 455,692.)
+  int64_t BackgroundSweeperP() const {
+    int64_t p = 0;
+    for (size_t q = 1; q < last_a_.size(); q++) {
+      if (last_a_[q].first < last_a_[p].first) p = static_cast<int64_t>(q);
+    }
+    return p;
   }
 
   // sweepone, while spans the replay marked claimed by another sweeper
