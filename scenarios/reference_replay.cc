@@ -1695,7 +1695,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // revise read them but its outputs read from gcController then: another
   // P's revise may have stored its own in between. If a PR's inputs match
   // but its outputs do not, they are taken from the revise of the next PR
-  // record (within kReviseLag lines) by another P: a request of that P
+  // record (within kOverwriteLag lines) by another P: a request of that P
   // already run, or the refill it has pending, run now. (P0's PR at line
   // 188,985 has the outputs of P1's alloc_m revise, PR at 188,987; P1's
   // alloc_m PR at 189,108 those of P0's hand-out revise at 189,109, which
@@ -1717,7 +1717,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (inputs != rec.text.substr(0, bar)) return;
     }
     const RefRecord* next = nullptr;
-    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kReviseLag; k++) {
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kOverwriteLag; k++) {
       if (window_[k].rec.tag == RefTag::kPR) {
         next = &window_[k].rec;
         break;
@@ -2344,6 +2344,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static constexpr size_t kSweepSearch = 4096;
   static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
   static constexpr uint64_t kReviseLag = 4;  // lines; see HandOutReviseNotYet
+  // Lines from a PR record to the next one, whose revise may have
+  // overwritten its outputs first (RevisedAgainBeforeRecord): P1's PR at
+  // line 456,511 has the outputs of P0's at 456,518.
+  static constexpr uint64_t kOverwriteLag = 8;
   static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
