@@ -346,6 +346,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
+    ClaimSpansOthersSweep();
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
   uint64_t SweepOne() override { return pp_.gomaxprocs > 1 ? SweepOnePastClaimed() : sweeper_.SweepOne(); }
@@ -2153,6 +2154,31 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     claim(gc_out_);
     for (const Request& q : requests_) {
       if (q.executed && &q != executing_) claim(q.produced);
+    }
+  }
+
+  // An unswept span of the refill's class whose sweep the recording shows
+  // done by a sweepone loop (who 0, no preserve) ending after the
+  // refill's hand-out (or beyond the window when the hand-out is) was not
+  // swept by this cacheSpan, which sweeps what it meets unswept: another
+  // sweeper had claimed it. It stays claimed while the refill runs. (P0's
+  // class-2 refill, run at line 458,760, swept 842350944256 in its
+  // cacheSpan from 458,947; 842354876416, first on nonempty, was swept by
+  // P1's loop, SW at 459,133.)
+  void ClaimSpansOthersSweep() {
+    const SimRecord pred = Predict(*executing_);
+    if (pred.tag != RefTag::kCS) return;
+    model::MHeap& h = malloc_.heap();
+    model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(pred.key));
+    for (model::MSpanList* list : {c.mutable_nonempty(), c.mutable_empty()}) {
+      for (model::MSpan* s = list->first; s != nullptr; s = s->next) {
+        if (s->sweepgen != h.sweepgen - 2) continue;
+        const RefRecord* sw = FirstSweepOf(s->base());
+        if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] != 0) continue;
+        if (executing_->handout_line != 0 && sw->line < executing_->handout_line) continue;
+        s->sweepgen = h.sweepgen - 1;
+        claimed_.push_back({s, h.sweepgen - 2});
+      }
     }
   }
 
