@@ -1192,7 +1192,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // stops allocating for a while, must agree: another P's next request of
   // the class takes a later slot of the span and r's P's does not
   // (NextRequestUses), and the first Z of an object in the span, the
-  // refill's own allocation, is followed at once by another P's A record.
+  // refill's own allocation, is followed by another P's A record before
+  // any other Z. (P0's CS at 463,738: Z 842356664960, an SW, then A 0.)
   // (P0's class-61 CS at line 199,906 came before that of P1's refill, at
   // 199,910, whose loop's sweep ended at 199,907: Z 842351247360 at
   // 199,908 is followed by A 0.)
@@ -1208,8 +1209,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (size_t j = k + 1; j + 1 < LookaheadEnd(); j++) {
       const RefRecord& z = window_[j].rec;
       if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
-      const RefRecord& a = window_[j + 1].rec;
-      return a.tag == RefTag::kA && a.v[0] != r.p;
+      // The next A or Z record after it (sweeps and scan work of any P
+      // may come between).
+      for (size_t n = j + 1; n < LookaheadEnd(); n++) {
+        const RefRecord& a = window_[n].rec;
+        if (a.tag == RefTag::kA) return a.v[0] != r.p;
+        if (a.tag == RefTag::kZ) return false;
+      }
+      return false;
     }
     return false;
   }
