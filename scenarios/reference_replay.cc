@@ -1187,21 +1187,41 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return 0;
   }
 
+  // Whether a P other than p may have made the CS record at window_[k]: it
+  // has a refill of that class pending, or an A record of that class
+  // between the current record and the CS.
+  bool OtherPRefillsBefore(int64_t p, size_t k) {
+    const int64_t spc = window_[k].rec.v[0];
+    for (const Request& q : requests_) {
+      if (q.executed || q.p == p) continue;
+      const SimRecord pred = Predict(q);
+      if (pred.tag == RefTag::kCS && pred.key == spc) return true;
+    }
+    for (size_t j = cur_ + 1; j < k; j++) {
+      const RefRecord& a = window_[j].rec;
+      if (a.tag == RefTag::kA && a.v[0] != p && a.U64(2) <= model::kMaxSmallSize &&
+          model::SmallSpanClass(RequestOf(a)) == spc) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // Whether the CS record at window_[k] visibly went to another P than
   // request r's. Two signs, each fooled now and then by a goroutine that
-  // stops allocating for a while, must agree: another P's next request of
-  // the class takes a later slot of the span and r's P's does not
-  // (NextRequestUses), and the first Z of an object in the span, the
-  // refill's own allocation, is followed by another P's A record before
-  // any other Z. (P0's CS at 463,738: Z 842356664960, an SW, then A 0.)
+  // stops allocating for a while: r's P's next request of the class does
+  // not take a later slot of the span (NextRequestUses), and the first Z
+  // of an object in the span, the refill's own allocation, is followed by
+  // another P's A record before any other Z. (P0's CS at 463,738:
+  // Z 842356664960, an SW, then A 0. P0's CS at 463,873, before P1's at
+  // 463,880: Z 842356703232 then A 0; neither P's next request of the
+  // class used the span before its following A.)
   // (P0's class-61 CS at line 199,906 came before that of P1's refill, at
   // 199,910, whose loop's sweep ended at 199,907: Z 842351247360 at
   // 199,908 is followed by A 0.)
-  bool OtherPsHandOut(const Request& r, size_t k) const {
+  bool OtherPsHandOut(const Request& r, size_t k) {
     if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
-    bool other = false;
-    for (int64_t p = 0; p < pp_.gomaxprocs; p++) other = other || (p != r.p && NextRequestUses(p, k));
-    if (!other) return false;
+    if (!OtherPRefillsBefore(r.p, k)) return false;
     const RefRecord& cs = window_[k].rec;
     const uint64_t base = cs.U64(1);
     const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
