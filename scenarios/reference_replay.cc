@@ -1188,12 +1188,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   // Whether a P other than p may have made the CS record at window_[k]: it
-  // has a refill of that class pending, or an A record of that class
-  // between the current record and the CS.
+  // has a refill of that class pending or run with its CS not yet seen,
+  // or an A record of that class between the current record and the CS.
   bool OtherPRefillsBefore(int64_t p, size_t k) {
     const int64_t spc = window_[k].rec.v[0];
     for (const Request& q : requests_) {
-      if (q.executed || q.p == p) continue;
+      if (q.p == p) continue;
+      if (q.executed) {
+        if (std::any_of(q.produced.begin(), q.produced.end(),
+                        [spc](const SimRecord& x) { return x.tag == RefTag::kCS && x.key == spc; })) {
+          return true;
+        }
+        continue;
+      }
       const SimRecord pred = Predict(q);
       if (pred.tag == RefTag::kCS && pred.key == spc) return true;
     }
