@@ -1187,6 +1187,26 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return 0;
   }
 
+  // The P of the first A record after the first Z of an object in the
+  // span of the CS record at window_[k], before any other Z (-2: none).
+  int64_t PAfterFirstZ(size_t k) const {
+    const RefRecord& cs = window_[k].rec;
+    const uint64_t base = cs.U64(1);
+    const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
+    const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
+    for (size_t j = k + 1; j < LookaheadEnd(); j++) {
+      const RefRecord& z = window_[j].rec;
+      if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
+      for (size_t n = j + 1; n < LookaheadEnd(); n++) {
+        const RefRecord& a = window_[n].rec;
+        if (a.tag == RefTag::kA) return a.v[0];
+        if (a.tag == RefTag::kZ) return -2;
+      }
+      return -2;
+    }
+    return -2;
+  }
+
   // Whether a P other than p may have made the CS record at window_[k]: it
   // has a refill of that class pending or run with its CS not yet seen,
   // or an A record of that class between the current record and the CS.
@@ -1229,23 +1249,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   bool OtherPsHandOut(const Request& r, size_t k) {
     if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
     if (!OtherPRefillsBefore(r.p, k)) return false;
-    const RefRecord& cs = window_[k].rec;
-    const uint64_t base = cs.U64(1);
-    const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
-    const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
-    for (size_t j = k + 1; j + 1 < LookaheadEnd(); j++) {
-      const RefRecord& z = window_[j].rec;
-      if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
-      // The next A or Z record after it (sweeps and scan work of any P
-      // may come between).
-      for (size_t n = j + 1; n < LookaheadEnd(); n++) {
-        const RefRecord& a = window_[n].rec;
-        if (a.tag == RefTag::kA) return a.v[0] != r.p;
-        if (a.tag == RefTag::kZ) return false;
-      }
-      return false;
-    }
-    return false;
+    // Sweeps and scan work of any P may come between the Z and the A.
+    const int64_t p = PAfterFirstZ(k);
+    return p >= 0 && p != r.p;
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
@@ -1499,6 +1505,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // window_[at], the one whose mcache got it.
   std::deque<Request>::iterator ChooseForSpan(const std::vector<std::deque<Request>::iterator>& cands,
                                               size_t at) {
+    // The goroutine that got the refill's own object went on allocating:
+    // if the P of the first A after the span's first Z is the P of
+    // exactly one candidate, that one. (Class-61 CS records at lines
+    // 492,211-212: Z 842352845696, P0's, then A 0; P1's next request of
+    // the class had come first and its Z came later.)
+    if (pp_.gomaxprocs > 1) {
+      const int64_t p = PAfterFirstZ(at);
+      std::vector<std::deque<Request>::iterator> mine;
+      for (auto it : cands) {
+        if (it->p == p) mine.push_back(it);
+      }
+      if (mine.size() == 1) return mine.front();
+    }
     std::vector<std::deque<Request>::iterator> owners;
     for (auto it : cands) {
       if (NextRequestUses(it->p, at)) owners.push_back(it);
