@@ -1194,10 +1194,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const uint64_t base = cs.U64(1);
     const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
     const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
-    for (size_t j = k + 1; j < LookaheadEnd(); j++) {
+    const size_t limit = std::min(window_.size(), k + kLookahead);
+    for (size_t j = k + 1; j < limit; j++) {
       const RefRecord& z = window_[j].rec;
       if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
-      for (size_t n = j + 1; n < LookaheadEnd(); n++) {
+      for (size_t n = j + 1; n < limit; n++) {
         const RefRecord& a = window_[n].rec;
         if (a.tag == RefTag::kA) return a.v[0];
         if (a.tag == RefTag::kZ) return -2;
@@ -1372,7 +1373,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // came between (see OtherPsHandOut; P0's CS at line 199,906 before that
   // of P1's refill, run at 199,853, at 199,910).
   bool HandOutLater(const Request& r, const RefRecord& rec) const {
-    return rec.tag == RefTag::kCS && pp_.gomaxprocs > 1 && r.handout_line > rec.line;
+    if (rec.tag != RefTag::kCS || pp_.gomaxprocs == 1) return false;
+    if (r.handout_line > rec.line) return true;
+    // A refill whose hand-out was beyond the window when it ran: the
+    // goroutine that went on after the span's first Z is another P's.
+    // (P1's class-2 CS at line 533,114, P0's refill run at 532,536.)
+    if (r.handout_line != 0) return false;
+    const int64_t p = PAfterFirstZ(cur_);
+    return p >= 0 && p != r.p;
   }
 
   // Whether the record e of q comes just before a span hand-out (CS, L).
@@ -1581,6 +1589,23 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const SimRecord pred = Predict(*it);
       if (pred.tag == RefTag::kCS && pred.key == sw->v[2]) keep.push_back(it);
     }
+    if (keep.size() > 1) {
+      // Its hand-out, the CS of the swept span soon after the SW, may lie
+      // beyond the lookahead: the goroutine that went on after the span's
+      // first Z. (P0's and P1's class-2 refills: P1's cacheSpan swept
+      // 842350510080 from line 532,589 to 533,113, CS at 533,114.)
+      for (size_t k = cur_ + (sw->line - rec.line); k < window_.size() && k <= cur_ + (sw->line - rec.line) + 4; k++) {
+        const RefRecord& cs = window_[k].rec;
+        if (cs.tag != RefTag::kCS || cs.U64(1) != sw->U64(1)) continue;
+        const int64_t p = PAfterFirstZ(k);
+        std::vector<std::deque<Request>::iterator> mine;
+        for (auto it : keep) {
+          if (it->p == p) mine.push_back(it);
+        }
+        if (mine.size() == 1) keep.swap(mine);
+        break;
+      }
+    }
     if (!keep.empty()) cands->swap(keep);
   }
 
@@ -1662,9 +1687,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
+      std::vector<std::deque<Request>::iterator> match;
       for (size_t i = 0; i < cands.size(); i++) {
-        if (preds[i].tag == next.tag && preds[i].key == KeyOf(next)) return cands[i];
+        if (preds[i].tag == next.tag && preds[i].key == KeyOf(next)) match.push_back(cands[i]);
       }
+      if (match.empty()) continue;
+      // Several refills of the class: the one whose goroutine went on
+      // after the span's first Z (see ChooseForSpan). (P0's and P1's
+      // class-2 refills after mark termination at line 532,428: P1's
+      // cacheSpan swept 842350510080, CS at 533,114, then Z and A 1.)
+      if (match.size() > 1 && next.tag == RefTag::kCS && pp_.gomaxprocs > 1) {
+        const int64_t p = PAfterFirstZ(k);
+        for (auto it : match) {
+          if (it->p == p) return it;
+        }
+      }
+      return match.front();
     }
     return cands.front();
   }
@@ -2223,16 +2261,39 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (pred.tag != RefTag::kCS) return;
     model::MHeap& h = malloc_.heap();
     model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(pred.key));
+    // The end of the loop's sweep the refill runs at (its cacheSpan came
+    // after it).
+    const RefRecord& rec = window_[cur_].rec;
+    const bool at_own_sweep = (rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && !sweep_by_bg_ &&
+                              sweep_line_ >= rec.line && executing_->handout_line == 0;
+    const uint64_t loop_end = at_own_sweep ? sweep_line_ : 0;
     for (model::MSpanList* list : {c.mutable_nonempty(), c.mutable_empty()}) {
       for (model::MSpan* s = list->first; s != nullptr; s = s->next) {
         if (s->sweepgen != h.sweepgen - 2) continue;
         const RefRecord* sw = FirstSweepOf(s->base());
-        if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] != 0) continue;
-        if (executing_->handout_line != 0 && sw->line < executing_->handout_line) continue;
+        const bool by_loop = sw != nullptr && sw->v[0] != kBgSweeper && sw->v[5] == 0 &&
+                             (executing_->handout_line == 0 || sw->line >= executing_->handout_line);
+        // Or another refill's cacheSpan swept it before this loop ended.
+        // (P0's class-2 refill's loop swept 842356162560 from line 532,536
+        // to 533,204; P1's cacheSpan swept 842350510080 until 533,113.)
+        const RefRecord* early = loop_end != 0 ? SweepBefore(s->base(), loop_end) : nullptr;
+        const bool by_cachespan = early != nullptr && early->v[0] != kBgSweeper && early->v[5] != 0;
+        if (!by_loop && !by_cachespan) continue;
         s->sweepgen = h.sweepgen - 1;
         claimed_.push_back({s, h.sweepgen - 2});
       }
     }
+  }
+
+  // The first SW record of the span at base in the window from the current
+  // record up to line `before` (null if none), read ahead as far as the
+  // window holds.
+  const RefRecord* SweepBefore(uint64_t base, uint64_t before) const {
+    for (size_t k = cur_; k < window_.size() && window_[k].rec.line < before; k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return &r;
+    }
+    return nullptr;
   }
 
   // Runs a request whose heap_live Xadd lands when its CS/L record shows up.
