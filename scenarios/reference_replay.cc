@@ -937,6 +937,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // A sweep made that long ago whose records never showed up is a
         // divergence's leftover, not one under way.
         if (r.tag != RefTag::kSW || r.at + kSweepSearch < now) continue;
+        // Made while handling the current record: a background sweep the
+        // loop found under way, counted apart (LateDeductSweepCredit's
+        // bg_pages). (P1's class-10 refill at line 546,397 met bgsweep's
+        // sweep of 842352443392.)
+        if (r.at >= now) continue;
         auto seen = sweep_seen_.find(r.base);
         if (seen == sweep_seen_.end() || seen->second < r.at) pages += r.npages;
       }
