@@ -887,11 +887,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
-          // A background sweep whose first record comes after the hand-out
-          // began after the loop's last check: the loop ended before it.
-          // (P0's refill at line 246,566, CS at 246,569; bgsweep's next
-          // sweep has its SW at 246,979.)
-          if (executing_->handout_line != 0 && FirstRecordOfSweep(*next, *sw) > executing_->handout_line) break;
           bg_pages += static_cast<int64_t>(next->npages);
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
@@ -998,17 +993,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     BackgroundSweep(sw.U64(1));
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
-  }
-
-  // The line of the first record (F or SW) of the sweep of span s whose
-  // SW record is sw, in the window from the current record.
-  uint64_t FirstRecordOfSweep(const model::MSpan& s, const RefRecord& sw) const {
-    const uint64_t end = s.base() + (s.npages << model::kPageShift);
-    for (size_t k = cur_; k < LookaheadEnd() && window_[k].rec.line < sw.line; k++) {
-      const RefRecord& r = window_[k].rec;
-      if (r.tag == RefTag::kF && r.U64(0) >= s.base() && r.U64(0) < end) return r.line;
-    }
-    return sw.line;
   }
 
   // The first SW record of the span at base in the window from the current
