@@ -1704,7 +1704,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     q->erase(e);
     if (handout_revise && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
     if (r != nullptr) r->last_seen = rec.line;
-    if ((rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && pp_.gomaxprocs > 1) sweep_seen_[got.base] = rec.line;
+    // SW: the line of its sweep's last F record, if compared (0: none).
+    uint64_t last_free = 0;
+    if ((rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && pp_.gomaxprocs > 1) {
+      uint64_t& seen = sweep_seen_[got.base];
+      if (rec.tag == RefTag::kSW && seen >= got.at) last_free = seen;
+      seen = rec.line;
+    }
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -1738,8 +1744,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
-      PushedAtSweepEnd(got.base);
-      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base, rec.line);
+      PushedAtSweepEnd(got.base, last_free);
+      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base, rec.line, last_free);
     }
     if (r != nullptr && r->executed && r->produced.empty()) {
       requests_.erase(std::find_if(requests_.begin(), requests_.end(), [r](const Request& x) { return &x == r; }));
@@ -1921,7 +1927,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // its SW record shows up. (Cycle 1's sweeps of spans 842353238016, SW at
   // line 37,716, and 842353934336, at 37,717, decided which of them
   // bgsweep took first at line 78,782.)
-  void PushedAtSweepEnd(uint64_t base) {
+  // last_free: the line of its sweep's last F record (0: look for it in
+  // the window's history).
+  void PushedAtSweepEnd(uint64_t base, uint64_t last_free) {
     model::MHeap& h = malloc_.heap();
     std::vector<model::MSpan*>& swept = h.sweepSpans[h.sweepgen / 2 % 2];
     auto it = std::find_if(swept.rbegin(), swept.rend(), [base](const model::MSpan* s) { return s->base() == base; });
@@ -1930,7 +1938,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     swept.erase(std::next(it).base());
     swept.push_back(s);
     const uint64_t sw = window_[cur_].rec.line;
-    pushed_at_[s] = {LastFreeLine(*s, sw), sw, h.sweepgen};
+    pushed_at_[s] = {last_free != 0 ? last_free : LastFreeLine(*s, sw), sw, h.sweepgen};
   }
 
   // mcentral.freeSpan, called by mspan.sweep just before its SW record,
@@ -1942,13 +1950,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // (Two refills' sweeps of 842352074752 and 842352082944 in class 51,
   // F records interleaved from line 73,674, SW at 73,689 and 73,688: the
   // CS at 83,471 took 842352074752.)
-  // line: the SW record's.
-  void FreedToNonemptyAtSweepEnd(uint64_t base, uint64_t line) {
+  // line: the SW record's; last_free: as for PushedAtSweepEnd.
+  void FreedToNonemptyAtSweepEnd(uint64_t base, uint64_t line, uint64_t last_free) {
     model::MSpan* s = malloc_.heap().SpanOf(base);
     if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
     model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
     if (s->list != nonempty) return;
-    to_nonempty_at_[s] = {LastFreeLine(*s, line), line};
+    to_nonempty_at_[s] = {last_free != 0 ? last_free : LastFreeLine(*s, line), line};
     nonempty->Remove(s);
     // Spans moved already for later SW records (FreeSpansBeforeHandOut)
     // stay in front of it.
@@ -2062,7 +2070,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (sw.tag != RefTag::kSW) continue;
       SimRecord* sim = PendingSweep(sw.U64(1));
       if (sim == nullptr || !sim->to_nonempty) continue;
-      FreedToNonemptyAtSweepEnd(sim->base, sw.line);
+      FreedToNonemptyAtSweepEnd(sim->base, sw.line, 0);
     }
   }
 
