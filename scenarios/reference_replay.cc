@@ -340,8 +340,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     FreeSpansBeforeHandOut();
     const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
     if (handout != nullptr && handout->tag == RefTag::kCS) {
-      // Earlier hand-outs took their spans before any race over the rest.
-      LeaveSpansToEarlierHandOuts(*handout);
+      // Earlier hand-outs took their spans before any race over the rest,
+      // unless OrderByHeapLock runs this refill because it took the lock
+      // before the current CS record's (P0's class-61 refill, CS at line
+      // 596,073, took its span before P1's CS at 595,694 and the others
+      // recorded in between).
+      if (!lock_first_) LeaveSpansToEarlierHandOuts(*handout);
       SettleFreeSpanRace(*handout, executing_->line);
       LeaveSpansToEarlierLocks(*handout);
     }
@@ -2212,7 +2216,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           // Only its heap step happened yet: its heap_live Xadd comes after
           // the lock and shows up with its own record.
           handout_hint_ = next.line;  // not the current record, x's
+          lock_first_ = true;
           ExecuteDeferringLive(&*rit);
+          lock_first_ = false;
           break;
         }
       }
@@ -2544,6 +2550,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
   uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
+  bool lock_first_ = false;       // it took the heap/mcentral lock before the current record's
   uint64_t last_stw_line_ = 0;    // the last GS or MT record
   std::vector<std::pair<uint64_t, int64_t>> last_a_;  // per P: its last A record's line and goroutine
   // Per span: the line of the last F or SW record of its sweeps compared
