@@ -466,12 +466,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     FreeSpansBeforeHandOut();
     const RefRecord* handout = executing_->handout_line != 0 ? WindowRecord(executing_->handout_line) : nullptr;
     if (handout != nullptr && handout->tag == RefTag::kCS) {
-      // Earlier hand-outs took their spans before any race over the rest.
-      LeaveSpansToEarlierHandOuts(*handout);
+      // Earlier hand-outs took their spans before any race over the rest,
+      // unless OrderByHeapLock runs this refill because it took the lock
+      // before the current CS record's (P0's class-61 refill, CS at line
+      // 596,073, took its span before P1's CS at 595,694 and the others
+      // recorded in between).
+      if (!lock_first_) LeaveSpansToEarlierHandOuts(*handout);
       SettleFreeSpanRace(*handout, executing_->line);
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
+    ClaimSpansOthersSweep();
   }
   bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
   uint64_t SweepOne() override { return pp_.gomaxprocs > 1 ? SweepOnePastClaimed() : sweeper_.SweepOne(); }
@@ -810,12 +815,26 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
     if (pp_.gomaxprocs > 1) SettlePushRace(expected);
-    // Which P the background sweeper ran on is not recorded; P 0 is the
-    // only one with GOMAXPROCS=1.
-    sweeper_.set_local_stats(&Cache(0)->stats);
+    sweeper_.set_local_stats(&Cache(BackgroundSweeperP())->stats);
     bg_sweeping_ = true;
     SweepOnePastClaimed();
     bg_sweeping_ = false;
+  }
+
+  // The P the background sweeper runs on, which the recording does not
+  // name: with one P, P 0; with several, the one whose last allocation
+  // is the oldest (a P runs one goroutine at a time, and bgsweep
+  // allocates nothing). It matters when a sweep frees a whole span:
+  // mheap.freeSpan moves that P's mcache local_scan into heap_scan. (Its
+  // frees at lines 427,563 and 438,683 came while goroutine 18 allocated
+  // on P0 throughout: heap_scan did not change until P1's alloc_m at
+  // 455,692.)
+  int64_t BackgroundSweeperP() const {
+    int64_t p = 0;
+    for (size_t q = 1; q < last_a_.size(); q++) {
+      if (last_a_[q].first < last_a_[p].first) p = static_cast<int64_t>(q);
+    }
+    return p;
   }
 
   // sweepone, while spans the replay marked claimed by another sweeper
@@ -1006,11 +1025,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
-          // A background sweep whose first record comes after the hand-out
-          // began after the loop's last check: the loop ended before it.
-          // (P0's refill at line 246,566, CS at 246,569; bgsweep's next
-          // sweep has its SW at 246,979.)
-          if (executing_->handout_line != 0 && FirstRecordOfSweep(*next, *sw) > executing_->handout_line) break;
           bg_pages += static_cast<int64_t>(next->npages);
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
@@ -1056,6 +1070,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // A sweep made that long ago whose records never showed up is a
         // divergence's leftover, not one under way.
         if (r.tag != RefTag::kSW || r.at + kSweepSearch < now) continue;
+        // Made while handling the current record: a background sweep the
+        // loop found under way, counted apart (LateDeductSweepCredit's
+        // bg_pages). (P1's class-10 refill at line 546,397 met bgsweep's
+        // sweep of 842352443392.)
+        if (r.at >= now) continue;
         auto seen = sweep_seen_.find(r.base);
         if (seen == sweep_seen_.end() || seen->second < r.at) pages += r.npages;
       }
@@ -1112,17 +1131,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     BackgroundSweep(sw.U64(1));
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
-  }
-
-  // The line of the first record (F or SW) of the sweep of span s whose
-  // SW record is sw, in the window from the current record.
-  uint64_t FirstRecordOfSweep(const model::MSpan& s, const RefRecord& sw) const {
-    const uint64_t end = s.base() + (s.npages << model::kPageShift);
-    for (size_t k = cur_; k < LookaheadEnd() && window_[k].rec.line < sw.line; k++) {
-      const RefRecord& r = window_[k].rec;
-      if (r.tag == RefTag::kF && r.U64(0) >= s.base() && r.U64(0) < end) return r.line;
-    }
-    return sw.line;
   }
 
   // The first SW record of the span at base in the window from the current
@@ -1307,31 +1315,72 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return 0;
   }
 
-  // Whether the CS record at window_[k] visibly went to another P than
-  // request r's. Two signs, each fooled now and then by a goroutine that
-  // stops allocating for a while, must agree: another P's next request of
-  // the class takes a later slot of the span and r's P's does not
-  // (NextRequestUses), and the first Z of an object in the span, the
-  // refill's own allocation, is followed at once by another P's A record.
-  // (P0's class-61 CS at line 199,906 came before that of P1's refill, at
-  // 199,910, whose loop's sweep ended at 199,907: Z 842351247360 at
-  // 199,908 is followed by A 0.)
-  bool OtherPsHandOut(const Request& r, size_t k) const {
-    if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
-    bool other = false;
-    for (int64_t p = 0; p < pp_.gomaxprocs; p++) other = other || (p != r.p && NextRequestUses(p, k));
-    if (!other) return false;
+  // The P of the first A record after the first Z of an object in the
+  // span of the CS record at window_[k], before any other Z (-2: none).
+  int64_t PAfterFirstZ(size_t k) const {
     const RefRecord& cs = window_[k].rec;
     const uint64_t base = cs.U64(1);
     const int sizeclass = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
     const uint64_t end = base + uint64_t{model::kClassToAllocNPages[sizeclass]} * model::kPageSize;
-    for (size_t j = k + 1; j + 1 < LookaheadEnd(); j++) {
+    const size_t limit = std::min(window_.size(), k + kLookahead);
+    for (size_t j = k + 1; j < limit; j++) {
       const RefRecord& z = window_[j].rec;
       if (z.tag != RefTag::kZ || z.U64(0) < base || z.U64(0) >= end) continue;
-      const RefRecord& a = window_[j + 1].rec;
-      return a.tag == RefTag::kA && a.v[0] != r.p;
+      for (size_t n = j + 1; n < limit; n++) {
+        const RefRecord& a = window_[n].rec;
+        if (a.tag == RefTag::kA) return a.v[0];
+        if (a.tag == RefTag::kZ) return -2;
+      }
+      return -2;
+    }
+    return -2;
+  }
+
+  // Whether a P other than p may have made the CS record at window_[k]: it
+  // has a refill of that class pending or run with its CS not yet seen,
+  // or an A record of that class between the current record and the CS.
+  bool OtherPRefillsBefore(int64_t p, size_t k) {
+    const int64_t spc = window_[k].rec.v[0];
+    for (const Request& q : requests_) {
+      if (q.p == p) continue;
+      if (q.executed) {
+        if (std::any_of(q.produced.begin(), q.produced.end(),
+                        [spc](const SimRecord& x) { return x.tag == RefTag::kCS && x.key == spc; })) {
+          return true;
+        }
+        continue;
+      }
+      const SimRecord pred = Predict(q);
+      if (pred.tag == RefTag::kCS && pred.key == spc) return true;
+    }
+    for (size_t j = cur_ + 1; j < k; j++) {
+      const RefRecord& a = window_[j].rec;
+      if (a.tag == RefTag::kA && a.v[0] != p && a.U64(2) <= model::kMaxSmallSize &&
+          model::SmallSpanClass(RequestOf(a)) == spc) {
+        return true;
+      }
     }
     return false;
+  }
+
+  // Whether the CS record at window_[k] visibly went to another P than
+  // request r's. Two signs, each fooled now and then by a goroutine that
+  // stops allocating for a while: r's P's next request of the class does
+  // not take a later slot of the span (NextRequestUses), and the first Z
+  // of an object in the span, the refill's own allocation, is followed by
+  // another P's A record before any other Z. (P0's CS at 463,738:
+  // Z 842356664960, an SW, then A 0. P0's CS at 463,873, before P1's at
+  // 463,880: Z 842356703232 then A 0; neither P's next request of the
+  // class used the span before its following A.)
+  // (P0's class-61 CS at line 199,906 came before that of P1's refill, at
+  // 199,910, whose loop's sweep ended at 199,907: Z 842351247360 at
+  // 199,908 is followed by A 0.)
+  bool OtherPsHandOut(const Request& r, size_t k) {
+    if (pp_.gomaxprocs == 1 || window_[k].rec.tag != RefTag::kCS || NextRequestUses(r.p, k)) return false;
+    if (!OtherPRefillsBefore(r.p, k)) return false;
+    // Sweeps and scan work of any P may come between the Z and the A.
+    const int64_t p = PAfterFirstZ(k);
+    return p >= 0 && p != r.p;
   }
 
   static int64_t KeyOf(const RefRecord& rec) {
@@ -1461,7 +1510,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // came between (see OtherPsHandOut; P0's CS at line 199,906 before that
   // of P1's refill, run at 199,853, at 199,910).
   bool HandOutLater(const Request& r, const RefRecord& rec) const {
-    return rec.tag == RefTag::kCS && pp_.gomaxprocs > 1 && r.handout_line > rec.line;
+    if (rec.tag != RefTag::kCS || pp_.gomaxprocs == 1) return false;
+    if (r.handout_line > rec.line) return true;
+    // A refill whose hand-out was beyond the window when it ran: the
+    // goroutine that went on after the span's first Z is another P's.
+    // (P1's class-2 CS at line 533,114, P0's refill run at 532,536.)
+    if (r.handout_line != 0) return false;
+    const int64_t p = PAfterFirstZ(cur_);
+    return p >= 0 && p != r.p;
   }
 
   // Whether the record e of q comes just before a span hand-out (CS, L).
@@ -1593,6 +1649,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // window_[at], the one whose mcache got it.
   std::deque<Request>::iterator ChooseForSpan(const std::vector<std::deque<Request>::iterator>& cands,
                                               size_t at) {
+    // The goroutine that got the refill's own object went on allocating:
+    // if the P of the first A after the span's first Z is the P of
+    // exactly one candidate, that one. (Class-61 CS records at lines
+    // 492,211-212: Z 842352845696, P0's, then A 0; P1's next request of
+    // the class had come first and its Z came later.)
+    if (pp_.gomaxprocs > 1) {
+      const int64_t p = PAfterFirstZ(at);
+      std::vector<std::deque<Request>::iterator> mine;
+      for (auto it : cands) {
+        if (it->p == p) mine.push_back(it);
+      }
+      if (mine.size() == 1) return mine.front();
+    }
     std::vector<std::deque<Request>::iterator> owners;
     for (auto it : cands) {
       if (NextRequestUses(it->p, at)) owners.push_back(it);
@@ -1655,6 +1724,23 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (auto it : *cands) {
       const SimRecord pred = Predict(*it);
       if (pred.tag == RefTag::kCS && pred.key == sw->v[2]) keep.push_back(it);
+    }
+    if (keep.size() > 1) {
+      // Its hand-out, the CS of the swept span soon after the SW, may lie
+      // beyond the lookahead: the goroutine that went on after the span's
+      // first Z. (P0's and P1's class-2 refills: P1's cacheSpan swept
+      // 842350510080 from line 532,589 to 533,113, CS at 533,114.)
+      for (size_t k = cur_ + (sw->line - rec.line); k < window_.size() && k <= cur_ + (sw->line - rec.line) + 4; k++) {
+        const RefRecord& cs = window_[k].rec;
+        if (cs.tag != RefTag::kCS || cs.U64(1) != sw->U64(1)) continue;
+        const int64_t p = PAfterFirstZ(k);
+        std::vector<std::deque<Request>::iterator> mine;
+        for (auto it : keep) {
+          if (it->p == p) mine.push_back(it);
+        }
+        if (mine.size() == 1) keep.swap(mine);
+        break;
+      }
     }
     if (!keep.empty()) cands->swap(keep);
   }
@@ -1737,9 +1823,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
+      std::vector<std::deque<Request>::iterator> match;
       for (size_t i = 0; i < cands.size(); i++) {
-        if (preds[i].tag == next.tag && preds[i].key == KeyOf(next)) return cands[i];
+        if (preds[i].tag == next.tag && preds[i].key == KeyOf(next)) match.push_back(cands[i]);
       }
+      if (match.empty()) continue;
+      // Several refills of the class: the one whose goroutine went on
+      // after the span's first Z (see ChooseForSpan). (P0's and P1's
+      // class-2 refills after mark termination at line 532,428: P1's
+      // cacheSpan swept 842350510080, CS at 533,114, then Z and A 1.)
+      if (match.size() > 1 && next.tag == RefTag::kCS && pp_.gomaxprocs > 1) {
+        const int64_t p = PAfterFirstZ(k);
+        for (auto it : match) {
+          if (it->p == p) return it;
+        }
+      }
+      return match.front();
     }
     return cands.front();
   }
@@ -1752,7 +1851,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     q->erase(e);
     if (handout_revise && pp_.gomaxprocs > 1) HandOutReviseAtItsRecord(r, &got);
     if (r != nullptr) r->last_seen = rec.line;
-    if ((rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && pp_.gomaxprocs > 1) sweep_seen_[got.base] = rec.line;
+    // SW: the line of its sweep's last F record, if compared (0: none).
+    uint64_t last_free = 0;
+    if ((rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && pp_.gomaxprocs > 1) {
+      uint64_t& seen = sweep_seen_[got.base];
+      if (rec.tag == RefTag::kSW && seen >= got.at) last_free = seen;
+      seen = rec.line;
+    }
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -1788,8 +1893,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
-      PushedAtSweepEnd(got.base);
-      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base, rec.line);
+      PushedAtSweepEnd(got.base, last_free);
+      if (got.to_nonempty) FreedToNonemptyAtSweepEnd(got.base, rec.line, last_free);
     }
     if (r != nullptr && r->executed && r->produced.empty()) {
       DropRequest(r);
@@ -1833,7 +1938,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // revise read them but its outputs read from gcController then: another
   // P's revise may have stored its own in between. If a PR's inputs match
   // but its outputs do not, they are taken from the revise of the next PR
-  // record (within kReviseLag lines) by another P: a request of that P
+  // record (within kOverwriteLag lines) by another P: a request of that P
   // already run, or the refill it has pending, run now. (P0's PR at line
   // 188,985 has the outputs of P1's alloc_m revise, PR at 188,987; P1's
   // alloc_m PR at 189,108 those of P0's hand-out revise at 189,109, which
@@ -1858,7 +1963,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!found) return;
     }
     const RefRecord* next = nullptr;
-    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kReviseLag; k++) {
+    for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line <= rec.line + kOverwriteLag; k++) {
       if (window_[k].rec.tag == RefTag::kPR) {
         next = &window_[k].rec;
         break;
@@ -1985,7 +2090,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // its SW record shows up. (Cycle 1's sweeps of spans 842353238016, SW at
   // line 37,716, and 842353934336, at 37,717, decided which of them
   // bgsweep took first at line 78,782.)
-  void PushedAtSweepEnd(uint64_t base) {
+  // last_free: the line of its sweep's last F record (0: look for it in
+  // the window's history).
+  void PushedAtSweepEnd(uint64_t base, uint64_t last_free) {
     model::MHeap& h = malloc_.heap();
     std::vector<model::MSpan*>& swept = h.sweepSpans[h.sweepgen / 2 % 2];
     auto it = std::find_if(swept.rbegin(), swept.rend(), [base](const model::MSpan* s) { return s->base() == base; });
@@ -1994,7 +2101,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     swept.erase(std::next(it).base());
     swept.push_back(s);
     const uint64_t sw = window_[cur_].rec.line;
-    pushed_at_[s] = {LastFreeLine(*s, sw), sw, h.sweepgen};
+    pushed_at_[s] = {last_free != 0 ? last_free : LastFreeLine(*s, sw), sw, h.sweepgen};
   }
 
   // mcentral.freeSpan, called by mspan.sweep just before its SW record,
@@ -2006,13 +2113,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // (Two refills' sweeps of 842352074752 and 842352082944 in class 51,
   // F records interleaved from line 73,674, SW at 73,689 and 73,688: the
   // CS at 83,471 took 842352074752.)
-  // line: the SW record's.
-  void FreedToNonemptyAtSweepEnd(uint64_t base, uint64_t line) {
+  // line: the SW record's; last_free: as for PushedAtSweepEnd.
+  void FreedToNonemptyAtSweepEnd(uint64_t base, uint64_t line, uint64_t last_free) {
     model::MSpan* s = malloc_.heap().SpanOf(base);
     if (s == nullptr || s->base() != base || s->state != model::SpanState::kInUse || s->incache) return;
     model::MSpanList* nonempty = malloc_.central(s->spanclass).mutable_nonempty();
     if (s->list != nonempty) return;
-    to_nonempty_at_[s] = {LastFreeLine(*s, line), line};
+    to_nonempty_at_[s] = {last_free != 0 ? last_free : LastFreeLine(*s, line), line};
     nonempty->Remove(s);
     // Spans moved already for later SW records (FreeSpansBeforeHandOut)
     // stay in front of it.
@@ -2126,7 +2233,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (sw.tag != RefTag::kSW) continue;
       SimRecord* sim = PendingSweep(sw.U64(1));
       if (sim == nullptr || !sim->to_nonempty) continue;
-      FreedToNonemptyAtSweepEnd(sim->base, sw.line);
+      FreedToNonemptyAtSweepEnd(sim->base, sw.line, 0);
     }
   }
 
@@ -2268,7 +2375,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           // Only its heap step happened yet: its heap_live Xadd comes after
           // the lock and shows up with its own record.
           handout_hint_ = next.line;  // not the current record, x's
+          lock_first_ = true;
           ExecuteDeferringLive(&*rit);
+          lock_first_ = false;
           break;
         }
       }
@@ -2299,6 +2408,54 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (const Request& q : requests_) {
       if (q.executed && &q != executing_) claim(q.produced);
     }
+  }
+
+  // An unswept span of the refill's class whose sweep the recording shows
+  // done by a sweepone loop (who 0, no preserve) ending after the
+  // refill's hand-out (or beyond the window when the hand-out is) was not
+  // swept by this cacheSpan, which sweeps what it meets unswept: another
+  // sweeper had claimed it. It stays claimed while the refill runs. (P0's
+  // class-2 refill, run at line 458,760, swept 842350944256 in its
+  // cacheSpan from 458,947; 842354876416, first on nonempty, was swept by
+  // P1's loop, SW at 459,133.)
+  void ClaimSpansOthersSweep() {
+    const SimRecord pred = Predict(*executing_);
+    if (pred.tag != RefTag::kCS) return;
+    model::MHeap& h = malloc_.heap();
+    model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(pred.key));
+    // The end of the loop's sweep the refill runs at (its cacheSpan came
+    // after it).
+    const RefRecord& rec = window_[cur_].rec;
+    const bool at_own_sweep = (rec.tag == RefTag::kF || rec.tag == RefTag::kSW) && !sweep_by_bg_ &&
+                              sweep_line_ >= rec.line && executing_->handout_line == 0;
+    const uint64_t loop_end = at_own_sweep ? sweep_line_ : 0;
+    for (model::MSpanList* list : {c.mutable_nonempty(), c.mutable_empty()}) {
+      for (model::MSpan* s = list->first; s != nullptr; s = s->next) {
+        if (s->sweepgen != h.sweepgen - 2) continue;
+        const RefRecord* sw = FirstSweepOf(s->base());
+        const bool by_loop = sw != nullptr && sw->v[0] != kBgSweeper && sw->v[5] == 0 &&
+                             (executing_->handout_line == 0 || sw->line >= executing_->handout_line);
+        // Or another refill's cacheSpan swept it before this loop ended.
+        // (P0's class-2 refill's loop swept 842356162560 from line 532,536
+        // to 533,204; P1's cacheSpan swept 842350510080 until 533,113.)
+        const RefRecord* early = loop_end != 0 ? SweepBefore(s->base(), loop_end) : nullptr;
+        const bool by_cachespan = early != nullptr && early->v[0] != kBgSweeper && early->v[5] != 0;
+        if (!by_loop && !by_cachespan) continue;
+        s->sweepgen = h.sweepgen - 1;
+        claimed_.push_back({s, h.sweepgen - 2});
+      }
+    }
+  }
+
+  // The first SW record of the span at base in the window from the current
+  // record up to line `before` (null if none), read ahead as far as the
+  // window holds.
+  const RefRecord* SweepBefore(uint64_t base, uint64_t before) const {
+    for (size_t k = cur_; k < window_.size() && window_[k].rec.line < before; k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return &r;
+    }
+    return nullptr;
   }
 
   // Runs a request whose heap_live Xadd lands when its CS/L record shows up.
@@ -2496,6 +2653,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static constexpr size_t kSweepSearch = 4096;
   static constexpr uint64_t kPushRace = 4;  // lines; see SettlePushRace
   static constexpr uint64_t kReviseLag = 4;  // lines; see HandOutReviseNotYet
+  // Lines from a PR record to the next one, whose revise may have
+  // overwritten its outputs first (RevisedAgainBeforeRecord): P1's PR at
+  // line 456,511 has the outputs of P0's at 456,518.
+  static constexpr uint64_t kOverwriteLag = 8;
   static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
@@ -2556,6 +2717,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   uint64_t deferred_total_ = 0;
   Request* executing_ = nullptr;  // the request Execute runs
   uint64_t handout_hint_ = 0;     // its CS/L record's line, when the caller knows it
+  bool lock_first_ = false;       // it took the heap/mcentral lock before the current record's
   uint64_t last_stw_line_ = 0;    // the last GS or MT record
   std::vector<std::pair<uint64_t, int64_t>> last_a_;  // per P: its last A record's line and goroutine
   // Per span: the line of the last F or SW record of its sweeps compared
