@@ -2329,7 +2329,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         return;
       }
     }
-    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
+    // A thread can stall for hundreds of records between its Xadd and its
+    // CS record (P0's class-61 hand-out: Xadd before P1's CS at line
+    // 603,323, its own CS at 603,851): look that far.
+    if (absl::Status st = FillWindow(cur_ + kStallLookahead); !st.ok()) {
+      error_ = st;
+      return;
+    }
+    for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
       for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
@@ -2478,6 +2485,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     uint64_t block;  // text_'s block holding the text
   };
   static constexpr size_t kLookahead = 512;
+  static constexpr size_t kStallLookahead = 2048;  // see ExplainConcurrentHeapLive
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
   // Records other than F that StartsBackgroundSweep looks through for a
