@@ -2110,7 +2110,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // F comes after that may have been inserted after the hand-out. (P0's
   // class-57 refill, A at line 420,416, swept 842357653504 in its cacheSpan,
   // F from 420,566, CS at 420,573; bgsweep's sweep of 842356375552, F at
-  // 420,473-478, put it on nonempty after P0's cacheSpan passed.)
+  // 420,473-478, put it on nonempty after P0's cacheSpan passed.) Several
+  // spans in front of the taken one may have been inserted so. (P0's
+  // class-61 refill, A at line 612,624, took 842356670464, freed at
+  // 612,625, and wrote its CS at 613,289; bgsweep freed four spans of the
+  // class at 613,204-221 meanwhile.)
   void SettleFreeSpanRace(const RefRecord& cs, uint64_t begun) {
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
     // Spans claimed for sweeps under way or for earlier hand-outs are not
@@ -2121,15 +2125,23 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       return s;
     };
     model::MSpan* top = unclaimed(nonempty->first);
-    model::MSpan* taken = top != nullptr ? unclaimed(top->next) : nullptr;
-    if (taken == nullptr || taken->base() != cs.U64(1)) return;
-    auto at = to_nonempty_at_.find(top);
-    if (at == to_nonempty_at_.end()) return;
+    // The spans in front of the one the CS shows taken (at most 64).
+    std::vector<model::MSpan*> front;
+    model::MSpan* taken = top;
+    while (taken != nullptr && taken->base() != cs.U64(1) && front.size() < 64) {
+      front.push_back(taken);
+      taken = unclaimed(taken->next);
+    }
+    if (taken == nullptr || taken->base() != cs.U64(1) || front.empty()) return;
     auto behind = to_nonempty_at_.find(taken);
-    const bool after_handout = at->second.sw + kPushRace >= cs.line || at->second.last_free > begun;
-    const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
-                         at->second.last_free < behind->second.sw;
-    if (!after_handout && !overlap) return;
+    for (model::MSpan* f : front) {
+      auto at = to_nonempty_at_.find(f);
+      if (at == to_nonempty_at_.end()) return;
+      const bool after_handout = at->second.sw + kPushRace >= cs.line || at->second.last_free > begun;
+      const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
+                           at->second.last_free < behind->second.sw;
+      if (!after_handout && !overlap) return;
+    }
     nonempty->Remove(taken);
     nonempty->Insert(taken);
   }
