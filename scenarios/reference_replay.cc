@@ -1986,10 +1986,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // span, P1's CS at 199,910 the second.)
   void LeaveSpansToEarlierHandOuts(const RefRecord& handout) {
     const int64_t spc = handout.v[0];
-    int64_t n = 0;
+    std::vector<uint64_t> lines;  // of the earlier hand-outs
     for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < handout.line; k++) {
-      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == spc) n++;
+      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == spc) lines.push_back(window_[k].rec.line);
     }
+    int64_t n = static_cast<int64_t>(lines.size());
     auto pending_cs = [spc](const SimRecords& q) {
       return std::count_if(q.begin(), q.end(), [spc](const SimRecord& r) { return r.tag == RefTag::kCS && r.key == spc; });
     };
@@ -1999,12 +2000,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     model::MHeap& h = malloc_.heap();
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(spc)).mutable_nonempty();
-    for (model::MSpan* s = nonempty->first; s != nullptr && n > 0; s = s->next) {
-      if (s->sweepgen == h.sweepgen - 1) continue;  // being swept: cacheSpan goes past it anyway
-      if (s->sweepgen != h.sweepgen) break;       // unswept: who sweeps it is not known
-      s->sweepgen = h.sweepgen - 1;               // cacheSpan goes past it
+    // The unexplained ones are the last n; each took the first swept span
+    // already on nonempty then, not one whose sweep ended after it. (P1's
+    // class-10 CS at line 668,795 took 842355425280 before P0's loop,
+    // whose refill ran at 668,768, freed 842355821376 at 668,846.)
+    for (size_t i = lines.size() - static_cast<size_t>(std::max<int64_t>(n, 0)); i < lines.size(); i++) {
+      model::MSpan* s = nonempty->first;
+      for (; s != nullptr; s = s->next) {
+        if (s->sweepgen == h.sweepgen - 1) continue;  // being swept or left already: cacheSpan goes past it
+        if (s->sweepgen != h.sweepgen) break;       // unswept: who sweeps it is not known
+        auto at = to_nonempty_at_.find(s);
+        if (at == to_nonempty_at_.end() || at->second.sw < lines[i]) break;
+      }
+      if (s == nullptr || s->sweepgen != h.sweepgen) return;
+      s->sweepgen = h.sweepgen - 1;  // cacheSpan goes past it
       claimed_.push_back({s, h.sweepgen});
-      n--;
     }
   }
 
