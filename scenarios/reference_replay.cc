@@ -2145,10 +2145,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // span, P1's CS at 199,910 the second.)
   void LeaveSpansToEarlierHandOuts(const RefRecord& handout) {
     const int64_t spc = handout.v[0];
-    int64_t n = 0;
+    std::vector<uint64_t> lines;  // of the earlier hand-outs
     for (size_t k = cur_ + 1; k < LookaheadEnd() && window_[k].rec.line < handout.line; k++) {
-      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == spc) n++;
+      if (window_[k].rec.tag == RefTag::kCS && window_[k].rec.v[0] == spc) lines.push_back(window_[k].rec.line);
     }
+    int64_t n = static_cast<int64_t>(lines.size());
     auto pending_cs = [spc](const SimRecords& q) {
       return std::count_if(q.begin(), q.end(), [spc](const SimRecord& r) { return r.tag == RefTag::kCS && r.key == spc; });
     };
@@ -2158,12 +2159,21 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     model::MHeap& h = malloc_.heap();
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(spc)).mutable_nonempty();
-    for (model::MSpan* s = nonempty->first; s != nullptr && n > 0; s = s->next) {
-      if (s->sweepgen == h.sweepgen - 1) continue;  // being swept: cacheSpan goes past it anyway
-      if (s->sweepgen != h.sweepgen) break;       // unswept: who sweeps it is not known
-      s->sweepgen = h.sweepgen - 1;               // cacheSpan goes past it
+    // The unexplained ones are the last n; each took the first swept span
+    // already on nonempty then, not one whose sweep ended after it. (P1's
+    // class-10 CS at line 668,795 took 842355425280 before P0's loop,
+    // whose refill ran at 668,768, freed 842355821376 at 668,846.)
+    for (size_t i = lines.size() - static_cast<size_t>(std::max<int64_t>(n, 0)); i < lines.size(); i++) {
+      model::MSpan* s = nonempty->first;
+      for (; s != nullptr; s = s->next) {
+        if (s->sweepgen == h.sweepgen - 1) continue;  // being swept or left already: cacheSpan goes past it
+        if (s->sweepgen != h.sweepgen) break;       // unswept: who sweeps it is not known
+        auto at = to_nonempty_at_.find(s);
+        if (at == to_nonempty_at_.end() || at->second.sw < lines[i]) break;
+      }
+      if (s == nullptr || s->sweepgen != h.sweepgen) return;
+      s->sweepgen = h.sweepgen - 1;  // cacheSpan goes past it
       claimed_.push_back({s, h.sweepgen});
-      n--;
     }
   }
 
@@ -2269,7 +2279,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // F comes after that may have been inserted after the hand-out. (P0's
   // class-57 refill, A at line 420,416, swept 842357653504 in its cacheSpan,
   // F from 420,566, CS at 420,573; bgsweep's sweep of 842356375552, F at
-  // 420,473-478, put it on nonempty after P0's cacheSpan passed.)
+  // 420,473-478, put it on nonempty after P0's cacheSpan passed.) Several
+  // spans in front of the taken one may have been inserted so. (P0's
+  // class-61 refill, A at line 612,624, took 842356670464, freed at
+  // 612,625, and wrote its CS at 613,289; bgsweep freed four spans of the
+  // class at 613,204-221 meanwhile.)
   void SettleFreeSpanRace(const RefRecord& cs, uint64_t begun) {
     model::MSpanList* nonempty = malloc_.central(static_cast<model::SpanClass>(cs.v[0])).mutable_nonempty();
     // Spans claimed for sweeps under way or for earlier hand-outs are not
@@ -2280,15 +2294,23 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       return s;
     };
     model::MSpan* top = unclaimed(nonempty->first);
-    model::MSpan* taken = top != nullptr ? unclaimed(top->next) : nullptr;
-    if (taken == nullptr || taken->base() != cs.U64(1)) return;
-    auto at = to_nonempty_at_.find(top);
-    if (at == to_nonempty_at_.end()) return;
+    // The spans in front of the one the CS shows taken (at most 64).
+    std::vector<model::MSpan*> front;
+    model::MSpan* taken = top;
+    while (taken != nullptr && taken->base() != cs.U64(1) && front.size() < 64) {
+      front.push_back(taken);
+      taken = unclaimed(taken->next);
+    }
+    if (taken == nullptr || taken->base() != cs.U64(1) || front.empty()) return;
     auto behind = to_nonempty_at_.find(taken);
-    const bool after_handout = at->second.sw + kPushRace >= cs.line || at->second.last_free > begun;
-    const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
-                         at->second.last_free < behind->second.sw;
-    if (!after_handout && !overlap) return;
+    for (model::MSpan* f : front) {
+      auto at = to_nonempty_at_.find(f);
+      if (at == to_nonempty_at_.end()) return;
+      const bool after_handout = at->second.sw + kPushRace >= cs.line || at->second.last_free > begun;
+      const bool overlap = behind != to_nonempty_at_.end() && behind->second.sw < at->second.sw &&
+                           at->second.last_free < behind->second.sw;
+      if (!after_handout && !overlap) return;
+    }
     nonempty->Remove(taken);
     nonempty->Insert(taken);
   }
@@ -2490,7 +2512,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         return;
       }
     }
-    for (size_t k = cur_ + 1; k < LookaheadEnd(); k++) {
+    // A thread can stall for hundreds of records between its Xadd and its
+    // CS record (P0's class-61 hand-out: Xadd before P1's CS at line
+    // 603,323, its own CS at 603,851): look that far.
+    if (absl::Status st = FillWindow(cur_ + kStallLookahead); !st.ok()) {
+      error_ = st;
+      return;
+    }
+    for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
       for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
@@ -2644,6 +2673,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   }
 
   static constexpr size_t kLookahead = 512;
+  static constexpr size_t kStallLookahead = 2048;  // see ExplainConcurrentHeapLive
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
   // Records other than F that StartsBackgroundSweep looks through for a
