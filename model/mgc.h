@@ -81,7 +81,7 @@ class Collector : public GcHooks, public GcScheduling {
   // old_target with new_target: while the barrier is on, shade the old
   // target, and the new one too if g's stack has not been scanned yet.
   void WriteBarrier(G* g, uint64_t old_target, uint64_t new_target);
-  // sysmon's GC duties, run every kSysmonPeriod: wake forcegc after two
+  // sysmon's GC duties, run at each of its rounds: wake forcegc after two
   // minutes without a GC, scavenge every half scavengelimit.
   void Sysmon();
   // runtime.GC()'s trigger (a forced, user-requested cycle) from g.

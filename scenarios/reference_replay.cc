@@ -2053,9 +2053,11 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const model::ReviseDecision d = ReviseCall(*got);
     const int64_t now_out[2] = {got->v()[5], got->v()[6]};  // assistWorkPerByte, assistBytesPerWork bits
     for (int64_t scanWork : EarlierScanWorks(rec, r)) {
-      SimRecord full = RecPR(model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc, d.heap_scan,
-                                                            scanWork, controller_.params().maxOvershoot));
-      SimRecord late = RecPR(ReviseCall(full));
+      const model::ReviseDecision e = model::GcController::ReviseFor(d.gcpercent, d.heap_live, d.next_gc,
+                                                                     d.heap_scan, scanWork,
+                                                                     controller_.params().maxOvershoot);
+      SimRecord full = RecPR(e);
+      SimRecord late = RecPR(e);  // the same inputs, the outputs as they are now
       late.v()[5] = now_out[0];
       late.v()[6] = now_out[1];
       const bool exact = SameRecord(full, rec);
