@@ -3,18 +3,7 @@
 # messages, JSON output, determinism of output, and divergence reporting.
 set -uo pipefail
 
-BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
-# The recordings live beside the source tree: follow this script's runfiles
-# symlink back to the workspace, whose sibling is shared/.
-SRC="$(readlink -f "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_test.sh")"
-REF="${GOGCSIM_REFERENCE_DIR:-$(dirname "$(dirname "$(dirname "$SRC")")")/shared/reference/go1.10.2}"
-TMP="${TEST_TMPDIR:-$(mktemp -d)}"
-fails=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh"
 
 [ -f "$REF/churn-p1.rec.gz" ] || { echo "reference recordings not found at $REF"; exit 1; }
 
@@ -76,5 +65,4 @@ zcat "$REF/churn-p1.rec.gz" | head -100 | sed '50s/.*/Q 1 2 3/' | gzip >"$TMP/ma
 check "malformed recording exits 2" test $rc -eq 2
 check "malformed recording error names file:line" grep -q "malformed.rec.gz:50:" "$TMP/err"
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

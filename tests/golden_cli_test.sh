@@ -6,17 +6,10 @@
 # writes a self-contained page.
 set -uo pipefail
 
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh"
 RUNFILES="$TEST_SRCDIR/$TEST_WORKSPACE"
-BIN="$RUNFILES/tools/gogcsim"
 WRITER="$RUNFILES/tests/golden_writer"
 GOLDEN="$RUNFILES/tests/golden"
-TMP="${TEST_TMPDIR:-$(mktemp -d)}"
-fails=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 
 n=0
 while read -r scenario records rest; do
@@ -78,5 +71,4 @@ check "report is byte-identical for the same run" cmp -s "$TMP/run/report.html" 
 check "report of a missing directory exits 2" test $rc -eq 2
 check "report error names the directory" grep -q "nothing" "$TMP/err"
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

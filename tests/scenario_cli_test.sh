@@ -4,15 +4,8 @@
 # errors naming the file and the JSON path.
 set -uo pipefail
 
-BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh"
 SCEN="$TEST_SRCDIR/$TEST_WORKSPACE/scenarios"
-TMP="${TEST_TMPDIR:-$(mktemp -d)}"
-fails=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 
 "$BIN" run --help >"$TMP/help" 2>&1; rc=$?
 check "run --help exits 0" test $rc -eq 0
@@ -72,5 +65,4 @@ echo '{"workload": {"trace": "t.trace"}}' >"$TMP/traced.json"
 check "a missing trace exits 2" test $rc -eq 2
 check "a missing trace is named, beside its scenario" grep -q "$TMP/t.trace" "$TMP/err"
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

@@ -4,14 +4,7 @@
 # merge refuses a missing shard, a shard given twice and another grid.
 set -uo pipefail
 
-BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
-TMP="${TEST_TMPDIR:-$(mktemp -d)}"
-fails=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh"
 
 # 3 GOGC values x 2 seeds = 6 small runs (40,000 records each).
 GRID=(steady --gogc_list=25,50,100 --seeds=2 --records=40000)
@@ -66,5 +59,4 @@ check "bad list exits 2" test $rc -eq 2
 "$BIN" sweep no-such-scenario >/dev/null 2>"$TMP/err"; rc=$?
 check "unknown scenario exits 2" test $rc -eq 2
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

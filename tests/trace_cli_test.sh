@@ -3,19 +3,8 @@
 # outputs, exit codes, error messages naming the file, determinism.
 set -uo pipefail
 
-BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh"
 SAMPLE="$TEST_SRCDIR/$TEST_WORKSPACE/traces/testdata/allocfreetrace_sample.txt"
-# The recordings live beside the source tree: follow this script's runfiles
-# symlink back to the workspace, whose sibling is shared/.
-SRC="$(readlink -f "$TEST_SRCDIR/$TEST_WORKSPACE/tests/trace_cli_test.sh")"
-REF="${GOGCSIM_REFERENCE_DIR:-$(dirname "$(dirname "$(dirname "$SRC")")")/shared/reference/go1.10.2}"
-TMP="${TEST_TMPDIR:-$(mktemp -d)}"
-fails=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name="$1"; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
-}
 
 [ -f "$REF/workers-p2.rec.gz" ] || { echo "reference recordings not found at $REF"; exit 1; }
 
@@ -77,5 +66,4 @@ check "unknown --from is named" grep -q "unknown --from=pprof" "$TMP/err"
 "$BIN" trace frobnicate >/dev/null 2>"$TMP/err"; rc=$?
 check "unknown subcommand exits 2" test $rc -eq 2
 
-echo "$passes passed, $fails failed"
-[ $fails -eq 0 ]
+finish

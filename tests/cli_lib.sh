@@ -1,0 +1,18 @@
+# Sourced by the command-line tests: the gogcsim binary, a scratch
+# directory, check/finish, and where the reference recordings are.
+BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
+TMP="${TEST_TMPDIR:-$(mktemp -d)}"
+# The recordings live beside the source tree: follow this file's runfiles
+# symlink back to the workspace, whose sibling is shared/.
+LIB_SRC="$(readlink -f "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh")"
+REF="${GOGCSIM_REFERENCE_DIR:-$(dirname "$(dirname "$(dirname "$LIB_SRC")")")/shared/reference/go1.10.2}"
+fails=0
+passes=0
+check() {  # check NAME CONDITION...
+  local name="$1"; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi
+}
+finish() {  # the summary line; the status is the test's
+  echo "$passes passed, $fails failed"
+  [ $fails -eq 0 ]
+}
