@@ -7,12 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "traces/atomic_file.h"
 #include "traces/jsonl.h"
 #include "traces/svg_chart.h"
+#include "traces/sweep_table.h"
 
 namespace gogcsim::traces {
 namespace {
@@ -392,13 +395,6 @@ namespace {
 
 // ---- Sweep report ----
 
-struct SweepRun {
-  int64_t gogc = 0, gomaxprocs = 0;
-  uint64_t seed = 0, cycles = 0, peak_heap_live = 0, peak_heap_inuse = 0;
-  double gc_cpu_fraction = 0, assist_fraction = 0;
-  int64_t pause_max_ns = 0;
-};
-
 // Means over the seeds of one (GOMAXPROCS, GOGC) point.
 struct SweepPoint {
   int n = 0;
@@ -413,41 +409,15 @@ std::string JoinGogc(const std::set<int64_t>& v) {
 }  // namespace
 
 absl::StatusOr<std::string> SweepReportHtml(const std::string& sweep_dir) {
-  const std::string path = (fs::path(sweep_dir) / "sweep.json").string();
-  auto j = ReadJsonFile(path);
-  if (!j.ok()) return j.status();
-  if (!j->is_object()) return absl::InvalidArgumentError(absl::StrCat(path, ": not an object"));
-  FieldReader top(*j);
-  const std::string scenario = top.S("scenario");
-  if (!top.status().ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", top.status().message()));
-  auto runs_it = j->find("runs");
-  if (runs_it == j->end() || !runs_it->is_array()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": field \"runs\": expected an array"));
-  }
-  const Json& runs_json = *runs_it;
-  std::vector<SweepRun> runs;
-  for (size_t i = 0; i < runs_json.size(); i++) {
-    const Json& row = runs_json[i];
-    if (!row.is_object()) return absl::InvalidArgumentError(absl::StrFormat("%s: runs[%d]: not an object", path, i));
-    FieldReader f(row);
-    SweepRun r;
-    r.gogc = f.I("gogc");
-    r.gomaxprocs = f.I("gomaxprocs");
-    r.seed = f.U("seed");
-    r.cycles = f.U("cycles");
-    r.peak_heap_live = f.U("peak_heap_live");
-    r.peak_heap_inuse = f.U("peak_heap_inuse");
-    r.gc_cpu_fraction = f.F("gc_cpu_fraction");
-    r.assist_fraction = f.F("assist_fraction");
-    r.pause_max_ns = f.I("pause_max_ns");
-    if (!f.status().ok()) return absl::InvalidArgumentError(absl::StrFormat("%s: runs[%d]: %s", path, i, f.status().message()));
-    runs.push_back(r);
-  }
+  absl::StatusOr<SweepTable> table = ReadSweep(sweep_dir);
+  if (!table.ok()) return table.status();
+  const std::string& scenario = table->scenario;
+  const std::vector<SweepRow>& runs = table->runs;
   // (GOMAXPROCS, GOGC) -> means over seeds; ordered maps keep the output order fixed.
   std::map<int64_t, std::map<int64_t, SweepPoint>> points;
   std::set<int64_t> gogcs, procs, plotted_gogcs;
   std::set<uint64_t> seeds;
-  for (const SweepRun& r : runs) {
+  for (const SweepRow& r : runs) {
     SweepPoint& p = points[r.gomaxprocs][r.gogc];
     p.n++;
     p.cycles += static_cast<double>(r.cycles);
@@ -526,20 +496,15 @@ absl::StatusOr<std::string> SweepReportHtml(const std::string& sweep_dir) {
                   Table({"GOMAXPROCS", "GOGC", "seeds", "cycles", "peak heap_live (MiB)", "peak heap_inuse (MiB)",
                          "GC CPU", "assist fraction", "max pause (ms)"},
                         rows));
-  // Every run as sweep.json has it, columns as in its first row.
-  std::vector<std::string> head;
-  if (!runs_json.empty()) {
-    for (const auto& [key, v] : runs_json[0].items()) head.push_back(key);
-  }
+  // Every run, columns as sweep.csv has them; fractions to 6 digits.
+  std::vector<std::string> lines = absl::StrSplit(SweepCsv(*table), '\n', absl::SkipEmpty());
+  const std::vector<std::string> head = absl::StrSplit(lines[0], ',');
   rows.clear();
-  for (const Json& row : runs_json) {
-    std::vector<std::string> cells;
-    for (const std::string& key : head) {
-      auto it = row.find(key);
-      cells.push_back(it == row.end()              ? ""
-                      : it->is_number_float()      ? absl::StrFormat("%.6g", it->get<double>())
-                      : it->is_string()            ? it->get<std::string>()
-                                                   : it->dump());
+  for (size_t i = 1; i < lines.size(); i++) {
+    std::vector<std::string> cells = absl::StrSplit(lines[i], ',');
+    for (std::string& c : cells) {
+      double d;
+      if (c.find_first_of(".e") != std::string::npos && absl::SimpleAtod(c, &d)) c = absl::StrFormat("%.6g", d);
     }
     rows.push_back(std::move(cells));
   }

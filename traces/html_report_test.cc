@@ -160,10 +160,11 @@ TEST(HtmlReportTest, ErrorsNameTheFileAndLine) {
 
   const fs::path sweep = fs::path(::testing::TempDir()) / "sweep_bad";
   fs::create_directories(sweep);
-  std::ofstream(sweep / "sweep.json") << R"({"scenario":"s","runs":[{"gogc":100}]})";
+  std::ofstream(sweep / "sweep.json") << R"({"scenario": "s", "records": 1, "shard": {"index": 0, "count": 1},
+    "grid": {"gogc": [100], "gomaxprocs": [1], "seeds": [1]}, "runs": [{"index": 0, "gogc": 100}]})";
   r = ReportHtml(sweep.string());
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("sweep.json: runs[0]: field \"gomaxprocs\" missing"), std::string::npos)
+  EXPECT_NE(r.status().message().find("sweep.json: $.runs[0]: missing \"gomaxprocs\""), std::string::npos)
       << r.status();
 
   r = ReportHtml(dir + "/nowhere");
