@@ -70,10 +70,11 @@ Usage:
 
   gogcsim replay --reference=FILE.rec.gz|FILE.trace [--json] [--first_gc_only] [--check_invariants]
       Faithful replay of a recording of a real go1.10.2 run
-      (../shared/reference/), or of a trace imported from one: the recording supplies allocation requests,
-      background-sweeper steps, which objects each cycle left unmarked,
-      where mark termination began, scan work, assist time and clock
-      readings; the ported allocator, sweeper and pacer compute the rest.
+      (../shared/reference/), or of a trace imported from one. The
+      recording supplies allocation requests, background-sweeper steps,
+      which objects each cycle left unmarked, where mark termination
+      began, scan work, assist time and clock readings; the ported
+      allocator, sweeper and pacer compute the rest.
       Reports per record type how many of the runtime's records were
       reproduced exactly, and the first divergence.
       Exit status 1 if any record diverges.
