@@ -1010,6 +1010,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
+    std::vector<std::pair<uint64_t, uint64_t>> own;  // SweepLines of the loop's sweeps
     SettleLoopPushRace();
     for (;;) {
       if (h.sweepPagesPerByte == 0) return;
@@ -1029,7 +1030,14 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
         }
-        if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
+        const bool others = next != nullptr && SweptByOtherThread(*next, own);
+        if (others && OwnClassSweptBeforeHandOut(*next)) {
+          // Another P's loop swept it and put it back on this refill's
+          // mcentral before cacheSpan looked: it is swept now, as that P's.
+          LoopSweepDuringRefill();
+          continue;
+        }
+        if (others || (next != nullptr && SweptAfter(next->base(), executing_->handout_line))) {
           // Another P claimed the span (and Xadded its pages) first; the
           // loop goes on past it.
           next->sweepgen = h.sweepgen - 1;
@@ -1039,6 +1047,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           continue;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
+        if (next != nullptr) own.push_back(SweepLines(*next));
         if (SweepOnePastClaimed() == ~uint64_t{0}) {
           h.sweepPagesPerByte = 0;
           break;
@@ -1052,6 +1061,46 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // The lines of the recorded sweep of span s in the window from the
+  // current record: its first F record (or its SW, if it freed nothing)
+  // and its SW. {0, 0} if the window does not show its SW.
+  std::pair<uint64_t, uint64_t> SweepLines(const model::MSpan& s) const {
+    const uint64_t lo = s.base(), hi = s.base() + s.npages * model::kPageSize;
+    uint64_t first = 0;
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kF && r.U64(0) >= lo && r.U64(0) < hi && first == 0) first = r.line;
+      if (r.tag == RefTag::kSW && r.U64(1) == lo) return {first != 0 ? first : r.line, r.line};
+    }
+    return {0, 0};
+  }
+
+  // A deductSweepCredit loop sweeps one span at a time: a span whose
+  // recorded sweep overlaps one of the loop's own sweeps (`own`: their
+  // SweepLines) was popped by another thread's sweepone, whose pagesSwept
+  // Xadd the loop counts. (P1's class-61 refill, A at line 664,063, swept
+  // 842353328128 until 664,086, then 842353582080 from 664,099 to 664,118;
+  // 842353344512, next on the stack, was swept from 664,108 to 664,117 by
+  // P0's refill, A at 664,098, whose freeSpan moved P0's local_scan.)
+  bool SweptByOtherThread(const model::MSpan& s, const std::vector<std::pair<uint64_t, uint64_t>>& own) const {
+    if (own.empty()) return false;
+    const auto [first, sw] = SweepLines(s);
+    if (sw == 0) return false;
+    return std::any_of(own.begin(), own.end(), [&](auto o) { return o.second != 0 && first < o.second && o.first < sw; });
+  }
+
+  // Whether span s, of the class the refill Execute runs needs, has its
+  // sweep's SW record before the refill's hand-out: cacheSpan met it swept.
+  // Another P's sweep of it cannot be left for its records to show up.
+  // (P0's refill, A at line 190,532, swept 842357129216 from 190,540 to
+  // 190,542 while P1's class-57 loop swept 842357145600 until 190,541;
+  // P1's CS at 190,543 took 129216.)
+  bool OwnClassSweptBeforeHandOut(const model::MSpan& s) const {
+    const model::AllocRequest& q = executing_->req;
+    if (q.size > model::kMaxSmallSize || s.spanclass != model::SmallSpanClass(q)) return false;
+    return SweptBefore(s.base(), executing_->handout_line);
   }
 
   // mspan.sweep Xadds pagesSwept as it begins, just before its first F
