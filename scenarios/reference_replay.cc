@@ -1203,13 +1203,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return false;
   }
 
-  // Whether the window shows a non-background SW of the span at base from
-  // the current record up to line `before` (0: the lookahead's end).
+  // Whether the window shows a sweepone loop's SW of the span at base
+  // (not the background sweeper's, nor a cacheSpan's own, which preserves)
+  // from the current record up to line `before` (0: the lookahead's end).
+  // (P0's class-43 refill, A at line 726,088: its loop swept 842355228672,
+  // its cacheSpan 842351124480, SW at 726,101, before its CS at 726,102.)
   bool SweptBefore(uint64_t base, uint64_t before) const {
     for (size_t k = cur_; k < LookaheadEnd(); k++) {
       const RefRecord& r = window_[k].rec;
       if (before != 0 && r.line >= before) return false;
-      if (r.tag == RefTag::kSW && r.v[0] != kBgSweeper && r.U64(1) == base) return true;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return r.v[0] != kBgSweeper && r.v[5] == 0;
     }
     return false;
   }
