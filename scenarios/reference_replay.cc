@@ -2516,11 +2516,29 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // to 533,204; P1's cacheSpan swept 842350510080 until 533,113.)
         const RefRecord* early = loop_end != 0 ? SweepBefore(s->base(), loop_end) : nullptr;
         const bool by_cachespan = early != nullptr && early->v[0] != kBgSweeper && early->v[5] != 0;
-        if (!by_loop && !by_cachespan) continue;
+        if (!by_loop && !by_cachespan && !TakenByOtherCacheSpan(*s, sw)) continue;
         s->sweepgen = h.sweepgen - 1;
         claimed_.push_back({s, h.sweepgen - 2});
       }
     }
+  }
+
+  // Whether span s, of the class of the refill Execute runs, was taken by
+  // another P's cacheSpan: the recording shows a cacheSpan's sweep of s
+  // (sw: preserve) before the refill's hand-out, that hand-out is another
+  // span, and s has free slots after its sweep (a cacheSpan takes the span
+  // it swept unless it is still full). (P0's and P1's class-57 refills, A
+  // at lines 767,287 and 767,293: 842352623616 swept from 767,315 to
+  // 767,319 and 842357653504 from 767,318 to 767,320; P1's CS at 767,321
+  // took 653504, P0's at 767,330 took 623616.)
+  bool TakenByOtherCacheSpan(const model::MSpan& s, const RefRecord* sw) const {
+    const uint64_t handout = executing_->handout_line;
+    if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] == 0 || handout == 0 || sw->line >= handout) return false;
+    const RefRecord* cs = WindowRecord(handout);
+    if (cs == nullptr || cs->tag != RefTag::kCS || cs->U64(1) == s.base()) return false;
+    uint64_t marked = 0;
+    for (uint64_t i = 0; i < s.nelems; i++) marked += s.MarkBit(i) ? 1 : 0;
+    return marked < s.nelems;
   }
 
   // The first SW record of the span at base in the window from the current
