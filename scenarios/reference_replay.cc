@@ -1011,6 +1011,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
     std::vector<std::pair<uint64_t, uint64_t>> own;  // SweepLines of the loop's sweeps
+    std::vector<std::pair<uint64_t, uint64_t>> claims;  // spans it went past: first record line, pages
     SettleLoopPushRace();
     for (;;) {
       if (h.sweepPagesPerByte == 0) return;
@@ -1022,7 +1023,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       int64_t bg_pages = 0;  // of background sweeps run since the loop's last sweepone
       for (;;) {
         const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis - UnstartedSweepPages());
-        if (swept - bg_pages >= high) break;
+        if (swept - bg_pages >= high && !LoopCheckedBeforeClaim(swept - bg_pages, high, claims, own)) break;
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
@@ -1044,6 +1045,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           claimed_.push_back({next, h.sweepgen - 2});
           h.pagesSwept += next->npages;
           claimed_pages_ += next->npages;
+          claims.push_back({SweepLines(*next).first, next->npages});
           continue;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
@@ -1061,6 +1063,29 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // Whether a deductSweepCredit loop whose target (high) the pages swept
+  // (swept) reach only with the spans it went past (claims: their sweeps'
+  // first record lines, pages) checked before the other P's sweep of one of
+  // them Xadded its pages: that sweep begins after the loop's last own
+  // sweep ended (own: SweepLines), or after the current record if it has
+  // swept none, and the recording shows a loop sweeping the next span
+  // before the hand-out. mspan.sweep Xadds as it begins, and a thread may
+  // pop a span and begin its sweep much later. (P1's class-47 refill, A at
+  // line 800,926: P0's loop popped 842355310592 first, F from 800,936;
+  // P1's loop still swept 842351984640, F from 800,927, SW at 800,940
+  // before its CS at 800,941.)
+  bool LoopCheckedBeforeClaim(int64_t swept, int64_t high, const std::vector<std::pair<uint64_t, uint64_t>>& claims,
+                              const std::vector<std::pair<uint64_t, uint64_t>>& own) {
+    const uint64_t check = !own.empty() && own.back().second != 0 ? own.back().second : window_[cur_].rec.line;
+    int64_t late = 0;
+    for (auto [first, npages] : claims) {
+      if (first > check) late += static_cast<int64_t>(npages);
+    }
+    if (swept - late >= high) return false;
+    const model::MSpan* next = NextSweepOneSpan();
+    return next != nullptr && SweptBefore(next->base(), executing_->handout_line);
   }
 
   // The lines of the recorded sweep of span s in the window from the
