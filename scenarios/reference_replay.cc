@@ -2315,8 +2315,15 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (mine == 0 || mine == handout.U64(1)) return;
       model::MSpan* s = h.SpanOf(mine);
       if (s == nullptr || s->base() != mine || s->list != c.mutable_nonempty() || s->sweepgen != h.sweepgen) return;
+      // A stalled thread's CS record may come hundreds of records later
+      // (P0's class-41 refill, A at line 858,726, took 842355286016 before
+      // P1's CS at 858,762; its CS at 859,299).
+      if (absl::Status st = FillWindow(cur_ + kStallLookahead); !st.ok()) {
+        error_ = st;
+        return;
+      }
       bool later = false;
-      for (size_t k = cur_; k < LookaheadEnd() && !later; k++) {
+      for (size_t k = cur_; k < std::min(window_.size(), cur_ + kStallLookahead) && !later; k++) {
         const RefRecord& r = window_[k].rec;
         later = r.line > handout.line && r.tag == RefTag::kCS && r.v[0] == spc && r.U64(1) == mine;
       }
