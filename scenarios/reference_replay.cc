@@ -1031,7 +1031,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
         }
-        const bool others = next != nullptr && SweptByOtherThread(*next, own);
+        const bool others = next != nullptr && (SweptByOtherThread(*next, own) || OverlapsLaterOwnSweep(*next));
         if (others && OwnClassSweptBeforeHandOut(*next)) {
           // Another P's loop swept it and put it back on this refill's
           // mcentral before cacheSpan looked: it is swept now, as that P's.
@@ -1114,6 +1114,39 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const auto [first, sw] = SweepLines(s);
     if (sw == 0) return false;
     return std::any_of(own.begin(), own.end(), [&](auto o) { return o.second != 0 && first < o.second && o.first < sw; });
+  }
+
+  // Whether span x, next on the unswept stack, was swept by another
+  // thread because a span y further down, swept at the same time (their
+  // sweeps overlap), must be this loop's: y's sweep is a loop's, ends
+  // before this refill's hand-out and after a CS or L record (a hand-out
+  // of the other thread, whose loop had ended) that comes after x's sweep
+  // ended. (P0's class-10 refill, A at line 841,804, CS at 841,854: its
+  // loop swept 842350927872 from 841,821 to 841,851, freeing it (and
+  // moving P0's local_scan); P1's refill, CS at 841,842, swept
+  // 842356613120 from 841,817 to 841,823.)
+  bool OverlapsLaterOwnSweep(const model::MSpan& x) {
+    const uint64_t handout = executing_->handout_line;
+    if (handout == 0) return false;
+    const auto [xb, xe] = SweepLines(x);
+    if (xe == 0 || xe >= handout) return false;
+    model::MHeap& h = malloc_.heap();
+    const std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    int looked = 0;
+    for (auto it = unswept.rbegin(); it != unswept.rend() && looked < kOverlapSearch; ++it) {
+      const model::MSpan* y = *it;
+      if (y == &x || y->state != model::SpanState::kInUse || y->sweepgen != h.sweepgen - 2) continue;
+      looked++;
+      const auto [yb, ye] = SweepLines(*y);
+      if (ye == 0 || ye >= handout || !(yb < xe && xb < ye)) continue;
+      const RefRecord* sw = WindowRecord(ye);
+      if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] != 0) continue;
+      for (size_t k = cur_; k < LookaheadEnd() && window_[k].rec.line < ye; k++) {
+        const RefRecord& r = window_[k].rec;
+        if (r.line > xe && (r.tag == RefTag::kCS || r.tag == RefTag::kL)) return true;
+      }
+    }
+    return false;
   }
 
   // Whether span s, of the class the refill Execute runs needs, has its
@@ -2813,6 +2846,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   static constexpr size_t kLookahead = 512;
   static constexpr size_t kStallLookahead = 2048;  // see ExplainConcurrentHeapLive
+  static constexpr int kOverlapSearch = 4;  // unswept spans; see OverlapsLaterOwnSweep
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
   // Records other than F that StartsBackgroundSweep looks through for a
