@@ -2691,6 +2691,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       error_ = st;
       return;
     }
+    if (LaterHandOutLandedFirst(want - malloc_.memstats().heap_live, x->p)) {
+      if (malloc_.memstats().heap_live == want) got->v()[got->n - 1] = static_cast<int64_t>(want);
+      return;
+    }
     for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
@@ -2709,6 +2713,45 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       if (live > want) return;
     }
+  }
+
+  // ExplainConcurrentHeapLive runs a pending refill of another P at the
+  // first CS record of its class; but the Xadd that landed early (gap
+  // bytes) may be a later hand-out's of that class: if the first one's
+  // Xadd (its span's bytes less allocCount slots) is not the gap, and a
+  // later CS record of the class shows the span the refill would take with
+  // that Xadd, the refill took the lock before the hand-outs recorded in
+  // between: it runs with that record as its hand-out. (P1's class-61
+  // refill, A at line 900,728: Xadd before P0's CS at 900,729, CS at
+  // 901,029 taking 842353385472, first on nonempty; the CS records at
+  // 900,773 and on took the next spans.)
+  bool LaterHandOutLandedFirst(uint64_t gap, int64_t p) {
+    auto xadd = [](const RefRecord& cs) {
+      const auto spc = static_cast<model::SpanClass>(cs.v[0]);
+      const int sc = model::SizeClassOf(spc);
+      return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - cs.U64(2) * model::kClassToSize[sc];
+    };
+    for (Request& r : requests_) {
+      if (r.executed || r.p == p) continue;
+      const SimRecord pred = Predict(r);
+      if (pred.tag != RefTag::kCS) continue;
+      const uint64_t mine = PeekBase(r);
+      bool first = true;
+      for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
+        const RefRecord& cs = window_[k].rec;
+        if (cs.tag != RefTag::kCS || cs.v[0] != pred.key) continue;
+        if (xadd(cs) == gap && (first || cs.U64(1) == mine)) {
+          if (first) return false;  // the usual case: ExplainConcurrentHeapLive's loop
+          handout_hint_ = cs.line;
+          lock_first_ = true;
+          Execute(&r);
+          lock_first_ = false;
+          return true;
+        }
+        first = false;
+      }
+    }
+    return false;
   }
 
   void Compare(const RefRecord& rec, const SimRecord* got) {
