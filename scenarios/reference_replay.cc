@@ -302,6 +302,8 @@ struct Request {
   uint64_t handout_line = 0;
   // Its P was looked up again (RehomeDescheduledRequests).
   bool rehomed = false;
+  // Its hand-out revise, made already (HandOutLandedBeforeRevise).
+  std::optional<model::ReviseDecision> early_revise;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -1679,6 +1681,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // P1's hand-outs in between.)
   void HandOutReviseAtItsRecord(Request* r, SimRecord* got) {
     ApplyDeferredLive(r);
+    if (r->early_revise) {
+      *got = RecPR(*r->early_revise);
+      return;
+    }
     const model::MemStats& m = malloc_.memstats();
     *got = RecPR(model::GcController::ReviseFor(ReviseCall(*got).gcpercent, m.heap_live, m.next_gc, m.heap_scan,
                                                 controller_.scanWork, controller_.params().maxOvershoot));
@@ -2035,6 +2041,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!SameRecord(got, rec)) ScanWorkAddedAfterRevise(rec, r, &got);
       if (!SameRecord(got, rec) && r != nullptr) RevisedAgainBeforeRecord(rec, *r, &got);
       if (!SameRecord(got, rec) && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
+      if (!SameRecord(got, rec) && handout_revise) HandOutLandedBeforeRevise(rec, *r, &got);
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
@@ -2715,6 +2722,66 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
+  // The heap_live Xadd of the span hand-out a CS record shows: the span's
+  // bytes less its allocCount slots (mcentral.cacheSpan).
+  static uint64_t RecordedXadd(const RefRecord& cs) {
+    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
+    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - cs.U64(2) * model::kClassToSize[sc];
+  }
+
+  // The heap_live Xadd of a simulated hand-out (CS or L).
+  static uint64_t SimulatedXadd(const SimRecord& h) {
+    if (h.tag == RefTag::kL) return h.U64(0) * model::kPageSize;
+    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(h.v()[0]));
+    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - h.U64(2) * model::kClassToSize[sc];
+  }
+
+  // A revise reads heap_live as it runs: another P's hand-out Xadd may
+  // have landed before it though that P's CS record comes later. If the
+  // hand-out PR of r has a heap_live above the simulated one by the Xadd
+  // of the next CS record of the class another P's pending refill q needs,
+  // q's hand-out came first: q runs now. q's own revise read heap_live
+  // before r's Xadd, and r's revise stored its outputs over q's before q's
+  // PR was written. (P0's class-61 refill, A at line 908,909, CS at
+  // 908,924 with 6,400 bytes; P1's PR at 908,912 has them, P0's PR at
+  // 908,923 has P1's outputs and not P1's 4,672.)
+  void HandOutLandedBeforeRevise(const RefRecord& rec, Request& r, SimRecord* got) {
+    if (r.produced.empty() || (r.produced.begin()->tag != RefTag::kCS && r.produced.begin()->tag != RefTag::kL)) return;
+    const uint64_t r_xadd = SimulatedXadd(*r.produced.begin());
+    if (got->U64(1) >= rec.U64(1)) return;
+    const uint64_t gap = rec.U64(1) - got->U64(1);
+    for (Request& q : requests_) {
+      if (q.executed || q.p == r.p) continue;
+      const SimRecord pred = Predict(q);
+      if (pred.tag != RefTag::kCS) continue;
+      const RefRecord* cs = nullptr;
+      for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead) && cs == nullptr; k++) {
+        const RefRecord& next = window_[k].rec;
+        if (next.tag == RefTag::kCS && next.v[0] == pred.key) cs = &next;
+      }
+      if (cs == nullptr || RecordedXadd(*cs) != gap) continue;
+      const uint64_t before = malloc_.memstats().heap_live;
+      handout_hint_ = cs->line;
+      ExecuteDeferringLive(&q);
+      ApplyDeferredLive(&q);
+      const uint64_t q_xadd = malloc_.memstats().heap_live - before;
+      const model::ReviseDecision d = ReviseCall(*got);
+      const double maxOvershoot = controller_.params().maxOvershoot;
+      const model::ReviseDecision mine =
+          model::GcController::ReviseFor(d.gcpercent, d.heap_live + q_xadd, d.next_gc, d.heap_scan, d.scanWork, maxOvershoot);
+      SetFields(got, RecPR(mine));
+      auto e = std::find_if(q.produced.begin(), q.produced.end(), [](const SimRecord& x) { return x.tag == RefTag::kPR; });
+      if (e != q.produced.end() && JustBeforeHandOut(q.produced, e) && d.heap_live >= r_xadd) {
+        model::ReviseDecision early = model::GcController::ReviseFor(d.gcpercent, d.heap_live - r_xadd + q_xadd, d.next_gc,
+                                                                     d.heap_scan, d.scanWork, maxOvershoot);
+        early.assistWorkPerByte = mine.assistWorkPerByte;
+        early.assistBytesPerWork = mine.assistBytesPerWork;
+        q.early_revise = early;
+      }
+      return;
+    }
+  }
+
   // ExplainConcurrentHeapLive runs a pending refill of another P at the
   // first CS record of its class; but the Xadd that landed early (gap
   // bytes) may be a later hand-out's of that class: if the first one's
@@ -2726,11 +2793,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // 901,029 taking 842353385472, first on nonempty; the CS records at
   // 900,773 and on took the next spans.)
   bool LaterHandOutLandedFirst(uint64_t gap, int64_t p) {
-    auto xadd = [](const RefRecord& cs) {
-      const auto spc = static_cast<model::SpanClass>(cs.v[0]);
-      const int sc = model::SizeClassOf(spc);
-      return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - cs.U64(2) * model::kClassToSize[sc];
-    };
     for (Request& r : requests_) {
       if (r.executed || r.p == p) continue;
       const SimRecord pred = Predict(r);
@@ -2740,7 +2802,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
         const RefRecord& cs = window_[k].rec;
         if (cs.tag != RefTag::kCS || cs.v[0] != pred.key) continue;
-        if (xadd(cs) == gap && (first || cs.U64(1) == mine)) {
+        if (RecordedXadd(cs) == gap && (first || cs.U64(1) == mine)) {
           if (first) return false;  // the usual case: ExplainConcurrentHeapLive's loop
           handout_hint_ = cs.line;
           lock_first_ = true;
