@@ -2963,8 +2963,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static constexpr uint64_t kReviseLag = 4;  // lines; see HandOutReviseNotYet
   // Lines from a PR record to the next one, whose revise may have
   // overwritten its outputs first (RevisedAgainBeforeRecord): P1's PR at
-  // line 456,511 has the outputs of P0's at 456,518.
-  static constexpr uint64_t kOverwriteLag = 8;
+  // line 456,511 has the outputs of P0's at 456,518, P0's at 981,392 those
+  // of P1's at 981,404.
+  static constexpr uint64_t kOverwriteLag = 16;
   static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
