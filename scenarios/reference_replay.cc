@@ -475,6 +475,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       // recorded in between).
       if (!lock_first_) LeaveSpansToEarlierHandOuts(*handout);
       SettleFreeSpanRace(*handout, executing_->line);
+      PassedNonemptyBeforeFrees(*handout, executing_->line);
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
@@ -2474,6 +2475,35 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     nonempty->Remove(taken);
     nonempty->Insert(taken);
+  }
+
+  // A refill whose cacheSpan swept (preserve) and took a span of the
+  // empty list passed nonempty with no swept span on it: the swept spans
+  // there now were inserted after, by sweeps whose last F record came
+  // after the refill began (its A record). cacheSpan goes past them.
+  // (P0's class-61 refill, A at line 1,099,209, swept 842356719616 in its
+  // cacheSpan, F from 1,099,215, CS at 1,099,222; bgsweep freed
+  // 842356391936 into nonempty after its last F at 1,099,213.)
+  void PassedNonemptyBeforeFrees(const RefRecord& cs, uint64_t begun) {
+    model::MHeap& h = malloc_.heap();
+    model::MSpan* s = h.SpanOf(cs.U64(1));
+    if (s == nullptr || s->base() != cs.U64(1) || s->sweepgen != h.sweepgen - 2) return;
+    model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(cs.v[0]));
+    if (s->list != c.mutable_empty()) return;
+    const RefRecord* sw = SweepBefore(s->base(), cs.line);
+    if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] == 0) return;  // not its cacheSpan's sweep
+    std::vector<model::MSpan*> late;
+    for (model::MSpan* f = c.nonempty().first; f != nullptr; f = f->next) {
+      if (f->sweepgen == h.sweepgen - 1) continue;  // claimed: cacheSpan goes past it anyway
+      if (f->sweepgen != h.sweepgen) return;         // unswept: cacheSpan would sweep and take it
+      auto at = to_nonempty_at_.find(f);
+      if (at == to_nonempty_at_.end() || at->second.last_free <= begun) return;
+      late.push_back(f);
+    }
+    for (model::MSpan* f : late) {
+      f->sweepgen = h.sweepgen - 1;
+      claimed_.push_back({f, h.sweepgen});
+    }
   }
 
   // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
