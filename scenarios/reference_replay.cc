@@ -454,11 +454,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // Sweeps of the next spans that the recording shows ending before the
     // request's hand-out put their spans back on nonempty before cacheSpan
     // looked: the background sweeper's, or another sweepone loop's.
-    for (const model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
+    for (model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
       const RefRecord* sw = FirstSweepOf(next->base());
       if (sw == nullptr || sw->line > executing_->handout_line) break;
       if (sw->v[0] == kBgSweeper) {
         BackgroundSweepDuringRefill(*sw);
+      } else if (sw->v[5] == 0 && LeftToLaterLoop(next)) {
+        continue;
       } else if (sw->v[5] == 0) {
         LoopSweepDuringRefill();
       } else {
@@ -1013,7 +1015,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
-    std::vector<std::pair<uint64_t, uint64_t>> own;  // SweepLines of the loop's sweeps
+    std::vector<std::pair<uint64_t, uint64_t>>& own = loop_sweeps_;
+    own.clear();
     std::vector<std::pair<uint64_t, uint64_t>> claims;  // spans it went past: first record line, pages
     SettleLoopPushRace();
     for (;;) {
@@ -1249,6 +1252,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     SweepOnePastClaimed();
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
+  // A loop sweep of span s that overlaps one of this refill's loop's own
+  // sweeps is another thread's; if no other P has a refill pending, it is
+  // the loop of a request not read yet: s stays claimed while this refill
+  // runs, to be swept when its records show up (unless cacheSpan met it
+  // on its class's nonempty list). (P1's class-9 refill, A at line
+  // 1,322,498, swept 842354876416 until 1,322,787; 842351476736, swept
+  // from 1,322,775 to 1,322,786, began P0's loop of its refill at
+  // 1,322,758, which went on to sweep 842354507776.)
+  bool LeftToLaterLoop(model::MSpan* s) {
+    if (!SweptByOtherThread(*s, loop_sweeps_) || OwnClassSweptBeforeHandOut(*s)) return false;
+    const bool other_pending = std::any_of(requests_.begin(), requests_.end(), [&](const Request& q) {
+      if (q.executed || q.p == executing_->p) return false;
+      const RefTag t = Predict(q).tag;
+      return t == RefTag::kCS || t == RefTag::kL;
+    });
+    if (other_pending) return false;
+    model::MHeap& h = malloc_.heap();
+    s->sweepgen = h.sweepgen - 1;
+    claimed_.push_back({s, h.sweepgen - 2});
+    return true;
   }
 
   // A refill run at a record of its loop's first sweep (an F or SW of a
@@ -3084,6 +3109,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
   uint64_t claimed_pages_ = 0;  // their pages, counted in pagesSwept meanwhile
+  // SweepLines of the sweeps of the last LateDeductSweepCredit loop.
+  std::vector<std::pair<uint64_t, uint64_t>> loop_sweeps_;
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
