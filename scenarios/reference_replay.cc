@@ -1202,26 +1202,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // A refill whose loop's sweep shows up (the current F or SW record) is
   // run there, cacheSpan included; but one sweep may last hundreds of
   // records (a tiny block span's thousand F records), and the refill's
-  // hand-out comes after its loop's last SW. If the lookahead does not
-  // show y's hand-out and another P's CS record of y's class comes before
-  // the SW of this sweep, only the sweep runs now, as y's loop's, and y
-  // runs at a later record. (P0's class-61 refill, A at line 825,799, swept
+  // hand-out comes after its loop's last SW, when other Ps' hand-outs and
+  // sweeps may have changed its class's lists. If the lookahead does not
+  // show y's hand-out, only the sweep runs now, as y's loop's, and y runs
+  // at a later record. (P0's class-61 refill, A at line 825,799, swept
   // 842354876416 from 825,814 to 826,636; P1's CS records at 826,501 and
   // 826,579 took the first two spans of nonempty, P0's at 826,678 the
-  // fourth.)
+  // fourth. P0's class-10 refill, A at 1,322,758, swept 842354507776 from
+  // 1,322,805 to 1,323,530; its CS at 1,323,533 took 842352558080, put on
+  // nonempty at 1,323,010.)
   bool SweepAheadOfLateHandOut(const RefRecord& rec, Request* y) {
     if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return false;
     const model::MSpan* next = NextSweepOneSpan();
     if (next == nullptr || next->base() != sweep_base_ || SweepPending(sweep_base_) || HandOutLine(*y) != 0) return false;
-    const SimRecord pred = Predict(*y);
-    if (pred.tag != RefTag::kCS) return false;
-    bool other_cs = false;
-    for (size_t k = cur_; k < window_.size() && window_[k].rec.line < sweep_line_; k++) {
-      const RefRecord& r = window_[k].rec;
-      other_cs = other_cs || (r.tag == RefTag::kCS && r.v[0] == pred.key);
-    }
+    if (Predict(*y).tag != RefTag::kCS) return false;
     const RefRecord* sw = WindowRecord(sweep_line_);
-    if (!other_cs || sw == nullptr || sw->v[5] != 0) return false;  // not a loop's sweep
+    if (sw == nullptr || sw->v[5] != 0) return false;  // not a loop's sweep
     SimRecords* const out = out_;
     out_ = &gc_out_;
     sweeper_.set_local_stats(&Cache(y->p)->stats);
