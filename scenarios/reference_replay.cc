@@ -1729,7 +1729,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const bool other_ran = r.p >= 0 && static_cast<size_t>(r.p) < last_a_.size() &&
                              last_a_[r.p].first > r.line && last_a_[r.p].second != r.g;
       if (!other_ran && r.line >= last_stw_line_) continue;
-      for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      // A goroutine stopped by the world's stop may resume long after the
+      // mark termination's flushes and sweeps (goroutine 20's A on P1 at
+      // line 1,358,713, mark termination at 1,358,715: its refill swept
+      // P0's span from 1,359,687, its Z at 1,360,410, its next A at
+      // 1,360,412 on P0).
+      size_t end = LookaheadEnd();
+      if (r.line < last_stw_line_) {
+        if (absl::Status st = FillWindow(cur_ + kStallLookahead); !st.ok()) {
+          error_ = st;
+          return;
+        }
+        end = std::min(window_.size(), cur_ + kStallLookahead);
+      }
+      for (size_t k = cur_; k < end; k++) {
         const RefRecord& a = window_[k].rec;
         if (a.tag != RefTag::kA || a.v[1] != r.g) continue;
         r.p = a.v[0];
