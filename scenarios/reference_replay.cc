@@ -1055,6 +1055,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           continue;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
+        if (next != nullptr && LoopEndedBeforeSweep(*next)) break;
         if (next != nullptr) own.push_back(SweepLines(*next));
         if (SweepOnePastClaimed() == ~uint64_t{0}) {
           h.sweepPagesPerByte = 0;
@@ -1120,6 +1121,25 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     const auto [first, sw] = SweepLines(s);
     if (sw == 0) return false;
     return std::any_of(own.begin(), own.end(), [&](auto o) { return o.second != 0 && first < o.second && o.first < sw; });
+  }
+
+  // A refill run at a record of its cacheSpan's own sweep (a preserve
+  // sweep of its class) ran its deductSweepCredit loop before: a sweep that
+  // begins after the current record is not its loop's. (Goroutine 20's
+  // class-2 refill, run at line 1,359,687, its cacheSpan sweeping
+  // 842354507776 until 1,360,405: 842352041984, swept until 1,359,937 and
+  // freed, was P1's loop's, moving P1's local_scan.)
+  bool LoopEndedBeforeSweep(const model::MSpan& next) const {
+    const RefRecord& rec = window_[cur_].rec;
+    if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return false;
+    const RefRecord* sw = WindowRecord(sweep_line_);
+    const model::AllocRequest& q = executing_->req;
+    if (sw == nullptr || sw->tag != RefTag::kSW || sw->v[5] == 0 || q.size > model::kMaxSmallSize ||
+        sw->v[2] != model::SmallSpanClass(q)) {
+      return false;
+    }
+    const uint64_t first = SweepLines(next).first;
+    return first != 0 && first > rec.line;
   }
 
   // Whether span x, next on the unswept stack, was swept by another
