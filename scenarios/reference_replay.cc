@@ -411,6 +411,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     SimRecord r = Rec(RefTag::kF, static_cast<int64_t>(addr), addr);
     if (pp_.gomaxprocs > 1) r.base = malloc_.heap().SpanOf(addr)->base();  // SweepStarted
     Emit(std::move(r));
+    scan_before_frees_ = malloc_.memstats().heap_scan;  // the sweep's freeSpan may flush after
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
@@ -424,6 +425,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     r.to_nonempty = s != nullptr && !preserve && model::SizeClassOf(spc) != 0 && allocCount == s->nelems &&
                     s->allocCount < allocCount;
     Emit(std::move(r));
+    if (result && pp_.gomaxprocs > 1) NoteFlushAlternatives(malloc_.memstats().heap_scan - scan_before_frees_);
   }
 
   // PacerObserver: the pacer's calls, as the recorder writes them.
@@ -682,6 +684,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // markroot's flushmcache is one root job per P, and mark termination
     // runs its root jobs on several threads (gcMark's helpers): the Ps'
     // releaseAll loops, span class by span class, may run at once.
+    flush_alts_.clear();  // cachestats and gcMark reset heap_scan
     flush_pending_.assign(caches_.size(), {});
     for (size_t p = 0; p < caches_.size(); p++) {
       for (int i = 0; i < model::kNumSpanClasses; i++) {
@@ -2098,6 +2101,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!SameRecord(got, rec) && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
       if (!SameRecord(got, rec) && handout_revise) HandOutLandedBeforeRevise(rec, *r, &got);
     }
+    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && !SameRecord(got, rec) && !flush_alts_.empty()) {
+      FlushedByOtherP(rec, &got);
+    }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
       PushedAtSweepEnd(got.base, last_free);
@@ -2232,6 +2238,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!SamePR(early, rec)) continue;
       malloc_.memstats().heap_scan += extra;
       caches_[q]->stats.local_scan = 0;
+      caches_[q]->stats.scan_flushes++;
       SetFields(got, RecPR(early));
       return;
     }
@@ -2806,6 +2813,66 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
+  // A sweep that frees its span (mheap.freeSpan) moves its P's mcache
+  // local_scan into heap_scan. Which P swept is the replay's reading of
+  // races the sweep records may leave open (two loops sweeping at once,
+  // each popping the next span; the P the background sweeper ran on), and
+  // nothing shows heap_scan until the next cycle's revise calls. Each such
+  // flush (amount: the bytes it moved) is noted with the other Ps' local_scan
+  // then, as alternatives (FlushedByOtherP).
+  void NoteFlushAlternatives(uint64_t amount) {
+    const model::MCacheStats* c = sweeper_.local_stats();
+    for (size_t p = 0; p < caches_.size(); p++) {
+      if (&caches_[p]->stats != c) continue;
+      for (size_t q = 0; q < caches_.size(); q++) {
+        if (q == p) continue;
+        flush_alts_.push_back({p, q, amount, caches_[q]->stats.local_scan, caches_[p]->stats.scan_flushes,
+                               caches_[q]->stats.scan_flushes});
+      }
+    }
+  }
+
+  // If a PR record differs from the simulated one only by its heap_scan,
+  // and exactly one noted freeSpan flush, made by the other P, explains
+  // it, that P swept: heap_scan and the two local_scans become what they
+  // would be (a P that flushed again since moved its bytes then). (P0's
+  // refill, A at line 1,360,472, and P1's, at 1,360,464, swept
+  // 842351443968 (F at 1,360,474, SW at 1,360,481, freed) and
+  // 842355564544 (F from 1,360,475, SW at 1,360,482): the revise at
+  // 1,393,376, the next cycle's first, shows P0 freed it, with 8 bytes of
+  // local_scan, not P1 with 1,368.)
+  void FlushedByOtherP(const RefRecord& rec, SimRecord* got) {
+    constexpr int kInputs = 5;  // gcpercent heap_live next_gc heap_scan scanWork | outputs
+    if (got->tag != RefTag::kPR || rec.n < kInputs || got->v()[0] != rec.v[0] || got->v()[1] != rec.v[1] ||
+        got->v()[2] != rec.v[2] || got->v()[4] != rec.v[4]) {
+      return;
+    }
+    const model::ReviseDecision d = ReviseCall(*got);
+    const FlushAlternative* pick = nullptr;
+    int64_t pick_delta = 0;
+    for (const FlushAlternative& a : flush_alts_) {
+      const bool p_flushed = caches_[a.p]->stats.scan_flushes != a.p_flushes;
+      const bool alt_flushed = caches_[a.alt]->stats.scan_flushes != a.alt_flushes;
+      int64_t delta = static_cast<int64_t>(a.alt_amount) - static_cast<int64_t>(a.amount);
+      if (alt_flushed) delta -= static_cast<int64_t>(a.alt_amount);
+      if (p_flushed) delta += static_cast<int64_t>(a.amount);
+      if (delta == 0 || d.heap_scan + static_cast<uint64_t>(delta) != rec.U64(3)) continue;
+      if (pick != nullptr) return;  // two explanations: neither is settled
+      pick = &a;
+      pick_delta = delta;
+    }
+    if (pick == nullptr) return;
+    const model::ReviseDecision other = model::GcController::ReviseFor(
+        d.gcpercent, d.heap_live, d.next_gc, d.heap_scan + static_cast<uint64_t>(pick_delta), d.scanWork,
+        controller_.params().maxOvershoot);
+    if (!SamePR(other, rec)) return;
+    malloc_.memstats().heap_scan += static_cast<uint64_t>(pick_delta);
+    if (caches_[pick->alt]->stats.scan_flushes == pick->alt_flushes) caches_[pick->alt]->stats.local_scan -= pick->alt_amount;
+    if (caches_[pick->p]->stats.scan_flushes == pick->p_flushes) caches_[pick->p]->stats.local_scan += pick->amount;
+    flush_alts_.clear();
+    SetFields(got, RecPR(other));
+  }
+
   // The heap_live Xadd of the span hand-out a CS record shows: the span's
   // bytes less its allocCount slots (mcentral.cacheSpan).
   static uint64_t RecordedXadd(const RefRecord& cs) {
@@ -3138,6 +3205,15 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
   uint64_t claimed_pages_ = 0;  // their pages, counted in pagesSwept meanwhile
+  // The freeSpan flushes of this cycle's sweep and who else might have made
+  // them (NoteFlushAlternatives); cleared at mark termination.
+  struct FlushAlternative {
+    size_t p, alt;                  // the P whose local_scan it moved; another P
+    uint64_t amount, alt_amount;    // bytes: what it moved; alt's local_scan then
+    uint64_t p_flushes, alt_flushes;  // their scan_flushes counts then
+  };
+  std::vector<FlushAlternative> flush_alts_;
+  uint64_t scan_before_frees_ = 0;  // heap_scan at the last F of a sweep (OnSweepFree)
   // SweepLines of the sweeps of the last LateDeductSweepCredit loop.
   std::vector<std::pair<uint64_t, uint64_t>> loop_sweeps_;
   // The last deductSweepCredit call: its request's A line and what its
