@@ -823,10 +823,40 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
     if (pp_.gomaxprocs > 1) SettlePushRace(expected);
+    const std::vector<model::MSpan*> passed = pp_.gomaxprocs > 1 ? PoppedByOtherSweeper(expected) : std::vector<model::MSpan*>{};
     sweeper_.set_local_stats(&Cache(BackgroundSweeperP())->stats);
     bg_sweeping_ = true;
     SweepOnePastClaimed();
     bg_sweeping_ = false;
+    for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;  // swept at its own records
+  }
+
+  // The spans above `expected` (the span the recording shows bgsweep
+  // sweeping) on the unswept stack whose sweep the recording shows by
+  // another sweeper (who 0) later, not yet run: that sweeper popped them
+  // first and began its sweep later. They are marked claimed, for
+  // bgsweep's sweepone to pass. (The who-0 sweeper's SW at line 1,456,305,
+  // then 842353721344 swept from 1,456,348 to 1,456,366; bgsweep took
+  // 842353098752 at 1,456,327.)
+  std::vector<model::MSpan*> PoppedByOtherSweeper(uint64_t expected) {
+    std::vector<model::MSpan*> passed;
+    if (expected == 0) return passed;
+    model::MHeap& h = malloc_.heap();
+    const std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    const uint64_t now = window_[cur_].rec.line;
+    for (auto it = unswept.rbegin(); it != unswept.rend() && passed.size() < kOverlapSearch; ++it) {
+      model::MSpan* s = *it;
+      if (s->state != model::SpanState::kInUse || s->sweepgen != h.sweepgen - 2) continue;
+      if (s->base() == expected) {
+        for (model::MSpan* p : passed) p->sweepgen = h.sweepgen - 1;
+        return passed;
+      }
+      const RefRecord* sw = FirstSweepOf(s->base());
+      if (sw == nullptr || sw->v[0] == kBgSweeper || sw->line <= now || SweepPending(s->base())) break;
+      passed.push_back(s);
+    }
+    passed.clear();
+    return passed;
   }
 
   // The P the background sweeper runs on, which the recording does not
