@@ -595,6 +595,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         break;
       }
       case RefTag::kMF: {
+        if (pp_.gomaxprocs > 1) AllocBeforeManualFree();
         auto it = manual_.find(rec.U64(0));
         if (it == manual_.end()) {
           // The simulated heap never handed out a manual span there.
@@ -823,7 +824,8 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
     if (pp_.gomaxprocs > 1) SettlePushRace(expected);
-    const std::vector<model::MSpan*> passed = pp_.gomaxprocs > 1 ? PoppedByOtherSweeper(expected) : std::vector<model::MSpan*>{};
+    const std::vector<model::MSpan*> passed =
+        pp_.gomaxprocs > 1 ? PoppedByOtherSweeper(expected, true) : std::vector<model::MSpan*>{};
     sweeper_.set_local_stats(&Cache(BackgroundSweeperP())->stats);
     bg_sweeping_ = true;
     SweepOnePastClaimed();
@@ -831,14 +833,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;  // swept at its own records
   }
 
-  // The spans above `expected` (the span the recording shows bgsweep
-  // sweeping) on the unswept stack whose sweep the recording shows by
-  // another sweeper (who 0) later, not yet run: that sweeper popped them
-  // first and began its sweep later. They are marked claimed, for
-  // bgsweep's sweepone to pass. (The who-0 sweeper's SW at line 1,456,305,
-  // then 842353721344 swept from 1,456,348 to 1,456,366; bgsweep took
-  // 842353098752 at 1,456,327.)
-  std::vector<model::MSpan*> PoppedByOtherSweeper(uint64_t expected) {
+  // The spans above `expected` (the span the recording shows bgsweep, or
+  // else a sweepone loop, sweeping) on the unswept stack whose sweep the
+  // recording shows by the other kind of sweeper later, not yet run: that
+  // sweeper popped them first and began its sweep later. They are marked
+  // claimed, for this sweepone to pass. (The who-0 sweeper's SW at line
+  // 1,456,305, then 842353721344 swept from 1,456,348 to 1,456,366;
+  // bgsweep took 842353098752 at 1,456,327. Goroutine 1's reclaim swept
+  // 842357940224 from 1,456,557; bgsweep took 842354139136, SW at
+  // 1,456,563.)
+  std::vector<model::MSpan*> PoppedByOtherSweeper(uint64_t expected, bool bg) {
     std::vector<model::MSpan*> passed;
     if (expected == 0) return passed;
     model::MHeap& h = malloc_.heap();
@@ -852,11 +856,33 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         return passed;
       }
       const RefRecord* sw = FirstSweepOf(s->base());
-      if (sw == nullptr || sw->v[0] == kBgSweeper || sw->line <= now || SweepPending(s->base())) break;
+      if (sw == nullptr || (sw->v[0] == kBgSweeper) == bg || sw->line <= now || SweepPending(s->base())) break;
       passed.push_back(s);
     }
     passed.clear();
     return passed;
+  }
+
+  // A manual span freed (MF: a stack) while another P's refill grows its
+  // mcentral or a large allocation is under way: the recorder writes the
+  // MF when the free returns, and the allocation may have taken the heap
+  // lock before. If a pending request's hand-out record (a fresh span, or
+  // L) in the window shows the span the heap would give it now, it ran
+  // first. (Goroutine 1's class-26 refill, A at line 1,459,520, CS at
+  // 1,459,523 taking 842351296512; the stacks freed at 1,459,521-522 would
+  // have given it 842357612544.)
+  void AllocBeforeManualFree() {
+    for (Request& r : requests_) {
+      if (r.executed) continue;
+      const SimRecord pred = Predict(r);
+      if (pred.tag != RefTag::kCS && pred.tag != RefTag::kL) continue;
+      const uint64_t line = HandOutLine(r);
+      const RefRecord* h = line != 0 ? WindowRecord(line) : nullptr;
+      if (h == nullptr || (h->tag == RefTag::kCS && h->v[2] != 0) || PeekBase(r) != h->U64(1)) continue;
+      handout_hint_ = line;
+      ExecuteDeferringLive(&r);
+      return;
+    }
   }
 
   // The P the background sweeper runs on, which the recording does not
@@ -1266,17 +1292,22 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // nonempty at 1,323,010.)
   bool SweepAheadOfLateHandOut(const RefRecord& rec, Request* y) {
     if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return false;
-    const model::MSpan* next = NextSweepOneSpan();
-    if (next == nullptr || next->base() != sweep_base_ || SweepPending(sweep_base_) || HandOutLine(*y) != 0) return false;
-    if (Predict(*y).tag != RefTag::kCS) return false;
+    if (SweepPending(sweep_base_) || HandOutLine(*y) != 0 || Predict(*y).tag != RefTag::kCS) return false;
     const RefRecord* sw = WindowRecord(sweep_line_);
     if (sw == nullptr || sw->v[5] != 0) return false;  // not a loop's sweep
+    const std::vector<model::MSpan*> passed = PoppedByOtherSweeper(sweep_base_, false);
+    const model::MSpan* next = NextSweepOneSpan();
+    if (next == nullptr || next->base() != sweep_base_) {
+      for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;
+      return false;
+    }
     SimRecords* const out = out_;
     out_ = &gc_out_;
     sweeper_.set_local_stats(&Cache(y->p)->stats);
     y->concurrent_swept += next->npages;
     SweepOnePastClaimed();
     out_ = out;
+    for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;  // swept at their own records
     return true;
   }
 
