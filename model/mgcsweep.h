@@ -43,6 +43,7 @@ class Sweeper {
   // running (faithful replay drives the sweeper from outside the
   // scheduler); null: the running P's, as usual.
   void set_local_stats(MCacheStats* c) { local_stats_ = c; }
+  MCacheStats* local_stats() const { return local_stats_; }
   uint64_t nbgsweep = 0;      // spans swept by the background sweeper (this cycle)
   uint64_t npausesweep = 0;   // spans swept with the world stopped
   uint64_t objects_freed = 0; // totals, all cycles

@@ -313,6 +313,7 @@ void MHeap::FlushScanStats(MCacheStats* c) {
   if (c == nullptr) return;
   memstats_->heap_scan += c->local_scan;
   c->local_scan = 0;
+  c->scan_flushes++;
   memstats_->tinyallocs += c->local_tinyallocs;
   c->local_tinyallocs = 0;
 }

@@ -6,6 +6,7 @@ namespace gogcsim::model {
 void PurgeCachedStats(MCacheStats* c, MemStats* m, HeapFreeStats* h) {
   m->heap_scan += c->local_scan;
   c->local_scan = 0;
+  c->scan_flushes++;
   m->tinyallocs += c->local_tinyallocs;
   c->local_tinyallocs = 0;
   m->nlookup += c->local_nlookup;

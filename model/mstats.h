@@ -39,6 +39,7 @@ struct MemStats {
 // folded into MemStats/mheap by PurgeCachedStats or the heap's alloc/free.
 struct MCacheStats {
   uint64_t local_scan = 0;        // bytes of scannable heap allocated
+  uint64_t scan_flushes = 0;      // times local_scan was moved into heap_scan (replay bookkeeping)
   uint64_t local_tinyallocs = 0;  // tiny allocs not counted elsewhere
   uint64_t local_nlookup = 0;
   uint64_t local_largefree = 0;

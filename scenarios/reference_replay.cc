@@ -302,6 +302,8 @@ struct Request {
   uint64_t handout_line = 0;
   // Its P was looked up again (RehomeDescheduledRequests).
   bool rehomed = false;
+  // Its hand-out revise, made already (HandOutLandedBeforeRevise).
+  std::optional<model::ReviseDecision> early_revise;
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -409,6 +411,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     SimRecord r = Rec(RefTag::kF, static_cast<int64_t>(addr), addr);
     if (pp_.gomaxprocs > 1) r.base = malloc_.heap().SpanOf(addr)->base();  // SweepStarted
     Emit(std::move(r));
+    scan_before_frees_ = malloc_.memstats().heap_scan;  // the sweep's freeSpan may flush after
   }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
@@ -422,6 +425,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     r.to_nonempty = s != nullptr && !preserve && model::SizeClassOf(spc) != 0 && allocCount == s->nelems &&
                     s->allocCount < allocCount;
     Emit(std::move(r));
+    if (result && pp_.gomaxprocs > 1) NoteFlushAlternatives(malloc_.memstats().heap_scan - scan_before_frees_);
   }
 
   // PacerObserver: the pacer's calls, as the recorder writes them.
@@ -452,11 +456,13 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // Sweeps of the next spans that the recording shows ending before the
     // request's hand-out put their spans back on nonempty before cacheSpan
     // looked: the background sweeper's, or another sweepone loop's.
-    for (const model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
+    for (model::MSpan* next = NextSweepOneSpan(); next != nullptr; next = NextSweepOneSpan()) {
       const RefRecord* sw = FirstSweepOf(next->base());
       if (sw == nullptr || sw->line > executing_->handout_line) break;
       if (sw->v[0] == kBgSweeper) {
         BackgroundSweepDuringRefill(*sw);
+      } else if (sw->v[5] == 0 && LeftToLaterLoop(next)) {
+        continue;
       } else if (sw->v[5] == 0) {
         LoopSweepDuringRefill();
       } else {
@@ -473,6 +479,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       // recorded in between).
       if (!lock_first_) LeaveSpansToEarlierHandOuts(*handout);
       SettleFreeSpanRace(*handout, executing_->line);
+      PassedNonemptyBeforeFrees(*handout, executing_->line);
       LeaveSpansToEarlierLocks(*handout);
     }
     ClaimUnfinishedSweeps(handout != nullptr ? handout->U64(1) : 0);
@@ -588,6 +595,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         break;
       }
       case RefTag::kMF: {
+        if (pp_.gomaxprocs > 1) AllocBeforeManualFree();
         auto it = manual_.find(rec.U64(0));
         if (it == manual_.end()) {
           // The simulated heap never handed out a manual span there.
@@ -677,6 +685,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // markroot's flushmcache is one root job per P, and mark termination
     // runs its root jobs on several threads (gcMark's helpers): the Ps'
     // releaseAll loops, span class by span class, may run at once.
+    flush_alts_.clear();  // cachestats and gcMark reset heap_scan
     flush_pending_.assign(caches_.size(), {});
     for (size_t p = 0; p < caches_.size(); p++) {
       for (int i = 0; i < model::kNumSpanClasses; i++) {
@@ -815,10 +824,65 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void BackgroundSweep(uint64_t expected) {
     out_ = &gc_out_;
     if (pp_.gomaxprocs > 1) SettlePushRace(expected);
+    const std::vector<model::MSpan*> passed =
+        pp_.gomaxprocs > 1 ? PoppedByOtherSweeper(expected, true) : std::vector<model::MSpan*>{};
     sweeper_.set_local_stats(&Cache(BackgroundSweeperP())->stats);
     bg_sweeping_ = true;
     SweepOnePastClaimed();
     bg_sweeping_ = false;
+    for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;  // swept at its own records
+  }
+
+  // The spans above `expected` (the span the recording shows bgsweep, or
+  // else a sweepone loop, sweeping) on the unswept stack whose sweep the
+  // recording shows by the other kind of sweeper later, not yet run: that
+  // sweeper popped them first and began its sweep later. They are marked
+  // claimed, for this sweepone to pass. (The who-0 sweeper's SW at line
+  // 1,456,305, then 842353721344 swept from 1,456,348 to 1,456,366;
+  // bgsweep took 842353098752 at 1,456,327. Goroutine 1's reclaim swept
+  // 842357940224 from 1,456,557; bgsweep took 842354139136, SW at
+  // 1,456,563.)
+  std::vector<model::MSpan*> PoppedByOtherSweeper(uint64_t expected, bool bg) {
+    std::vector<model::MSpan*> passed;
+    if (expected == 0) return passed;
+    model::MHeap& h = malloc_.heap();
+    const std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    const uint64_t now = window_[cur_].rec.line;
+    for (auto it = unswept.rbegin(); it != unswept.rend() && passed.size() < kOverlapSearch; ++it) {
+      model::MSpan* s = *it;
+      if (s->state != model::SpanState::kInUse || s->sweepgen != h.sweepgen - 2) continue;
+      if (s->base() == expected) {
+        for (model::MSpan* p : passed) p->sweepgen = h.sweepgen - 1;
+        return passed;
+      }
+      const RefRecord* sw = FirstSweepOf(s->base());
+      if (sw == nullptr || (sw->v[0] == kBgSweeper) == bg || sw->line <= now || SweepPending(s->base())) break;
+      passed.push_back(s);
+    }
+    passed.clear();
+    return passed;
+  }
+
+  // A manual span freed (MF: a stack) while another P's refill grows its
+  // mcentral or a large allocation is under way: the recorder writes the
+  // MF when the free returns, and the allocation may have taken the heap
+  // lock before. If a pending request's hand-out record (a fresh span, or
+  // L) in the window shows the span the heap would give it now, it ran
+  // first. (Goroutine 1's class-26 refill, A at line 1,459,520, CS at
+  // 1,459,523 taking 842351296512; the stacks freed at 1,459,521-522 would
+  // have given it 842357612544.)
+  void AllocBeforeManualFree() {
+    for (Request& r : requests_) {
+      if (r.executed) continue;
+      const SimRecord pred = Predict(r);
+      if (pred.tag != RefTag::kCS && pred.tag != RefTag::kL) continue;
+      const uint64_t line = HandOutLine(r);
+      const RefRecord* h = line != 0 ? WindowRecord(line) : nullptr;
+      if (h == nullptr || (h->tag == RefTag::kCS && h->v[2] != 0) || PeekBase(r) != h->U64(1)) continue;
+      handout_hint_ = line;
+      ExecuteDeferringLive(&r);
+      return;
+    }
   }
 
   // The P the background sweeper runs on, which the recording does not
@@ -1010,6 +1074,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void LateDeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     model::MHeap& h = malloc_.heap();
     uint64_t earliest = executing_->live_at_start;
+    std::vector<std::pair<uint64_t, uint64_t>>& own = loop_sweeps_;
+    own.clear();
+    std::vector<std::pair<uint64_t, uint64_t>> claims;  // spans it went past: first record line, pages
     SettleLoopPushRace();
     for (;;) {
       if (h.sweepPagesPerByte == 0) return;
@@ -1021,7 +1088,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       int64_t bg_pages = 0;  // of background sweeps run since the loop's last sweepone
       for (;;) {
         const int64_t swept = static_cast<int64_t>(h.pagesSwept - basis - UnstartedSweepPages());
-        if (swept - bg_pages >= high) break;
+        if (swept - bg_pages >= high && !LoopCheckedBeforeClaim(swept - bg_pages, high, claims, own)) break;
         model::MSpan* next = NextSweepOneSpan();
         if (const RefRecord* sw = next != nullptr ? FirstSweepOf(next->base()) : nullptr;
             sw != nullptr && sw->v[0] == kBgSweeper) {
@@ -1029,16 +1096,26 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           BackgroundSweepDuringRefill(*sw);  // bgsweep popped the span first
           continue;
         }
-        if (next != nullptr && SweptAfter(next->base(), executing_->handout_line)) {
+        const bool others = next != nullptr && (SweptByOtherThread(*next, own) || OverlapsLaterOwnSweep(*next));
+        if (others && OwnClassSweptBeforeHandOut(*next)) {
+          // Another P's loop swept it and put it back on this refill's
+          // mcentral before cacheSpan looked: it is swept now, as that P's.
+          LoopSweepDuringRefill();
+          continue;
+        }
+        if (others || (next != nullptr && SweptAfter(next->base(), executing_->handout_line))) {
           // Another P claimed the span (and Xadded its pages) first; the
           // loop goes on past it.
           next->sweepgen = h.sweepgen - 1;
           claimed_.push_back({next, h.sweepgen - 2});
           h.pagesSwept += next->npages;
           claimed_pages_ += next->npages;
+          claims.push_back({SweepLines(*next).first, next->npages});
           continue;
         }
         if (swept >= low && next != nullptr && !SweptBefore(next->base(), executing_->handout_line)) break;
+        if (next != nullptr && LoopEndedBeforeSweep(*next)) break;
+        if (next != nullptr) own.push_back(SweepLines(*next));
         if (SweepOnePastClaimed() == ~uint64_t{0}) {
           h.sweepPagesPerByte = 0;
           break;
@@ -1052,6 +1129,121 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!retry) return;
       earliest = malloc_.memstats().heap_live;  // a retry reads it again
     }
+  }
+
+  // Whether a deductSweepCredit loop whose target (high) the pages swept
+  // (swept) reach only with the spans it went past (claims: their sweeps'
+  // first record lines, pages) checked before the other P's sweep of one of
+  // them Xadded its pages: that sweep begins after the loop's last own
+  // sweep ended (own: SweepLines), or after the current record if it has
+  // swept none, and the recording shows a loop sweeping the next span
+  // before the hand-out. mspan.sweep Xadds as it begins, and a thread may
+  // pop a span and begin its sweep much later. (P1's class-47 refill, A at
+  // line 800,926: P0's loop popped 842355310592 first, F from 800,936;
+  // P1's loop still swept 842351984640, F from 800,927, SW at 800,940
+  // before its CS at 800,941.)
+  bool LoopCheckedBeforeClaim(int64_t swept, int64_t high, const std::vector<std::pair<uint64_t, uint64_t>>& claims,
+                              const std::vector<std::pair<uint64_t, uint64_t>>& own) {
+    const uint64_t check = !own.empty() && own.back().second != 0 ? own.back().second : window_[cur_].rec.line;
+    int64_t late = 0;
+    for (auto [first, npages] : claims) {
+      if (first > check) late += static_cast<int64_t>(npages);
+    }
+    if (swept - late >= high) return false;
+    const model::MSpan* next = NextSweepOneSpan();
+    return next != nullptr && SweptBefore(next->base(), executing_->handout_line);
+  }
+
+  // The lines of the recorded sweep of span s in the window from the
+  // current record: its first F record (or its SW, if it freed nothing)
+  // and its SW. {0, 0} if the window does not show its SW.
+  std::pair<uint64_t, uint64_t> SweepLines(const model::MSpan& s) const {
+    const uint64_t lo = s.base(), hi = s.base() + s.npages * model::kPageSize;
+    uint64_t first = 0;
+    for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      const RefRecord& r = window_[k].rec;
+      if (r.tag == RefTag::kF && r.U64(0) >= lo && r.U64(0) < hi && first == 0) first = r.line;
+      if (r.tag == RefTag::kSW && r.U64(1) == lo) return {first != 0 ? first : r.line, r.line};
+    }
+    return {0, 0};
+  }
+
+  // A deductSweepCredit loop sweeps one span at a time: a span whose
+  // recorded sweep overlaps one of the loop's own sweeps (`own`: their
+  // SweepLines) was popped by another thread's sweepone, whose pagesSwept
+  // Xadd the loop counts. (P1's class-61 refill, A at line 664,063, swept
+  // 842353328128 until 664,086, then 842353582080 from 664,099 to 664,118;
+  // 842353344512, next on the stack, was swept from 664,108 to 664,117 by
+  // P0's refill, A at 664,098, whose freeSpan moved P0's local_scan.)
+  bool SweptByOtherThread(const model::MSpan& s, const std::vector<std::pair<uint64_t, uint64_t>>& own) const {
+    if (own.empty()) return false;
+    const auto [first, sw] = SweepLines(s);
+    if (sw == 0) return false;
+    return std::any_of(own.begin(), own.end(), [&](auto o) { return o.second != 0 && first < o.second && o.first < sw; });
+  }
+
+  // A refill run at a record of its cacheSpan's own sweep (a preserve
+  // sweep of its class) ran its deductSweepCredit loop before: a sweep that
+  // begins after the current record is not its loop's. (Goroutine 20's
+  // class-2 refill, run at line 1,359,687, its cacheSpan sweeping
+  // 842354507776 until 1,360,405: 842352041984, swept until 1,359,937 and
+  // freed, was P1's loop's, moving P1's local_scan.)
+  bool LoopEndedBeforeSweep(const model::MSpan& next) const {
+    const RefRecord& rec = window_[cur_].rec;
+    if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return false;
+    const RefRecord* sw = WindowRecord(sweep_line_);
+    const model::AllocRequest& q = executing_->req;
+    if (sw == nullptr || sw->tag != RefTag::kSW || sw->v[5] == 0 || q.size > model::kMaxSmallSize ||
+        sw->v[2] != model::SmallSpanClass(q)) {
+      return false;
+    }
+    const uint64_t first = SweepLines(next).first;
+    return first != 0 && first > rec.line;
+  }
+
+  // Whether span x, next on the unswept stack, was swept by another
+  // thread because a span y further down, swept at the same time (their
+  // sweeps overlap), must be this loop's: y's sweep is a loop's, ends
+  // before this refill's hand-out and after a CS or L record (a hand-out
+  // of the other thread, whose loop had ended) that comes after x's sweep
+  // ended. (P0's class-10 refill, A at line 841,804, CS at 841,854: its
+  // loop swept 842350927872 from 841,821 to 841,851, freeing it (and
+  // moving P0's local_scan); P1's refill, CS at 841,842, swept
+  // 842356613120 from 841,817 to 841,823.)
+  bool OverlapsLaterOwnSweep(const model::MSpan& x) {
+    const uint64_t handout = executing_->handout_line;
+    if (handout == 0) return false;
+    const auto [xb, xe] = SweepLines(x);
+    if (xe == 0 || xe >= handout) return false;
+    model::MHeap& h = malloc_.heap();
+    const std::vector<model::MSpan*>& unswept = h.sweepSpans[1 - h.sweepgen / 2 % 2];
+    int looked = 0;
+    for (auto it = unswept.rbegin(); it != unswept.rend() && looked < kOverlapSearch; ++it) {
+      const model::MSpan* y = *it;
+      if (y == &x || y->state != model::SpanState::kInUse || y->sweepgen != h.sweepgen - 2) continue;
+      looked++;
+      const auto [yb, ye] = SweepLines(*y);
+      if (ye == 0 || ye >= handout || !(yb < xe && xb < ye)) continue;
+      const RefRecord* sw = WindowRecord(ye);
+      if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] != 0) continue;
+      for (size_t k = cur_; k < LookaheadEnd() && window_[k].rec.line < ye; k++) {
+        const RefRecord& r = window_[k].rec;
+        if (r.line > xe && (r.tag == RefTag::kCS || r.tag == RefTag::kL)) return true;
+      }
+    }
+    return false;
+  }
+
+  // Whether span s, of the class the refill Execute runs needs, has its
+  // sweep's SW record before the refill's hand-out: cacheSpan met it swept.
+  // Another P's sweep of it cannot be left for its records to show up.
+  // (P0's refill, A at line 190,532, swept 842357129216 from 190,540 to
+  // 190,542 while P1's class-57 loop swept 842357145600 until 190,541;
+  // P1's CS at 190,543 took 129216.)
+  bool OwnClassSweptBeforeHandOut(const model::MSpan& s) const {
+    const model::AllocRequest& q = executing_->req;
+    if (q.size > model::kMaxSmallSize || s.spanclass != model::SmallSpanClass(q)) return false;
+    return SweptBefore(s.base(), executing_->handout_line);
   }
 
   // mspan.sweep Xadds pagesSwept as it begins, just before its first F
@@ -1086,6 +1278,39 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return pages;
   }
 
+  // A refill whose loop's sweep shows up (the current F or SW record) is
+  // run there, cacheSpan included; but one sweep may last hundreds of
+  // records (a tiny block span's thousand F records), and the refill's
+  // hand-out comes after its loop's last SW, when other Ps' hand-outs and
+  // sweeps may have changed its class's lists. If the lookahead does not
+  // show y's hand-out, only the sweep runs now, as y's loop's, and y runs
+  // at a later record. (P0's class-61 refill, A at line 825,799, swept
+  // 842354876416 from 825,814 to 826,636; P1's CS records at 826,501 and
+  // 826,579 took the first two spans of nonempty, P0's at 826,678 the
+  // fourth. P0's class-10 refill, A at 1,322,758, swept 842354507776 from
+  // 1,322,805 to 1,323,530; its CS at 1,323,533 took 842352558080, put on
+  // nonempty at 1,323,010.)
+  bool SweepAheadOfLateHandOut(const RefRecord& rec, Request* y) {
+    if ((rec.tag != RefTag::kF && rec.tag != RefTag::kSW) || sweep_by_bg_ || sweep_line_ < rec.line) return false;
+    if (SweepPending(sweep_base_) || HandOutLine(*y) != 0 || Predict(*y).tag != RefTag::kCS) return false;
+    const RefRecord* sw = WindowRecord(sweep_line_);
+    if (sw == nullptr || sw->v[5] != 0) return false;  // not a loop's sweep
+    const std::vector<model::MSpan*> passed = PoppedByOtherSweeper(sweep_base_, false);
+    const model::MSpan* next = NextSweepOneSpan();
+    if (next == nullptr || next->base() != sweep_base_) {
+      for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;
+      return false;
+    }
+    SimRecords* const out = out_;
+    out_ = &gc_out_;
+    sweeper_.set_local_stats(&Cache(y->p)->stats);
+    y->concurrent_swept += next->npages;
+    SweepOnePastClaimed();
+    out_ = out;
+    for (model::MSpan* s : passed) s->sweepgen = malloc_.heap().sweepgen - 2;  // swept at their own records
+    return true;
+  }
+
   // Runs sweepone for a deductSweepCredit loop that the recording shows
   // sweeping the next span before the hand-out of the refill Execute
   // runs, when that refill's own loop (by the replay's reckoning) is done:
@@ -1107,6 +1332,28 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     SweepOnePastClaimed();
     out_ = out;
     sweeper_.set_local_stats(&Cache(executing_->p)->stats);
+  }
+
+  // A loop sweep of span s that overlaps one of this refill's loop's own
+  // sweeps is another thread's; if no other P has a refill pending, it is
+  // the loop of a request not read yet: s stays claimed while this refill
+  // runs, to be swept when its records show up (unless cacheSpan met it
+  // on its class's nonempty list). (P1's class-9 refill, A at line
+  // 1,322,498, swept 842354876416 until 1,322,787; 842351476736, swept
+  // from 1,322,775 to 1,322,786, began P0's loop of its refill at
+  // 1,322,758, which went on to sweep 842354507776.)
+  bool LeftToLaterLoop(model::MSpan* s) {
+    if (!SweptByOtherThread(*s, loop_sweeps_) || OwnClassSweptBeforeHandOut(*s)) return false;
+    const bool other_pending = std::any_of(requests_.begin(), requests_.end(), [&](const Request& q) {
+      if (q.executed || q.p == executing_->p) return false;
+      const RefTag t = Predict(q).tag;
+      return t == RefTag::kCS || t == RefTag::kL;
+    });
+    if (other_pending) return false;
+    model::MHeap& h = malloc_.heap();
+    s->sweepgen = h.sweepgen - 1;
+    claimed_.push_back({s, h.sweepgen - 2});
+    return true;
   }
 
   // A refill run at a record of its loop's first sweep (an F or SW of a
@@ -1154,13 +1401,16 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     return false;
   }
 
-  // Whether the window shows a non-background SW of the span at base from
-  // the current record up to line `before` (0: the lookahead's end).
+  // Whether the window shows a sweepone loop's SW of the span at base
+  // (not the background sweeper's, nor a cacheSpan's own, which preserves)
+  // from the current record up to line `before` (0: the lookahead's end).
+  // (P0's class-43 refill, A at line 726,088: its loop swept 842355228672,
+  // its cacheSpan 842351124480, SW at 726,101, before its CS at 726,102.)
   bool SweptBefore(uint64_t base, uint64_t before) const {
     for (size_t k = cur_; k < LookaheadEnd(); k++) {
       const RefRecord& r = window_[k].rec;
       if (before != 0 && r.line >= before) return false;
-      if (r.tag == RefTag::kSW && r.v[0] != kBgSweeper && r.U64(1) == base) return true;
+      if (r.tag == RefTag::kSW && r.U64(1) == base) return r.v[0] != kBgSweeper && r.v[5] == 0;
     }
     return false;
   }
@@ -1460,6 +1710,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       if (rec.tag == RefTag::kCS && pp_.gomaxprocs > 1) SettleFreeSpanRace(rec, pick->line);
       if (rec.tag == RefTag::kCS || rec.tag == RefTag::kL) OrderByHeapLock(rec, *pick);
+      if (pp_.gomaxprocs > 1 && SweepAheadOfLateHandOut(rec, &*pick)) {
+        if (auto g = Find(gc_out_, rec); g != gc_out_.end()) return Consume(rec, &gc_out_, g, nullptr);
+      }
       if (pp_.gomaxprocs > 1 && RefillEffect(rec.tag)) {
         // A refill run at its first sweep or revise: its hand-out's
         // heap_live Xadd comes just before its CS/L record, and other Ps'
@@ -1534,6 +1787,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // P1's hand-outs in between.)
   void HandOutReviseAtItsRecord(Request* r, SimRecord* got) {
     ApplyDeferredLive(r);
+    if (r->early_revise) {
+      *got = RecPR(*r->early_revise);
+      return;
+    }
     const model::MemStats& m = malloc_.memstats();
     *got = RecPR(model::GcController::ReviseFor(ReviseCall(*got).gcpercent, m.heap_live, m.next_gc, m.heap_scan,
                                                 controller_.scanWork, controller_.params().maxOvershoot));
@@ -1556,7 +1813,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const bool other_ran = r.p >= 0 && static_cast<size_t>(r.p) < last_a_.size() &&
                              last_a_[r.p].first > r.line && last_a_[r.p].second != r.g;
       if (!other_ran && r.line >= last_stw_line_) continue;
-      for (size_t k = cur_; k < LookaheadEnd(); k++) {
+      // A goroutine stopped by the world's stop may resume long after the
+      // mark termination's flushes and sweeps (goroutine 20's A on P1 at
+      // line 1,358,713, mark termination at 1,358,715: its refill swept
+      // P0's span from 1,359,687, its Z at 1,360,410, its next A at
+      // 1,360,412 on P0).
+      size_t end = LookaheadEnd();
+      if (r.line < last_stw_line_) {
+        if (absl::Status st = FillWindow(cur_ + kStallLookahead); !st.ok()) {
+          error_ = st;
+          return;
+        }
+        end = std::min(window_.size(), cur_ + kStallLookahead);
+      }
+      for (size_t k = cur_; k < end; k++) {
         const RefRecord& a = window_[k].rec;
         if (a.tag != RefTag::kA || a.v[1] != r.g) continue;
         r.p = a.v[0];
@@ -1890,6 +2160,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!SameRecord(got, rec)) ScanWorkAddedAfterRevise(rec, r, &got);
       if (!SameRecord(got, rec) && r != nullptr) RevisedAgainBeforeRecord(rec, *r, &got);
       if (!SameRecord(got, rec) && r != nullptr) HeapScanAddedBeforeRevise(rec, *r, &got);
+      if (!SameRecord(got, rec) && handout_revise) HandOutLandedBeforeRevise(rec, *r, &got);
+    }
+    if (rec.tag == RefTag::kPR && got.tag == RefTag::kPR && !SameRecord(got, rec) && !flush_alts_.empty()) {
+      FlushedByOtherP(rec, &got);
     }
     Compare(rec, &got);
     if (rec.tag == RefTag::kSW && pp_.gomaxprocs > 1) {
@@ -2025,6 +2299,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (!SamePR(early, rec)) continue;
       malloc_.memstats().heap_scan += extra;
       caches_[q]->stats.local_scan = 0;
+      caches_[q]->stats.scan_flushes++;
       SetFields(got, RecPR(early));
       return;
     }
@@ -2203,8 +2478,15 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (mine == 0 || mine == handout.U64(1)) return;
       model::MSpan* s = h.SpanOf(mine);
       if (s == nullptr || s->base() != mine || s->list != c.mutable_nonempty() || s->sweepgen != h.sweepgen) return;
+      // A stalled thread's CS record may come hundreds of records later
+      // (P0's class-41 refill, A at line 858,726, took 842355286016 before
+      // P1's CS at 858,762; its CS at 859,299).
+      if (absl::Status st = FillWindow(cur_ + kStallLookahead); !st.ok()) {
+        error_ = st;
+        return;
+      }
       bool later = false;
-      for (size_t k = cur_; k < LookaheadEnd() && !later; k++) {
+      for (size_t k = cur_; k < std::min(window_.size(), cur_ + kStallLookahead) && !later; k++) {
         const RefRecord& r = window_[k].rec;
         later = r.line > handout.line && r.tag == RefTag::kCS && r.v[0] == spc && r.U64(1) == mine;
       }
@@ -2315,6 +2597,35 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
     nonempty->Remove(taken);
     nonempty->Insert(taken);
+  }
+
+  // A refill whose cacheSpan swept (preserve) and took a span of the
+  // empty list passed nonempty with no swept span on it: the swept spans
+  // there now were inserted after, by sweeps whose last F record came
+  // after the refill began (its A record). cacheSpan goes past them.
+  // (P0's class-61 refill, A at line 1,099,209, swept 842356719616 in its
+  // cacheSpan, F from 1,099,215, CS at 1,099,222; bgsweep freed
+  // 842356391936 into nonempty after its last F at 1,099,213.)
+  void PassedNonemptyBeforeFrees(const RefRecord& cs, uint64_t begun) {
+    model::MHeap& h = malloc_.heap();
+    model::MSpan* s = h.SpanOf(cs.U64(1));
+    if (s == nullptr || s->base() != cs.U64(1) || s->sweepgen != h.sweepgen - 2) return;
+    model::MCentral& c = malloc_.central(static_cast<model::SpanClass>(cs.v[0]));
+    if (s->list != c.mutable_empty()) return;
+    const RefRecord* sw = SweepBefore(s->base(), cs.line);
+    if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] == 0) return;  // not its cacheSpan's sweep
+    std::vector<model::MSpan*> late;
+    for (model::MSpan* f = c.nonempty().first; f != nullptr; f = f->next) {
+      if (f->sweepgen == h.sweepgen - 1) continue;  // claimed: cacheSpan goes past it anyway
+      if (f->sweepgen != h.sweepgen) return;         // unswept: cacheSpan would sweep and take it
+      auto at = to_nonempty_at_.find(f);
+      if (at == to_nonempty_at_.end() || at->second.last_free <= begun) return;
+      late.push_back(f);
+    }
+    for (model::MSpan* f : late) {
+      f->sweepgen = h.sweepgen - 1;
+      claimed_.push_back({f, h.sweepgen});
+    }
   }
 
   // gcSweepBuf.push takes its slot with an Xadd before mspan.sweep
@@ -2464,11 +2775,29 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         // to 533,204; P1's cacheSpan swept 842350510080 until 533,113.)
         const RefRecord* early = loop_end != 0 ? SweepBefore(s->base(), loop_end) : nullptr;
         const bool by_cachespan = early != nullptr && early->v[0] != kBgSweeper && early->v[5] != 0;
-        if (!by_loop && !by_cachespan) continue;
+        if (!by_loop && !by_cachespan && !TakenByOtherCacheSpan(*s, sw)) continue;
         s->sweepgen = h.sweepgen - 1;
         claimed_.push_back({s, h.sweepgen - 2});
       }
     }
+  }
+
+  // Whether span s, of the class of the refill Execute runs, was taken by
+  // another P's cacheSpan: the recording shows a cacheSpan's sweep of s
+  // (sw: preserve) before the refill's hand-out, that hand-out is another
+  // span, and s has free slots after its sweep (a cacheSpan takes the span
+  // it swept unless it is still full). (P0's and P1's class-57 refills, A
+  // at lines 767,287 and 767,293: 842352623616 swept from 767,315 to
+  // 767,319 and 842357653504 from 767,318 to 767,320; P1's CS at 767,321
+  // took 653504, P0's at 767,330 took 623616.)
+  bool TakenByOtherCacheSpan(const model::MSpan& s, const RefRecord* sw) const {
+    const uint64_t handout = executing_->handout_line;
+    if (sw == nullptr || sw->v[0] == kBgSweeper || sw->v[5] == 0 || handout == 0 || sw->line >= handout) return false;
+    const RefRecord* cs = WindowRecord(handout);
+    if (cs == nullptr || cs->tag != RefTag::kCS || cs->U64(1) == s.base()) return false;
+    uint64_t marked = 0;
+    for (uint64_t i = 0; i < s.nelems; i++) marked += s.MarkBit(i) ? 1 : 0;
+    return marked < s.nelems;
   }
 
   // The first SW record of the span at base in the window from the current
@@ -2521,6 +2850,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       error_ = st;
       return;
     }
+    if (LaterHandOutLandedFirst(want - malloc_.memstats().heap_live, x->p)) {
+      if (malloc_.memstats().heap_live == want) got->v()[got->n - 1] = static_cast<int64_t>(want);
+      return;
+    }
     for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
@@ -2539,6 +2872,160 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       }
       if (live > want) return;
     }
+  }
+
+  // A sweep that frees its span (mheap.freeSpan) moves its P's mcache
+  // local_scan into heap_scan. Which P swept is the replay's reading of
+  // races the sweep records may leave open (two loops sweeping at once,
+  // each popping the next span; the P the background sweeper ran on), and
+  // nothing shows heap_scan until the next cycle's revise calls. Each such
+  // flush (amount: the bytes it moved) is noted with the other Ps' local_scan
+  // then, as alternatives (FlushedByOtherP).
+  void NoteFlushAlternatives(uint64_t amount) {
+    const model::MCacheStats* c = sweeper_.local_stats();
+    for (size_t p = 0; p < caches_.size(); p++) {
+      if (&caches_[p]->stats != c) continue;
+      for (size_t q = 0; q < caches_.size(); q++) {
+        if (q == p) continue;
+        flush_alts_.push_back({p, q, amount, caches_[q]->stats.local_scan, caches_[p]->stats.scan_flushes,
+                               caches_[q]->stats.scan_flushes});
+      }
+    }
+  }
+
+  // If a PR record differs from the simulated one only by its heap_scan,
+  // and exactly one noted freeSpan flush, made by the other P, explains
+  // it, that P swept: heap_scan and the two local_scans become what they
+  // would be (a P that flushed again since moved its bytes then). (P0's
+  // refill, A at line 1,360,472, and P1's, at 1,360,464, swept
+  // 842351443968 (F at 1,360,474, SW at 1,360,481, freed) and
+  // 842355564544 (F from 1,360,475, SW at 1,360,482): the revise at
+  // 1,393,376, the next cycle's first, shows P0 freed it, with 8 bytes of
+  // local_scan, not P1 with 1,368.)
+  void FlushedByOtherP(const RefRecord& rec, SimRecord* got) {
+    constexpr int kInputs = 5;  // gcpercent heap_live next_gc heap_scan scanWork | outputs
+    if (got->tag != RefTag::kPR || rec.n < kInputs || got->v()[0] != rec.v[0] || got->v()[1] != rec.v[1] ||
+        got->v()[2] != rec.v[2] || got->v()[4] != rec.v[4]) {
+      return;
+    }
+    const model::ReviseDecision d = ReviseCall(*got);
+    const FlushAlternative* pick = nullptr;
+    int64_t pick_delta = 0;
+    for (const FlushAlternative& a : flush_alts_) {
+      const bool p_flushed = caches_[a.p]->stats.scan_flushes != a.p_flushes;
+      const bool alt_flushed = caches_[a.alt]->stats.scan_flushes != a.alt_flushes;
+      int64_t delta = static_cast<int64_t>(a.alt_amount) - static_cast<int64_t>(a.amount);
+      if (alt_flushed) delta -= static_cast<int64_t>(a.alt_amount);
+      if (p_flushed) delta += static_cast<int64_t>(a.amount);
+      if (delta == 0 || d.heap_scan + static_cast<uint64_t>(delta) != rec.U64(3)) continue;
+      if (pick != nullptr) return;  // two explanations: neither is settled
+      pick = &a;
+      pick_delta = delta;
+    }
+    if (pick == nullptr) return;
+    const model::ReviseDecision other = model::GcController::ReviseFor(
+        d.gcpercent, d.heap_live, d.next_gc, d.heap_scan + static_cast<uint64_t>(pick_delta), d.scanWork,
+        controller_.params().maxOvershoot);
+    if (!SamePR(other, rec)) return;
+    malloc_.memstats().heap_scan += static_cast<uint64_t>(pick_delta);
+    if (caches_[pick->alt]->stats.scan_flushes == pick->alt_flushes) caches_[pick->alt]->stats.local_scan -= pick->alt_amount;
+    if (caches_[pick->p]->stats.scan_flushes == pick->p_flushes) caches_[pick->p]->stats.local_scan += pick->amount;
+    flush_alts_.clear();
+    SetFields(got, RecPR(other));
+  }
+
+  // The heap_live Xadd of the span hand-out a CS record shows: the span's
+  // bytes less its allocCount slots (mcentral.cacheSpan).
+  static uint64_t RecordedXadd(const RefRecord& cs) {
+    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
+    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - cs.U64(2) * model::kClassToSize[sc];
+  }
+
+  // The heap_live Xadd of a simulated hand-out (CS or L).
+  static uint64_t SimulatedXadd(const SimRecord& h) {
+    if (h.tag == RefTag::kL) return h.U64(0) * model::kPageSize;
+    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(h.v()[0]));
+    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - h.U64(2) * model::kClassToSize[sc];
+  }
+
+  // A revise reads heap_live as it runs: another P's hand-out Xadd may
+  // have landed before it though that P's CS record comes later. If the
+  // hand-out PR of r has a heap_live above the simulated one by the Xadd
+  // of the next CS record of the class another P's pending refill q needs,
+  // q's hand-out came first: q runs now. q's own revise read heap_live
+  // before r's Xadd, and r's revise stored its outputs over q's before q's
+  // PR was written. (P0's class-61 refill, A at line 908,909, CS at
+  // 908,924 with 6,400 bytes; P1's PR at 908,912 has them, P0's PR at
+  // 908,923 has P1's outputs and not P1's 4,672.)
+  void HandOutLandedBeforeRevise(const RefRecord& rec, Request& r, SimRecord* got) {
+    if (r.produced.empty() || (r.produced.begin()->tag != RefTag::kCS && r.produced.begin()->tag != RefTag::kL)) return;
+    const uint64_t r_xadd = SimulatedXadd(*r.produced.begin());
+    if (got->U64(1) >= rec.U64(1)) return;
+    const uint64_t gap = rec.U64(1) - got->U64(1);
+    for (Request& q : requests_) {
+      if (q.executed || q.p == r.p) continue;
+      const SimRecord pred = Predict(q);
+      if (pred.tag != RefTag::kCS) continue;
+      const RefRecord* cs = nullptr;
+      for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead) && cs == nullptr; k++) {
+        const RefRecord& next = window_[k].rec;
+        if (next.tag == RefTag::kCS && next.v[0] == pred.key) cs = &next;
+      }
+      if (cs == nullptr || RecordedXadd(*cs) != gap) continue;
+      const uint64_t before = malloc_.memstats().heap_live;
+      handout_hint_ = cs->line;
+      ExecuteDeferringLive(&q);
+      ApplyDeferredLive(&q);
+      const uint64_t q_xadd = malloc_.memstats().heap_live - before;
+      const model::ReviseDecision d = ReviseCall(*got);
+      const double maxOvershoot = controller_.params().maxOvershoot;
+      const model::ReviseDecision mine =
+          model::GcController::ReviseFor(d.gcpercent, d.heap_live + q_xadd, d.next_gc, d.heap_scan, d.scanWork, maxOvershoot);
+      SetFields(got, RecPR(mine));
+      auto e = std::find_if(q.produced.begin(), q.produced.end(), [](const SimRecord& x) { return x.tag == RefTag::kPR; });
+      if (e != q.produced.end() && JustBeforeHandOut(q.produced, e) && d.heap_live >= r_xadd) {
+        model::ReviseDecision early = model::GcController::ReviseFor(d.gcpercent, d.heap_live - r_xadd + q_xadd, d.next_gc,
+                                                                     d.heap_scan, d.scanWork, maxOvershoot);
+        early.assistWorkPerByte = mine.assistWorkPerByte;
+        early.assistBytesPerWork = mine.assistBytesPerWork;
+        q.early_revise = early;
+      }
+      return;
+    }
+  }
+
+  // ExplainConcurrentHeapLive runs a pending refill of another P at the
+  // first CS record of its class; but the Xadd that landed early (gap
+  // bytes) may be a later hand-out's of that class: if the first one's
+  // Xadd (its span's bytes less allocCount slots) is not the gap, and a
+  // later CS record of the class shows the span the refill would take with
+  // that Xadd, the refill took the lock before the hand-outs recorded in
+  // between: it runs with that record as its hand-out. (P1's class-61
+  // refill, A at line 900,728: Xadd before P0's CS at 900,729, CS at
+  // 901,029 taking 842353385472, first on nonempty; the CS records at
+  // 900,773 and on took the next spans.)
+  bool LaterHandOutLandedFirst(uint64_t gap, int64_t p) {
+    for (Request& r : requests_) {
+      if (r.executed || r.p == p) continue;
+      const SimRecord pred = Predict(r);
+      if (pred.tag != RefTag::kCS) continue;
+      const uint64_t mine = PeekBase(r);
+      bool first = true;
+      for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
+        const RefRecord& cs = window_[k].rec;
+        if (cs.tag != RefTag::kCS || cs.v[0] != pred.key) continue;
+        if (RecordedXadd(cs) == gap && (first || cs.U64(1) == mine)) {
+          if (first) return false;  // the usual case: ExplainConcurrentHeapLive's loop
+          handout_hint_ = cs.line;
+          lock_first_ = true;
+          Execute(&r);
+          lock_first_ = false;
+          return true;
+        }
+        first = false;
+      }
+    }
+    return false;
   }
 
   void Compare(const RefRecord& rec, const SimRecord* got) {
@@ -2676,6 +3163,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   static constexpr size_t kLookahead = 512;
   static constexpr size_t kStallLookahead = 2048;  // see ExplainConcurrentHeapLive
+  static constexpr int kOverlapSearch = 4;  // unswept spans; see OverlapsLaterOwnSweep
   static constexpr uint64_t kRetireLines = 1 << 13;
   static constexpr std::ptrdiff_t kFSearch = 4096;  // see Find
   // Records other than F that StartsBackgroundSweep looks through for a
@@ -2687,8 +3175,9 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   static constexpr uint64_t kReviseLag = 4;  // lines; see HandOutReviseNotYet
   // Lines from a PR record to the next one, whose revise may have
   // overwritten its outputs first (RevisedAgainBeforeRecord): P1's PR at
-  // line 456,511 has the outputs of P0's at 456,518.
-  static constexpr uint64_t kOverwriteLag = 8;
+  // line 456,511 has the outputs of P0's at 456,518, P0's at 981,392 those
+  // of P1's at 981,404.
+  static constexpr uint64_t kOverwriteLag = 16;
   static constexpr size_t kScanWorkLag = 4;  // W records; see ScanWorkAddedBeforeRevise
 
   ReplayOptions opts_;
@@ -2777,6 +3266,17 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // (LateDeductSweepCredit, ClaimUnfinishedSweeps).
   std::vector<std::pair<model::MSpan*, uint32_t>> claimed_;
   uint64_t claimed_pages_ = 0;  // their pages, counted in pagesSwept meanwhile
+  // The freeSpan flushes of this cycle's sweep and who else might have made
+  // them (NoteFlushAlternatives); cleared at mark termination.
+  struct FlushAlternative {
+    size_t p, alt;                  // the P whose local_scan it moved; another P
+    uint64_t amount, alt_amount;    // bytes: what it moved; alt's local_scan then
+    uint64_t p_flushes, alt_flushes;  // their scan_flushes counts then
+  };
+  std::vector<FlushAlternative> flush_alts_;
+  uint64_t scan_before_frees_ = 0;  // heap_scan at the last F of a sweep (OnSweepFree)
+  // SweepLines of the sweeps of the last LateDeductSweepCredit loop.
+  std::vector<std::pair<uint64_t, uint64_t>> loop_sweeps_;
   // The last deductSweepCredit call: its request's A line and what its
   // loop read first.
   struct Credit {
