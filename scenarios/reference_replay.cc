@@ -375,6 +375,15 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   // The end of the lookahead the matching rules look at (the window may
   // hold more: a whole cycle is read ahead at mark termination).
   size_t LookaheadEnd() const { return std::min(window_.size(), cur_ + kLookahead); }
+  // Marks span s as being swept by another thread (sweepgen - 1), so
+  // that cacheSpan and sweepone pass it, until the request running now
+  // ends; then it gets sweepgen `after` (Execute).
+  void Claim(model::MSpan* s, uint32_t after) {
+    s->sweepgen = malloc_.heap().sweepgen - 1;
+    claimed_.push_back({s, after});
+  }
+  // The end of the longer lookahead a stalled thread's records may need.
+  size_t StallLookaheadEnd() const { return std::min(window_.size(), cur_ + kStallLookahead); }
 
   // What reading ahead learns for later: the objects each cycle's sweep
   // freed (its F records, between its MT and the next), which stand for the
@@ -1106,8 +1115,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (others || (next != nullptr && SweptAfter(next->base(), executing_->handout_line))) {
           // Another P claimed the span (and Xadded its pages) first; the
           // loop goes on past it.
-          next->sweepgen = h.sweepgen - 1;
-          claimed_.push_back({next, h.sweepgen - 2});
+          Claim(next, h.sweepgen - 2);
           h.pagesSwept += next->npages;
           claimed_pages_ += next->npages;
           claims.push_back({SweepLines(*next).first, next->npages});
@@ -1351,8 +1359,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     });
     if (other_pending) return false;
     model::MHeap& h = malloc_.heap();
-    s->sweepgen = h.sweepgen - 1;
-    claimed_.push_back({s, h.sweepgen - 2});
+    Claim(s, h.sweepgen - 2);
     return true;
   }
 
@@ -1824,7 +1831,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
           error_ = st;
           return;
         }
-        end = std::min(window_.size(), cur_ + kStallLookahead);
+        end = StallLookaheadEnd();
       }
       for (size_t k = cur_; k < end; k++) {
         const RefRecord& a = window_[k].rec;
@@ -2449,8 +2456,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (at == to_nonempty_at_.end() || at->second.sw < lines[i]) break;
       }
       if (s == nullptr || s->sweepgen != h.sweepgen) return;
-      s->sweepgen = h.sweepgen - 1;  // cacheSpan goes past it
-      claimed_.push_back({s, h.sweepgen});
+      Claim(s, h.sweepgen);  // cacheSpan goes past it
     }
   }
 
@@ -2486,13 +2492,12 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         return;
       }
       bool later = false;
-      for (size_t k = cur_; k < std::min(window_.size(), cur_ + kStallLookahead) && !later; k++) {
+      for (size_t k = cur_; k < StallLookaheadEnd() && !later; k++) {
         const RefRecord& r = window_[k].rec;
         later = r.line > handout.line && r.tag == RefTag::kCS && r.v[0] == spc && r.U64(1) == mine;
       }
       if (!later) return;
-      s->sweepgen = h.sweepgen - 1;  // cacheSpan goes past it
-      claimed_.push_back({s, h.sweepgen});
+      Claim(s, h.sweepgen);  // cacheSpan goes past it
     }
   }
 
@@ -2623,8 +2628,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       late.push_back(f);
     }
     for (model::MSpan* f : late) {
-      f->sweepgen = h.sweepgen - 1;
-      claimed_.push_back({f, h.sweepgen});
+      Claim(f, h.sweepgen);
     }
   }
 
@@ -2735,8 +2739,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         if (sw.tag != RefTag::kSW || sw.base == except) continue;
         model::MSpan* s = h.SpanOf(sw.base);
         if (s == nullptr || s->base() != sw.base || s->incache || s->sweepgen != h.sweepgen) continue;
-        s->sweepgen = h.sweepgen - 1;
-        claimed_.push_back({s, h.sweepgen});
+        Claim(s, h.sweepgen);
       }
     };
     claim(gc_out_);
@@ -2776,8 +2779,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
         const RefRecord* early = loop_end != 0 ? SweepBefore(s->base(), loop_end) : nullptr;
         const bool by_cachespan = early != nullptr && early->v[0] != kBgSweeper && early->v[5] != 0;
         if (!by_loop && !by_cachespan && !TakenByOtherCacheSpan(*s, sw)) continue;
-        s->sweepgen = h.sweepgen - 1;
-        claimed_.push_back({s, h.sweepgen - 2});
+        Claim(s, h.sweepgen - 2);
       }
     }
   }
@@ -2854,7 +2856,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (malloc_.memstats().heap_live == want) got->v()[got->n - 1] = static_cast<int64_t>(want);
       return;
     }
-    for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
+    for (size_t k = cur_ + 1; k < StallLookaheadEnd(); k++) {
       const RefRecord& next = window_[k].rec;
       if (next.tag != RefTag::kCS && next.tag != RefTag::kL) continue;
       for (auto rit = requests_.rbegin(); rit != requests_.rend(); ++rit) {
@@ -2936,16 +2938,19 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // The heap_live Xadd of the span hand-out a CS record shows: the span's
   // bytes less its allocCount slots (mcentral.cacheSpan).
-  static uint64_t RecordedXadd(const RefRecord& cs) {
-    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(cs.v[0]));
-    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - cs.U64(2) * model::kClassToSize[sc];
+  static uint64_t RecordedXadd(const RefRecord& cs) { return CacheSpanXadd(cs.v[0], cs.U64(2)); }
+
+  // cacheSpan's heap_live Xadd for a span of class spc with allocCount
+  // slots taken: the span's bytes less those slots.
+  static uint64_t CacheSpanXadd(int64_t spc, uint64_t allocCount) {
+    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(spc));
+    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - allocCount * model::kClassToSize[sc];
   }
 
   // The heap_live Xadd of a simulated hand-out (CS or L).
   static uint64_t SimulatedXadd(const SimRecord& h) {
     if (h.tag == RefTag::kL) return h.U64(0) * model::kPageSize;
-    const int sc = model::SizeClassOf(static_cast<model::SpanClass>(h.v()[0]));
-    return uint64_t{model::kClassToAllocNPages[sc]} * model::kPageSize - h.U64(2) * model::kClassToSize[sc];
+    return CacheSpanXadd(h.v()[0], h.U64(2));
   }
 
   // A revise reads heap_live as it runs: another P's hand-out Xadd may
@@ -2967,7 +2972,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       const SimRecord pred = Predict(q);
       if (pred.tag != RefTag::kCS) continue;
       const RefRecord* cs = nullptr;
-      for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead) && cs == nullptr; k++) {
+      for (size_t k = cur_ + 1; k < StallLookaheadEnd() && cs == nullptr; k++) {
         const RefRecord& next = window_[k].rec;
         if (next.tag == RefTag::kCS && next.v[0] == pred.key) cs = &next;
       }
@@ -3011,7 +3016,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (pred.tag != RefTag::kCS) continue;
       const uint64_t mine = PeekBase(r);
       bool first = true;
-      for (size_t k = cur_ + 1; k < std::min(window_.size(), cur_ + kStallLookahead); k++) {
+      for (size_t k = cur_ + 1; k < StallLookaheadEnd(); k++) {
         const RefRecord& cs = window_[k].rec;
         if (cs.tag != RefTag::kCS || cs.v[0] != pred.key) continue;
         if (RecordedXadd(cs) == gap && (first || cs.U64(1) == mine)) {
