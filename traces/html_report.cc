@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "traces/atomic_file.h"
 #include "traces/jsonl.h"
 #include "traces/svg_chart.h"
@@ -497,14 +496,15 @@ absl::StatusOr<std::string> SweepReportHtml(const std::string& sweep_dir) {
                          "GC CPU", "assist fraction", "max pause (ms)"},
                         rows));
   // Every run, columns as sweep.csv has them; fractions to 6 digits.
-  std::vector<std::string> lines = absl::StrSplit(SweepCsv(*table), '\n', absl::SkipEmpty());
-  const std::vector<std::string> head = absl::StrSplit(lines[0], ',');
+  std::vector<std::string> head;
+  for (const auto& [name, value] : SweepFields(SweepRow{})) head.push_back(name);
   rows.clear();
-  for (size_t i = 1; i < lines.size(); i++) {
-    std::vector<std::string> cells = absl::StrSplit(lines[i], ',');
-    for (std::string& c : cells) {
+  for (const SweepRow& r : runs) {
+    std::vector<std::string> cells;
+    for (auto& [name, value] : SweepFields(r)) {
       double d;
-      if (c.find_first_of(".e") != std::string::npos && absl::SimpleAtod(c, &d)) c = absl::StrFormat("%.6g", d);
+      const bool real = value.find_first_of(".e") != std::string::npos && absl::SimpleAtod(value, &d);
+      cells.push_back(real ? absl::StrFormat("%.6g", d) : std::move(value));
     }
     rows.push_back(std::move(cells));
   }

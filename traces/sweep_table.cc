@@ -69,8 +69,9 @@ std::string JsonList(const std::vector<T>& v) {
   return "[" + absl::StrJoin(v, ", ") + "]";
 }
 
-// The row's fields in column order: name and printed value.
-std::vector<std::pair<const char*, std::string>> Fields(const SweepRow& r) {
+}  // namespace
+
+std::vector<std::pair<const char*, std::string>> SweepFields(const SweepRow& r) {
   return {
       {"index", absl::StrCat(r.index)},
       {"gogc", absl::StrCat(r.gogc)},
@@ -95,8 +96,6 @@ std::vector<std::pair<const char*, std::string>> Fields(const SweepRow& r) {
   };
 }
 
-}  // namespace
-
 std::string SweepJson(const SweepTable& t) {
   std::string s = "{\n";
   absl::StrAppend(&s, "  \"scenario\": ", nlohmann::json(t.scenario).dump(), ",\n");
@@ -108,7 +107,7 @@ std::string SweepJson(const SweepTable& t) {
   for (size_t i = 0; i < t.runs.size(); i++) {
     s += i == 0 ? "\n    {" : ",\n    {";
     bool first = true;
-    for (const auto& [name, value] : Fields(t.runs[i])) {
+    for (const auto& [name, value] : SweepFields(t.runs[i])) {
       absl::StrAppend(&s, first ? "" : ", ", "\"", name, "\": ", value);
       first = false;
     }
@@ -120,11 +119,11 @@ std::string SweepJson(const SweepTable& t) {
 
 std::string SweepCsv(const SweepTable& t) {
   std::vector<std::string> header;
-  for (const auto& [name, value] : Fields(SweepRow{})) header.push_back(name);
+  for (const auto& [name, value] : SweepFields(SweepRow{})) header.push_back(name);
   std::string s = absl::StrJoin(header, ",") + "\n";
   for (const SweepRow& r : t.runs) {
     std::vector<std::string> cells;
-    for (const auto& [name, value] : Fields(r)) cells.push_back(value);
+    for (const auto& [name, value] : SweepFields(r)) cells.push_back(value);
     absl::StrAppend(&s, absl::StrJoin(cells, ","), "\n");
   }
   return s;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -78,6 +79,10 @@ struct SweepTable {
   Shard shard;                 // {0, 1}: the whole grid
   std::vector<SweepRow> runs;  // ascending index
 };
+
+// The row's fields in column order (sweep.csv's, and each sweep.json run's
+// keys): name and printed value.
+std::vector<std::pair<const char*, std::string>> SweepFields(const SweepRow& r);
 
 // The table as sweep.json / sweep.csv text. Floats are printed as shortest
 // round-trip decimals (std::to_chars), so a parsed and re-printed table has
