@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -322,6 +323,31 @@ ReferenceReader::ReferenceReader(std::string path, void* gz)
     : path_(std::move(path)), gz_(gz), buf_(std::make_unique_for_overwrite<char[]>(kBlock + 1)) {}
 
 ReferenceReader::~ReferenceReader() { gzclose_r(static_cast<gzFile>(gz_)); }
+
+size_t FormatRefLine(const RefRecord& rec, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char* p = out;
+  const char* name = RefTagName(rec.tag);
+  while (*name != '\0') *p++ = *name++;
+  const RefSchema& s = RefSchemaOf(rec.tag);
+  for (int k = 0; k < rec.n; k++) {
+    if (k == rec.bar) {
+      *p++ = ' ';
+      *p++ = '|';
+    }
+    *p++ = ' ';
+    const uint64_t u = static_cast<uint64_t>(rec.v[k]);
+    if (s.f64_mask & (uint32_t{1} << k)) {
+      for (int i = 15; i >= 0; i--) p[15 - i] = kHex[(u >> (4 * i)) & 0xf];
+      p += 16;
+    } else if (s.who_mask & (uint32_t{1} << k)) {
+      *p++ = static_cast<char>(rec.v[k]);
+    } else {
+      p = std::to_chars(p, p + 20, rec.v[k]).ptr;
+    }
+  }
+  return static_cast<size_t>(p - out);
+}
 
 absl::StatusOr<std::unique_ptr<ReferenceReader>> ReferenceReader::Open(const std::string& path) {
   absl::StatusOr<gzFile> gz = OpenGzipForReading(path, kGzBuffer);

@@ -68,6 +68,12 @@ struct RefRecord {
 // InvalidArgument with the bare reason (no path or line number).
 absl::Status ParseReferenceLine(std::string_view text, RefRecord* rec);
 
+// Writes rec's line as the reference recordings do: the tag, then each field
+// after one space (decimal; F64 fields as 16 lowercase hex digits;
+// who-letters as the letter), with "|" before the first output field.
+// Returns the length; `out` needs kMaxRefFields * 21 + 16 bytes.
+size_t FormatRefLine(const RefRecord& rec, char* out);
+
 class ReferenceReader final : public RecordSource {
  public:
   // Opens a gzip-compressed or plain text recording (zlib reads both).

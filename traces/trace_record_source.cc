@@ -8,33 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "traces/gzip_file.h"
+#include "traces/recording_v2.h"
 
 namespace gogcsim::traces {
-
-size_t FormatRefLine(const RefRecord& rec, char* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  char* p = out;
-  const char* name = RefTagName(rec.tag);
-  while (*name != '\0') *p++ = *name++;
-  const RefSchema& s = RefSchemaOf(rec.tag);
-  for (int k = 0; k < rec.n; k++) {
-    if (k == rec.bar) {
-      *p++ = ' ';
-      *p++ = '|';
-    }
-    *p++ = ' ';
-    const uint64_t u = static_cast<uint64_t>(rec.v[k]);
-    if (s.f64_mask & (uint32_t{1} << k)) {
-      for (int i = 15; i >= 0; i--) p[15 - i] = kHex[(u >> (4 * i)) & 0xf];
-      p += 16;
-    } else if (s.who_mask & (uint32_t{1} << k)) {
-      *p++ = static_cast<char>(rec.v[k]);
-    } else {
-      p = std::to_chars(p, p + 20, rec.v[k]).ptr;
-    }
-  }
-  return static_cast<size_t>(p - out);
-}
 
 absl::StatusOr<std::unique_ptr<TraceRecordSource>> TraceRecordSource::Open(const std::string& path,
                                                                          RecordText text) {
@@ -94,6 +70,15 @@ absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string
     auto t = TraceRecordSource::Open(path, text);
     if (!t.ok()) return t.status();
     return std::unique_ptr<RecordSource>(std::move(*t));
+  }
+  return OpenRecording(path, text);
+}
+
+absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecording(const std::string& path, RecordText text) {
+  if (IsRecordingV2(path)) {
+    auto v2 = V2RecordSource::Open(path, text == RecordText::kLine);
+    if (!v2.ok()) return v2.status();
+    return std::unique_ptr<RecordSource>(std::move(*v2));
   }
   auto r = ReferenceReader::Open(path);
   if (!r.ok()) return r.status();

@@ -28,11 +28,16 @@ enum class RecordText {
   kIfFree,
 };
 
-// A recording's records from either kind of file: a gogcsim trace (by its
-// magic, plain or gzip'd) through TraceRecordSource, anything else as a
-// reference recording through ReferenceReader.
+// A recording's records from any kind of file: a gogcsim trace (by its
+// magic, plain or gzip'd) through TraceRecordSource, anything else through
+// OpenRecording.
 absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecordSource(const std::string& path,
                                                                RecordText text = RecordText::kLine);
+
+// A recording's records, from a gogcsim recording (format v2, by its magic:
+// traces/recording_v2.h) or a reference recording (format v1 text).
+absl::StatusOr<std::unique_ptr<RecordSource>> OpenRecording(const std::string& path,
+                                                            RecordText text = RecordText::kLine);
 
 class TraceRecordSource final : public RecordSource {
  public:
@@ -59,11 +64,6 @@ class TraceRecordSource final : public RecordSource {
   char text_[kMaxRefFields * 21 + 16];
 };
 
-// Writes rec's line as the reference recordings do: the tag, then each field
-// after one space (decimal; F64 fields as 16 lowercase hex digits;
-// who-letters as the letter), with "|" before the first output field.
-// Returns the length; `out` needs kMaxRefFields * 21 + 16 bytes.
-size_t FormatRefLine(const RefRecord& rec, char* out);
 
 }  // namespace gogcsim::traces
 

@@ -1,0 +1,538 @@
+// gogcsim recorder: the functions hooks.txt's insertions call, and the
+// wrappers of the runtime functions it renames (mallocgc, mspan.sweep and the
+// pacer's four calls become ...0). gogcsim's own code, not Go's.
+//
+// Every hook returns at once when the run does not record. A hook that does
+// a shared-state operation for the runtime (an atomic add it replaces) does
+// it under gsrecLock with its record, so the record's sequence number orders
+// the operation.
+
+package runtime
+
+import (
+	"runtime/internal/atomic"
+	"unsafe"
+)
+
+func gsrecRecording() bool { return atomic.Load(&gsrec.state) == gsrecStateOn }
+
+// mallocgc: A (written by gsrecAlloc after acquirem, on the P that serves
+// the request) ... Z. A size-0 request returns before acquirem.
+func mallocgc(size uintptr, typ *_type, needzero bool) unsafe.Pointer {
+	if !gsrecOn() {
+		return mallocgc0(size, typ, needzero)
+	}
+	if size == 0 {
+		gsrecAlloc(size, typ, needzero)
+	}
+	x := mallocgc0(size, typ, needzero)
+	if b := gsrecBegin(gsrecTagZ); b != nil {
+		b.f(int64(uintptr(x)))
+		b.end()
+	}
+	return x
+}
+
+func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
+	if !gsrecRecording() {
+		return
+	}
+	flags, typsize, ptrdata := int64(0), int64(0), int64(0)
+	if typ == nil || typ.kind&kindNoPointers != 0 {
+		flags |= 1
+	}
+	if typ == nil {
+		flags |= 2
+	} else {
+		typsize, ptrdata = int64(typ.size), int64(typ.ptrdata)
+	}
+	if needzero {
+		flags |= 4
+	}
+	if b := gsrecBegin(gsrecTagA); b != nil {
+		b.f(int64(size))
+		b.f(typsize)
+		b.f(ptrdata)
+		b.f(flags)
+		b.t(nanotime())
+		b.end()
+	}
+}
+
+// heap_live += delta (mcentral hand-out and uncache, large spans).
+func gsrecHeapLiveAdd(delta int64) {
+	if !gsrecRecording() {
+		atomic.Xadd64(&memstats.heap_live, delta)
+		return
+	}
+	mp := gsrecLock()
+	v := atomic.Xadd64(&memstats.heap_live, delta)
+	if b := gsrecBegin(gsrecTagHL); b != nil {
+		b.f(delta)
+		b.f(int64(v))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// heap_scan += local_scan (mheap.alloc_m and freeSpan, under the heap lock).
+func gsrecHeapScanAdd(localScan uintptr) {
+	if !gsrecRecording() {
+		memstats.heap_scan += uint64(localScan)
+		return
+	}
+	mp := gsrecLock()
+	memstats.heap_scan += uint64(localScan)
+	if b := gsrecBegin(gsrecTagHS); b != nil {
+		b.f(int64(localScan))
+		b.f(int64(memstats.heap_scan))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// A sweeper's claim of span s (sweepgen sg-2 -> sg-1).
+func gsrecClaim(s *mspan, sg uint32) bool {
+	if !gsrecRecording() {
+		return atomic.Cas(&s.sweepgen, sg-2, sg-1)
+	}
+	mp := gsrecLock()
+	ok := atomic.Cas(&s.sweepgen, sg-2, sg-1)
+	if ok {
+		if b := gsrecBegin(gsrecTagSC); b != nil {
+			b.f(int64(s.base()))
+			b.f(int64(sg))
+			b.end()
+		}
+	}
+	gsrecUnlock(mp)
+	return ok
+}
+
+// pagesSwept += s.npages, at the start of s's sweep.
+func gsrecPagesSwept(s *mspan) {
+	if !gsrecRecording() {
+		atomic.Xadd64(&mheap_.pagesSwept, int64(s.npages))
+		return
+	}
+	mp := gsrecLock()
+	v := atomic.Xadd64(&mheap_.pagesSwept, int64(s.npages))
+	if b := gsrecBegin(gsrecTagSP); b != nil {
+		b.f(int64(s.base()))
+		b.f(int64(s.npages))
+		b.f(int64(v))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+func gsrecSpan(tag uint8, c *mcentral, s *mspan, withFreeindex bool) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(tag); b != nil {
+		b.f(int64(c.spanclass))
+		b.f(int64(s.base()))
+		b.f(int64(s.allocCount))
+		if withFreeindex {
+			b.f(int64(s.freeindex))
+		}
+		b.f(int64(atomic.Load64(&memstats.heap_live)))
+		b.end()
+	}
+}
+
+// CS at the end of mcentral.cacheSpan; UC inside uncacheSpan's lock.
+func gsrecCacheSpan(c *mcentral, s *mspan)   { gsrecSpan(gsrecTagCS, c, s, true) }
+func gsrecUncacheSpan(c *mcentral, s *mspan) { gsrecSpan(gsrecTagUC, c, s, false) }
+
+// mcentral.freeSpan, inside its lock.
+func gsrecCentralFree(c *mcentral, s *mspan, wasempty bool) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagCF); b != nil {
+		b.f(int64(c.spanclass))
+		b.f(int64(s.base()))
+		b.f(int64(s.allocCount))
+		b.f(gsrecBool(wasempty))
+		b.end()
+	}
+}
+
+// End of mheap.alloc_m, inside the heap lock: L for a large object's span,
+// HA for a span of a size class.
+func gsrecAllocSpan(s *mspan, spanclass spanClass, large bool) {
+	if !gsrecRecording() || s == nil {
+		return
+	}
+	if large {
+		if b := gsrecBegin(gsrecTagL); b != nil {
+			b.f(int64(s.npages))
+			b.f(int64(s.base()))
+			b.f(int64(memstats.heap_live))
+			b.end()
+		}
+		return
+	}
+	if b := gsrecBegin(gsrecTagHA); b != nil {
+		b.f(int64(spanclass))
+		b.f(int64(s.base()))
+		b.f(int64(s.npages))
+		b.end()
+	}
+}
+
+func gsrecSpanPages(tag uint8, s *mspan) {
+	if !gsrecRecording() || s == nil {
+		return
+	}
+	if b := gsrecBegin(tag); b != nil {
+		b.f(int64(s.base()))
+		b.f(int64(s.npages))
+		b.end()
+	}
+}
+
+func gsrecHeapFree(s *mspan)    { gsrecSpanPages(gsrecTagHF, s) }
+func gsrecAllocManual(s *mspan) { gsrecSpanPages(gsrecTagMA, s) }
+func gsrecFreeManual(s *mspan)  { gsrecSpanPages(gsrecTagMF, s) }
+
+// mspan.sweep: F for each object it frees (written by gsrecFrees, after
+// the specials are handled), then SW.
+func (s *mspan) sweep(preserve bool) bool {
+	if !gsrecRecording() {
+		return s.sweep0(preserve)
+	}
+	base, spc, npages, allocCount := s.base(), s.spanclass, s.npages, s.allocCount
+	who := int64(0)
+	if gp := getg().m.curg; gp != nil && gp == sweep.g {
+		who = 66 // the background sweeper
+	}
+	res := s.sweep0(preserve)
+	if b := gsrecBegin(gsrecTagSW); b != nil {
+		b.f(who)
+		b.f(int64(base))
+		b.f(int64(spc))
+		b.f(int64(npages))
+		b.f(int64(allocCount))
+		b.f(gsrecBool(preserve))
+		b.f(gsrecBool(res))
+		b.end()
+	}
+	return res
+}
+
+// The objects s's sweep frees: allocated (below freeindex, or set in
+// allocBits) and not marked.
+func gsrecFrees(s *mspan) {
+	if !gsrecRecording() {
+		return
+	}
+	mbits := s.markBitsForBase()
+	abits := s.allocBitsForIndex(0)
+	for i := uintptr(0); i < s.nelems; i++ {
+		if !mbits.isMarked() && (abits.index < s.freeindex || abits.isMarked()) {
+			if b := gsrecBegin(gsrecTagF); b != nil {
+				b.f(int64(s.base() + i*s.elemsize))
+				b.end()
+			}
+		}
+		mbits.advance()
+		abits.advance()
+	}
+}
+
+func gsrecGcStart(kind gcTriggerKind, mode gcMode, now int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagGS); b != nil {
+		b.f(int64(work.cycles))
+		b.f(int64(kind))
+		b.f(int64(mode))
+		b.f(int64(atomic.Load64(&memstats.heap_live)))
+		b.t(now)
+		b.end()
+	}
+}
+
+func gsrecTime(tag uint8, t int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(tag); b != nil {
+		b.t(t)
+		b.end()
+	}
+}
+
+func gsrecMarkStart(now int64) { gsrecTime(gsrecTagMS, now) }
+
+func gsrecMarkTermination(t int64, nextTriggerRatio float64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagMT); b != nil {
+		b.t(t)
+		b.f(gsrecF64(nextTriggerRatio))
+		b.end()
+	}
+}
+
+func gsrecHeapMarked() {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagHM); b != nil {
+		b.f(int64(work.bytesMarked))
+		b.f(int64(memstats.heap_live))
+		b.f(int64(memstats.heap_scan))
+		b.end()
+	}
+}
+
+// gcController.scanWork += n; who 'D' gcDrain, 'N' gcDrainN, 'X' dispose.
+func gsrecScanWork(who byte, n int64) {
+	if !gsrecRecording() {
+		atomic.Xaddint64(&gcController.scanWork, n)
+		return
+	}
+	mp := gsrecLock()
+	atomic.Xaddint64(&gcController.scanWork, n)
+	if b := gsrecBegin(gsrecTagW); b != nil {
+		b.f(int64(who))
+		b.f(n)
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// gcController.bgScanCredit += n; who 'S' stolen, 'F' flushed, 'E' exit.
+func gsrecCredit(who byte, n int64) {
+	if !gsrecRecording() {
+		atomic.Xaddint64(&gcController.bgScanCredit, n)
+		return
+	}
+	mp := gsrecLock()
+	atomic.Xaddint64(&gcController.bgScanCredit, n)
+	if b := gsrecBegin(gsrecTagC); b != nil {
+		b.f(int64(who))
+		b.f(n)
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+func gsrecAssistTime(n int64) {
+	if !gsrecRecording() {
+		atomic.Xaddint64(&gcController.assistTime, n)
+		return
+	}
+	mp := gsrecLock()
+	atomic.Xaddint64(&gcController.assistTime, n)
+	if b := gsrecBegin(gsrecTagAT); b != nil {
+		b.f(n)
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+func gsrecAssistStart(gp *g) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagAS); b != nil {
+		b.f(gp.goid)
+		b.f(gp.gcAssistBytes)
+		b.end()
+	}
+}
+
+func gsrecAssistEnd(gp *g, workDone int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagAE); b != nil {
+		b.f(gp.goid)
+		b.f(workDone)
+		b.f(gp.gcAssistBytes)
+		b.end()
+	}
+}
+
+func gsrecCreditQueued(scanWork int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagCQ); b != nil {
+		b.f(scanWork)
+		b.end()
+	}
+}
+
+func gsrecGcEnable() {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagH); b != nil {
+		b.f(int64(gomaxprocs))
+		b.f(int64(gcpercent))
+		b.f(int64(heapminimum))
+		b.f(int64(mheap_.arena_start))
+		b.f(int64(mheap_.arena_used))
+		b.t(nanotime())
+		b.end()
+	}
+}
+
+// The pacer's four calls, each whole under gsrecLock with its record.
+
+func (c *gcControllerState) revise() {
+	if !gsrecRecording() {
+		c.revise0()
+		return
+	}
+	mp := gsrecLock()
+	live, goal, scan, work := atomic.Load64(&memstats.heap_live), memstats.next_gc, memstats.heap_scan, atomic.Loadint64(&c.scanWork)
+	c.revise0()
+	if b := gsrecBegin(gsrecTagPR); b != nil {
+		b.f(int64(gcpercent))
+		b.f(int64(live))
+		b.f(int64(goal))
+		b.f(int64(scan))
+		b.f(work)
+		b.f(gsrecF64(c.assistWorkPerByte))
+		b.f(gsrecF64(c.assistBytesPerWork))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+func (c *gcControllerState) startCycle() {
+	if !gsrecRecording() {
+		c.startCycle0()
+		return
+	}
+	mp := gsrecLock()
+	trigger, marked, ratio, live := memstats.gc_trigger, memstats.heap_marked, memstats.triggerRatio, memstats.heap_live
+	c.startCycle0()
+	if b := gsrecBegin(gsrecTagPS); b != nil {
+		b.f(int64(trigger))
+		b.f(int64(heapminimum))
+		b.f(int64(marked))
+		b.f(gsrecF64(ratio))
+		b.f(int64(live))
+		b.f(int64(gcpercent))
+		b.f(int64(gomaxprocs))
+		b.f(int64(memstats.heap_marked))
+		b.f(int64(memstats.next_gc))
+		b.f(c.dedicatedMarkWorkersNeeded)
+		b.f(gsrecF64(c.fractionalUtilizationGoal))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// The nanotime() endCycle reads (hooked where it reads it).
+func gsrecEndCycleNow(now int64) { gsrec.endNow = now }
+
+func (c *gcControllerState) endCycle() float64 {
+	if !gsrecRecording() {
+		return c.endCycle0()
+	}
+	mp := gsrecLock()
+	forced, in, live, marked := work.userForced, memstats.triggerRatio, memstats.heap_live, memstats.heap_marked
+	gsrec.endNow = 0
+	ratio := c.endCycle0()
+	if b := gsrecBegin(gsrecTagPE); b != nil {
+		b.f(gsrecBool(forced))
+		b.f(gsrecF64(in))
+		b.f(int64(gcpercent))
+		b.f(int64(live))
+		b.f(int64(marked))
+		b.t(c.markStartTime)
+		b.t(gsrec.endNow)
+		b.f(c.assistTime)
+		b.f(int64(gomaxprocs))
+		b.f(gsrecF64(ratio))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return ratio
+}
+
+func gcSetTriggerRatio(triggerRatio float64) {
+	if !gsrecRecording() {
+		gcSetTriggerRatio0(triggerRatio)
+		return
+	}
+	mp := gsrecLock()
+	marked, live, sweepdone := memstats.heap_marked, memstats.heap_live, mheap_.sweepdone
+	inuse, swept, phase := mheap_.pagesInUse, mheap_.pagesSwept, gcphase
+	gcSetTriggerRatio0(triggerRatio)
+	if b := gsrecBegin(gsrecTagPT); b != nil {
+		b.f(gsrecF64(triggerRatio))
+		b.f(int64(gcpercent))
+		b.f(int64(marked))
+		b.f(int64(live))
+		b.f(int64(heapminimum))
+		b.f(int64(sweepdone))
+		b.f(int64(inuse))
+		b.f(int64(swept))
+		b.f(int64(phase))
+		b.f(gsrecF64(memstats.triggerRatio))
+		b.f(int64(memstats.gc_trigger))
+		b.f(int64(memstats.next_gc))
+		b.f(gsrecF64(mheap_.sweepPagesPerByte))
+		b.f(int64(mheap_.sweepHeapLiveBasis))
+		b.f(int64(mheap_.pagesSweptBasis))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// Scheduler events.
+
+func gsrecGoStart() { gsrecTime(gsrecTagGB, nanotime()) }
+
+// reason: 1 blocked (park), 2 Gosched, 3 preempted, 4 exit.
+func gsrecGoStop(reason int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagGE); b != nil {
+		b.f(reason)
+		b.t(nanotime())
+		b.end()
+	}
+}
+
+func gsrecSysmon(now int64) { gsrecTime(gsrecTagSY, now) }
+
+// kind: 0 a P in a syscall handed off, 1 a preemption request.
+func gsrecRetake(pp *p, kind int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagSR); b != nil {
+		b.f(int64(pp.id))
+		b.f(kind)
+		b.end()
+	}
+}
+
+func gsrecWorldStopped()    { gsrecTime(gsrecTagWS, nanotime()) }
+func gsrecWorldRestarting() { gsrecTime(gsrecTagWR, nanotime()) }
+
+func gsrecWorker(pp *p, start bool) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagMW); b != nil {
+		b.f(gsrecBool(start))
+		b.f(int64(pp.gcMarkWorkerMode))
+		b.t(nanotime())
+		b.end()
+	}
+}

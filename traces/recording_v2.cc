@@ -1,0 +1,333 @@
+#include "traces/recording_v2.h"
+
+#include <zlib.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "traces/reference_reader.h"
+
+namespace gogcsim::traces {
+namespace {
+
+constexpr size_t kFileHeader = 16;
+constexpr size_t kChunkHeader = 24;
+constexpr uint32_t kEndM = 0xffffffff;
+// The recorder's buffers are 64 KiB; anything past this is corruption.
+constexpr uint32_t kMaxChunk = 1 << 20;
+constexpr uint32_t kMaxM = 10000;
+
+struct SchemaTable {
+  std::array<V2Schema, 128> s{};
+  SchemaTable() {
+    auto set = [this](int tag, const char* name, int fields, uint32_t time_mask = 0) {
+      s[tag] = {name, fields, time_mask};
+    };
+    // Format v1's tags, as tools/recorder/gogcsim_hooks.go writes them.
+    set(1, "H", 6, 1u << 5);
+    set(2, "A", 5, 1u << 4);  // size typsize ptrdata flags t (P and G in the header)
+    set(3, "Z", 1);
+    set(4, "L", 3);
+    set(5, "CS", 5);
+    set(6, "UC", 4);
+    set(7, "MA", 2);
+    set(8, "MF", 2);
+    set(9, "SW", 7);
+    set(10, "F", 1);
+    set(11, "GS", 5, 1u << 4);
+    set(12, "MS", 1, 1u << 0);
+    set(13, "MT", 2, 1u << 0);
+    set(14, "HM", 3);
+    set(15, "W", 2);
+    set(16, "C", 2);
+    set(17, "AS", 2);
+    set(18, "AE", 3);
+    set(19, "CQ", 1);
+    set(20, "AT", 1);
+    set(21, "PT", 15);
+    set(22, "PS", 11);
+    set(23, "PR", 7);
+    set(24, "PE", 10, (1u << 5) | (1u << 6));
+    // v2's own.
+    set(32, "HL", 2);
+    set(33, "HS", 2);
+    set(34, "SC", 2);
+    set(35, "SP", 3);
+    set(36, "CF", 4);
+    set(37, "HA", 3);
+    set(38, "HF", 2);
+    set(39, "GB", 1, 1u << 0);
+    set(40, "GE", 2, 1u << 1);
+    set(41, "SY", 1, 1u << 0);
+    set(42, "SR", 2);
+    set(43, "WS", 1, 1u << 0);
+    set(44, "WR", 1, 1u << 0);
+    set(45, "MW", 3, 1u << 2);
+  }
+};
+
+const SchemaTable& Schemas() {
+  static const SchemaTable* t = new SchemaTable();
+  return *t;
+}
+
+uint32_t Le32(const unsigned char* p) {
+  return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
+}
+
+// A uvarint at data[*pos]; false if it runs past `end` or over 10 bytes.
+bool Uvarint(const std::string& data, size_t* pos, uint64_t* out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 70; shift += 7) {
+    if (*pos >= data.size()) return false;
+    const auto c = static_cast<unsigned char>(data[(*pos)++]);
+    v |= uint64_t{c & 0x7fu} << shift;
+    if (c < 0x80) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+const V2Schema& V2SchemaOf(int tag) {
+  static const V2Schema kNone{};
+  return tag >= 0 && tag < 128 ? Schemas().s[static_cast<size_t>(tag)] : kNone;
+}
+
+int V2TagOf(std::string_view name) {
+  for (int t = 0; t < 128; t++) {
+    if (Schemas().s[static_cast<size_t>(t)].name != nullptr && name == Schemas().s[static_cast<size_t>(t)].name) {
+      return t;
+    }
+  }
+  return -1;
+}
+
+bool IsRecordingV2(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char magic[kRecordingV2Magic.size()];
+  const size_t got = std::fread(magic, 1, sizeof magic, f);
+  std::fclose(f);
+  return got == sizeof magic && std::memcmp(magic, kRecordingV2Magic.data(), sizeof magic) == 0;
+}
+
+absl::StatusOr<std::unique_ptr<RecordingV2Reader>> RecordingV2Reader::Open(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
+  }
+  unsigned char head[kFileHeader];
+  const size_t got = std::fread(head, 1, sizeof head, f);
+  if (got != sizeof head || std::memcmp(head, kRecordingV2Magic.data(), kRecordingV2Magic.size()) != 0) {
+    std::fclose(f);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": offset 0: not a gogcsim recording (format v2)"));
+  }
+  if (head[8] != kRecordingV2Version) {
+    std::fclose(f);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": offset 8: recording format version ", head[8],
+                                                   ", this gogcsim reads version ", kRecordingV2Version));
+  }
+  auto r = std::unique_ptr<RecordingV2Reader>(new RecordingV2Reader(path, f));
+  r->offset_ = kFileHeader;
+  return r;
+}
+
+RecordingV2Reader::~RecordingV2Reader() { std::fclose(f_); }
+
+absl::Status RecordingV2Reader::Fail(absl::Status st) {
+  error_ = st;
+  return st;
+}
+
+absl::Status RecordingV2Reader::Error(uint64_t offset, const std::string& what) {
+  return Fail(absl::InvalidArgumentError(absl::StrCat(path_, ": offset ", offset, ": ", what)));
+}
+
+absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
+  if (end_seen_) return false;
+  unsigned char h[kChunkHeader];
+  const uint64_t at = offset_;
+  const size_t got = std::fread(h, 1, sizeof h, f_);
+  if (got == 0 && std::feof(f_)) {
+    return Fail(absl::DataLossError(absl::StrCat(path_, ": offset ", at,
+                                                 ": the recording ends without its end chunk (truncated, or the "
+                                                 "program did not exit through main or os.Exit)")));
+  }
+  if (got != sizeof h) {
+    return Fail(absl::DataLossError(absl::StrCat(path_, ": offset ", at, ": truncated chunk header")));
+  }
+  const uint32_t len = Le32(h), crc = Le32(h + 4), m = Le32(h + 8), count = Le32(h + 12);
+  const uint64_t first = uint64_t{Le32(h + 16)} | uint64_t{Le32(h + 20)} << 32;
+  if (len > kMaxChunk) return Error(at, absl::StrCat("chunk length ", len, " is over ", kMaxChunk));
+  std::string data(len, '\0');
+  if (std::fread(data.data(), 1, len, f_) != len) {
+    return Fail(absl::DataLossError(absl::StrCat(path_, ": offset ", at, ": truncated chunk (", len, " bytes)")));
+  }
+  offset_ += kChunkHeader + len;
+  chunks_++;
+  if (crc32(0, reinterpret_cast<const Bytef*>(data.data()), len) != crc) {
+    return Error(at, "chunk checksum mismatch (corrupt data)");
+  }
+  if (m == kEndM) {
+    size_t pos = 0;
+    if (!Uvarint(data, &pos, &total_) || pos != data.size()) return Error(at, "malformed end chunk");
+    if (std::fgetc(f_) != EOF) return Error(offset_, "data after the end chunk");
+    end_seen_ = true;
+    return true;
+  }
+  if (m >= kMaxM) return Error(at, absl::StrCat("M id ", m, " is out of range"));
+  if (count == 0 || len == 0) return Error(at, "empty chunk");
+  if (m >= stream_of_m_.size()) stream_of_m_.resize(m + 1, 0);
+  if (stream_of_m_[m] == 0) {
+    streams_.emplace_back().m = m;
+    stream_of_m_[m] = streams_.size();
+  }
+  const size_t s = stream_of_m_[m] - 1;
+  streams_[s].ahead.push_back({std::move(data), count, first, at});
+  if (absl::Status st = Advance(s); !st.ok()) return st;
+  return true;
+}
+
+absl::Status RecordingV2Reader::Advance(size_t si) {
+  Stream& s = streams_[si];
+  if (s.has_head) return absl::OkStatus();
+  if (s.left == 0) {
+    if (s.pos != s.chunk.size()) return Error(s.offset, "bytes left over after the chunk's last record");
+    if (s.ahead.empty()) return absl::OkStatus();
+    Stream::Pending& c = s.ahead.front();
+    if (s.offset != 0 && c.first <= s.seq) {
+      return Error(c.offset, absl::StrCat("M ", s.m, "'s chunk starts at sequence number ", c.first,
+                                          ", not after its previous record's ", s.seq));
+    }
+    s.chunk = std::move(c.data);
+    s.left = c.count;
+    s.offset = c.offset;
+    s.seq = c.first;
+    s.pos = 0;
+    s.p = -2;
+    s.g = -2;
+    s.last_t = 0;
+    s.ahead.pop_front();
+    s.head.seq = c.first;  // the first record's delta is 0
+  }
+  if (absl::Status st = DecodeHead(s); !st.ok()) return st;
+  heap_.push({s.head.seq, si});
+  return absl::OkStatus();
+}
+
+absl::Status RecordingV2Reader::DecodeHead(Stream& s) {
+  auto bad = [&](const std::string& what) { return Error(s.offset, absl::StrCat("M ", s.m, ": ", what)); };
+  if (s.pos >= s.chunk.size()) return bad("the chunk ends before its record count");
+  const auto byte = static_cast<unsigned char>(s.chunk[s.pos++]);
+  const int tag = byte & 0x7f;
+  const V2Schema& sc = V2SchemaOf(tag);
+  if (sc.name == nullptr) return bad(absl::StrCat("unknown record tag ", tag));
+  uint64_t delta, u;
+  if (!Uvarint(s.chunk, &s.pos, &delta)) return bad("malformed sequence number");
+  const bool first = s.p == -2;
+  if (first ? delta != 0 : delta == 0) return bad("sequence numbers not increasing");
+  s.seq += delta;
+  if ((byte & 0x80) != 0) {
+    if (first) return bad("the chunk's first record omits its P and goroutine");
+  } else {
+    uint64_t g;
+    if (!Uvarint(s.chunk, &s.pos, &u) || !Uvarint(s.chunk, &s.pos, &g)) return bad("malformed P or goroutine");
+    if (u > 1u << 20) return bad(absl::StrCat("P ", static_cast<int64_t>(u) - 1, " out of range"));
+    s.p = static_cast<int32_t>(u) - 1;
+    s.g = static_cast<int64_t>(g);
+  }
+  V2Record& r = s.head;
+  r.seq = s.seq;
+  r.m = s.m;
+  r.p = s.p;
+  r.g = s.g;
+  r.tag = static_cast<uint8_t>(tag);
+  r.n = sc.fields;
+  r.offset = s.offset;
+  for (int k = 0; k < sc.fields; k++) {
+    if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed field ", k + 1, " of ", sc.name));
+    int64_t v = static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
+    if (sc.time_mask & (1u << k)) {
+      v = static_cast<int64_t>(static_cast<uint64_t>(v) + static_cast<uint64_t>(s.last_t));
+      s.last_t = v;
+    }
+    r.v[k] = v;
+  }
+  s.left--;
+  s.has_head = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
+  if (!error_.ok()) return error_;
+  for (;;) {
+    if (!heap_.empty() && heap_.top().seq == next_seq_) {
+      const size_t si = heap_.top().stream;
+      heap_.pop();
+      if (!heap_.empty() && heap_.top().seq == next_seq_) {
+        return Error(streams_[si].offset, absl::StrCat("sequence number ", next_seq_, " appears twice"));
+      }
+      Stream& s = streams_[si];
+      *rec = s.head;
+      s.has_head = false;
+      if (absl::Status st = Advance(si); !st.ok()) return st;
+      next_seq_++;
+      return true;
+    }
+    if (!heap_.empty() && heap_.top().seq < next_seq_) {
+      return Error(streams_[heap_.top().stream].offset,
+                   absl::StrCat("sequence number ", heap_.top().seq, " appears twice"));
+    }
+    if (end_seen_) {
+      if (heap_.empty() && next_seq_ == total_) return false;
+      return Error(offset_, absl::StrCat("record ", next_seq_, " of ", total_,
+                                         " is missing (a chunk was lost or the counts disagree)"));
+    }
+    absl::StatusOr<bool> more = ReadChunk();
+    if (!more.ok()) return more.status();
+  }
+}
+
+bool ToRefRecord(const V2Record& r, RefRecord* out) {
+  if (r.tag < 1 || r.tag > kNumRefTags) return false;
+  out->tag = static_cast<RefTag>(r.tag - 1);
+  const RefSchema& s = RefSchemaOf(out->tag);
+  out->bar = s.has_bar ? s.inputs : -1;
+  if (out->tag == RefTag::kA) {
+    out->n = 7;
+    out->v[0] = r.p;
+    out->v[1] = r.g;
+    std::memcpy(out->v + 2, r.v, sizeof(int64_t) * 5);
+    return true;
+  }
+  out->n = r.n;
+  std::memcpy(out->v, r.v, sizeof(int64_t) * static_cast<size_t>(r.n));
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<V2RecordSource>> V2RecordSource::Open(const std::string& path, bool with_text) {
+  absl::StatusOr<std::unique_ptr<RecordingV2Reader>> r = RecordingV2Reader::Open(path);
+  if (!r.ok()) return r.status();
+  return std::unique_ptr<V2RecordSource>(new V2RecordSource(std::move(*r), with_text));
+}
+
+absl::StatusOr<bool> V2RecordSource::Next(RefRecord* rec) {
+  for (;;) {
+    absl::StatusOr<bool> more = reader_->Next(&v2_);
+    if (!more.ok() || !*more) return more;
+    if (ToRefRecord(v2_, rec)) break;
+  }
+  rec->line = ++line_;
+  rec->text = with_text_ ? std::string_view(text_, FormatRefLine(*rec, text_)) : std::string_view();
+  return true;
+}
+
+}  // namespace gogcsim::traces

@@ -1,0 +1,164 @@
+// Reader of gogcsim's own recordings (format v2, traces/recording_v2.md),
+// written by the instrumented go1.10.2 runtime that `gogcsim record` builds
+// (tools/recorder/).
+//
+// Each M of the recorded program writes its records into a buffer of its
+// own and appends it to the file as a checksummed chunk when full, so the
+// file holds every M's records in order but the Ms' chunks interleave. Every
+// record has a global sequence number, and these numbers are dense: the
+// reader merges the Ms' streams back into sequence order with a heap over
+// each M's next record, holding only the chunks read ahead of their turn.
+// Anything that breaks the format (bad magic or version, a chunk whose
+// checksum, length or record count is wrong, a varint that runs past its
+// chunk, an unknown tag, a sequence number that repeats or never comes, a
+// missing end chunk) is an InvalidArgument or DataLoss error naming the file
+// and the byte offset of the chunk at fault.
+#ifndef GOGCSIM_TRACES_RECORDING_V2_H_
+#define GOGCSIM_TRACES_RECORDING_V2_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "traces/record_source.h"
+#include "traces/reference_reader.h"
+
+namespace gogcsim::traces {
+
+// The file's first 8 bytes; a version byte follows.
+inline constexpr std::string_view kRecordingV2Magic = "GOGCSIMR";
+inline constexpr int kRecordingV2Version = 2;
+
+// Tags 1..24 are format v1's (RefTag + 1); 32.. are v2's own.
+inline constexpr int kV2FirstOwnTag = 32;
+inline constexpr int kV2MaxTag = 45;
+
+struct V2Schema {
+  const char* name = nullptr;  // nullptr: no such tag
+  int fields = 0;
+  uint32_t time_mask = 0;  // bit k: field k is a time, stored as a delta
+};
+// The schema of tag t (0 <= t < 128); name is nullptr for unknown tags.
+const V2Schema& V2SchemaOf(int tag);
+// The tag named `name`, or -1.
+int V2TagOf(std::string_view name);
+
+struct V2Record {
+  uint64_t seq = 0;
+  uint32_t m = 0;      // the M (thread) that wrote it
+  int32_t p = -1;      // its P, -1 for none
+  int64_t g = 0;       // its goroutine (0: the M's system goroutine)
+  uint8_t tag = 0;
+  int n = 0;           // fields
+  int64_t v[16] = {};  // fields; times are absolute
+  uint64_t offset = 0; // byte offset of the record's chunk in the file
+};
+
+class RecordingV2Reader {
+ public:
+  // NotFound for a missing file; InvalidArgument when it is not a v2
+  // recording (magic, version).
+  static absl::StatusOr<std::unique_ptr<RecordingV2Reader>> Open(const std::string& path);
+  ~RecordingV2Reader();
+  RecordingV2Reader(const RecordingV2Reader&) = delete;
+  RecordingV2Reader& operator=(const RecordingV2Reader&) = delete;
+
+  // The next record in sequence order: true, false after the last one, or an
+  // error naming the file and offset. Errors are sticky.
+  absl::StatusOr<bool> Next(V2Record* rec);
+
+  const std::string& path() const { return path_; }
+  uint64_t records() const { return next_seq_; }  // returned so far
+  uint64_t bytes() const { return offset_; }      // read so far
+  uint64_t chunks() const { return chunks_; }
+  // The Ms seen so far.
+  size_t threads() const { return streams_.size(); }
+
+ private:
+  // One M's records: its current chunk, being decoded, and those read ahead.
+  struct Stream {
+    uint32_t m = 0;
+    std::string chunk;
+    size_t pos = 0;
+    uint32_t left = 0;  // records left in `chunk`
+    uint64_t offset = 0;
+    uint64_t seq = 0;
+    int32_t p = -1;
+    int64_t g = 0;
+    int64_t last_t = 0;
+    bool has_head = false;
+    V2Record head;  // the next record, decoded
+    struct Pending {
+      std::string data;
+      uint32_t count;
+      uint64_t first;
+      uint64_t offset;
+    };
+    std::deque<Pending> ahead;
+  };
+  struct HeapEntry {
+    uint64_t seq;
+    size_t stream;
+    bool operator>(const HeapEntry& o) const { return seq > o.seq; }
+  };
+
+  RecordingV2Reader(std::string path, std::FILE* f) : path_(std::move(path)), f_(f) {}
+  absl::Status Fail(absl::Status st);
+  absl::Status Error(uint64_t offset, const std::string& what);
+  // Reads one chunk into its M's stream; false at the end of the file.
+  absl::StatusOr<bool> ReadChunk();
+  // Starts stream s on its next pending chunk if it has no head record.
+  absl::Status Advance(size_t s);
+  absl::Status DecodeHead(Stream& s);
+
+  std::string path_;
+  std::FILE* f_;
+  uint64_t offset_ = 0;
+  uint64_t chunks_ = 0;
+  uint64_t next_seq_ = 0;
+  bool end_seen_ = false;
+  uint64_t total_ = 0;
+  std::vector<Stream> streams_;
+  std::vector<size_t> stream_of_m_;  // index + 1, 0 for none
+  std::priority_queue<HeapEntry, std::vector<HeapEntry>, std::greater<>> heap_;
+  absl::Status error_;
+};
+
+// Whether the file starts with kRecordingV2Magic (gzip or plain: no; v2
+// recordings are written plain).
+bool IsRecordingV2(const std::string& path);
+
+// A v2 recording seen as format v1's records (RecordSource), for the replay
+// and the importer: v1's tags only, in sequence order, with A's P and G
+// taken from the record's header; line numbers count the records returned.
+class V2RecordSource final : public RecordSource {
+ public:
+  static absl::StatusOr<std::unique_ptr<V2RecordSource>> Open(const std::string& path, bool with_text);
+  absl::StatusOr<bool> Next(RefRecord* rec) override;
+  const std::string& path() const override { return reader_->path(); }
+  uint64_t lines() const override { return line_; }
+
+ private:
+  V2RecordSource(std::unique_ptr<RecordingV2Reader> r, bool with_text)
+      : reader_(std::move(r)), with_text_(with_text) {}
+  std::unique_ptr<RecordingV2Reader> reader_;
+  bool with_text_;
+  V2Record v2_;
+  uint64_t line_ = 0;
+  char text_[kMaxRefFields * 21 + 16];
+};
+
+// Converts a v2 record with a v1 tag into *out (line and text left alone);
+// false for v2's own tags.
+bool ToRefRecord(const V2Record& r, RefRecord* out);
+
+}  // namespace gogcsim::traces
+
+#endif  // GOGCSIM_TRACES_RECORDING_V2_H_
