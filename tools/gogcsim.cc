@@ -26,6 +26,7 @@
 #include "scenarios/synthetic.h"
 #include "tools/cli.h"
 #include "tools/diff_command.h"
+#include "tools/record_command.h"
 #include "tools/report_command.h"
 #include "tools/sweep_command.h"
 #include "tools/trace_command.h"
@@ -427,5 +428,7 @@ int main(int argc, char** argv) {
   if (cmd == "sweep") return gogcsim::tools::SweepCommand(rest);
   if (cmd == "merge") return gogcsim::tools::MergeCommand(rest);
   if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
+  if (cmd == "record") return gogcsim::tools::RecordCommand(rest);
+  if (cmd == "toolchain") return gogcsim::tools::ToolchainCommand(rest);
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }

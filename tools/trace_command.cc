@@ -1,6 +1,9 @@
 #include "tools/trace_command.h"
 
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 
 #include "absl/flags/declare.h"
@@ -9,6 +12,8 @@
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 #include "traces/allocfreetrace_import.h"
+#include "traces/recording_check.h"
+#include "traces/recording_v2.h"
 #include "traces/reference_import.h"
 #include "traces/trace_format.h"
 #include "traces/trace_summary.h"
@@ -35,7 +40,92 @@ std::string BucketRange(int b) {
   return absl::StrCat(lo, "-", lo + (lo - 1));
 }
 
+// trace info of a gogcsim recording (format v2).
+int InfoV2(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<tr::RecordingV2Reader>> r = tr::RecordingV2Reader::Open(path);
+  if (!r.ok()) return Fail(std::string(r.status().message()));
+  std::map<std::string, uint64_t> by_tag;
+  std::map<int, uint64_t> allocs_by_p;
+  std::set<int64_t> goroutines;
+  int64_t first_t = 0, last_t = 0, gomaxprocs = 0, gogc = 0;
+  uint64_t alloc_bytes = 0;
+  tr::V2Record v;
+  for (;;) {
+    absl::StatusOr<bool> more = (*r)->Next(&v);
+    if (!more.ok()) return Fail(std::string(more.status().message()));
+    if (!*more) break;
+    by_tag[tr::V2SchemaOf(v.tag).name]++;
+    goroutines.insert(v.g);
+    if (v.tag == 1) {  // H
+      gomaxprocs = v.v[0];
+      gogc = v.v[1];
+    } else if (v.tag == 2) {  // A
+      allocs_by_p[v.p]++;
+      alloc_bytes += static_cast<uint64_t>(v.v[0]);
+      if (first_t == 0) first_t = v.v[4];
+      last_t = v.v[4];
+    }
+  }
+  const uint64_t allocs = by_tag.count("A") ? by_tag["A"] : 0, cycles = by_tag.count("GS") ? by_tag["GS"] : 0;
+  if (absl::GetFlag(FLAGS_json)) {
+    nlohmann::ordered_json j;
+    j["path"] = path;
+    j["format"] = "gogcsim recording v2";
+    j["gomaxprocs"] = gomaxprocs;
+    j["gogc"] = gogc;
+    j["bytes"] = (*r)->bytes();
+    j["chunks"] = (*r)->chunks();
+    j["threads"] = (*r)->threads();
+    j["records"] = (*r)->records();
+    j["records_by_tag"] = by_tag;
+    j["goroutines"] = goroutines.size();
+    j["allocations"] = allocs;
+    j["alloc_bytes"] = alloc_bytes;
+    nlohmann::ordered_json byp = nlohmann::ordered_json::object();
+    for (const auto& [p, n] : allocs_by_p) byp[absl::StrCat(p)] = n;
+    j["allocations_by_p"] = byp;
+    j["gc_cycles"] = cycles;
+    j["time"] = {{"first", first_t}, {"last", last_t}, {"span_ns", last_t - first_t}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("recording %s: gogcsim format v2, GOMAXPROCS %lld, GOGC %lld\n", path.c_str(),
+              static_cast<long long>(gomaxprocs), static_cast<long long>(gogc));
+  std::printf("  bytes        %llu in %llu chunks from %zu threads\n", static_cast<unsigned long long>((*r)->bytes()),
+              static_cast<unsigned long long>((*r)->chunks()), (*r)->threads());
+  std::printf("  records      %llu\n", static_cast<unsigned long long>((*r)->records()));
+  for (const auto& [tag, n] : by_tag) std::printf("    %-9s %12llu\n", tag.c_str(), static_cast<unsigned long long>(n));
+  std::printf("  goroutines   %zu\n", goroutines.size());
+  std::printf("  allocations  %llu (%s)\n", static_cast<unsigned long long>(allocs), MiB(alloc_bytes).c_str());
+  for (const auto& [p, n] : allocs_by_p) {
+    std::printf("    on P %-4d %12llu\n", p, static_cast<unsigned long long>(n));
+  }
+  std::printf("  GC cycles    %llu\n", static_cast<unsigned long long>(cycles));
+  std::printf("  time span    %.6f s (first to last allocation)\n", static_cast<double>(last_t - first_t) / 1e9);
+  return 0;
+}
+
+// trace check: the recording's own consistency (traces/recording_check.h).
+int Check(const std::string& path) {
+  absl::StatusOr<tr::RecordingCheck> c = tr::CheckRecording(path);
+  if (!c.ok()) return Fail(std::string(c.status().message()));
+  std::printf("check %s: %llu records, %llu allocations by %llu goroutines on GOMAXPROCS %d, %llu GC cycles\n",
+              path.c_str(), static_cast<unsigned long long>(c->records), static_cast<unsigned long long>(c->allocations),
+              static_cast<unsigned long long>(c->goroutines), c->gomaxprocs, static_cast<unsigned long long>(c->cycles));
+  std::printf("  small objects in a span their P's mcache held: %llu\n  large objects at their P's L: %llu\n"
+              "  requests still open at exit: %llu\n",
+              static_cast<unsigned long long>(c->in_cached_span), static_cast<unsigned long long>(c->large),
+              static_cast<unsigned long long>(c->open_at_end));
+  if (!c->violation.empty()) {
+    std::printf("inconsistent: %s\n", c->violation.c_str());
+    return 1;
+  }
+  std::printf("consistent\n");
+  return 0;
+}
+
 int Info(const std::string& path) {
+  if (tr::IsRecordingV2(path)) return InfoV2(path);
   absl::StatusOr<tr::TraceSummary> s = tr::SummarizeTrace(path);
   if (!s.ok()) return Fail(std::string(s.status().message()));
   const tr::v1::Header& h = s->header;
@@ -126,7 +216,7 @@ int Info(const std::string& path) {
 int Import(const std::string& in, const std::string& out) {
   const std::string from = absl::GetFlag(FLAGS_from);
   const bool gzip = absl::GetFlag(FLAGS_gzip);
-  if (from == "reference") {
+  if (from == "reference" || from == "recording") {
     tr::ReferenceImportOptions o;
     o.gzip = gzip;
     absl::StatusOr<tr::ReferenceImportStats> st = tr::ImportReference(in, out, o);
@@ -163,8 +253,9 @@ int Import(const std::string& in, const std::string& out) {
                 static_cast<unsigned long long>(st->skipped_lines));
     return 0;
   }
-  return Fail(from.empty() ? "trace import needs --from=reference or --from=allocfreetrace"
-                           : absl::StrCat("trace import: unknown --from=", from, " (reference or allocfreetrace)"));
+  return Fail(from.empty() ? "trace import needs --from=recording, --from=reference or --from=allocfreetrace"
+                           : absl::StrCat("trace import: unknown --from=", from,
+                                          " (recording, reference or allocfreetrace)"));
 }
 
 }  // namespace
@@ -175,14 +266,18 @@ int TraceCommand(const std::vector<char*>& args) {
     if (args.size() != 3) return Fail("usage: gogcsim trace info FILE [--json]");
     return Info(args[2]);
   }
+  if (sub == "check") {
+    if (args.size() != 3) return Fail("usage: gogcsim trace check FILE");
+    return Check(args[2]);
+  }
   if (sub == "import") {
     if (args.size() != 4) {
       return Fail("usage: gogcsim trace import --from=reference|allocfreetrace IN OUT [--gzip]");
     }
     return Import(args[2], args[3]);
   }
-  return Fail(sub.empty() ? "trace needs a subcommand: info or import (try gogcsim --help)"
-                          : absl::StrCat("unknown trace subcommand \"", sub, "\" (info or import)"));
+  return Fail(sub.empty() ? "trace needs a subcommand: info, check or import (try gogcsim --help)"
+                          : absl::StrCat("unknown trace subcommand \"", sub, "\" (info, check or import)"));
 }
 
 }  // namespace gogcsim::tools

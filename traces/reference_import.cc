@@ -83,7 +83,7 @@ void InsertSpan(std::map<uint64_t, Span>* spans, uint64_t base, const Span& s) {
 }
 
 absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording* r) {
-  absl::StatusOr<std::unique_ptr<ReferenceReader>> rd = ReferenceReader::Open(path);
+  absl::StatusOr<std::unique_ptr<RecordSource>> rd = OpenRecording(path, RecordText::kIfFree);
   if (!rd.ok()) return rd.status();
   r->path = path;
   std::map<uint64_t, Span> spans;
@@ -348,7 +348,7 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   TraceWriter& tw = **w;
 
   // Pass 2: the records again, with GO_START and DEATH events added.
-  absl::StatusOr<std::unique_ptr<ReferenceReader>> rd = ReferenceReader::Open(in);
+  absl::StatusOr<std::unique_ptr<RecordSource>> rd = OpenRecording(in, RecordText::kIfFree);
   if (!rd.ok()) return rd.status();
   std::vector<uint64_t> alloc_event(r.requests.size(), kNone);
   std::vector<uint64_t> gs_event;
