@@ -1,10 +1,17 @@
 # Sourced by the command-line tests: the gogcsim binary, a scratch
-# directory, check/finish, and where the reference recordings are.
-BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
+# directory, check/finish, and where the reference recordings are. Under
+# `bazel test` from the runfiles; sourced by a script that tools/test.sh
+# runs itself (tests/record_test.sh), from the workspace's bazel-bin.
+if [ -n "${TEST_SRCDIR:-}" ]; then
+  BIN="$TEST_SRCDIR/$TEST_WORKSPACE/tools/gogcsim"
+  LIB_SRC="$(readlink -f "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh")"
+else
+  LIB_SRC="$(readlink -f "${BASH_SOURCE[0]}")"
+  BIN="$(dirname "$(dirname "$LIB_SRC")")/bazel-bin/tools/gogcsim"
+fi
 TMP="${TEST_TMPDIR:-$(mktemp -d)}"
 # The recordings live beside the source tree: follow this file's runfiles
 # symlink back to the workspace, whose sibling is shared/.
-LIB_SRC="$(readlink -f "$TEST_SRCDIR/$TEST_WORKSPACE/tests/cli_lib.sh")"
 REF="${GOGCSIM_REFERENCE_DIR:-$(dirname "$(dirname "$(dirname "$LIB_SRC")")")/shared/reference/go1.10.2}"
 fails=0
 passes=0

@@ -11,6 +11,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler # protobuf 3.21
   nlohmann-json3-dev                # nlohmann/json 3.11
   libgtest-dev libbenchmark-dev     # GoogleTest 1.12, Google Benchmark 1.7
+  golang-1.19-go xz-utils           # bootstrap of the recorder's go1.10.2 toolchain
 )
 
 missing=()

@@ -20,6 +20,14 @@ if ! grep '^decision-log ' bazel-testlogs/scenarios/simulation_test/test.log | c
   exit 1
 fi
 echo "decision logs identical in the optimized and sanitizer builds: $(wc -l <"$fnv_opt") hashes"
-# Both runs passed (pipefail): report the count of test targets run.
-n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 0}')
+# The recorder on programs recorded fresh (outside Bazel: it uses the
+# toolchain cache, and builds the instrumented go1.10.2 first if needed).
+echo "recorder test (tests/record_test.sh):"
+if ! bash tests/record_test.sh; then
+  echo "the recorder test failed" >&2
+  exit 1
+fi
+# Everything passed (pipefail): report the count of test targets run, the
+# recorder test counting as one.
+n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 1}')
 echo "tests: $n passed, 0 failed"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The recorder, end to end, on programs recorded fresh on every run (run by
+# tools/test.sh after `bazel build //tools:gogcsim`, outside Bazel's sandbox:
+# it uses the toolchain cache, building the instrumented go1.10.2 toolchain
+# first if it is missing).
+#
+# - GOMAXPROCS 1: two programs nobody tuned the simulator to, recorded and
+#   replayed by today's engine: every record must match, from the recording
+#   and from the trace imported from it.
+# - GOMAXPROCS 4: two programs whose goroutines move between Ps; the file
+#   must be well-formed and consistent (`trace check`: per-goroutine A/Z
+#   pairs, every object in a span its serving P's mcache held).
+# - Bad input: a corrupt and a truncated recording, a program that does not
+#   compile and one that panics: clear errors, documented statuses, no file.
+set -uo pipefail
+source "$(dirname "$0")/cli_lib.sh"
+ROOT="$(dirname "$(dirname "$LIB_SRC")")"
+PROGS="$ROOT/tests/programs"
+: "${GOGCSIM_GO_SRC:=$ROOT/../shared/go/go1.10.2-src.tar.xz}"
+export GOGCSIM_GO_SRC
+cd "$TMP"
+
+"$BIN" toolchain >toolchain.txt 2>toolchain.err; rc=$?
+check "the instrumented toolchain builds (or is cached)" test $rc -eq 0
+[ $rc -eq 0 ] || { cat toolchain.err; finish; exit 1; }
+
+replays() {  # replays NAME FILE: every checkable record matches
+  "$BIN" replay --reference="$2" >"$1.replay" 2>&1; local rc=$?
+  check "$1: replay exits 0" test $rc -eq 0
+  check "$1: every record matches" grep -q "^every checkable record matched" "$1.replay"
+  [ $rc -eq 0 ] || head -30 "$1.replay"
+}
+
+for spec in "pool 1 20000" "maps 1 12" "pipeline 4 4000" "stacks 4 400"; do
+  set -- $spec
+  name="$1-p$2"
+  "$BIN" record --gomaxprocs="$2" --out="$name.rec" "$PROGS/$1.go" -- "$3" >"$name.out" 2>"$name.err"; rc=$?
+  check "$name: record exits 0" test $rc -eq 0
+  check "$name: summary" grep -Eq "^recorded .*\(GOMAXPROCS $2, GOGC 100\): [0-9,]+ allocations" "$name.out"
+  check "$name: no temporary file left" test -z "$(ls "$name".rec.tmp-* 2>/dev/null)"
+  "$BIN" trace check "$name.rec" >"$name.check"; rc=$?
+  check "$name: trace check exits 0" test $rc -eq 0
+  check "$name: consistent" grep -q "^consistent$" "$name.check"
+  "$BIN" trace info "$name.rec" >"$name.info"
+  check "$name: trace info names the format" grep -q "gogcsim format v2, GOMAXPROCS $2, GOGC 100" "$name.info"
+  if [ "$2" = 1 ]; then
+    replays "$name" "$name.rec"
+    "$BIN" trace import --from=recording "$name.rec" "$name.trace" >/dev/null
+    replays "$name.trace" "$name.trace"
+    sed 1d "$name.replay" >a.txt
+    sed 1d "$name.trace.replay" >b.txt
+    check "$name: the imported trace replays the same" cmp -s a.txt b.txt
+  else
+    ps=$(grep -c "^    on P [0-3] " "$name.info")
+    check "$name: allocations on more than one P" test "$ps" -gt 1
+  fi
+done
+
+# A corrupt byte inside the first chunk, and a cut file.
+cp pool-p1.rec bad.rec
+printf '\x55' | dd of=bad.rec bs=1 seek=200 conv=notrunc 2>/dev/null
+"$BIN" replay --reference=bad.rec >bad.out 2>&1; rc=$?
+check "corrupt: replay exits 2" test $rc -eq 2
+check "corrupt: names the file, offset and checksum" grep -q "bad.rec: offset 16: chunk checksum mismatch" bad.out
+head -c 100000 pool-p1.rec >cut.rec
+"$BIN" trace check cut.rec >cut.out 2>&1; rc=$?
+check "truncated: trace check exits 2" test $rc -eq 2
+check "truncated: says so" grep -Eq "cut.rec: offset [0-9]+: truncated chunk" cut.out
+
+printf 'package main\n\nfunc main() { x := 1 }\n' >nobuild.go
+"$BIN" record --out=nobuild.rec nobuild.go >nobuild.out 2>&1; rc=$?
+check "no build: exit 2" test $rc -eq 2
+check "no build: the compiler's message" grep -q "nobuild.go:3:15: x declared and not used" nobuild.out
+check "no build: no file" test ! -e nobuild.rec
+
+printf 'package main\n\nfunc main() {\n\tvar m map[int]int\n\tm[1] = 2\n}\n' >panics.go
+"$BIN" record --out=panics.rec panics.go >panics.out 2>&1; rc=$?
+check "panic: exit 4" test $rc -eq 4
+check "panic: says how it ended" grep -q "exited with status 2 (a Go panic or fatal error exits 2); no recording written" panics.out
+check "panic: no file" test -z "$(ls panics.rec* 2>/dev/null)"
+
+finish
