@@ -17,13 +17,13 @@ constexpr uint64_t kPageSize = 8192;
 struct Open {
   uint64_t size;
   int32_t p;  // the serving P: A is written after acquirem
-  uint64_t seq;
+  uint64_t index;  // of the A
 };
 
 struct Retired {
   uint64_t end;
   size_t p;
-  uint64_t seq;  // of the UC that took the span back
+  uint64_t index;  // of the UC that took the span back
 };
 
 }  // namespace
@@ -55,7 +55,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
     if (!*more) break;
     auto violate = [&](const std::string& what) {
       if (c.violation.empty()) {
-        c.violation = absl::StrCat("record ", v.seq, " (chunk at offset ", v.offset, ", M ", v.m, ", P ", v.p,
+        c.violation = absl::StrCat("record ", v.index, " (chunk at offset ", v.offset, ", M ", v.m, ", P ", v.p,
                                    ", goroutine ", v.g, "): ", what);
       }
     };
@@ -66,7 +66,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
       c.allocations_by_p[v.p]++;
       auto [it, fresh] = open.try_emplace(v.g);
       if (fresh) c.goroutines++;
-      it->second.push_back({static_cast<uint64_t>(v.v[0]), v.p, v.seq});
+      it->second.push_back({static_cast<uint64_t>(v.v[0]), v.p, v.index});
     } else if (v.tag == kCS) {
       const uint64_t spc = static_cast<uint64_t>(v.v[0]);
       const uint64_t npages = model::kClassToAllocNPages[spc >> 1];
@@ -75,7 +75,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
       const uint64_t base = static_cast<uint64_t>(v.v[1]);
       for (size_t p = 0; p < cached.size(); p++) {
         if (auto it = cached[p].find(base); it != cached[p].end()) {
-          retired[base] = {it->second, p, v.seq};
+          retired[base] = {it->second, p, v.index};
           cached[p].erase(it);
         }
       }
@@ -106,7 +106,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
       }
       for (const auto& [base, ret] : retired) {
         if (found) break;
-        found = ret.p == p && a.seq < ret.seq && x >= base && x < ret.end;
+        found = ret.p == p && a.index < ret.index && x >= base && x < ret.end;
       }
       if (!found) {
         violate(absl::StrCat("object at ", x, " is in no span the mcache of P ", a.p,

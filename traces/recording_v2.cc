@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -66,6 +67,8 @@ struct SchemaTable {
     set(43, "WS", 1, 1u << 0);
     set(44, "WR", 1, 1u << 0);
     set(45, "MW", 3, 1u << 2);
+    set(kV2TagAZ, "AZ", 6, 1u << 4);
+    set(kV2TagFB, "FB", 3);  // base elemsize nwords, then nwords raw uvarint words
   }
 };
 
@@ -178,13 +181,16 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
   }
   if (m == kEndM) {
     size_t pos = 0;
-    if (!Uvarint(data, &pos, &total_) || pos != data.size()) return Error(at, "malformed end chunk");
+    if (!Uvarint(data, &pos, &total_globals_) || !Uvarint(data, &pos, &total_records_) || pos != data.size()) {
+      return Error(at, "malformed end chunk");
+    }
     if (std::fgetc(f_) != EOF) return Error(offset_, "data after the end chunk");
     end_seen_ = true;
     return true;
   }
   if (m >= kMaxM) return Error(at, absl::StrCat("M id ", m, " is out of range"));
   if (count == 0 || len == 0) return Error(at, "empty chunk");
+  decoded_ += count;
   if (m >= stream_of_m_.size()) stream_of_m_.resize(m + 1, 0);
   if (stream_of_m_[m] == 0) {
     streams_.emplace_back().m = m;
@@ -198,45 +204,54 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
 
 absl::Status RecordingV2Reader::Advance(size_t si) {
   Stream& s = streams_[si];
-  if (s.has_head) return absl::OkStatus();
-  if (s.left == 0) {
-    if (s.pos != s.chunk.size()) return Error(s.offset, "bytes left over after the chunk's last record");
-    if (s.ahead.empty()) return absl::OkStatus();
-    Stream::Pending& c = s.ahead.front();
-    if (s.offset != 0 && c.first <= s.seq) {
-      return Error(c.offset, absl::StrCat("M ", s.m, "'s chunk starts at sequence number ", c.first,
-                                          ", not after its previous record's ", s.seq));
+  if (s.has_head) return absl::OkStatus();  // already in the heap
+  while (!s.has_head) {
+    if (s.left == 0) {
+      if (s.pos != s.chunk.size()) return Error(s.offset, "bytes left over after the chunk's last record");
+      if (s.ahead.empty()) return absl::OkStatus();  // more may come, or these are its last
+      Stream::Pending& c = s.ahead.front();
+      s.chunk = std::move(c.data);
+      s.left = c.count;
+      s.offset = c.offset;
+      s.pos = 0;
+      s.chunk_first = true;
+      s.p = -2;
+      s.g = -2;
+      s.last_t = 0;
+      if (s.seen_global && c.first <= s.seq && c.first != 0) {
+        return Error(c.offset, absl::StrCat("M ", s.m, "'s chunk starts at sequence number ", c.first,
+                                            ", not after its previous global record's ", s.seq));
+      }
+      s.head.seq = c.first;  // the chunk's first global record has delta 0
+      s.ahead.pop_front();
     }
-    s.chunk = std::move(c.data);
-    s.left = c.count;
-    s.offset = c.offset;
-    s.seq = c.first;
-    s.pos = 0;
-    s.p = -2;
-    s.g = -2;
-    s.last_t = 0;
-    s.ahead.pop_front();
-    s.head.seq = c.first;  // the first record's delta is 0
+    if (absl::Status st = DecodeOne(s); !st.ok()) return st;
   }
-  if (absl::Status st = DecodeHead(s); !st.ok()) return st;
   heap_.push({s.head.seq, si});
   return absl::OkStatus();
 }
 
-absl::Status RecordingV2Reader::DecodeHead(Stream& s) {
+absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   auto bad = [&](const std::string& what) { return Error(s.offset, absl::StrCat("M ", s.m, ": ", what)); };
   if (s.pos >= s.chunk.size()) return bad("the chunk ends before its record count");
   const auto byte = static_cast<unsigned char>(s.chunk[s.pos++]);
-  const int tag = byte & 0x7f;
+  const int tag = byte & 0x3f;
+  const bool global = (byte & 0x40) == 0;
   const V2Schema& sc = V2SchemaOf(tag);
   if (sc.name == nullptr) return bad(absl::StrCat("unknown record tag ", tag));
-  uint64_t delta, u;
-  if (!Uvarint(s.chunk, &s.pos, &delta)) return bad("malformed sequence number");
-  const bool first = s.p == -2;
-  if (first ? delta != 0 : delta == 0) return bad("sequence numbers not increasing");
-  s.seq += delta;
+  uint64_t u;
+  if (global) {
+    const uint64_t chunk_first_seq = s.head.seq;
+    uint64_t delta;
+    if (!Uvarint(s.chunk, &s.pos, &delta)) return bad("malformed sequence number");
+    const bool first_global = s.chunk_first;
+    if (first_global ? delta != 0 : delta == 0) return bad("sequence numbers not increasing");
+    s.seq = first_global ? chunk_first_seq : s.seq + delta;
+    s.chunk_first = false;
+    s.seen_global = true;
+  }
   if ((byte & 0x80) != 0) {
-    if (first) return bad("the chunk's first record omits its P and goroutine");
+    if (s.p == -2) return bad("the chunk's first record omits its P and goroutine");
   } else {
     uint64_t g;
     if (!Uvarint(s.chunk, &s.pos, &u) || !Uvarint(s.chunk, &s.pos, &g)) return bad("malformed P or goroutine");
@@ -244,7 +259,8 @@ absl::Status RecordingV2Reader::DecodeHead(Stream& s) {
     s.p = static_cast<int32_t>(u) - 1;
     s.g = static_cast<int64_t>(g);
   }
-  V2Record& r = s.head;
+  V2Record r;
+  r.global = global;
   r.seq = s.seq;
   r.m = s.m;
   r.p = s.p;
@@ -262,13 +278,43 @@ absl::Status RecordingV2Reader::DecodeHead(Stream& s) {
     r.v[k] = v;
   }
   s.left--;
-  s.has_head = true;
+  if (global) {
+    if (tag == kV2TagAZ || tag == kV2TagFB) return bad(absl::StrCat(sc.name, " is always local"));
+    s.head = r;
+    s.has_head = true;
+    return absl::OkStatus();
+  }
+  if (tag == kV2TagAZ) {  // its A, then its Z
+    V2Record a = r;
+    a.tag = 2;
+    a.n = 5;
+    s.pre.push_back(a);
+    r.tag = 3;
+    r.n = 1;
+    r.v[0] = r.v[5];
+    s.pre.push_back(r);
+  } else if (tag == kV2TagFB) {  // one F per set bit
+    const uint64_t base = static_cast<uint64_t>(r.v[0]), elemsize = static_cast<uint64_t>(r.v[1]);
+    const int64_t nwords = r.v[2];
+    if (nwords < 0 || nwords > 1024) return bad(absl::StrCat("FB with ", nwords, " words"));
+    r.tag = 10;
+    r.n = 1;
+    for (int64_t w = 0; w < nwords; w++) {
+      if (!Uvarint(s.chunk, &s.pos, &u)) return bad("malformed FB word");
+      for (; u != 0; u &= u - 1) {
+        r.v[0] = static_cast<int64_t>(base + (static_cast<uint64_t>(w) * 64 + std::countr_zero(u)) * elemsize);
+        s.pre.push_back(r);
+      }
+    }
+  } else {
+    s.pre.push_back(r);
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
   if (!error_.ok()) return error_;
-  for (;;) {
+  while (out_.empty()) {
     if (!heap_.empty() && heap_.top().seq == next_seq_) {
       const size_t si = heap_.top().stream;
       heap_.pop();
@@ -276,24 +322,51 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
         return Error(streams_[si].offset, absl::StrCat("sequence number ", next_seq_, " appears twice"));
       }
       Stream& s = streams_[si];
-      *rec = s.head;
+      for (V2Record& l : s.pre) {
+        l.seq = next_seq_;
+        out_.push_back(l);
+      }
+      s.pre.clear();
+      out_.push_back(s.head);
       s.has_head = false;
-      if (absl::Status st = Advance(si); !st.ok()) return st;
       next_seq_++;
-      return true;
+      if (absl::Status st = Advance(si); !st.ok()) return st;
+      break;
     }
     if (!heap_.empty() && heap_.top().seq < next_seq_) {
       return Error(streams_[heap_.top().stream].offset,
                    absl::StrCat("sequence number ", heap_.top().seq, " appears twice"));
     }
     if (end_seen_) {
-      if (heap_.empty() && next_seq_ == total_) return false;
-      return Error(offset_, absl::StrCat("record ", next_seq_, " of ", total_,
-                                         " is missing (a chunk was lost or the counts disagree)"));
+      if (!heap_.empty() || next_seq_ != total_globals_) {
+        return Error(offset_, absl::StrCat("global record ", next_seq_, " of ", total_globals_,
+                                           " is missing (a chunk was lost or the counts disagree)"));
+      }
+      if (tails_done_) return false;
+      tails_done_ = true;
+      if (decoded_ != total_records_) {
+        return Error(offset_, absl::StrCat("the chunks hold ", decoded_, " records, the end chunk says ",
+                                           total_records_));
+      }
+      // What each M wrote after its last global record, by M id.
+      for (size_t i : stream_of_m_) {
+        if (i == 0) continue;
+        Stream& s = streams_[i - 1];
+        for (V2Record& l : s.pre) {
+          l.seq = next_seq_;
+          out_.push_back(l);
+        }
+        s.pre.clear();
+      }
+      continue;
     }
     absl::StatusOr<bool> more = ReadChunk();
     if (!more.ok()) return more.status();
   }
+  *rec = out_.front();
+  out_.pop_front();
+  rec->index = index_++;
+  return true;
 }
 
 bool ToRefRecord(const V2Record& r, RefRecord* out) {

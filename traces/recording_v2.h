@@ -4,10 +4,14 @@
 //
 // Each M of the recorded program writes its records into a buffer of its
 // own and appends it to the file as a checksummed chunk when full, so the
-// file holds every M's records in order but the Ms' chunks interleave. Every
-// record has a global sequence number, and these numbers are dense: the
-// reader merges the Ms' streams back into sequence order with a heap over
-// each M's next record, holding only the chunks read ahead of their turn.
+// file holds every M's records in order but the Ms' chunks interleave.
+// Records of shared-state operations are global: they have dense global
+// sequence numbers, in the order the operations took effect. The others are
+// local (an allocation, a sweep's frees): only their M orders them. The
+// reader merges the Ms' streams with a heap over each M's next global
+// record, and puts an M's local records just before its next global one
+// (those after an M's last global record come at the end, M by M): a valid
+// order, since local records touch nothing another P sees.
 // Anything that breaks the format (bad magic or version, a chunk whose
 // checksum, length or record count is wrong, a varint that runs past its
 // chunk, an unknown tag, a sequence number that repeats or never comes, a
@@ -38,7 +42,10 @@ inline constexpr int kRecordingV2Version = 2;
 
 // Tags 1..24 are format v1's (RefTag + 1); 32.. are v2's own.
 inline constexpr int kV2FirstOwnTag = 32;
-inline constexpr int kV2MaxTag = 45;
+// Written by the recorder but never returned: AZ comes out as its A and Z,
+// FB as one F per object.
+inline constexpr int kV2TagAZ = 46;
+inline constexpr int kV2TagFB = 47;
 
 struct V2Schema {
   const char* name = nullptr;  // nullptr: no such tag
@@ -51,7 +58,9 @@ const V2Schema& V2SchemaOf(int tag);
 int V2TagOf(std::string_view name);
 
 struct V2Record {
-  uint64_t seq = 0;
+  uint64_t index = 0;   // position in the merged order
+  bool global = false;  // has a global sequence number (shared state)
+  uint64_t seq = 0;     // that number; for a local record, its M's next global one
   uint32_t m = 0;      // the M (thread) that wrote it
   int32_t p = -1;      // its P, -1 for none
   int64_t g = 0;       // its goroutine (0: the M's system goroutine)
@@ -75,7 +84,7 @@ class RecordingV2Reader {
   absl::StatusOr<bool> Next(V2Record* rec);
 
   const std::string& path() const { return path_; }
-  uint64_t records() const { return next_seq_; }  // returned so far
+  uint64_t records() const { return index_; }  // returned so far
   uint64_t bytes() const { return offset_; }      // read so far
   uint64_t chunks() const { return chunks_; }
   // The Ms seen so far.
@@ -89,12 +98,15 @@ class RecordingV2Reader {
     size_t pos = 0;
     uint32_t left = 0;  // records left in `chunk`
     uint64_t offset = 0;
-    uint64_t seq = 0;
+    bool seen_global = false;
+    uint64_t seq = 0;  // of the last global record decoded
     int32_t p = -1;
     int64_t g = 0;
     int64_t last_t = 0;
+    bool chunk_first = true;
+    std::deque<V2Record> pre;  // local records before `head`
     bool has_head = false;
-    V2Record head;  // the next record, decoded
+    V2Record head;  // the next global record, decoded
     struct Pending {
       std::string data;
       uint32_t count;
@@ -116,15 +128,20 @@ class RecordingV2Reader {
   absl::StatusOr<bool> ReadChunk();
   // Starts stream s on its next pending chunk if it has no head record.
   absl::Status Advance(size_t s);
-  absl::Status DecodeHead(Stream& s);
+  // Decodes one record of s's chunk into s.pre or s.head.
+  absl::Status DecodeOne(Stream& s);
 
   std::string path_;
   std::FILE* f_;
   uint64_t offset_ = 0;
   uint64_t chunks_ = 0;
-  uint64_t next_seq_ = 0;
+  uint64_t next_seq_ = 0;  // of the next global record
+  uint64_t index_ = 0;
   bool end_seen_ = false;
-  uint64_t total_ = 0;
+  bool tails_done_ = false;
+  uint64_t total_globals_ = 0, total_records_ = 0;
+  uint64_t decoded_ = 0;  // records as written (AZ and FB count once)
+  std::deque<V2Record> out_;  // decided, not returned yet
   std::vector<Stream> streams_;
   std::vector<size_t> stream_of_m_;  // index + 1, 0 for none
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, std::greater<>> heap_;

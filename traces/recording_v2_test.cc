@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace gogcsim::traces {
@@ -19,22 +20,28 @@ namespace {
 class Writer {
  public:
   struct Rec {
-    uint64_t seq;
+    uint64_t seq;  // global records only
     int p;
     int64_t g;
     int tag;
     std::vector<int64_t> v;
+    bool local = false;
   };
   // Encodes recs (one M's, increasing seq) as one chunk.
   std::string Chunk(uint32_t m, const std::vector<Rec>& recs) {
     std::string body;
-    uint64_t prev = recs.front().seq;
+    uint64_t first = 0, prev = 0;
+    bool any_global = false;
     int64_t last_p = -2, last_g = -2, last_t = 0;
     for (const Rec& r : recs) {
       const bool same = r.p == last_p && r.g == last_g;
-      body.push_back(static_cast<char>(r.tag | (same ? 0x80 : 0)));
-      U(&body, r.seq - prev);
-      prev = r.seq;
+      body.push_back(static_cast<char>(r.tag | (same ? 0x80 : 0) | (r.local ? 0x40 : 0)));
+      if (!r.local) {
+        if (!any_global) first = prev = r.seq;
+        any_global = true;
+        U(&body, r.seq - prev);
+        prev = r.seq;
+      }
       if (!same) {
         U(&body, static_cast<uint64_t>(r.p + 1));
         U(&body, static_cast<uint64_t>(r.g));
@@ -54,12 +61,13 @@ class Writer {
     }
     return Head(static_cast<uint32_t>(body.size()),
                 static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())), m,
-                static_cast<uint32_t>(recs.size()), recs.front().seq) +
+                static_cast<uint32_t>(recs.size()), first) +
            body;
   }
-  std::string End(uint64_t total) {
+  std::string End(uint64_t globals, uint64_t records) {
     std::string body;
-    U(&body, total);
+    U(&body, globals);
+    U(&body, records);
     return Head(static_cast<uint32_t>(body.size()),
                 static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())), 0xffffffff,
                 0, 0) +
@@ -91,14 +99,17 @@ std::string Write(const std::string& name, const std::string& bytes) {
 
 const int kA = V2TagOf("A"), kZ = V2TagOf("Z"), kHL = V2TagOf("HL"), kGS = V2TagOf("GS");
 
-// Two Ms whose chunks interleave: M1's first chunk holds seqs 1 and 3, M0's
-// holds 0, 2 and 5, M1's second holds 4.
+// Two Ms whose chunks interleave. Global records: M0 has 0 and 2, M1 has 1
+// and 3. Local ones: M0's A and Z before 0, its AZ after 2 (at the end); M1's
+// A before 3 and its Z in its second chunk, after its last global.
 std::string TwoMs(Writer& w) {
   return Writer::FileHead() +
-         w.Chunk(1, {{1, 1, 7, kHL, {8192, 8192}}, {3, 1, 7, kA, {16, 16, 8, 4, 1000}}}) +
-         w.Chunk(0, {{0, 0, 1, kA, {24, 24, 8, 4, 900}}, {2, 0, 1, kZ, {842350460928}},
-                     {5, -1, 0, kGS, {1, 1, 0, 8192, 1200}}}) +
-         w.Chunk(1, {{4, 1, 7, kZ, {842350469120}}}) + w.End(6);
+         w.Chunk(1, {{1, 1, 7, kHL, {8192, 8192}}, {0, 1, 7, kA, {16, 16, 8, 4, 1000}, true},
+                     {3, 1, 7, kHL, {-16, 8176}}}) +
+         w.Chunk(0, {{0, 0, 1, kA, {24, 24, 8, 4, 900}, true}, {0, 0, 1, kZ, {842350460928}, true},
+                     {0, 0, 1, kHL, {8192, 16384}}, {2, -1, 0, kGS, {1, 1, 0, 8192, 1200}},
+                     {0, 0, 1, kV2TagAZ, {8, 8, 8, 4, 1300, 842350460944}, true}}) +
+         w.Chunk(1, {{0, 1, 7, kZ, {842350469120}, true}}) + w.End(4, 9);
 }
 
 std::vector<V2Record> ReadAll(const std::string& path, absl::Status* err) {
@@ -124,20 +135,26 @@ TEST(RecordingV2Reader, MergesTheMsBySequenceNumber) {
   absl::Status err;
   std::vector<V2Record> recs = ReadAll(Write("two.rec", TwoMs(w)), &err);
   ASSERT_TRUE(err.ok()) << err;
-  ASSERT_EQ(recs.size(), 6u);
-  for (size_t i = 0; i < recs.size(); i++) EXPECT_EQ(recs[i].seq, i);
-  EXPECT_EQ(recs[0].m, 0u);
-  EXPECT_EQ(recs[0].tag, kA);
+  // M0's A Z HL(0), M1's HL(1), M0's GS(2), M1's A HL(3), then the ends:
+  // M0's AZ as A and Z, M1's Z.
+  std::vector<std::string> got;
+  for (const V2Record& r : recs) got.push_back(absl::StrCat(V2SchemaOf(r.tag).name, r.global ? "" : "*", r.m));
+  EXPECT_EQ(got, (std::vector<std::string>{"A*0", "Z*0", "HL0", "HL1", "GS0", "A*1", "HL1", "A*0", "Z*0", "Z*1"}));
+  for (size_t i = 0; i < recs.size(); i++) EXPECT_EQ(recs[i].index, i);
   EXPECT_EQ(recs[0].g, 1);
   EXPECT_EQ(recs[0].v[4], 900);  // time, absolute
-  EXPECT_EQ(recs[1].m, 1u);
-  EXPECT_EQ(recs[1].p, 1);
-  EXPECT_EQ(recs[1].v[1], 8192);
-  EXPECT_EQ(recs[3].v[4], 1000);
-  EXPECT_EQ(recs[3].g, 7);  // P and G carried over from the chunk's previous record
-  EXPECT_EQ(recs[4].v[0], 842350469120);
-  EXPECT_EQ(recs[5].p, -1);
-  EXPECT_EQ(recs[5].v[4], 1200);
+  EXPECT_EQ(recs[2].seq, 0u);
+  EXPECT_EQ(recs[3].seq, 1u);
+  EXPECT_EQ(recs[3].p, 1);
+  EXPECT_EQ(recs[4].p, -1);
+  EXPECT_EQ(recs[4].v[4], 1200);
+  EXPECT_EQ(recs[5].v[4], 1000);
+  EXPECT_EQ(recs[5].g, 7);  // P and G carried over from the chunk's previous record
+  EXPECT_EQ(recs[6].v[0], -16);
+  EXPECT_EQ(recs[7].v[0], 8);
+  EXPECT_EQ(recs[7].v[4], 1300);
+  EXPECT_EQ(recs[8].v[0], 842350460944);
+  EXPECT_EQ(recs[9].v[0], 842350469120);
 }
 
 TEST(V2RecordSource, GivesFormatV1Records) {
@@ -154,8 +171,9 @@ TEST(V2RecordSource, GivesFormatV1Records) {
     EXPECT_EQ(rec.line, lines.size());
   }
   // HL is v2's own: not in the v1 view. A gets its P and G from the header.
-  EXPECT_EQ(lines, (std::vector<std::string>{"A 0 1 24 24 8 4 900", "Z 842350460928", "A 1 7 16 16 8 4 1000",
-                                             "Z 842350469120", "GS 1 1 0 8192 1200"}));
+  EXPECT_EQ(lines, (std::vector<std::string>{"A 0 1 24 24 8 4 900", "Z 842350460928", "GS 1 1 0 8192 1200",
+                                             "A 1 7 16 16 8 4 1000", "A 0 1 8 8 8 4 1300", "Z 842350460944",
+                                             "Z 842350469120"}));
 }
 
 TEST(RecordingV2Reader, ErrorsNameTheOffset) {
@@ -166,7 +184,7 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
   };
   std::string flipped = good;
   flipped[16 + 24 + 3] ^= 0x10;  // a byte of M1's first chunk body
-  const std::string no_end = good.substr(0, good.size() - 25);
+  const std::string no_end = good.substr(0, good.size() - 26);
   std::vector<Case> cases = {
       {"magic", "NOTAREC!" + good.substr(8), "offset 0: not a gogcsim recording"},
       {"version", std::string("GOGCSIMR\x03", 9) + good.substr(9), "offset 8: recording format version 3"},
@@ -174,11 +192,12 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
       {"truncated", good.substr(0, 30), "offset 16: truncated chunk header"},
       {"cut chunk", good.substr(0, 50), "offset 16: truncated chunk"},
       {"no end", no_end, "without its end chunk"},
-      {"missing record", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}, {2, 0, 1, kZ, {2}}}) + w.End(3),
-       "record 1 of 3 is missing"},
-      {"twice", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.Chunk(1, {{0, 0, 1, kZ, {1}}}) + w.End(1),
+      {"missing record", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}, {2, 0, 1, kZ, {2}}}) + w.End(3, 2),
+       "global record 1 of 3 is missing"},
+      {"twice", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.Chunk(1, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2),
        "appears twice"},
-      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 99, {}}}) + w.End(1), "unknown record tag 99"},
+      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 60, {}}}) + w.End(1, 1), "unknown record tag 60"},
+      {"count", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2), "the end chunk says 2"},
       {"trailing", good + "x", "data after the end chunk"},
   };
   for (const Case& c : cases) {

@@ -26,10 +26,7 @@ func mallocgc(size uintptr, typ *_type, needzero bool) unsafe.Pointer {
 		gsrecAlloc(size, typ, needzero)
 	}
 	x := mallocgc0(size, typ, needzero)
-	if b := gsrecBegin(gsrecTagZ); b != nil {
-		b.f(int64(uintptr(x)))
-		b.end()
-	}
+	gsrecResult(x)
 	return x
 }
 
@@ -49,12 +46,64 @@ func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
 	if needzero {
 		flags |= 4
 	}
-	if b := gsrecBegin(gsrecTagA); b != nil {
-		b.f(int64(size))
-		b.f(typsize)
-		b.f(ptrdata)
-		b.f(flags)
-		b.t(nanotime())
+	// The request waits in the M's buffer: its Z usually follows with
+	// nothing in between, and then both go out as one AZ record.
+	mp := acquirem()
+	gsrecProbe()
+	b := gsrecBufOf(mp)
+	if b.pend { // an earlier request whose Z has not come: write it first
+		if b.n+2*gsrecMaxRecord > gsrecBufBytes {
+			gsrecFlush(b)
+		}
+		gsrecWritePending(b)
+	}
+	p := int64(-1)
+	if mp.p != 0 {
+		p = int64(mp.p.ptr().id)
+	}
+	gp := mp.curg
+	if gp == nil {
+		gp = mp.g0
+	}
+	b.pend, b.pendP, b.pendG = true, p, gp.goid
+	b.pendSize, b.pendTyp, b.pendPtr, b.pendFlags, b.pendT = int64(size), typsize, ptrdata, flags, nanotime()
+	releasem(mp)
+}
+
+// gsrecResult writes mallocgc's result: AZ if its request is still pending
+// on this M, else Z. nosplit: no preemption point before the record.
+//
+//go:nosplit
+func gsrecResult(x unsafe.Pointer) {
+	mp := acquirem()
+	gsrecProbe()
+	if gsrec.state != gsrecStateOn {
+		releasem(mp)
+		return
+	}
+	b := gsrecBufOf(mp)
+	gp := mp.curg
+	if gp == nil {
+		gp = mp.g0
+	}
+	if b.pend && b.pendG == gp.goid {
+		if b.n+2*gsrecMaxRecord > gsrecBufBytes {
+			gsrecFlush(b)
+		}
+		b.pend = false
+		b.head(gsrecTagAZ, false, 0, b.pendP, b.pendG)
+		b.f(b.pendSize)
+		b.f(b.pendTyp)
+		b.f(b.pendPtr)
+		b.f(b.pendFlags)
+		b.t(b.pendT)
+		b.f(int64(uintptr(x)))
+		releasem(mp)
+		return
+	}
+	releasem(mp)
+	if b := gsrecBeginLocal(gsrecTagZ); b != nil {
+		b.f(int64(uintptr(x)))
 		b.end()
 	}
 }
@@ -130,7 +179,11 @@ func gsrecSpan(tag uint8, c *mcentral, s *mspan, withFreeindex bool) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(tag); b != nil {
+	begin := gsrecBegin
+	if tag == gsrecTagCS {
+		begin = gsrecBeginLocal // its heap_live add is the HL before it
+	}
+	if b := begin(tag); b != nil {
 		b.f(int64(c.spanclass))
 		b.f(int64(s.base()))
 		b.f(int64(s.allocCount))
@@ -210,7 +263,7 @@ func (s *mspan) sweep(preserve bool) bool {
 		who = 66 // the background sweeper
 	}
 	res := s.sweep0(preserve)
-	if b := gsrecBegin(gsrecTagSW); b != nil {
+	if b := gsrecBeginLocal(gsrecTagSW); b != nil {
 		b.f(who)
 		b.f(int64(base))
 		b.f(int64(spc))
@@ -225,22 +278,43 @@ func (s *mspan) sweep(preserve bool) bool {
 
 // The objects s's sweep frees: allocated (below freeindex, or set in
 // allocBits) and not marked.
+// The objects s's sweep frees, as one FB record: base, elemsize, the number
+// of 64-bit words, then the words, bit i of word w for object 64w+i. An
+// object is freed if allocated (below freeindex, or set in allocBits) and
+// not marked.
 func gsrecFrees(s *mspan) {
 	if !gsrecRecording() {
 		return
 	}
-	mbits := s.markBitsForBase()
-	abits := s.allocBitsForIndex(0)
-	for i := uintptr(0); i < s.nelems; i++ {
-		if !mbits.isMarked() && (abits.index < s.freeindex || abits.isMarked()) {
-			if b := gsrecBegin(gsrecTagF); b != nil {
-				b.f(int64(s.base() + i*s.elemsize))
-				b.end()
+	nwords := (s.nelems + 63) / 64
+	b := gsrecBeginLocal(gsrecTagFB)
+	if b == nil {
+		return
+	}
+	b.f(int64(s.base()))
+	b.f(int64(s.elemsize))
+	b.f(int64(nwords))
+	for w := uintptr(0); w < nwords; w++ {
+		var mark, alloc uint64
+		for k := uintptr(0); k < 8; k++ {
+			if i := w*8 + k; i*8 < s.nelems {
+				mark |= uint64(*s.gcmarkBits.bytep(i)) << (8 * k)
+				alloc |= uint64(*s.allocBits.bytep(i)) << (8 * k)
 			}
 		}
-		mbits.advance()
-		abits.advance()
+		if lo := w * 64; s.freeindex > lo {
+			if s.freeindex-lo >= 64 {
+				alloc = ^uint64(0)
+			} else {
+				alloc |= 1<<(s.freeindex-lo) - 1
+			}
+		}
+		if hi := (w + 1) * 64; hi > s.nelems {
+			alloc &= 1<<(64-(hi-s.nelems)) - 1
+		}
+		b.u(alloc &^ mark)
 	}
+	b.end()
 }
 
 func gsrecGcStart(kind gcTriggerKind, mode gcMode, now int64) {
@@ -342,7 +416,7 @@ func gsrecAssistStart(gp *g) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagAS); b != nil {
+	if b := gsrecBeginLocal(gsrecTagAS); b != nil {
 		b.f(gp.goid)
 		b.f(gp.gcAssistBytes)
 		b.end()
@@ -353,7 +427,7 @@ func gsrecAssistEnd(gp *g, workDone int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagAE); b != nil {
+	if b := gsrecBeginLocal(gsrecTagAE); b != nil {
 		b.f(gp.goid)
 		b.f(workDone)
 		b.f(gp.gcAssistBytes)

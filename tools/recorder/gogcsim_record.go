@@ -77,19 +77,36 @@ const (
 	gsrecTagWS             // world stopped: t
 	gsrecTagWR             // world restarting: t
 	gsrecTagMW             // mark worker on P: start(1)/stop(0) mode t
+	gsrecTagAZ             // an A and its Z with nothing between them: size typsize ptrdata flags t addr
+	gsrecTagFB             // the objects a sweep frees: base elemsize nwords, then nwords words of bits
+)
+
+// Record header flags, over the tag's 6 bits.
+const (
+	gsrecSame  = 0x80 // same P and goroutine as the chunk's previous record
+	gsrecLocal = 0x40 // no global sequence number: ordered by its M only
 )
 
 type gsrecBuf struct {
-	done  uint64 // records this M has completed (read by gsrecClose)
-	n     uint32 // bytes used in data
-	count uint32 // records in data
-	mid   uint32
-	first uint64 // sequence number of the first record in data
-	prev  uint64 // sequence number of the last record in data
-	lastP int64  // P and goroutine of the last record (-2: none yet)
-	lastG int64
-	lastT int64 // the last time field written in this chunk
-	data  [gsrecBufBytes]byte
+	doneG  uint64 // global records this M has completed (read by gsrecClose)
+	n      uint32 // bytes used in data
+	count  uint32 // records in data
+	mid    uint32
+	hasG   bool   // data holds a global record
+	global bool   // the record being written is global
+	firstG uint64 // sequence number of the first global record in data
+	prevG  uint64 // sequence number of the last global record in data
+	total  uint64 // records this M wrote, all chunks
+	lastP  int64  // P and goroutine of the last record (-2: none yet)
+	lastG  int64
+	lastT  int64 // the last time field written in this chunk
+	// An allocation request not written yet: if its Z is the M's next
+	// record, both go out as one AZ record.
+	pend                                  bool
+	pendP, pendG                          int64
+	pendSize, pendTyp, pendPtr, pendFlags int64
+	pendT                                 int64
+	data                                  [gsrecBufBytes]byte
 }
 
 var gsrec struct {
@@ -210,13 +227,14 @@ func gsrecFlush(b *gsrecBuf) {
 	gsrecPut32(&head[0], 4, gsrecCRC(&b.data[0], b.n))
 	gsrecPut32(&head[0], 8, b.mid)
 	gsrecPut32(&head[0], 12, b.count)
-	gsrecPut32(&head[0], 16, uint32(b.first))
-	gsrecPut32(&head[0], 20, uint32(b.first>>32))
+	gsrecPut32(&head[0], 16, uint32(b.firstG))
+	gsrecPut32(&head[0], 20, uint32(b.firstG>>32))
 	lock(&gsrec.wlock)
 	gsrecWriteAll(&head[0], gsrecChunkHead)
 	gsrecWriteAll(&b.data[0], int32(b.n))
 	unlock(&gsrec.wlock)
-	b.n, b.count = 0, 0
+	b.n, b.count, b.hasG = 0, 0, false
+	b.lastP, b.lastG, b.lastT = -2, -2, 0
 }
 
 func gsrecBufOf(mp *m) *gsrecBuf {
@@ -229,37 +247,55 @@ func gsrecBufOf(mp *m) *gsrecBuf {
 			throw("gogcsim recorder: out of memory")
 		}
 		(*gsrecBuf)(p).mid = uint32(mp.id)
+		(*gsrecBuf)(p).lastP, (*gsrecBuf)(p).lastG = -2, -2
 		atomic.Storeuintptr(&gsrec.bufs[mp.id], uintptr(p))
 	}
 	return (*gsrecBuf)(unsafe.Pointer(gsrec.bufs[mp.id]))
 }
 
-// gsrecBegin starts a record in this M's buffer: the tag (bit 7 set when
-// P and goroutine are those of the chunk's previous record), the uvarint
-// sequence delta from that record, then uvarint P+1 and goroutine id. The
-// caller writes the tag's fields (f, t) and calls end. nil once the
-// recording is closing: the sequence number itself says so (gsrecClose).
+// gsrecBegin starts a global record in this M's buffer: one that takes the
+// next global sequence number. gsrecBeginLocal starts a local one (an
+// allocation, a sweep's frees: nothing another P sees), ordered by its M
+// only. The caller writes the tag's fields (f, t) and calls end. nil once
+// the recording is closing.
+//
+// Record: the tag byte (gsrecSame, gsrecLocal and the tag), for a global
+// record the uvarint delta from the chunk's previous global sequence number
+// (0 for its first, whose number is in the chunk header), then unless
+// gsrecSame uvarint P+1 and goroutine id, then the fields.
 //
 // nosplit: its prologue must not be a preemption point. mallocgc's wrapper
-// calls it right after the allocation (whose releasem may have armed a
+// writes the Z right after the allocation (whose releasem may have armed a
 // preemption): a goroutine preempted there would let other work run between
 // the allocation and its Z. Past acquirem nothing preempts.
 //
 //go:nosplit
-func gsrecBegin(tag uint8) *gsrecBuf {
+func gsrecBegin(tag uint8) *gsrecBuf { return gsrecStart(tag, true) }
+
+//go:nosplit
+func gsrecBeginLocal(tag uint8) *gsrecBuf { return gsrecStart(tag, false) }
+
+//go:nosplit
+func gsrecStart(tag uint8, global bool) *gsrecBuf {
 	mp := acquirem()
-	b := gsrecBufOf(mp)
-	seq := atomic.Xadd64(&gsrec.seq, 1) - 1
-	if seq&gsrecClosed != 0 {
+	gsrecProbe()
+	var seq uint64
+	if global {
+		seq = atomic.Xadd64(&gsrec.seq, 1) - 1
+		if seq&gsrecClosed != 0 {
+			releasem(mp)
+			return nil
+		}
+	} else if gsrec.state != gsrecStateOn {
 		releasem(mp)
 		return nil
 	}
-	if b.n+gsrecMaxRecord > gsrecBufBytes {
+	b := gsrecBufOf(mp)
+	if b.n+2*gsrecMaxRecord > gsrecBufBytes {
 		gsrecFlush(b)
 	}
-	if b.count == 0 {
-		b.first, b.prev = seq, seq
-		b.lastP, b.lastG, b.lastT = -2, -2, 0
+	if b.pend {
+		gsrecWritePending(b)
 	}
 	p := int64(-1)
 	if mp.p != 0 {
@@ -269,20 +305,80 @@ func gsrecBegin(tag uint8) *gsrecBuf {
 	if gp == nil {
 		gp = mp.g0
 	}
-	same := p == b.lastP && gp.goid == b.lastG
+	b.head(tag, global, seq, p, gp.goid)
+	return b
+}
+
+// gsrecProbe makes sure the stack has room for writing a whole record, so
+// that no stack growth happens while one is written: growing allocates and
+// frees stack spans, which are records themselves (MA, MF), and they would
+// land inside the one being written, or take sequence numbers after it had
+// taken its own. Called with acquirem held, so its prologue cannot preempt.
+//
+// A goroutine's stack grows; the system stack (g0) never does, and needs
+// no room.
+//
+//go:nosplit
+func gsrecProbe() {
+	gp := getg()
+	if gp == gp.m.g0 || gp == gp.m.gsignal {
+		return
+	}
+	var here byte
+	if uintptr(unsafe.Pointer(&here))-gp.stack.lo < 4096+_StackGuard {
+		gsrecGrow()
+	}
+}
+
+// gsrecGrow's frame is larger than what writing a record needs: its
+// prologue grows the stack if it is short of that.
+//
+//go:noinline
+func gsrecGrow() {
+	var pad [4096]byte
+	pad[gsrecProbeIndex] = 1
+	gsrecProbeSink = pad[gsrecProbeIndex]
+}
+
+var gsrecProbeIndex int
+var gsrecProbeSink byte
+
+func (b *gsrecBuf) head(tag uint8, global bool, seq uint64, p, g int64) {
+	same := p == b.lastP && g == b.lastG
 	if same {
-		tag |= 0x80
+		tag |= gsrecSame
+	}
+	if !global {
+		tag |= gsrecLocal
 	}
 	b.data[b.n] = tag
 	b.n++
-	b.u(seq - b.prev)
+	b.global = global
+	if global {
+		if !b.hasG {
+			b.firstG, b.prevG, b.hasG = seq, seq, true
+		}
+		b.u(seq - b.prevG)
+		b.prevG = seq
+	}
 	if !same {
 		b.u(uint64(p + 1))
-		b.u(uint64(gp.goid))
-		b.lastP, b.lastG = p, gp.goid
+		b.u(uint64(g))
+		b.lastP, b.lastG = p, g
 	}
-	b.prev = seq
-	return b
+	b.count++
+	b.total++
+}
+
+// gsrecWritePending writes the pending allocation request as an A record.
+func gsrecWritePending(b *gsrecBuf) {
+	b.pend = false
+	b.head(gsrecTagA, false, 0, b.pendP, b.pendG)
+	b.f(b.pendSize)
+	b.f(b.pendTyp)
+	b.f(b.pendPtr)
+	b.f(b.pendFlags)
+	b.t(b.pendT)
 }
 
 func (b *gsrecBuf) u(v uint64) {
@@ -306,8 +402,9 @@ func (b *gsrecBuf) t(v int64) {
 }
 
 func (b *gsrecBuf) end() {
-	b.count++
-	atomic.Store64(&b.done, b.done+1)
+	if b.global {
+		atomic.Store64(&b.doneG, b.doneG+1)
+	}
 	releasem(getg().m)
 }
 
@@ -340,13 +437,21 @@ func gsrecUnlock(mp *m) {
 }
 
 // gsrecClose flushes every M's buffer and writes the end chunk (M id
-// 0xffffffff, its one uvarint the number of records). Called when the
-// program exits (runtime.main's return, os.Exit). Setting gsrecClosed in the
-// sequence counter splits the records: those numbered before it complete
-// (the closer waits until the Ms' completed counts add up to that number),
-// those after it are not written.
+// 0xffffffff; its body the uvarint counts of global records and of all
+// records). Called when the program exits (runtime.main's return, os.Exit).
+// The world is stopped first, so no P is inside a record (local records are
+// written with a P held, under acquirem); an M without a P writes global
+// records only, and setting gsrecClosed in the sequence counter splits
+// those: the ones numbered before it complete (the closer waits until the
+// Ms' completed counts add up), the later ones are not written. The world
+// stays stopped: the process exits next.
 func gsrecClose() {
+	if atomic.Load(&gsrec.state) != gsrecStateOn {
+		return
+	}
+	stopTheWorld("gogcsim recorder")
 	if !atomic.Cas(&gsrec.state, gsrecStateOn, gsrecStateClose) {
+		startTheWorld()
 		return
 	}
 	var total uint64
@@ -360,7 +465,7 @@ func gsrecClose() {
 		done := uint64(0)
 		for i := range gsrec.bufs {
 			if p := atomic.Loaduintptr(&gsrec.bufs[i]); p != 0 {
-				done += atomic.Load64(&(*gsrecBuf)(unsafe.Pointer(p)).done)
+				done += atomic.Load64(&(*gsrecBuf)(unsafe.Pointer(p)).doneG)
 			}
 		}
 		if done == total {
@@ -368,20 +473,28 @@ func gsrecClose() {
 		}
 		osyield()
 	}
+	records := uint64(0)
 	for i := range gsrec.bufs {
 		if p := atomic.Loaduintptr(&gsrec.bufs[i]); p != 0 {
-			gsrecFlush((*gsrecBuf)(unsafe.Pointer(p)))
+			b := (*gsrecBuf)(unsafe.Pointer(p))
+			if b.pend {
+				gsrecWritePending(b)
+			}
+			gsrecFlush(b)
+			records += b.total
 		}
 	}
 	n := uint32(0)
-	for v := total; ; v >>= 7 {
-		if v < 0x80 {
-			gsrec.scratch[n] = byte(v)
+	for _, v := range [2]uint64{total, records} {
+		for ; ; v >>= 7 {
+			if v < 0x80 {
+				gsrec.scratch[n] = byte(v)
+				n++
+				break
+			}
+			gsrec.scratch[n] = byte(v) | 0x80
 			n++
-			break
 		}
-		gsrec.scratch[n] = byte(v) | 0x80
-		n++
 	}
 	var head [gsrecChunkHead]byte
 	gsrecPut32(&head[0], 0, n)
