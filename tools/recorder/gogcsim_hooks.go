@@ -50,12 +50,12 @@ func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
 	// nothing in between, and then both go out as one AZ record.
 	mp := acquirem()
 	gsrecProbe()
-	b := gsrecBufOf(mp)
-	if b.pend { // an earlier request whose Z has not come: write it first
-		if b.n+2*gsrecMaxRecord > gsrecBufBytes {
-			gsrecFlush(b)
+	st := gsrecMOf(mp)
+	if st.pend { // an earlier request whose Z has not come: write it first
+		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
+			gsrecHandoff(st)
 		}
-		gsrecWritePending(b)
+		gsrecWritePending(st)
 	}
 	p := int64(-1)
 	if mp.p != 0 {
@@ -65,8 +65,17 @@ func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
 	if gp == nil {
 		gp = mp.g0
 	}
-	b.pend, b.pendP, b.pendG = true, p, gp.goid
-	b.pendSize, b.pendTyp, b.pendPtr, b.pendFlags, b.pendT = int64(size), typsize, ptrdata, flags, nanotime()
+	// Reading the clock costs as much as the rest of recording an
+	// allocation: every 16th allocation reads it, and the first after any
+	// other record of this M; the encoder interpolates the others.
+	t := int64(-1)
+	if st.untimed+1 >= gsrecTimeEvery {
+		t, st.untimed = nanotime(), 0
+	} else {
+		st.untimed++
+	}
+	st.pend, st.pendP, st.pendG = true, p, gp.goid
+	st.pendSize, st.pendTyp, st.pendPtr, st.pendFlags, st.pendT = int64(size), typsize, ptrdata, flags, t
 	releasem(mp)
 }
 
@@ -81,23 +90,24 @@ func gsrecResult(x unsafe.Pointer) {
 		releasem(mp)
 		return
 	}
-	b := gsrecBufOf(mp)
+	st := gsrecMOf(mp)
 	gp := mp.curg
 	if gp == nil {
 		gp = mp.g0
 	}
-	if b.pend && b.pendG == gp.goid {
-		if b.n+2*gsrecMaxRecord > gsrecBufBytes {
-			gsrecFlush(b)
+	if st.pend && st.pendG == gp.goid {
+		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
+			gsrecHandoff(st)
 		}
-		b.pend = false
-		b.head(gsrecTagAZ, false, 0, b.pendP, b.pendG)
-		b.f(b.pendSize)
-		b.f(b.pendTyp)
-		b.f(b.pendPtr)
-		b.f(b.pendFlags)
-		b.t(b.pendT)
-		b.f(int64(uintptr(x)))
+		st.pend = false
+		st.head(gsrecTagAZ, false, 0, st.pendP, st.pendG)
+		st.f(st.pendSize)
+		st.f(st.pendTyp)
+		st.f(st.pendPtr)
+		st.f(st.pendFlags)
+		st.t(st.pendT)
+		st.f(int64(uintptr(x)))
+		st.seal()
 		releasem(mp)
 		return
 	}
@@ -449,6 +459,7 @@ func gsrecGcEnable() {
 	if !gsrecRecording() {
 		return
 	}
+	gsrecStartEncoder()
 	if b := gsrecBegin(gsrecTagH); b != nil {
 		b.f(int64(gomaxprocs))
 		b.f(int64(gcpercent))

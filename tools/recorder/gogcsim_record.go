@@ -8,10 +8,14 @@
 // heap_live and heap_scan adds, span claims, pagesSwept, scan work and
 // credit, the pacer's calls) takes its sequence number under gsrec.lock in
 // the same critical section as the operation itself, so sequence order is the
-// order in which the operations took effect. Records go into a per-M buffer
-// (64 KiB), written as one checksummed chunk when full: no thread stops the
-// program to flush. The reader merges the Ms' chunks by sequence number.
-// traces/recording_v2.md is the format's specification.
+// order in which the operations took effect; records of nothing another P
+// sees are local, ordered by their M. An M stores its records as raw words
+// in a buffer of its own (256 KiB); a full buffer goes to the encoder, a
+// thread of the runtime's own started at gcenable, which writes it as
+// varint-encoded, checksummed chunks: the program never waits for encoding
+// or the file (unless the encoder falls 64 buffers behind). The reader
+// merges the Ms' chunks. traces/recording_v2.md is the format's
+// specification.
 
 package runtime
 
@@ -22,8 +26,12 @@ import (
 
 const (
 	gsrecVersion    = 2
-	gsrecBufBytes   = 64 << 10
-	gsrecMaxRecord  = 256 // bytes one record may take (16 fields of 10 bytes + header)
+	gsrecRawWords   = 32 << 10 // a raw buffer: 256 KiB
+	gsrecRecWords   = 24       // words one record may take (header 3, FB 3 + 16)
+	gsrecChunkBytes = 64 << 10 // an encoded chunk, at most (plus one record)
+	gsrecMaxRecord  = 256      // bytes one encoded record may take
+	gsrecMaxQueue   = 64       // raw buffers waiting for the encoder before producers wait
+	gsrecTimeEvery  = 16       // an allocation reads the clock at least this often
 	gsrecMaxM       = 10000
 	gsrecChunkHead  = 24
 	gsrecEndM       = 0xffffffff
@@ -87,40 +95,71 @@ const (
 	gsrecLocal = 0x40 // no global sequence number: ordered by its M only
 )
 
-type gsrecBuf struct {
-	doneG  uint64 // global records this M has completed (read by gsrecClose)
-	n      uint32 // bytes used in data
-	count  uint32 // records in data
-	mid    uint32
-	hasG   bool   // data holds a global record
-	global bool   // the record being written is global
-	firstG uint64 // sequence number of the first global record in data
-	prevG  uint64 // sequence number of the last global record in data
-	total  uint64 // records this M wrote, all chunks
-	lastP  int64  // P and goroutine of the last record (-2: none yet)
-	lastG  int64
-	lastT  int64 // the last time field written in this chunk
+// gsrecRaw is one M's records as raw words: a header word (tag, global flag,
+// field count, P+1), the goroutine id, the sequence number if global, then
+// the fields.
+type gsrecRaw struct {
+	n    uint32 // words used
+	mid  uint32
+	next uintptr // the encoder's queue
+	w    [gsrecRawWords]uint64
+}
+
+// gsrecM is an M's recording state.
+type gsrecM struct {
+	doneG  uint64  // global records completed (read by gsrecClose)
+	total  uint64  // records written, all buffers
+	rawp   uintptr // *gsrecRaw: no pointers, no write barriers
+	hdr    uint32  // index of the header word of the record being written
+	global bool
+	// Allocations since the last one that read the clock.
+	untimed uint32
 	// An allocation request not written yet: if its Z is the M's next
 	// record, both go out as one AZ record.
 	pend                                  bool
 	pendP, pendG                          int64
 	pendSize, pendTyp, pendPtr, pendFlags int64
 	pendT                                 int64
-	data                                  [gsrecBufBytes]byte
 }
 
 var gsrec struct {
-	state   uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
-	fd      int32
-	seq     uint64 // next sequence number; gsrecClosed set once closing
-	owner   uint64 // 1 + id of the M holding lock, 0 if free
-	depth   int32  // lock re-entries by its owner
-	wlock   mutex  // file writes
-	sys     uint64 // bytes of buffers (kept out of memstats)
-	endNow  int64  // the nanotime endCycle read
-	bufs    [gsrecMaxM]uintptr
-	crc     [8][256]uint32
-	scratch [gsrecMaxRecord]byte
+	state    uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
+	fd       int32
+	seq      uint64 // next sequence number; gsrecClosed set once closing
+	owner    uint64 // 1 + id of the M holding lock, 0 if free
+	depth    int32  // lock re-entries by its owner
+	sys      uint64 // bytes of buffers (kept out of memstats)
+	endNow   int64  // the nanotime endCycle read
+	ms       [gsrecMaxM]uintptr
+	crc      [8][256]uint32
+	encoder  uint32 // the encoder thread runs
+	qlock    mutex  // the queue, free list and encoder flags
+	qhead    uintptr
+	qtail    uintptr
+	qlen     uint32
+	free     uintptr
+	sleeping bool // the encoder waits on wake
+	encoding bool // the encoder is encoding a buffer
+	wake     note
+	elock    mutex // one encoding at a time: out is shared
+	out      [gsrecChunkBytes + gsrecMaxRecord]byte
+	outN     uint32
+	outCount uint32
+	outM     uint32
+	firstG   uint64
+	prevG    uint64
+	hasG     bool
+	lastP    int64
+	lastG    int64
+	lastT    int64
+	timePos  [gsrecRawWords / 8]uint32 // the encoder's: positions of allocation times
+}
+
+// Which fields of a tag are times (written as deltas), by tag.
+var gsrecTimeFields = [64]uint32{
+	gsrecTagH: 1 << 5, gsrecTagA: 1 << 4, gsrecTagGS: 1 << 4, gsrecTagMS: 1, gsrecTagMT: 1,
+	gsrecTagPE: 1<<5 | 1<<6, gsrecTagGB: 1, gsrecTagGE: 1 << 1, gsrecTagSY: 1, gsrecTagWS: 1,
+	gsrecTagWR: 1, gsrecTagMW: 1 << 2, gsrecTagAZ: 1 << 4,
 }
 
 // gsrecOn reports whether this run records, deciding it at the first call
@@ -216,53 +255,260 @@ func gsrecPut32(p *byte, off uintptr, v uint32) {
 	}
 }
 
-// gsrecFlush writes b's records as one chunk: len, crc32, M id, records,
-// first sequence number (little-endian), then the records.
-func gsrecFlush(b *gsrecBuf) {
-	if b.count == 0 {
-		return
+func gsrecAllocRaw(mid uint32) *gsrecRaw {
+	lock(&gsrec.qlock)
+	r := (*gsrecRaw)(unsafe.Pointer(gsrec.free))
+	if r != nil {
+		gsrec.free = r.next
 	}
-	var head [gsrecChunkHead]byte
-	gsrecPut32(&head[0], 0, b.n)
-	gsrecPut32(&head[0], 4, gsrecCRC(&b.data[0], b.n))
-	gsrecPut32(&head[0], 8, b.mid)
-	gsrecPut32(&head[0], 12, b.count)
-	gsrecPut32(&head[0], 16, uint32(b.firstG))
-	gsrecPut32(&head[0], 20, uint32(b.firstG>>32))
-	lock(&gsrec.wlock)
-	gsrecWriteAll(&head[0], gsrecChunkHead)
-	gsrecWriteAll(&b.data[0], int32(b.n))
-	unlock(&gsrec.wlock)
-	b.n, b.count, b.hasG = 0, 0, false
-	b.lastP, b.lastG, b.lastT = -2, -2, 0
+	unlock(&gsrec.qlock)
+	if r == nil {
+		r = (*gsrecRaw)(sysAlloc(unsafe.Sizeof(gsrecRaw{}), &gsrec.sys))
+		if r == nil {
+			throw("gogcsim recorder: out of memory")
+		}
+	}
+	r.n, r.mid, r.next = 0, mid, 0
+	return r
 }
 
-func gsrecBufOf(mp *m) *gsrecBuf {
+func gsrecMOf(mp *m) *gsrecM {
 	if mp.id < 0 || mp.id >= gsrecMaxM {
 		throw("gogcsim recorder: too many Ms")
 	}
-	if gsrec.bufs[mp.id] == 0 {
-		p := sysAlloc(unsafe.Sizeof(gsrecBuf{}), &gsrec.sys)
-		if p == nil {
+	if gsrec.ms[mp.id] == 0 {
+		s := (*gsrecM)(sysAlloc(unsafe.Sizeof(gsrecM{}), &gsrec.sys))
+		if s == nil {
 			throw("gogcsim recorder: out of memory")
 		}
-		(*gsrecBuf)(p).mid = uint32(mp.id)
-		(*gsrecBuf)(p).lastP, (*gsrecBuf)(p).lastG = -2, -2
-		atomic.Storeuintptr(&gsrec.bufs[mp.id], uintptr(p))
+		s.rawp = uintptr(unsafe.Pointer(gsrecAllocRaw(uint32(mp.id))))
+		s.untimed = gsrecTimeEvery
+		atomic.Storeuintptr(&gsrec.ms[mp.id], uintptr(unsafe.Pointer(s)))
 	}
-	return (*gsrecBuf)(unsafe.Pointer(gsrec.bufs[mp.id]))
+	return (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
+}
+
+// gsrecHandoff gives s's full raw buffer to the encoder (or encodes it here
+// while there is no encoder thread) and gives s an empty one.
+func gsrecHandoff(s *gsrecM) {
+	r := s.raw()
+	if atomic.Load(&gsrec.encoder) == 0 {
+		lock(&gsrec.elock)
+		gsrecEncode(r)
+		unlock(&gsrec.elock)
+		r.n = 0
+		return
+	}
+	fresh := gsrecAllocRaw(r.mid)
+	lock(&gsrec.qlock)
+	if gsrec.qtail != 0 {
+		(*gsrecRaw)(unsafe.Pointer(gsrec.qtail)).next = uintptr(unsafe.Pointer(r))
+	} else {
+		gsrec.qhead = uintptr(unsafe.Pointer(r))
+	}
+	gsrec.qtail = uintptr(unsafe.Pointer(r))
+	gsrec.qlen++
+	wake := gsrec.sleeping
+	gsrec.sleeping = false
+	unlock(&gsrec.qlock)
+	if wake {
+		notewakeup(&gsrec.wake)
+	}
+	s.rawp = uintptr(unsafe.Pointer(fresh))
+	s.untimed = gsrecTimeEvery // a buffer's first allocation is timed
+	for atomic.Load(&gsrec.qlen) > gsrecMaxQueue {
+		osyield() // the encoder is far behind: wait rather than grow
+	}
+}
+
+// gsrecEncoder is the encoder thread's loop (an M of its own, no P, like
+// sysmon): it encodes the queued raw buffers in order.
+func gsrecEncoder() {
+	for {
+		lock(&gsrec.qlock)
+		r := (*gsrecRaw)(unsafe.Pointer(gsrec.qhead))
+		if r == nil {
+			gsrec.sleeping = true
+			noteclear(&gsrec.wake)
+			unlock(&gsrec.qlock)
+			notesleep(&gsrec.wake)
+			continue
+		}
+		gsrec.qhead = r.next
+		if gsrec.qhead == 0 {
+			gsrec.qtail = 0
+		}
+		gsrec.encoding = true
+		unlock(&gsrec.qlock)
+		lock(&gsrec.elock)
+		gsrecEncode(r)
+		unlock(&gsrec.elock)
+		lock(&gsrec.qlock)
+		r.next = gsrec.free
+		gsrec.free = uintptr(unsafe.Pointer(r))
+		gsrec.encoding = false
+		atomic.Xadd(&gsrec.qlen, -1)
+		unlock(&gsrec.qlock)
+	}
+}
+
+// gsrecStartEncoder starts the encoder thread (from gcenable: the runtime
+// can start threads by then).
+func gsrecStartEncoder() {
+	systemstack(func() { newm(gsrecEncoder, nil) })
+	atomic.Store(&gsrec.encoder, 1)
+}
+
+func gsrecOutU(v uint64) {
+	n := gsrec.outN
+	for v >= 0x80 {
+		gsrec.out[n] = byte(v) | 0x80
+		v >>= 7
+		n++
+	}
+	gsrec.out[n] = byte(v)
+	gsrec.outN = n + 1
+}
+
+// gsrecFillTimes gives the allocations whose time was not read (-1, see
+// gsrecAlloc) one by linear interpolation, by position, between the timed
+// allocations around them; those after the buffer's last timed one take its
+// time, those before its first timed one (there are none unless its state
+// was lost) the first's. Between two timed allocations the M wrote
+// allocations only.
+func gsrecFillTimes(r *gsrecRaw) {
+	n := 0
+	for i := uint32(0); i < r.n; {
+		h := r.w[i]
+		tag := uint8(h)
+		nf := uint32(h>>16) & 0xffff
+		i += 2
+		if h&(1<<8) != 0 {
+			i++
+		}
+		if tag == gsrecTagA || tag == gsrecTagAZ {
+			gsrec.timePos[n] = i + 4
+			n++
+		}
+		i += nf
+	}
+	last := -1 // index in timePos of the last timed allocation
+	for k := 0; k < n; k++ {
+		if int64(r.w[gsrec.timePos[k]]) == -1 {
+			continue
+		}
+		if last >= 0 && k-last > 1 {
+			t0, t1 := int64(r.w[gsrec.timePos[last]]), int64(r.w[gsrec.timePos[k]])
+			for j := last + 1; j < k; j++ {
+				r.w[gsrec.timePos[j]] = uint64(t0 + (t1-t0)*int64(j-last)/int64(k-last))
+			}
+		}
+		last = k
+	}
+	for j := last + 1; last >= 0 && j < n; j++ {
+		r.w[gsrec.timePos[j]] = r.w[gsrec.timePos[last]]
+	}
+	for j := 0; j < n && int64(r.w[gsrec.timePos[j]]) == -1; j++ {
+		if last < 0 { // no allocation of the buffer read the clock
+			r.w[gsrec.timePos[j]] = uint64(nanotime())
+			continue
+		}
+		first := j
+		for int64(r.w[gsrec.timePos[first]]) == -1 {
+			first++
+		}
+		r.w[gsrec.timePos[j]] = r.w[gsrec.timePos[first]]
+	}
+}
+
+// gsrecEncode writes a raw buffer's records as chunks (with gsrec.elock).
+func gsrecEncode(r *gsrecRaw) {
+	gsrec.outM = r.mid
+	gsrecFillTimes(r)
+	for i := uint32(0); i < r.n; {
+		if gsrec.outN+gsrecMaxRecord > gsrecChunkBytes {
+			gsrecWriteChunk()
+		}
+		if gsrec.outCount == 0 {
+			gsrec.hasG, gsrec.lastP, gsrec.lastG, gsrec.lastT = false, -2, -2, 0
+		}
+		h := r.w[i]
+		tag := uint8(h)
+		global := h&(1<<8) != 0
+		nf := uint32(h>>16) & 0xffff
+		p := int64(h>>32) - 1
+		g := int64(r.w[i+1])
+		i += 2
+		same := p == gsrec.lastP && g == gsrec.lastG
+		b := tag
+		if same {
+			b |= gsrecSame
+		}
+		if !global {
+			b |= gsrecLocal
+		}
+		gsrec.out[gsrec.outN] = b
+		gsrec.outN++
+		if global {
+			seq := r.w[i]
+			i++
+			if !gsrec.hasG {
+				gsrec.firstG, gsrec.prevG, gsrec.hasG = seq, seq, true
+			}
+			gsrecOutU(seq - gsrec.prevG)
+			gsrec.prevG = seq
+		}
+		if !same {
+			gsrecOutU(uint64(p + 1))
+			gsrecOutU(uint64(g))
+			gsrec.lastP, gsrec.lastG = p, g
+		}
+		times := gsrecTimeFields[tag&63]
+		for k := uint32(0); k < nf; k++ {
+			v := int64(r.w[i+k])
+			if tag == gsrecTagFB && k >= 3 {
+				gsrecOutU(uint64(v)) // the words of bits
+				continue
+			}
+			if times&(1<<k) != 0 {
+				v, gsrec.lastT = v-gsrec.lastT, v
+			}
+			gsrecOutU(uint64((v << 1) ^ (v >> 63)))
+		}
+		i += nf
+		gsrec.outCount++
+	}
+	gsrecWriteChunk()
+}
+
+// gsrecWriteChunk writes the encoded records as one chunk: len, crc32, M
+// id, record count, the first global record's sequence number
+// (little-endian), then the records.
+func gsrecWriteChunk() {
+	if gsrec.outCount == 0 {
+		return
+	}
+	var head [gsrecChunkHead]byte
+	first := uint64(0)
+	if gsrec.hasG {
+		first = gsrec.firstG
+	}
+	gsrecPut32(&head[0], 0, gsrec.outN)
+	gsrecPut32(&head[0], 4, gsrecCRC(&gsrec.out[0], gsrec.outN))
+	gsrecPut32(&head[0], 8, gsrec.outM)
+	gsrecPut32(&head[0], 12, gsrec.outCount)
+	gsrecPut32(&head[0], 16, uint32(first))
+	gsrecPut32(&head[0], 20, uint32(first>>32))
+	gsrecWriteAll(&head[0], gsrecChunkHead)
+	gsrecWriteAll(&gsrec.out[0], int32(gsrec.outN))
+	gsrec.outN, gsrec.outCount = 0, 0
 }
 
 // gsrecBegin starts a global record in this M's buffer: one that takes the
 // next global sequence number. gsrecBeginLocal starts a local one (an
 // allocation, a sweep's frees: nothing another P sees), ordered by its M
-// only. The caller writes the tag's fields (f, t) and calls end. nil once
-// the recording is closing.
-//
-// Record: the tag byte (gsrecSame, gsrecLocal and the tag), for a global
-// record the uvarint delta from the chunk's previous global sequence number
-// (0 for its first, whose number is in the chunk header), then unless
-// gsrecSame uvarint P+1 and goroutine id, then the fields.
+// only. The caller stores the tag's fields (f, t, u) and calls end. nil
+// once the recording is closing.
 //
 // nosplit: its prologue must not be a preemption point. mallocgc's wrapper
 // writes the Z right after the allocation (whose releasem may have armed a
@@ -270,13 +516,13 @@ func gsrecBufOf(mp *m) *gsrecBuf {
 // the allocation and its Z. Past acquirem nothing preempts.
 //
 //go:nosplit
-func gsrecBegin(tag uint8) *gsrecBuf { return gsrecStart(tag, true) }
+func gsrecBegin(tag uint8) *gsrecM { return gsrecStart(tag, true) }
 
 //go:nosplit
-func gsrecBeginLocal(tag uint8) *gsrecBuf { return gsrecStart(tag, false) }
+func gsrecBeginLocal(tag uint8) *gsrecM { return gsrecStart(tag, false) }
 
 //go:nosplit
-func gsrecStart(tag uint8, global bool) *gsrecBuf {
+func gsrecStart(tag uint8, global bool) *gsrecM {
 	mp := acquirem()
 	gsrecProbe()
 	var seq uint64
@@ -290,12 +536,12 @@ func gsrecStart(tag uint8, global bool) *gsrecBuf {
 		releasem(mp)
 		return nil
 	}
-	b := gsrecBufOf(mp)
-	if b.n+2*gsrecMaxRecord > gsrecBufBytes {
-		gsrecFlush(b)
+	s := gsrecMOf(mp)
+	if s.raw().n+2*gsrecRecWords > gsrecRawWords {
+		gsrecHandoff(s)
 	}
-	if b.pend {
-		gsrecWritePending(b)
+	if s.pend {
+		gsrecWritePending(s)
 	}
 	p := int64(-1)
 	if mp.p != 0 {
@@ -305,8 +551,8 @@ func gsrecStart(tag uint8, global bool) *gsrecBuf {
 	if gp == nil {
 		gp = mp.g0
 	}
-	b.head(tag, global, seq, p, gp.goid)
-	return b
+	s.head(tag, global, seq, p, gp.goid)
+	return s
 }
 
 // gsrecProbe makes sure the stack has room for writing a whole record, so
@@ -343,67 +589,65 @@ func gsrecGrow() {
 var gsrecProbeIndex int
 var gsrecProbeSink byte
 
-func (b *gsrecBuf) head(tag uint8, global bool, seq uint64, p, g int64) {
-	same := p == b.lastP && g == b.lastG
-	if same {
-		tag |= gsrecSame
-	}
-	if !global {
-		tag |= gsrecLocal
-	}
-	b.data[b.n] = tag
-	b.n++
-	b.global = global
+func (s *gsrecM) raw() *gsrecRaw { return (*gsrecRaw)(unsafe.Pointer(s.rawp)) }
+
+func (s *gsrecM) head(tag uint8, global bool, seq uint64, p, g int64) {
+	r := s.raw()
+	s.hdr = r.n
+	h := uint64(tag) | uint64(p+1)<<32
 	if global {
-		if !b.hasG {
-			b.firstG, b.prevG, b.hasG = seq, seq, true
-		}
-		b.u(seq - b.prevG)
-		b.prevG = seq
+		h |= 1 << 8
 	}
-	if !same {
-		b.u(uint64(p + 1))
-		b.u(uint64(g))
-		b.lastP, b.lastG = p, g
+	r.w[r.n] = h
+	r.w[r.n+1] = uint64(g)
+	r.n += 2
+	if global {
+		r.w[r.n] = seq
+		r.n++
 	}
-	b.count++
-	b.total++
+	s.global = global
+	s.total++
+	if tag != gsrecTagA && tag != gsrecTagAZ && tag != gsrecTagZ {
+		s.untimed = gsrecTimeEvery // the next allocation reads the clock
+	}
 }
 
 // gsrecWritePending writes the pending allocation request as an A record.
-func gsrecWritePending(b *gsrecBuf) {
-	b.pend = false
-	b.head(gsrecTagA, false, 0, b.pendP, b.pendG)
-	b.f(b.pendSize)
-	b.f(b.pendTyp)
-	b.f(b.pendPtr)
-	b.f(b.pendFlags)
-	b.t(b.pendT)
+func gsrecWritePending(s *gsrecM) {
+	s.pend = false
+	s.head(gsrecTagA, false, 0, s.pendP, s.pendG)
+	s.f(s.pendSize)
+	s.f(s.pendTyp)
+	s.f(s.pendPtr)
+	s.f(s.pendFlags)
+	s.t(s.pendT)
+	s.seal()
 }
 
-func (b *gsrecBuf) u(v uint64) {
-	n := b.n
-	for v >= 0x80 {
-		b.data[n] = byte(v) | 0x80
-		v >>= 7
-		n++
+// f stores a field; t a time field; u one of FB's words of bits.
+func (s *gsrecM) f(v int64) {
+	r := s.raw()
+	r.w[r.n] = uint64(v)
+	r.n++
+}
+
+func (s *gsrecM) t(v int64)  { s.f(v) }
+func (s *gsrecM) u(v uint64) { s.f(int64(v)) }
+
+// seal stores the record's field count in its header word.
+func (s *gsrecM) seal() {
+	r := s.raw()
+	fields := r.n - s.hdr - 2
+	if r.w[s.hdr]&(1<<8) != 0 {
+		fields--
 	}
-	b.data[n] = byte(v)
-	b.n = n + 1
+	r.w[s.hdr] |= uint64(fields) << 16
 }
 
-// f writes a field as a zigzag varint.
-func (b *gsrecBuf) f(v int64) { b.u(uint64((v << 1) ^ (v >> 63))) }
-
-// t writes a time field as the zigzag delta from the chunk's previous one.
-func (b *gsrecBuf) t(v int64) {
-	b.f(v - b.lastT)
-	b.lastT = v
-}
-
-func (b *gsrecBuf) end() {
-	if b.global {
-		atomic.Store64(&b.doneG, b.doneG+1)
+func (s *gsrecM) end() {
+	s.seal()
+	if s.global {
+		atomic.Store64(&s.doneG, s.doneG+1)
 	}
 	releasem(getg().m)
 }
@@ -436,15 +680,15 @@ func gsrecUnlock(mp *m) {
 	releasem(mp)
 }
 
-// gsrecClose flushes every M's buffer and writes the end chunk (M id
+// gsrecClose writes out every M's records and the end chunk (M id
 // 0xffffffff; its body the uvarint counts of global records and of all
 // records). Called when the program exits (runtime.main's return, os.Exit).
 // The world is stopped first, so no P is inside a record (local records are
 // written with a P held, under acquirem); an M without a P writes global
 // records only, and setting gsrecClosed in the sequence counter splits
 // those: the ones numbered before it complete (the closer waits until the
-// Ms' completed counts add up), the later ones are not written. The world
-// stays stopped: the process exits next.
+// Ms' completed counts add up), the later ones are not written. The encoder
+// finishes its queue first. The world stays stopped: the process exits next.
 func gsrecClose() {
 	if atomic.Load(&gsrec.state) != gsrecStateOn {
 		return
@@ -463,47 +707,51 @@ func gsrecClose() {
 	}
 	for {
 		done := uint64(0)
-		for i := range gsrec.bufs {
-			if p := atomic.Loaduintptr(&gsrec.bufs[i]); p != 0 {
-				done += atomic.Load64(&(*gsrecBuf)(unsafe.Pointer(p)).doneG)
+		for i := range gsrec.ms {
+			if p := atomic.Loaduintptr(&gsrec.ms[i]); p != 0 {
+				done += atomic.Load64(&(*gsrecM)(unsafe.Pointer(p)).doneG)
 			}
 		}
-		if done == total {
+		lock(&gsrec.qlock)
+		idle := gsrec.qhead == 0 && !gsrec.encoding
+		unlock(&gsrec.qlock)
+		if done == total && idle {
 			break
 		}
 		osyield()
 	}
 	records := uint64(0)
-	for i := range gsrec.bufs {
-		if p := atomic.Loaduintptr(&gsrec.bufs[i]); p != 0 {
-			b := (*gsrecBuf)(unsafe.Pointer(p))
-			if b.pend {
-				gsrecWritePending(b)
+	lock(&gsrec.elock)
+	for i := range gsrec.ms {
+		if p := atomic.Loaduintptr(&gsrec.ms[i]); p != 0 {
+			s := (*gsrecM)(unsafe.Pointer(p))
+			if s.pend {
+				gsrecWritePending(s)
 			}
-			gsrecFlush(b)
-			records += b.total
+			gsrecEncode(s.raw())
+			records += s.total
 		}
 	}
 	n := uint32(0)
+	var body [20]byte
 	for _, v := range [2]uint64{total, records} {
 		for ; ; v >>= 7 {
 			if v < 0x80 {
-				gsrec.scratch[n] = byte(v)
+				body[n] = byte(v)
 				n++
 				break
 			}
-			gsrec.scratch[n] = byte(v) | 0x80
+			body[n] = byte(v) | 0x80
 			n++
 		}
 	}
 	var head [gsrecChunkHead]byte
 	gsrecPut32(&head[0], 0, n)
-	gsrecPut32(&head[0], 4, gsrecCRC(&gsrec.scratch[0], n))
+	gsrecPut32(&head[0], 4, gsrecCRC(&body[0], n))
 	gsrecPut32(&head[0], 8, gsrecEndM)
-	lock(&gsrec.wlock)
 	gsrecWriteAll(&head[0], gsrecChunkHead)
-	gsrecWriteAll(&gsrec.scratch[0], int32(n))
-	unlock(&gsrec.wlock)
+	gsrecWriteAll(&body[0], int32(n))
+	unlock(&gsrec.elock)
 	closefd(gsrec.fd)
 }
 
