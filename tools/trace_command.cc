@@ -9,6 +9,7 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 #include "traces/allocfreetrace_import.h"
@@ -102,6 +103,26 @@ int InfoV2(const std::string& path) {
   }
   std::printf("  GC cycles    %llu\n", static_cast<unsigned long long>(cycles));
   std::printf("  time span    %.6f s (first to last allocation)\n", static_cast<double>(last_t - first_t) / 1e9);
+  return 0;
+}
+
+// trace dump: a recording's records in merged order, one per line:
+// position, global sequence number (or "-" for a local record), M, P,
+// goroutine, tag, fields.
+int Dump(const std::string& path, uint64_t from, uint64_t count) {
+  absl::StatusOr<std::unique_ptr<tr::RecordingV2Reader>> r = tr::RecordingV2Reader::Open(path);
+  if (!r.ok()) return Fail(std::string(r.status().message()));
+  tr::V2Record v;
+  for (;;) {
+    absl::StatusOr<bool> more = (*r)->Next(&v);
+    if (!more.ok()) return Fail(std::string(more.status().message()));
+    if (!*more || v.index >= from + count) break;
+    if (v.index < from) continue;
+    std::string line = absl::StrCat(v.index, " ", v.global ? absl::StrCat(v.seq) : std::string("-"), " m", v.m,
+                                    " p", v.p, " g", v.g, " ", tr::V2SchemaOf(v.tag).name);
+    for (int k = 0; k < v.n; k++) absl::StrAppend(&line, " ", v.v[k]);
+    std::printf("%s\n", line.c_str());
+  }
   return 0;
 }
 
@@ -265,6 +286,13 @@ int TraceCommand(const std::vector<char*>& args) {
   if (sub == "info") {
     if (args.size() != 3) return Fail("usage: gogcsim trace info FILE [--json]");
     return Info(args[2]);
+  }
+  if (sub == "dump") {
+    if (args.size() < 3 || args.size() > 5) return Fail("usage: gogcsim trace dump FILE [FROM [COUNT]]");
+    uint64_t from = 0, count = ~uint64_t{0};
+    if (args.size() > 3 && !absl::SimpleAtoi(args[3], &from)) return Fail(absl::StrCat("bad FROM: ", args[3]));
+    if (args.size() > 4 && !absl::SimpleAtoi(args[4], &count)) return Fail(absl::StrCat("bad COUNT: ", args[4]));
+    return Dump(args[2], from, count);
   }
   if (sub == "check") {
     if (args.size() != 3) return Fail("usage: gogcsim trace check FILE");

@@ -22,7 +22,6 @@ struct Open {
 
 struct Retired {
   uint64_t end;
-  size_t p;
   uint64_t index;  // of the UC that took the span back
 };
 
@@ -39,11 +38,13 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
   // base -> end.
   std::vector<absl::flat_hash_map<uint64_t, uint64_t>> cached;
   std::vector<uint64_t> last_large;
-  absl::flat_hash_map<uint64_t, Retired> retired;  // by base: spans taken back
+  // Per P, by base: spans a UC took back from its mcache.
+  std::vector<absl::flat_hash_map<uint64_t, Retired>> retired;
   auto slot = [&](int32_t p) -> size_t {
     const size_t i = p < 0 ? 0 : static_cast<size_t>(p);
     if (i >= cached.size()) {
       cached.resize(i + 1);
+      retired.resize(i + 1);
       last_large.resize(i + 1, 0);
     }
     return i;
@@ -75,7 +76,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
       const uint64_t base = static_cast<uint64_t>(v.v[1]);
       for (size_t p = 0; p < cached.size(); p++) {
         if (auto it = cached[p].find(base); it != cached[p].end()) {
-          retired[base] = {it->second, p, v.index};
+          retired[p][base] = {it->second, v.index};
           cached[p].erase(it);
         }
       }
@@ -104,9 +105,9 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
           break;
         }
       }
-      for (const auto& [base, ret] : retired) {
+      for (const auto& [base, ret] : retired[p]) {
         if (found) break;
-        found = ret.p == p && a.index < ret.index && x >= base && x < ret.end;
+        found = a.index < ret.index && x >= base && x < ret.end;
       }
       if (!found) {
         violate(absl::StrCat("object at ", x, " is in no span the mcache of P ", a.p,

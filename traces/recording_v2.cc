@@ -69,6 +69,7 @@ struct SchemaTable {
     set(45, "MW", 3, 1u << 2);
     set(kV2TagAZ, "AZ", 6, 1u << 4);
     set(kV2TagFB, "FB", 3);  // base elemsize nwords, then nwords raw uvarint words
+    set(48, "PP", 1);
   }
 };
 

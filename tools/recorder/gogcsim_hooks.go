@@ -581,7 +581,7 @@ func gcSetTriggerRatio(triggerRatio float64) {
 
 func gsrecGoStart() { gsrecTime(gsrecTagGB, nanotime()) }
 
-// reason: 1 blocked (park), 2 Gosched, 3 preempted, 4 exit.
+// reason: 1 blocked (park), 2 Gosched, 3 preempted, 4 exit, 5 syscall.
 func gsrecGoStop(reason int64) {
 	if !gsrecRecording() {
 		return
@@ -589,6 +589,25 @@ func gsrecGoStop(reason int64) {
 	if b := gsrecBegin(gsrecTagGE); b != nil {
 		b.f(reason)
 		b.t(nanotime())
+		b.end()
+	}
+}
+
+// A goroutine enters a syscall (reentersyscall, on the system stack): its P
+// may be retaken by sysmon and run by another M, so this M's records so far
+// must come before: a global record orders them.
+func gsrecSyscall() { gsrecGoStop(5) }
+
+// The M acquires or releases its P (acquirep, releasep). Every move of a P
+// between Ms passes here or through gsrecSyscall, and every move of a
+// goroutine through GE and GB: so an M's local records, placed before its
+// next global record, come before any other M's use of that P or goroutine.
+func gsrecProc(acquire bool) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagPP); b != nil {
+		b.f(gsrecBool(acquire))
 		b.end()
 	}
 }

@@ -87,6 +87,7 @@ const (
 	gsrecTagMW             // mark worker on P: start(1)/stop(0) mode t
 	gsrecTagAZ             // an A and its Z with nothing between them: size typsize ptrdata flags t addr
 	gsrecTagFB             // the objects a sweep frees: base elemsize nwords, then nwords words of bits
+	gsrecTagPP             // the M acquires (1) or releases (0) the P of the header
 )
 
 // Record header flags, over the tag's 6 bits.
