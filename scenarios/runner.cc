@@ -1,5 +1,8 @@
 #include "scenarios/runner.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 
 #include "absl/strings/match.h"
@@ -7,14 +10,56 @@
 #include "scenarios/scenario.h"
 #include "scenarios/trace_run.h"
 #include "scenarios/trace_source.h"
+#include "traces/recording_v2.h"
+#include "traces/reference_import.h"
 #include "traces/trace_reader.h"
 
 namespace gogcsim::scenarios {
+namespace {
+
+// The trace of a gogcsim recording, imported once into the temporary
+// directory (named after the recording's path, size and time, so a changed
+// recording is imported again) and reused by later runs and sweeps.
+absl::StatusOr<std::string> ImportedTrace(const std::string& recording) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string abs = fs::absolute(recording, ec).string();
+  const auto size = fs::file_size(recording, ec);
+  const auto mtime = fs::last_write_time(recording, ec).time_since_epoch().count();
+  uint64_t h = 14695981039346656037ull;
+  for (char c : absl::StrFormat("%s\n%d\n%d", abs, size, mtime)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  const char* tmp = std::getenv("TMPDIR");
+  const std::string out = absl::StrFormat("%s/gogcsim-%016x.trace", tmp != nullptr && *tmp ? tmp : "/tmp", h);
+  if (fs::exists(out, ec)) return out;
+  const std::string part = absl::StrFormat("%s.%d", out, getpid());
+  absl::StatusOr<traces::ReferenceImportStats> st = traces::ImportReference(recording, part, {});
+  if (!st.ok()) {
+    fs::remove(part, ec);
+    return st.status();
+  }
+  fs::rename(part, out, ec);
+  if (ec) return absl::InternalError(absl::StrFormat("cannot write %s: %s", out, ec.message()));
+  return out;
+}
+
+}  // namespace
 
 absl::StatusOr<RunConfig> LoadRunnable(const std::string& name_or_path) {
   std::error_code ec;
   if (absl::EndsWith(name_or_path, ".json") || !std::filesystem::is_regular_file(name_or_path, ec)) {
     return LoadScenario(name_or_path);
+  }
+  if (traces::IsRecordingV2(name_or_path)) {
+    absl::StatusOr<std::string> trace = ImportedTrace(name_or_path);
+    if (!trace.ok()) return trace.status();
+    absl::StatusOr<RunConfig> cfg = LoadRunnable(*trace);
+    if (!cfg.ok()) return cfg;
+    cfg->name = std::filesystem::path(name_or_path).filename().string();
+    cfg->description = absl::StrFormat("what-if run of the recording %s (imported as %s)", name_or_path, *trace);
+    return cfg;
   }
   auto reader = traces::TraceReader::Open(name_or_path);
   if (!reader.ok()) {

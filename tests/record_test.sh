@@ -63,9 +63,16 @@ for spec in "maps 1 12" "steady 1 0" "pipeline 4 4000" "stacks 4 400" "pool 8 20
   fi
 done
 
+# run and sweep take a recording directly (imported once, then reused).
+"$BIN" run maps-p1.rec --gogc=200 >run.out 2>run.err; rc=$?
+check "run takes a recording" test $rc -eq 0
+check "run: what-if at GOGC 200" grep -q "^scenario maps-p1.rec (seed 1, GOMAXPROCS 1, GOGC 200): [0-9]* GC cycles" run.out
+"$BIN" sweep maps-p1.rec --gogc_list=50,100 --threads=1 >sweep.out 2>&1; rc=$?
+check "sweep takes a recording" test $rc -eq 0
+
 # A corrupt byte inside the first chunk, and a cut file.
 cp maps-p1.rec bad.rec
-printf '\x55' | dd of=bad.rec bs=1 seek=200 conv=notrunc 2>/dev/null
+printf "\x55" | dd of=bad.rec bs=1 seek=45 conv=notrunc 2>/dev/null
 "$BIN" replay --reference=bad.rec >bad.out 2>&1; rc=$?
 check "corrupt: replay exits 2" test $rc -eq 2
 check "corrupt: names the file, offset and checksum" grep -q "bad.rec: offset 16: chunk checksum mismatch" bad.out
@@ -86,4 +93,5 @@ check "panic: exit 4" test $rc -eq 4
 check "panic: says how it ended" grep -q "exited with status 2 (a Go panic or fatal error exits 2); no recording written" panics.out
 check "panic: no file" test -z "$(ls panics.rec* 2>/dev/null)"
 
+[ $fails -eq 0 ] || { echo "scratch files kept in $TMP"; }
 finish

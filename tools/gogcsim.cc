@@ -69,9 +69,10 @@ Usage:
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
 
-  gogcsim replay --reference=FILE.rec.gz|FILE.trace [--json] [--first_gc_only] [--check_invariants]
-      Faithful replay of a recording of a real go1.10.2 run
-      (../shared/reference/), or of a trace imported from one. The
+  gogcsim replay --reference=FILE.rec|FILE.rec.gz|FILE.trace [--json] [--first_gc_only] [--check_invariants]
+      Faithful replay of a recording of a real go1.10.2 run: one made by
+      gogcsim record, a reference recording (../shared/reference/), or a
+      trace imported from either. The
       recording supplies allocation requests, background-sweeper steps,
       which objects each cycle left unmarked, where mark termination
       began, scan work, assist time and clock readings; the ported
@@ -107,13 +108,43 @@ Usage:
       the table one unsharded sweep writes. Exit status 2 if a shard is
       missing or given twice, or the tables are of different sweeps.
 
+  gogcsim record [--gomaxprocs=N] [--gogc=N] [--out=FILE] [--go_src=TARBALL]
+                 PROGRAM.go|DIR [-- ARGS]
+      Build a Go program with gogcsim's instrumented go1.10.2 toolchain and
+      run it, writing a recording (format v2, traces/recording_v2.md):
+      every allocation, span hand-out, sweep, pacer call and scheduler
+      event, in the order the runtime's operations took effect. The
+      toolchain is built the first time (3-8 minutes, with progress) from
+      the go1.10.2 source tarball (--go_src or $GOGCSIM_GO_SRC) and cached
+      in $GOGCSIM_CACHE (default ~/.cache/gogcsim). --gogc=-1 is GOGC=off;
+      0 leaves GOGC unset. Default output: PROGRAM.rec. Exit status 0; 2 bad
+      usage or a program that does not build; 3 the toolchain cannot be
+      built; 4 the program failed (exit status or signal); 5 the recording
+      is not valid or cannot be written. Nothing is written on failure.
+  gogcsim toolchain [--plain] [--go_src=TARBALL]
+      Build (or find in the cache) the instrumented, or with --plain the
+      plain, go1.10.2 toolchain and print its GOROOT. Exit status 3 if it
+      cannot be built.
+
   gogcsim trace info FILE [--json]
       Summary of a gogcsim trace: events by kind, goroutines, Ps,
       allocations and bytes, a size histogram by powers of two, time span.
-  gogcsim trace import --from=reference|allocfreetrace IN OUT [--gzip]
+      Of a recording: records by kind, threads, allocations per P, GC
+      cycles, time span.
+  gogcsim trace check FILE
+      The recording's own consistency: each goroutine's requests and
+      results pair up, and every object lies in a span that the mcache of
+      the P that served it held. Exit status 0 consistent, 1 not, 2 bad file.
+  gogcsim trace dump FILE [FROM [COUNT]]
+      A recording's records in merged order, one per line: position, global
+      sequence number (- for a record only its thread orders), thread, P,
+      goroutine, kind, fields.
+  gogcsim trace import --from=recording|reference|allocfreetrace IN OUT [--gzip]
                        [--gomaxprocs=N] [--gogc=N]
-      Convert a reference recording (.rec.gz) or GODEBUG=allocfreetrace=1
-      output into a gogcsim trace (--gzip compresses it). --gomaxprocs and
+      Convert a recording (gogcsim record's, or a reference .rec.gz; both
+      --from=recording and --from=reference take either) or
+      GODEBUG=allocfreetrace=1 output into a gogcsim trace (--gzip
+      compresses it). --gomaxprocs and
       --gogc record what allocfreetrace output does not say.
 
   gogcsim help | --help
