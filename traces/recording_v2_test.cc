@@ -11,91 +11,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "traces/recording_v2_test_writer.h"
 
 namespace gogcsim::traces {
 namespace {
 
-// A writer following traces/recording_v2.md, independent of the recorder's
-// Go code: records are added per M, chunks written in the order asked.
-class Writer {
- public:
-  struct Rec {
-    uint64_t seq;  // global records only
-    int p;
-    int64_t g;
-    int tag;
-    std::vector<int64_t> v;
-    bool local = false;
-  };
-  // Encodes recs (one M's, increasing seq) as one chunk.
-  std::string Chunk(uint32_t m, const std::vector<Rec>& recs) {
-    std::string body;
-    uint64_t first = 0, prev = 0;
-    bool any_global = false;
-    int64_t last_p = -2, last_g = -2, last_t = 0;
-    for (const Rec& r : recs) {
-      const bool same = r.p == last_p && r.g == last_g;
-      body.push_back(static_cast<char>(r.tag | (same ? 0x80 : 0) | (r.local ? 0x40 : 0)));
-      if (!r.local) {
-        if (!any_global) first = prev = r.seq;
-        any_global = true;
-        U(&body, r.seq - prev);
-        prev = r.seq;
-      }
-      if (!same) {
-        U(&body, static_cast<uint64_t>(r.p + 1));
-        U(&body, static_cast<uint64_t>(r.g));
-        last_p = r.p;
-        last_g = r.g;
-      }
-      const V2Schema& s = V2SchemaOf(r.tag);
-      for (size_t k = 0; k < r.v.size(); k++) {
-        int64_t v = r.v[k];
-        if (s.time_mask & (1u << k)) {
-          const int64_t d = v - last_t;
-          last_t = v;
-          v = d;
-        }
-        U(&body, static_cast<uint64_t>((v << 1) ^ (v >> 63)));
-      }
-    }
-    return Head(static_cast<uint32_t>(body.size()),
-                static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())), m,
-                static_cast<uint32_t>(recs.size()), first) +
-           body;
-  }
-  std::string End(uint64_t globals, uint64_t records) {
-    std::string body;
-    U(&body, globals);
-    U(&body, records);
-    return Head(static_cast<uint32_t>(body.size()),
-                static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())), 0xffffffff,
-                0, 0) +
-           body;
-  }
-  static std::string FileHead() { return std::string("GOGCSIMR\x02", 9) + std::string(7, '\0'); }
-
- private:
-  static void U(std::string* s, uint64_t v) {
-    for (; v >= 0x80; v >>= 7) s->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    s->push_back(static_cast<char>(v));
-  }
-  static std::string Le32(uint32_t v) {
-    std::string s(4, '\0');
-    for (int i = 0; i < 4; i++) s[static_cast<size_t>(i)] = static_cast<char>(v >> (8 * i));
-    return s;
-  }
-  static std::string Head(uint32_t len, uint32_t crc, uint32_t m, uint32_t count, uint64_t first) {
-    return Le32(len) + Le32(crc) + Le32(m) + Le32(count) + Le32(static_cast<uint32_t>(first)) +
-           Le32(static_cast<uint32_t>(first >> 32));
-  }
-};
-
-std::string Write(const std::string& name, const std::string& bytes) {
-  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
 
 const int kA = V2TagOf("A"), kZ = V2TagOf("Z"), kHL = V2TagOf("HL"), kGS = V2TagOf("GS");
 
