@@ -91,11 +91,7 @@ func gsrecResult(x unsafe.Pointer) {
 		return
 	}
 	st := gsrecMOf(mp)
-	gp := mp.curg
-	if gp == nil {
-		gp = mp.g0
-	}
-	if st.pend && st.pendG == gp.goid {
+	if _, g := gsrecWho(mp); st.pend && st.pendG == g {
 		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
 			gsrecHandoff(st)
 		}
@@ -377,45 +373,26 @@ func gsrecHeapMarked() {
 }
 
 // gcController.scanWork += n; who 'D' gcDrain, 'N' gcDrainN, 'X' dispose.
-func gsrecScanWork(who byte, n int64) {
-	if !gsrecRecording() {
-		atomic.Xaddint64(&gcController.scanWork, n)
-		return
-	}
-	mp := gsrecLock()
-	atomic.Xaddint64(&gcController.scanWork, n)
-	if b := gsrecBegin(gsrecTagW); b != nil {
-		b.f(int64(who))
-		b.f(n)
-		b.end()
-	}
-	gsrecUnlock(mp)
-}
+func gsrecScanWork(who byte, n int64) { gsrecXadd(&gcController.scanWork, n, gsrecTagW, int64(who)) }
 
 // gcController.bgScanCredit += n; who 'S' stolen, 'F' flushed, 'E' exit.
-func gsrecCredit(who byte, n int64) {
-	if !gsrecRecording() {
-		atomic.Xaddint64(&gcController.bgScanCredit, n)
-		return
-	}
-	mp := gsrecLock()
-	atomic.Xaddint64(&gcController.bgScanCredit, n)
-	if b := gsrecBegin(gsrecTagC); b != nil {
-		b.f(int64(who))
-		b.f(n)
-		b.end()
-	}
-	gsrecUnlock(mp)
-}
+func gsrecCredit(who byte, n int64) { gsrecXadd(&gcController.bgScanCredit, n, gsrecTagC, int64(who)) }
 
-func gsrecAssistTime(n int64) {
+func gsrecAssistTime(n int64) { gsrecXadd(&gcController.assistTime, n, gsrecTagAT, -1) }
+
+// gsrecXadd does *addr += n (atomically, as the runtime did) under
+// gsrecLock with its record: who (unless negative), then n.
+func gsrecXadd(addr *int64, n int64, tag uint8, who int64) {
 	if !gsrecRecording() {
-		atomic.Xaddint64(&gcController.assistTime, n)
+		atomic.Xaddint64(addr, n)
 		return
 	}
 	mp := gsrecLock()
-	atomic.Xaddint64(&gcController.assistTime, n)
-	if b := gsrecBegin(gsrecTagAT); b != nil {
+	atomic.Xaddint64(addr, n)
+	if b := gsrecBegin(tag); b != nil {
+		if who >= 0 {
+			b.f(who)
+		}
 		b.f(n)
 		b.end()
 	}

@@ -544,7 +544,15 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 	if s.pend {
 		gsrecWritePending(s)
 	}
-	p := int64(-1)
+	p, g := gsrecWho(mp)
+	s.head(tag, global, seq, p, g)
+	return s
+}
+
+// gsrecWho is the P (-1 for none) and goroutine a record of mp's names:
+// the goroutine mp runs, also on the system stack; g0's (0) if none.
+func gsrecWho(mp *m) (p, g int64) {
+	p = -1
 	if mp.p != 0 {
 		p = int64(mp.p.ptr().id)
 	}
@@ -552,8 +560,7 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 	if gp == nil {
 		gp = mp.g0
 	}
-	s.head(tag, global, seq, p, gp.goid)
-	return s
+	return p, gp.goid
 }
 
 // gsrecProbe makes sure the stack has room for writing a whole record, so
