@@ -133,7 +133,7 @@ int Check(const std::string& path) {
   std::printf("check %s: %llu records, %llu allocations by %llu goroutines on GOMAXPROCS %d, %llu GC cycles\n",
               path.c_str(), static_cast<unsigned long long>(c->records), static_cast<unsigned long long>(c->allocations),
               static_cast<unsigned long long>(c->goroutines), c->gomaxprocs, static_cast<unsigned long long>(c->cycles));
-  std::printf("  small objects in a span their P's mcache held: %llu\n  large objects at their P's L: %llu\n"
+  std::printf("  small objects in a span their P's mcache held: %llu\n  large objects at their goroutine's L: %llu\n"
               "  requests still open at exit: %llu\n",
               static_cast<unsigned long long>(c->in_cached_span), static_cast<unsigned long long>(c->large),
               static_cast<unsigned long long>(c->open_at_end));

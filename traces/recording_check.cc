@@ -37,7 +37,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
   // Per P (P -1 is P 0: the bootstrap mcache becomes P 0's): cached spans,
   // base -> end.
   std::vector<absl::flat_hash_map<uint64_t, uint64_t>> cached;
-  std::vector<uint64_t> last_large;
+  absl::flat_hash_map<int64_t, uint64_t> last_large;  // by goroutine: its last L
   // Per P, by base: spans a UC took back from its mcache.
   std::vector<absl::flat_hash_map<uint64_t, Retired>> retired;
   auto slot = [&](int32_t p) -> size_t {
@@ -45,7 +45,6 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
     if (i >= cached.size()) {
       cached.resize(i + 1);
       retired.resize(i + 1);
-      last_large.resize(i + 1, 0);
     }
     return i;
   };
@@ -81,7 +80,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
         }
       }
     } else if (v.tag == kL) {
-      last_large[slot(v.p)] = static_cast<uint64_t>(v.v[1]);
+      last_large[v.g] = static_cast<uint64_t>(v.v[1]);
     } else if (v.tag == kZ) {
       auto it = open.find(v.g);
       if (it == open.end() || it->second.empty()) {
@@ -94,7 +93,7 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
       if (a.size == 0) continue;  // zerobase
       const size_t p = slot(a.p);
       if (a.size > kMaxSmallSize) {
-        if (last_large[p] != x) violate(absl::StrCat("large object at ", x, " is not its P's last L"));
+        if (last_large[v.g] != x) violate(absl::StrCat("large object at ", x, " is not its goroutine's last L"));
         c.large++;
         continue;
       }

@@ -12,7 +12,9 @@
 //   a UC after the A. So each span hand-out is recorded before the
 //   allocations from it, on the P that made them. The Z itself may come
 //   from another P: a goroutine can block in gcStart before it returns.
-// - Each large request's Z is the base of the last L of its serving P.
+// - Each large request's Z is the base of its goroutine's last L (written
+//   inside mheap.alloc_m for it; another goroutine's may come between on
+//   the same P while this one blocks in gcStart).
 #ifndef GOGCSIM_TRACES_RECORDING_CHECK_H_
 #define GOGCSIM_TRACES_RECORDING_CHECK_H_
 
@@ -28,7 +30,7 @@ struct RecordingCheck {
   uint64_t records = 0;
   uint64_t allocations = 0;   // A records
   uint64_t in_cached_span = 0;  // small Zs found in their P's cached spans
-  uint64_t large = 0;           // large Zs matching their P's L
+  uint64_t large = 0;           // large Zs matching their goroutine's L
   uint64_t open_at_end = 0;     // As without a Z when the program exited
   uint64_t cycles = 0;
   int gomaxprocs = 0;

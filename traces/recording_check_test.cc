@@ -71,7 +71,7 @@ TEST(CheckRecording, ALargeObjectIsItsPsL) {
   EXPECT_EQ(c->large, 1u);
   c = CheckRecording(Write("large2.rec", rec(kSpan + 8192)));
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_TRUE(absl::StrContains(c->violation, "is not its P's last L")) << c->violation;
+  EXPECT_TRUE(absl::StrContains(c->violation, "is not its goroutine's last L")) << c->violation;
 }
 
 }  // namespace
