@@ -10,7 +10,7 @@ SAMPLE="$TEST_SRCDIR/$TEST_WORKSPACE/traces/testdata/allocfreetrace_sample.txt"
 
 "$BIN" --help >"$TMP/help" 2>&1
 check "help names trace info" grep -q "gogcsim trace info FILE" "$TMP/help"
-check "help names trace import" grep -q "gogcsim trace import --from=reference|allocfreetrace" "$TMP/help"
+check "help names trace import" grep -q "gogcsim trace import --from=recording|reference|allocfreetrace" "$TMP/help"
 
 # allocfreetrace sample (traces/testdata/README.md gives the expected counts).
 "$BIN" trace import --from=allocfreetrace "$SAMPLE" "$TMP/afl.trace" >"$TMP/imp.txt"; rc=$?

@@ -300,7 +300,7 @@ int TraceCommand(const std::vector<char*>& args) {
   }
   if (sub == "import") {
     if (args.size() != 4) {
-      return Fail("usage: gogcsim trace import --from=reference|allocfreetrace IN OUT [--gzip]");
+      return Fail("usage: gogcsim trace import --from=recording|reference|allocfreetrace IN OUT [--gzip]");
     }
     return Import(args[2], args[3]);
   }
