@@ -70,6 +70,9 @@ struct SchemaTable {
     set(kV2TagAZ, "AZ", 6, 1u << 4);
     set(kV2TagFB, "FB", 3);  // base elemsize nwords, then nwords raw uvarint words
     set(48, "PP", 1);
+    set(49, "CT", 3);
+    set(50, "PW", 1);
+    set(51, "RV", 2);
   }
 };
 

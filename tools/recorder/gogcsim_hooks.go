@@ -205,6 +205,49 @@ func gsrecSpan(tag uint8, c *mcentral, s *mspan, withFreeindex bool) {
 func gsrecCacheSpan(c *mcentral, s *mspan)   { gsrecSpan(gsrecTagCS, c, s, true) }
 func gsrecUncacheSpan(c *mcentral, s *mspan) { gsrecSpan(gsrecTagUC, c, s, false) }
 
+// cacheSpan takes span s, inside the mcentral lock: how 1 a swept span
+// of the nonempty list, 2 one grown from the heap. (A span it sweeps first
+// is its SC claim.)
+func gsrecCentralTake(c *mcentral, s *mspan, how int64) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagCT); b != nil {
+		b.f(int64(c.spanclass))
+		b.f(int64(s.base()))
+		b.f(how)
+		b.end()
+	}
+}
+
+// deductSweepCredit's read of pagesSwept (its loop test), ordered with the
+// adds of other sweepers.
+func gsrecPagesSweptRead() uint64 {
+	if !gsrecRecording() {
+		return atomic.Load64(&mheap_.pagesSwept)
+	}
+	mp := gsrecLock()
+	v := atomic.Load64(&mheap_.pagesSwept)
+	if b := gsrecBegin(gsrecTagPW); b != nil {
+		b.f(int64(v))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return v
+}
+
+// The scavenger released bytes of span s's pages (inside the heap lock).
+func gsrecScavenge(s *mspan, released uintptr) {
+	if !gsrecRecording() {
+		return
+	}
+	if b := gsrecBegin(gsrecTagRV); b != nil {
+		b.f(int64(s.base()))
+		b.f(int64(released))
+		b.end()
+	}
+}
+
 // mcentral.freeSpan, inside its lock.
 func gsrecCentralFree(c *mcentral, s *mspan, wasempty bool) {
 	if !gsrecRecording() {

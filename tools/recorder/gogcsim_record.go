@@ -88,6 +88,9 @@ const (
 	gsrecTagAZ             // an A and its Z with nothing between them: size typsize ptrdata flags t addr
 	gsrecTagFB             // the objects a sweep frees: base elemsize nwords, then nwords words of bits
 	gsrecTagPP             // the M acquires (1) or releases (0) the P of the header
+	gsrecTagCT             // cacheSpan takes a span, in the mcentral lock: spanclass base how (1 swept, 2 grown)
+	gsrecTagPW             // deductSweepCredit reads pagesSwept: the value
+	gsrecTagRV             // the scavenger releases a span's pages: base bytes
 )
 
 // Record header flags, over the tag's 6 bits.
