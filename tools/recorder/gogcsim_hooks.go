@@ -23,15 +23,17 @@ func mallocgc(size uintptr, typ *_type, needzero bool) unsafe.Pointer {
 		return mallocgc0(size, typ, needzero)
 	}
 	if size == 0 {
-		gsrecAlloc(size, typ, needzero)
+		mp := acquirem()
+		gsrecAlloc(mp, size, typ, needzero)
+		releasem(mp)
 	}
 	x := mallocgc0(size, typ, needzero)
 	gsrecResult(x)
 	return x
 }
 
-func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
-	if !gsrecRecording() {
+func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
+	if gsrec.state != gsrecStateOn {
 		return
 	}
 	flags, typsize, ptrdata := int64(0), int64(0), int64(0)
@@ -47,23 +49,15 @@ func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
 		flags |= 4
 	}
 	// The request waits in the M's buffer: its Z usually follows with
-	// nothing in between, and then both go out as one AZ record.
-	mp := acquirem()
-	gsrecProbe()
+	// nothing in between, and then both go out as one AZ record. Called
+	// under mallocgc's acquirem; a stack growth here only writes its MA/MF
+	// records before this request's (head, f and seal do not grow it).
 	st := gsrecMOf(mp)
 	if st.pend { // an earlier request whose Z has not come: write it first
 		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
 			gsrecHandoff(st)
 		}
 		gsrecWritePending(st)
-	}
-	p := int64(-1)
-	if mp.p != 0 {
-		p = int64(mp.p.ptr().id)
-	}
-	gp := mp.curg
-	if gp == nil {
-		gp = mp.g0
 	}
 	// Reading the clock costs as much as the rest of recording an
 	// allocation: every 16th allocation reads it, and the first after any
@@ -74,40 +68,42 @@ func gsrecAlloc(size uintptr, typ *_type, needzero bool) {
 	} else {
 		st.untimed++
 	}
-	st.pend, st.pendP, st.pendG = true, p, gp.goid
+	p, g := gsrecWho(mp)
+	st.pend, st.pendP, st.pendG = true, p, g
 	st.pendSize, st.pendTyp, st.pendPtr, st.pendFlags, st.pendT = int64(size), typsize, ptrdata, flags, t
-	releasem(mp)
 }
 
 // gsrecResult writes mallocgc's result: AZ if its request is still pending
-// on this M, else Z. nosplit: no preemption point before the record.
+// on this M, else Z. nosplit, as is all it calls on the common path: no
+// preemption point (and no stack growth) before the record is written, so
+// the M cannot change under it without acquirem.
 //
 //go:nosplit
 func gsrecResult(x unsafe.Pointer) {
-	mp := acquirem()
-	gsrecProbe()
 	if gsrec.state != gsrecStateOn {
-		releasem(mp)
 		return
 	}
-	st := gsrecMOf(mp)
-	if _, g := gsrecWho(mp); st.pend && st.pendG == g {
+	mp := getg().m
+	st := (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
+	if _, g := gsrecWho(mp); st != nil && st.pend && st.pendG == g {
 		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
+			mp := acquirem()
 			gsrecHandoff(st)
+			releasem(mp)
 		}
+		// The record written here rather than through head, f and seal:
+		// this is a third of the recorder's time in an allocation loop.
 		st.pend = false
-		st.head(gsrecTagAZ, false, 0, st.pendP, st.pendG)
-		st.f(st.pendSize)
-		st.f(st.pendTyp)
-		st.f(st.pendPtr)
-		st.f(st.pendFlags)
-		st.t(st.pendT)
-		st.f(int64(uintptr(x)))
-		st.seal()
-		releasem(mp)
+		r := st.raw()
+		w := r.w[r.n : r.n+8]
+		w[0] = uint64(gsrecTagAZ) | 6<<16 | uint64(st.pendP+1)<<32
+		w[1] = uint64(st.pendG)
+		w[2], w[3], w[4] = uint64(st.pendSize), uint64(st.pendTyp), uint64(st.pendPtr)
+		w[5], w[6], w[7] = uint64(st.pendFlags), uint64(st.pendT), uint64(uintptr(x))
+		r.n += 8
+		st.total++
 		return
 	}
-	releasem(mp)
 	if b := gsrecBeginLocal(gsrecTagZ); b != nil {
 		b.f(int64(uintptr(x)))
 		b.end()
