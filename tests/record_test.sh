@@ -70,6 +70,22 @@ check "run: what-if at GOGC 200" grep -q "^scenario maps-p1.rec (seed 1, GOMAXPR
 "$BIN" sweep maps-p1.rec --gogc_list=50,100 --threads=1 >sweep.out 2>&1; rc=$?
 check "sweep takes a recording" test $rc -eq 0
 
+# compare: a what-if run against real runs' gctrace (three runs of maps
+# built with the toolchain and not recording: its hooks return at once).
+GOROOT_REC=$(cat toolchain.txt)
+(cd "$PROGS" && GOROOT="$GOROOT_REC" GO111MODULE=off "$GOROOT_REC/bin/go" build -o "$TMP/maps.bin" maps.go)
+for i in 1 2 3; do
+  GOMAXPROCS=1 GODEBUG=gctrace=1,gcpacertrace=1 ./maps.bin 12 >/dev/null 2>"real$i.stderr"
+done
+"$BIN" run maps-p1.rec --out=whatif >/dev/null 2>&1
+"$BIN" compare whatif real1.stderr real2.stderr real3.stderr >compare.out 2>&1; rc=$?
+check "compare exits 0" test $rc -eq 0
+check "compare: 3 real runs" grep -q "^compare whatif with 3 real runs" compare.out
+check "compare: the four measures" test "$(grep -cE '^  (GC cycles|peak heap|mean marked|GC CPU)' compare.out)" -eq 4
+check "compare: cycle by cycle" grep -Eq "^ +1 +[-0-9./]+ +[0-9.]+/[0-9.]+ " compare.out
+"$BIN" compare whatif maps-p1.rec >bad.out 2>&1; rc=$?
+check "compare: a file that is not a gctrace log exits 2" test $rc -eq 2
+
 # A corrupt byte inside the first chunk, and a cut file.
 cp maps-p1.rec bad.rec
 printf "\x55" | dd of=bad.rec bs=1 seek=45 conv=notrunc 2>/dev/null

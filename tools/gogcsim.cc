@@ -25,6 +25,7 @@
 #include "scenarios/simulation.h"
 #include "scenarios/synthetic.h"
 #include "tools/cli.h"
+#include "tools/compare_command.h"
 #include "tools/diff_command.h"
 #include "tools/record_command.h"
 #include "tools/report_command.h"
@@ -121,6 +122,13 @@ Usage:
       usage or a program that does not build; 3 the toolchain cannot be
       built; 4 the program failed (exit status or signal); 5 the recording
       is not valid or cannot be written. Nothing is written on failure.
+  gogcsim compare RUN_DIR REAL.stderr... [--json]
+      A run (run --out=RUN_DIR) against real go1.10.2 runs of the program:
+      their stderr with GODEBUG=gctrace=1,gcpacertrace=1. Prints cycles,
+      peak heap at mark termination, mean marked heap and final GC CPU,
+      simulated against the real runs' min and max (inside if within them
+      widened by 2%), then cycle by cycle against the first real run:
+      trigger, heap at mark termination, goal and marked heap.
   gogcsim toolchain [--plain] [--go_src=TARBALL]
       Build (or find in the cache) the instrumented, or with --plain the
       plain, go1.10.2 toolchain and print its GOROOT. Exit status 3 if it
@@ -460,6 +468,7 @@ int main(int argc, char** argv) {
   if (cmd == "merge") return gogcsim::tools::MergeCommand(rest);
   if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
   if (cmd == "record") return gogcsim::tools::RecordCommand(rest);
+  if (cmd == "compare") return gogcsim::tools::CompareCommand(rest);
   if (cmd == "toolchain") return gogcsim::tools::ToolchainCommand(rest);
   return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
 }
