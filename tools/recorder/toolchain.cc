@@ -1,5 +1,6 @@
 #include "tools/recorder/toolchain.h"
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 #include <fstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -108,6 +110,21 @@ std::string Elapsed(std::chrono::steady_clock::time_point t0) {
   return absl::StrFormat("%d:%02d", s / 60, s % 60);
 }
 
+// Scratch directories (and logs) of builds whose process is gone: an
+// interrupted build leaves its "building-KEY-PID" behind.
+void RemoveAbandonedBuilds(const std::string& cache) {
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(cache, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!absl::StartsWith(name, "building-")) continue;
+    std::string pid = name.substr(name.rfind('-') + 1);
+    if (const size_t dot = pid.find('.'); dot != std::string::npos) pid.resize(dot);  // the .log
+    int n = 0;
+    if (!absl::SimpleAtoi(pid, &n) || n <= 0) continue;
+    if (kill(n, 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  }
+}
+
 }  // namespace
 
 std::string DefaultCacheDir() {
@@ -138,6 +155,7 @@ absl::StatusOr<std::string> EnsureToolchain(const ToolchainOptions& opts) {
   std::error_code ec;
   fs::create_directories(cache, ec);
   if (ec) return absl::FailedPreconditionError(absl::StrCat(cache, ": cannot create: ", ec.message()));
+  RemoveAbandonedBuilds(cache);
   const std::string scratch = absl::StrCat(cache, "/building-", key, "-", getpid());
   fs::remove_all(scratch, ec);
   fs::create_directories(scratch, ec);

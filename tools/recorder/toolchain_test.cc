@@ -1,6 +1,7 @@
 #include "tools/recorder/toolchain.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -56,6 +57,30 @@ TEST(EnsureToolchain, SaysWhatIsMissing) {
   o.bootstrap = "/nonexistent/go-1.19";
   g = EnsureToolchain(o);
   EXPECT_TRUE(absl::StrContains(g.status().message(), "golang-1.19-go")) << g.status();
+}
+
+TEST(EnsureToolchain, RemovesTheScratchOfADeadBuild) {
+  ToolchainOptions o;
+  o.plain = true;
+  o.cache_dir = Tmp("cache4");
+  o.go_src = "/nonexistent.tar.gz";  // fails after the clean-up
+  // PID 2^22+1 is above Linux's pid_max limit: no such process. Our own
+  // build's scratch stays.
+  fs::create_directories(o.cache_dir + "/building-abc-4194305/go");
+  std::ofstream(o.cache_dir + "/building-abc-4194305.log") << "";
+  const std::string mine = o.cache_dir + "/building-abc-" + std::to_string(getpid());
+  fs::create_directories(mine);
+  o.bootstrap = "/nonexistent";
+  (void)EnsureToolchain(o);  // NotFound for the source: returns before
+  EXPECT_TRUE(fs::exists(o.cache_dir + "/building-abc-4194305"));
+  o.go_src = Tmp("src2") + "/empty.tar.gz";
+  std::ofstream(o.go_src) << "";
+  o.bootstrap = "/usr/lib/go-1.19";
+  if (!fs::exists(o.bootstrap + "/bin/go")) GTEST_FAIL() << "needs Debian's golang-1.19-go (tools/setup.sh)";
+  (void)EnsureToolchain(o);  // cleans up, then fails to unpack an empty file
+  EXPECT_FALSE(fs::exists(o.cache_dir + "/building-abc-4194305"));
+  EXPECT_FALSE(fs::exists(o.cache_dir + "/building-abc-4194305.log"));
+  EXPECT_TRUE(fs::exists(mine));
 }
 
 TEST(EnsureToolchain, RefusesATarballThatIsNotGo1102) {
