@@ -5,10 +5,9 @@
 # first if it is missing).
 #
 # - GOMAXPROCS 1: two single-goroutine programs (one of ours, one of the
-#   reference ones), recorded and replayed by today's engine: every record
-#   must match, from the recording and from the trace imported from it.
-#   (Today's engine cannot yet follow a goroutine that blocks inside
-#   mallocgc for more than 8,192 records: issue "replay v2".)
+#   reference ones) and one of 64 goroutines that block and wake, recorded
+#   and replayed by today's engine: every checkable record must match,
+#   from the recording and from the trace imported from it.
 # - GOMAXPROCS 2, 4 and 8: four programs whose goroutines move between Ps;
 #   the file must be well-formed and consistent (`trace check`:
 #   per-goroutine A/Z pairs, every object in a span its serving P's mcache
@@ -34,7 +33,7 @@ replays() {  # replays NAME FILE: every checkable record matches
   [ $rc -eq 0 ] || head -30 "$1.replay"
 }
 
-for spec in "maps 1 12" "steady 1 0" "pipeline 4 4000" "stacks 4 400" "pool 8 20000" "blocking 2 5000"; do
+for spec in "maps 1 12" "steady 1 0" "blocking 1 20000" "pipeline 4 4000" "stacks 4 400" "pool 8 20000" "blocking 2 5000"; do
   set -- $spec
   name="$1-p$2"
   src="$PROGS/$1.go"

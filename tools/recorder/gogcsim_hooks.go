@@ -306,6 +306,8 @@ func (s *mspan) sweep(preserve bool) bool {
 	who := int64(0)
 	if gp := getg().m.curg; gp != nil && gp == sweep.g {
 		who = 66 // the background sweeper
+	} else if gsrec.exitSweep {
+		who = 67 // gsrecClose finishing the last cycle's sweep
 	}
 	res := s.sweep0(preserve)
 	if b := gsrecBeginLocal(gsrecTagSW); b != nil {

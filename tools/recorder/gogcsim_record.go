@@ -127,36 +127,37 @@ type gsrecM struct {
 }
 
 var gsrec struct {
-	state    uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
-	fd       int32
-	seq      uint64 // next sequence number; gsrecClosed set once closing
-	owner    uint64 // 1 + id of the M holding lock, 0 if free
-	depth    int32  // lock re-entries by its owner
-	sys      uint64 // bytes of buffers (kept out of memstats)
-	endNow   int64  // the nanotime endCycle read
-	ms       [gsrecMaxM]uintptr
-	crc      [8][256]uint32
-	encoder  uint32 // the encoder thread runs
-	qlock    mutex  // the queue, free list and encoder flags
-	qhead    uintptr
-	qtail    uintptr
-	qlen     uint32
-	free     uintptr
-	sleeping bool // the encoder waits on wake
-	encoding bool // the encoder is encoding a buffer
-	wake     note
-	elock    mutex // one encoding at a time: out is shared
-	out      [gsrecChunkBytes + gsrecMaxRecord]byte
-	outN     uint32
-	outCount uint32
-	outM     uint32
-	firstG   uint64
-	prevG    uint64
-	hasG     bool
-	lastP    int64
-	lastG    int64
-	lastT    int64
-	timePos  [gsrecRawWords / 8]uint32 // the encoder's: positions of allocation times
+	state     uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
+	fd        int32
+	seq       uint64 // next sequence number; gsrecClosed set once closing
+	owner     uint64 // 1 + id of the M holding lock, 0 if free
+	depth     int32  // lock re-entries by its owner
+	sys       uint64 // bytes of buffers (kept out of memstats)
+	endNow    int64  // the nanotime endCycle read
+	exitSweep bool   // gsrecClose is sweeping what the last cycle left
+	ms        [gsrecMaxM]uintptr
+	crc       [8][256]uint32
+	encoder   uint32 // the encoder thread runs
+	qlock     mutex  // the queue, free list and encoder flags
+	qhead     uintptr
+	qtail     uintptr
+	qlen      uint32
+	free      uintptr
+	sleeping  bool // the encoder waits on wake
+	encoding  bool // the encoder is encoding a buffer
+	wake      note
+	elock     mutex // one encoding at a time: out is shared
+	out       [gsrecChunkBytes + gsrecMaxRecord]byte
+	outN      uint32
+	outCount  uint32
+	outM      uint32
+	firstG    uint64
+	prevG     uint64
+	hasG      bool
+	lastP     int64
+	lastG     int64
+	lastT     int64
+	timePos   [gsrecRawWords / 8]uint32 // the encoder's: positions of allocation times
 }
 
 // Which fields of a tag are times (written as deltas), by tag.
@@ -717,6 +718,14 @@ func gsrecClose() {
 		return
 	}
 	stopTheWorld("gogcsim recorder")
+	// Finish the last cycle's sweep: a program that exits mid-sweep would
+	// leave the marks of the spans it never swept out of the recording
+	// (its F records), and with them the cycle's marked heap. These sweeps
+	// are recorded with who 67; the process exits right after.
+	gsrec.exitSweep = true
+	for gosweepone() != ^uintptr(0) {
+	}
+	gsrec.exitSweep = false
 	if !atomic.Cas(&gsrec.state, gsrecStateOn, gsrecStateClose) {
 		startTheWorld()
 		return
