@@ -30,6 +30,7 @@ replays() {  # replays NAME FILE: every checkable record matches
   "$BIN" replay --reference="$2" >"$1.replay" 2>&1; local rc=$?
   check "$1: replay exits 0" test $rc -eq 0
   check "$1: every record matches" grep -q "^every checkable record matched" "$1.replay"
+  check "$1: nothing set aside (the exit sweep recorded every mark)" test -z "$(grep '^not checkable' "$1.replay")"
   [ $rc -eq 0 ] || head -30 "$1.replay"
 }
 
