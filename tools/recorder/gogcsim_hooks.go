@@ -101,6 +101,7 @@ func gsrecResult(x unsafe.Pointer) {
 		w[2], w[3], w[4] = uint64(st.pendSize), uint64(st.pendTyp), uint64(st.pendPtr)
 		w[5], w[6], w[7] = uint64(st.pendFlags), uint64(st.pendT), uint64(uintptr(x))
 		r.n += 8
+		r.done = r.n // published after the words
 		st.total++
 		return
 	}
@@ -306,7 +307,7 @@ func (s *mspan) sweep(preserve bool) bool {
 	who := int64(0)
 	if gp := getg().m.curg; gp != nil && gp == sweep.g {
 		who = 66 // the background sweeper
-	} else if gsrec.exitSweep {
+	} else if gp != nil && gp.goid == gsrec.exitG {
 		who = 67 // gsrecClose finishing the last cycle's sweep
 	}
 	res := s.sweep0(preserve)

@@ -104,6 +104,7 @@ const (
 // the fields.
 type gsrecRaw struct {
 	n    uint32 // words used
+	done uint32 // words of complete records (what a closer may take)
 	mid  uint32
 	next uintptr // the encoder's queue
 	w    [gsrecRawWords]uint64
@@ -114,6 +115,8 @@ type gsrecM struct {
 	doneG  uint64  // global records completed (read by gsrecClose)
 	total  uint64  // records written, all buffers
 	rawp   uintptr // *gsrecRaw: no pointers, no write barriers
+	hlock  uint32  // held by gsrecHandoff and by gsrecClose taking this M's records
+	closed bool    // gsrecClose has taken this M's records
 	hdr    uint32  // index of the header word of the record being written
 	global bool
 	// Allocations since the last one that read the clock.
@@ -127,37 +130,38 @@ type gsrecM struct {
 }
 
 var gsrec struct {
-	state     uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
-	fd        int32
-	seq       uint64 // next sequence number; gsrecClosed set once closing
-	owner     uint64 // 1 + id of the M holding lock, 0 if free
-	depth     int32  // lock re-entries by its owner
-	sys       uint64 // bytes of buffers (kept out of memstats)
-	endNow    int64  // the nanotime endCycle read
-	exitSweep bool   // gsrecClose is sweeping what the last cycle left
-	ms        [gsrecMaxM]uintptr
-	crc       [8][256]uint32
-	encoder   uint32 // the encoder thread runs
-	qlock     mutex  // the queue, free list and encoder flags
-	qhead     uintptr
-	qtail     uintptr
-	qlen      uint32
-	free      uintptr
-	sleeping  bool // the encoder waits on wake
-	encoding  bool // the encoder is encoding a buffer
-	wake      note
-	elock     mutex // one encoding at a time: out is shared
-	out       [gsrecChunkBytes + gsrecMaxRecord]byte
-	outN      uint32
-	outCount  uint32
-	outM      uint32
-	firstG    uint64
-	prevG     uint64
-	hasG      bool
-	lastP     int64
-	lastG     int64
-	lastT     int64
-	timePos   [gsrecRawWords / 8]uint32 // the encoder's: positions of allocation times
+	state    uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
+	fd       int32
+	seq      uint64 // next sequence number; gsrecClosed set once closing
+	owner    uint64 // 1 + id of the M holding lock, 0 if free
+	depth    int32  // lock re-entries by its owner
+	sys      uint64 // bytes of buffers (kept out of memstats)
+	endNow   int64  // the nanotime endCycle read
+	exitG    int64  // the goroutine of gsrecClose's exit sweep, or -1
+	written  uint64 // records encoded (under elock)
+	ms       [gsrecMaxM]uintptr
+	crc      [8][256]uint32
+	encoder  uint32 // the encoder thread runs
+	qlock    mutex  // the queue, free list and encoder flags
+	qhead    uintptr
+	qtail    uintptr
+	qlen     uint32
+	free     uintptr
+	sleeping bool // the encoder waits on wake
+	wake     note
+	never    note  // the encoder rests on it once the recording is closed
+	elock    mutex // one encoding at a time: out is shared
+	out      [gsrecChunkBytes + gsrecMaxRecord]byte
+	outN     uint32
+	outCount uint32
+	outM     uint32
+	firstG   uint64
+	prevG    uint64
+	hasG     bool
+	lastP    int64
+	lastG    int64
+	lastT    int64
+	timePos  [gsrecRawWords / 8]uint32 // the encoder's: positions of allocation times
 }
 
 // Which fields of a tag are times (written as deltas), by tag.
@@ -192,6 +196,7 @@ func gsrecOn() bool {
 			exit(3)
 		}
 		gsrec.fd = fd
+		gsrec.exitG = -1
 		gsrecCRCInit()
 		var head [16]byte
 		copy(head[:], "GOGCSIMR")
@@ -273,7 +278,7 @@ func gsrecAllocRaw(mid uint32) *gsrecRaw {
 			throw("gogcsim recorder: out of memory")
 		}
 	}
-	r.n, r.mid, r.next = 0, mid, 0
+	r.n, r.done, r.mid, r.next = 0, 0, mid, 0
 	return r
 }
 
@@ -293,15 +298,34 @@ func gsrecMOf(mp *m) *gsrecM {
 	return (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
 }
 
+func gsrecSpinLock(l *uint32) {
+	for i := 0; !atomic.Cas(l, 0, 1); i++ {
+		if i < 50 {
+			procyield(10)
+		} else {
+			osyield()
+		}
+	}
+}
+
 // gsrecHandoff gives s's full raw buffer to the encoder (or encodes it here
-// while there is no encoder thread) and gives s an empty one.
+// while there is no encoder thread, before gcenable: no close can run then)
+// and gives s an empty one. Once gsrecClose has taken s's records, what
+// the buffer holds came after the close: it is dropped.
 func gsrecHandoff(s *gsrecM) {
+	gsrecSpinLock(&s.hlock)
 	r := s.raw()
+	if s.closed {
+		r.n, r.done = 0, 0
+		atomic.Store(&s.hlock, 0)
+		return
+	}
 	if atomic.Load(&gsrec.encoder) == 0 {
 		lock(&gsrec.elock)
-		gsrecEncode(r)
+		gsrecEncode(r, r.done)
 		unlock(&gsrec.elock)
-		r.n = 0
+		r.n, r.done = 0, 0
+		atomic.Store(&s.hlock, 0)
 		return
 	}
 	fresh := gsrecAllocRaw(r.mid)
@@ -321,39 +345,61 @@ func gsrecHandoff(s *gsrecM) {
 	}
 	s.rawp = uintptr(unsafe.Pointer(fresh))
 	s.untimed = gsrecTimeEvery // a buffer's first allocation is timed
+	atomic.Store(&s.hlock, 0)
 	for atomic.Load(&gsrec.qlen) > gsrecMaxQueue {
 		osyield() // the encoder is far behind: wait rather than grow
 	}
+}
+
+// gsrecPop takes the oldest queued buffer (with elock), or nil.
+func gsrecPop() *gsrecRaw {
+	lock(&gsrec.qlock)
+	r := (*gsrecRaw)(unsafe.Pointer(gsrec.qhead))
+	if r != nil {
+		gsrec.qhead = r.next
+		if gsrec.qhead == 0 {
+			gsrec.qtail = 0
+		}
+	}
+	unlock(&gsrec.qlock)
+	return r
+}
+
+func gsrecFree(r *gsrecRaw) {
+	lock(&gsrec.qlock)
+	r.next = gsrec.free
+	gsrec.free = uintptr(unsafe.Pointer(r))
+	gsrec.qlen--
+	unlock(&gsrec.qlock)
 }
 
 // gsrecEncoder is the encoder thread's loop (an M of its own, no P, like
 // sysmon): it encodes the queued raw buffers in order.
 func gsrecEncoder() {
 	for {
-		lock(&gsrec.qlock)
-		r := (*gsrecRaw)(unsafe.Pointer(gsrec.qhead))
+		lock(&gsrec.elock)
+		if atomic.Load(&gsrec.state) != gsrecStateOn {
+			unlock(&gsrec.elock) // gsrecClose writes what is left
+			notesleep(&gsrec.never)
+		}
+		r := gsrecPop()
 		if r == nil {
+			lock(&gsrec.qlock)
+			if gsrec.qhead != 0 { // queued since gsrecPop looked
+				unlock(&gsrec.qlock)
+				unlock(&gsrec.elock)
+				continue
+			}
 			gsrec.sleeping = true
 			noteclear(&gsrec.wake)
 			unlock(&gsrec.qlock)
+			unlock(&gsrec.elock)
 			notesleep(&gsrec.wake)
 			continue
 		}
-		gsrec.qhead = r.next
-		if gsrec.qhead == 0 {
-			gsrec.qtail = 0
-		}
-		gsrec.encoding = true
-		unlock(&gsrec.qlock)
-		lock(&gsrec.elock)
-		gsrecEncode(r)
+		gsrecEncode(r, r.done)
 		unlock(&gsrec.elock)
-		lock(&gsrec.qlock)
-		r.next = gsrec.free
-		gsrec.free = uintptr(unsafe.Pointer(r))
-		gsrec.encoding = false
-		atomic.Xadd(&gsrec.qlen, -1)
-		unlock(&gsrec.qlock)
+		gsrecFree(r)
 	}
 }
 
@@ -381,9 +427,9 @@ func gsrecOutU(v uint64) {
 // time, those before its first timed one (there are none unless its state
 // was lost) the first's. Between two timed allocations the M wrote
 // allocations only.
-func gsrecFillTimes(r *gsrecRaw) {
+func gsrecFillTimes(r *gsrecRaw, words uint32) {
 	n := 0
-	for i := uint32(0); i < r.n; {
+	for i := uint32(0); i < words; {
 		h := r.w[i]
 		tag := uint8(h)
 		nf := uint32(h>>16) & 0xffff
@@ -426,11 +472,12 @@ func gsrecFillTimes(r *gsrecRaw) {
 	}
 }
 
-// gsrecEncode writes a raw buffer's records as chunks (with gsrec.elock).
-func gsrecEncode(r *gsrecRaw) {
+// gsrecEncode writes a raw buffer's first words (its complete records) as
+// chunks (with gsrec.elock).
+func gsrecEncode(r *gsrecRaw, words uint32) {
 	gsrec.outM = r.mid
-	gsrecFillTimes(r)
-	for i := uint32(0); i < r.n; {
+	gsrecFillTimes(r, words)
+	for i := uint32(0); i < words; {
 		if gsrec.outN+gsrecMaxRecord > gsrecChunkBytes {
 			gsrecWriteChunk()
 		}
@@ -482,6 +529,7 @@ func gsrecEncode(r *gsrecRaw) {
 		}
 		i += nf
 		gsrec.outCount++
+		gsrec.written++
 	}
 	gsrecWriteChunk()
 }
@@ -662,6 +710,7 @@ func (s *gsrecM) seal() {
 		fields--
 	}
 	r.w[s.hdr] |= uint64(fields) << 16
+	r.done = r.n // published after the words: a closer takes up to here
 }
 
 func (s *gsrecM) end() {
@@ -707,27 +756,29 @@ func gsrecUnlock(mp *m) {
 // gsrecClose writes out every M's records and the end chunk (M id
 // 0xffffffff; its body the uvarint counts of global records and of all
 // records). Called when the program exits (runtime.main's return, os.Exit).
-// The world is stopped first, so no P is inside a record (local records are
-// written with a P held, under acquirem); an M without a P writes global
-// records only, and setting gsrecClosed in the sequence counter splits
-// those: the ones numbered before it complete (the closer waits until the
-// Ms' completed counts add up), the later ones are not written. The encoder
-// finishes its queue first. The world stays stopped: the process exits next.
+// First it finishes the last cycle's sweep, so that every cycle's marks are
+// in the file. The world is not stopped (a goroutine in a loop without
+// calls would keep it from stopping, in Go 1.10): each M's buffer says how
+// much of it holds complete records, and the closer takes that, under the
+// M's hlock, which only gsrecHandoff also takes; records completed later
+// came after the close. Global records need their numbers dense: setting
+// gsrecClosed in the sequence counter splits them, and the closer waits
+// until the Ms have completed every one numbered before it.
 func gsrecClose() {
 	if atomic.Load(&gsrec.state) != gsrecStateOn {
 		return
 	}
-	stopTheWorld("gogcsim recorder")
-	// Finish the last cycle's sweep: a program that exits mid-sweep would
-	// leave the marks of the spans it never swept out of the recording
-	// (its F records), and with them the cycle's marked heap. These sweeps
-	// are recorded with who 67; the process exits right after.
-	gsrec.exitSweep = true
+	// The last cycle's sweep: a program that exits mid-sweep would leave
+	// the marks of the spans it never swept (their F records) out of the
+	// recording, and with them the cycle's marked heap. Recorded with who
+	// 67; other goroutines may keep running and recording meanwhile.
+	if gp := getg().m.curg; gp != nil {
+		gsrec.exitG = gp.goid
+	}
 	for gosweepone() != ^uintptr(0) {
 	}
-	gsrec.exitSweep = false
+	gsrec.exitG = -1
 	if !atomic.Cas(&gsrec.state, gsrecStateOn, gsrecStateClose) {
-		startTheWorld()
 		return
 	}
 	var total uint64
@@ -744,29 +795,33 @@ func gsrecClose() {
 				done += atomic.Load64(&(*gsrecM)(unsafe.Pointer(p)).doneG)
 			}
 		}
-		lock(&gsrec.qlock)
-		idle := gsrec.qhead == 0 && !gsrec.encoding
-		unlock(&gsrec.qlock)
-		if done == total && idle {
+		if done == total {
 			break
 		}
 		osyield()
 	}
-	records := uint64(0)
 	lock(&gsrec.elock)
 	for i := range gsrec.ms {
-		if p := atomic.Loaduintptr(&gsrec.ms[i]); p != 0 {
-			s := (*gsrecM)(unsafe.Pointer(p))
-			if s.pend {
-				gsrecWritePending(s)
-			}
-			gsrecEncode(s.raw())
-			records += s.total
+		p := atomic.Loaduintptr(&gsrec.ms[i])
+		if p == 0 {
+			continue
 		}
+		s := (*gsrecM)(unsafe.Pointer(p))
+		gsrecSpinLock(&s.hlock)
+		// Queued buffers first: each M's older records come before its
+		// current buffer's.
+		for r := gsrecPop(); r != nil; r = gsrecPop() {
+			gsrecEncode(r, r.done)
+			gsrecFree(r)
+		}
+		r := s.raw()
+		gsrecEncode(r, atomic.Load(&r.done))
+		s.closed = true
+		atomic.Store(&s.hlock, 0)
 	}
 	n := uint32(0)
 	var body [20]byte
-	for _, v := range [2]uint64{total, records} {
+	for _, v := range [2]uint64{total, gsrec.written} {
 		for ; ; v >>= 7 {
 			if v < 0x80 {
 				body[n] = byte(v)
@@ -783,8 +838,8 @@ func gsrecClose() {
 	gsrecPut32(&head[0], 8, gsrecEndM)
 	gsrecWriteAll(&head[0], gsrecChunkHead)
 	gsrecWriteAll(&body[0], int32(n))
-	unlock(&gsrec.elock)
 	closefd(gsrec.fd)
+	unlock(&gsrec.elock)
 }
 
 func gsrecBool(b bool) int64 {
