@@ -70,6 +70,58 @@ check "run: what-if at GOGC 200" grep -q "^scenario maps-p1.rec (seed 1, GOMAXPR
 "$BIN" sweep maps-p1.rec --gogc_list=50,100 --threads=1 >sweep.out 2>&1; rc=$?
 check "sweep takes a recording" test $rc -eq 0
 
+# Exits: main returns while a goroutine spins in a loop without calls (Go
+# 1.10 cannot stop the world then: the recorder must not need to), and
+# os.Exit from a goroutine while four others allocate.
+cat >spin.go <<'GO'
+package main
+
+import "time"
+
+var counter int
+
+func main() {
+	go func() {
+		for {
+			counter++
+		}
+	}()
+	time.Sleep(10 * time.Millisecond)
+	_ = make([]int, 100)
+}
+GO
+cat >osexit.go <<'GO'
+package main
+
+import (
+	"os"
+	"time"
+)
+
+var sink [4][][]byte
+
+func main() {
+	for i := 0; i < 4; i++ {
+		go func(i int) {
+			for {
+				sink[i] = append(sink[i], make([]byte, 64))
+				if len(sink[i]) > 10000 {
+					sink[i] = nil
+				}
+			}
+		}(i)
+	}
+	time.Sleep(20 * time.Millisecond)
+	os.Exit(0)
+}
+GO
+for prog in spin osexit; do
+  timeout 120 "$BIN" record --gomaxprocs=2 --out="$prog.rec" "$prog.go" >"$prog.out" 2>&1; rc=$?
+  check "$prog: recorded (exit $rc)" test $rc -eq 0
+  "$BIN" trace check "$prog.rec" >"$prog.check" 2>&1
+  check "$prog: consistent" grep -q "^consistent$" "$prog.check"
+done
+
 # compare: a what-if run against real runs' gctrace (three runs of maps
 # built with the toolchain and not recording: its hooks return at once).
 GOROOT_REC=$(cat toolchain.txt)
