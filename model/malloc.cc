@@ -5,6 +5,7 @@
 
 #include "model/msize.h"
 #include "sim/check.h"
+#include "sim/out_of_memory.h"
 
 namespace gogcsim::model {
 Malloc::Malloc(sim::AddressSpace* os, const sim::Clock* clock, uint64_t seed, uint64_t zerobase)
@@ -146,7 +147,7 @@ AllocResult Malloc::Mallocgc(MCache* c, const AllocRequest& req) {
 }
 
 MSpan* Malloc::LargeAlloc(MCache* c, uint64_t size, bool needzero, bool noscan) {
-  if (size + kPageSize < size) GOGCSIM_THROW("out of memory");
+  if (size + kPageSize < size) sim::ThrowOutOfMemory("");
   uint64_t npages = size >> kPageShift;
   if ((size & kPageMask) != 0) npages++;
   // Sweep at least as many pages as we allocate, if sweeping is behind.

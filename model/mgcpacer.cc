@@ -28,8 +28,18 @@ int32_t GcController::SetGCPercent(int32_t in) {
 }
 
 void GcController::SetTriggerRatio(double triggerRatio, bool mark_phase) {
-  SetTriggerDecision d{Now(), triggerRatio, gcpercent, memstats_->heap_marked, memstats_->heap_live, heapminimum,
-                       heap_->sweepdone, heap_->pagesInUse, heap_->pagesSwept, mark_phase};
+  // The inputs; the outputs are filled in below.
+  SetTriggerDecision d{};
+  d.t = Now();
+  d.in_triggerRatio = triggerRatio;
+  d.gcpercent = gcpercent;
+  d.heap_marked = memstats_->heap_marked;
+  d.heap_live = memstats_->heap_live;
+  d.heapminimum = heapminimum;
+  d.sweepdone = heap_->sweepdone;
+  d.pagesInUse = heap_->pagesInUse;
+  d.pagesSwept = heap_->pagesSwept;
+  d.mark_phase = mark_phase;
   if (triggerRatio < 0) {
     triggerRatio = 0;
   } else if (gcpercent >= 0) {
@@ -95,8 +105,15 @@ void GcController::SetTriggerRatio(double triggerRatio, bool mark_phase) {
 }
 
 void GcController::StartCycle(int gomaxprocs) {
-  StartCycleDecision d{Now(), memstats_->gc_trigger, heapminimum, memstats_->heap_marked, memstats_->triggerRatio,
-                       memstats_->heap_live, gcpercent, gomaxprocs};
+  StartCycleDecision d{};  // the inputs here, the outputs below
+  d.t = Now();
+  d.gc_trigger = memstats_->gc_trigger;
+  d.heapminimum = heapminimum;
+  d.in_heap_marked = memstats_->heap_marked;
+  d.triggerRatio = memstats_->triggerRatio;
+  d.heap_live = memstats_->heap_live;
+  d.gcpercent = gcpercent;
+  d.gomaxprocs = gomaxprocs;
   scanWork = 0;
   bgScanCredit = 0;
   assistTime = 0;

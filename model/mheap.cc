@@ -6,8 +6,10 @@
 #include <bit>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/check.h"
+#include "sim/out_of_memory.h"
 
 namespace gogcsim::model {
 namespace {
@@ -451,7 +453,11 @@ bool MHeap::Grow(uint64_t npage) {
       ask = npage << kPageShift;
       v = SysAlloc(ask);
     }
-    if (v == 0) return false;
+    if (v == 0) {
+      // Go prints this line here and its callers all throw("out of memory").
+      sim::ThrowOutOfMemory(absl::StrCat("runtime: out of memory: cannot allocate ", ask, "-byte block (",
+                                         memstats_->heap_sys, " in use)"));
+    }
   }
   // Create a fake in-use span and free it, so that coalescing happens.
   MSpan* s = NewSpanStruct();

@@ -143,7 +143,7 @@ model::GStep Mutator::Step(model::Sched& sched, model::P* p, model::G* g) {
     if (lifetime_mode()) Expire(now, g);
     const PhaseLevel level = Level(now);
     // Mutator work before the next record.
-    const double mean = group_.phases.empty() ? think_ns_ : think_ns_ / level.rate;
+    const double mean = group_.phases.empty() ? think_ns_ : think_ns_ / std::max(level.rate, kMinRate);
     const int64_t think = static_cast<int64_t>(rng_.Exponential(mean)) + 1;
     sched.Charge(think);
     counters_->mutator_ns += think;

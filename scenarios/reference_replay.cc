@@ -20,7 +20,9 @@
 #include "model/proc.h"
 #include "sim/address_space.h"
 #include "sim/check.h"
+#include "sim/out_of_memory.h"
 #include "sim/event_queue.h"
+#include "traces/record_checker.h"
 #include "traces/record_prefetcher.h"
 #include "traces/reference_reader.h"
 #include "traces/trace_record_source.h"
@@ -188,8 +190,10 @@ struct Header {
 };
 
 absl::StatusOr<Header> ReadHeader(const std::string& path) {
-  auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
-  if (!reader.ok()) return reader.status();
+  auto opened = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
+  if (!opened.ok()) return opened.status();
+  // Records out of range (sizes, Ps, pages, times) are errors here.
+  absl::StatusOr<std::unique_ptr<traces::RecordSource>> reader = traces::CheckRecords(*std::move(opened));
   RefRecord rec;
   for (;;) {
     absl::StatusOr<bool> more = (*reader)->Next(&rec);
@@ -326,7 +330,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // A trace's line texts are only needed for a divergence report.
     auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);
     if (!reader.ok()) return reader.status();
-    reader_ = std::make_unique<traces::RecordPrefetcher>(*std::move(reader));
+    reader_ = std::make_unique<traces::RecordPrefetcher>(traces::CheckRecords(*std::move(reader)));
     for (;;) {
       if (absl::Status st = FillWindow(cur_ + kLookahead); !st.ok()) return st;
       if (cur_ >= window_.size()) break;
@@ -3302,7 +3306,11 @@ absl::StatusOr<ReplayReport> ReplayReference(const std::string& path, const Repl
   absl::StatusOr<Header> pp = ReadHeader(path);
   if (!pp.ok()) return pp.status();
   auto r = std::make_unique<Replayer>(opts, *std::move(pp));
-  return r->Run(path);
+  try {
+    return r->Run(path);
+  } catch (const sim::OutOfMemory& e) {
+    return sim::OutOfMemoryStatus(e);
+  }
 }
 
 }  // namespace gogcsim::scenarios

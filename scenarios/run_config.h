@@ -64,6 +64,10 @@ struct Lifetime {
   double mean = 0;            // records or ns
 };
 
+// The lowest allocation rate a phase may have, relative to the group's:
+// a record then takes 1000 think times.
+inline constexpr double kMinRate = 1e-3;
+
 // A stretch of a goroutine's program during which its allocation rate and
 // its live set (or lifetimes) are scaled: `rate` divides the think time,
 // `live` multiplies the live-set target or the lifetimes.
@@ -75,6 +79,8 @@ struct Phase {
   int64_t duration_ns = 0;
   // kSteady, kOscillation: the level (mean). kRamp: linear from *_from to
   // *_to. kStep: *_from until `at` (share of the phase), then *_to.
+  // Rates are at least kMinRate (the loader says so; an oscillation's
+  // trough is held there).
   double rate_from = 1, rate_to = 1, live_from = 1, live_to = 1;
   double at = 0.5;
   // kOscillation: a triangle wave around rate_from/live_from, amplitude as

@@ -13,6 +13,7 @@
 #include "traces/recording_v2.h"
 #include "traces/reference_import.h"
 #include "traces/trace_reader.h"
+#include "sim/out_of_memory.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -84,10 +85,16 @@ absl::StatusOr<RunConfig> LoadRunnable(const std::string& name_or_path) {
 
 absl::StatusOr<RunResult> RunScenario(const RunConfig& cfg, model::PacerObserver* decisions,
                                       model::CycleObserver* cycles, const std::function<void(int64_t)>& progress) {
-  if (cfg.workload.trace.empty()) return Run(cfg, decisions, cycles, progress);
-  auto source = OpenTraceEvents(cfg.workload.trace, nullptr);
-  if (!source.ok()) return source.status();
-  return RunTrace(cfg, source->get(), decisions, cycles, progress);
+  // The simulated program may run out of simulated memory, as a Go
+  // program does: an outcome to report, not a crash.
+  try {
+    if (cfg.workload.trace.empty()) return Run(cfg, decisions, cycles, progress);
+    auto source = OpenTraceEvents(cfg.workload.trace, nullptr);
+    if (!source.ok()) return source.status();
+    return RunTrace(cfg, source->get(), decisions, cycles, progress);
+  } catch (const sim::OutOfMemory& e) {
+    return sim::OutOfMemoryStatus(e);
+  }
 }
 
 }  // namespace gogcsim::scenarios

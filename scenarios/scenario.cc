@@ -16,6 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/shipped_scenarios.h"
+#include "traces/read_file.h"
+#include "traces/strict_json.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -411,10 +413,16 @@ absl::Status ReadPhase(const Reader& r, const Json& v, const std::string& path, 
       return absl::OkStatus();
     });
   };
-  GOGCSIM_RETURN_IF_ERROR(level("rate", &ph->rate_from));
+  // A rate divides the think time: 1e-12 made a record take days of virtual
+  // time (a run that never ends), 1e-20 overflowed the clock.
+  auto rate = [&](const char* key, double* out) {
+    return Opt(v, path, key,
+               [&](const Json& x, const std::string& p) { return r.Double(x, p, kMinRate, false, 1e6, out); });
+  };
+  GOGCSIM_RETURN_IF_ERROR(rate("rate", &ph->rate_from));
   GOGCSIM_RETURN_IF_ERROR(level("live", &ph->live_from));
-  GOGCSIM_RETURN_IF_ERROR(level("rate_from", &ph->rate_from));
-  GOGCSIM_RETURN_IF_ERROR(level("rate_to", &ph->rate_to));
+  GOGCSIM_RETURN_IF_ERROR(rate("rate_from", &ph->rate_from));
+  GOGCSIM_RETURN_IF_ERROR(rate("rate_to", &ph->rate_to));
   GOGCSIM_RETURN_IF_ERROR(level("live_from", &ph->live_from));
   GOGCSIM_RETURN_IF_ERROR(level("live_to", &ph->live_to));
   GOGCSIM_RETURN_IF_ERROR(share("at", false, &ph->at));
@@ -555,79 +563,12 @@ absl::Status ReadWorkload(const Reader& r, const Json& v, const std::string& pat
   return ReadSynthetic(r, v.at("synthetic"), Child(path, "synthetic"), w);
 }
 
-// "LINE:COLUMN" of the byte at 1-based offset `byte` (nlohmann's
-// parse_error::byte: the count of bytes read when the error was seen).
-std::string LineColumn(std::string_view text, size_t byte) {
-  const size_t at = std::min(byte == 0 ? 0 : byte - 1, text.size());
-  size_t line = 1, line_start = 0;
-  for (size_t i = 0; i < at; i++) {
-    if (text[i] == '\n') {
-      line++;
-      line_start = i + 1;
-    }
-  }
-  return absl::StrCat(line, ":", at - line_start + 1);
-}
-
-// Parses text; a duplicate key is an error too (nlohmann would keep the last).
-absl::StatusOr<Json> ParseJson(std::string_view text, const std::string& source, const Reader& r) {
-  // Where the parser is, to name a duplicate key by its JSON pointer.
-  struct Frame {
-    bool object;
-    std::string key;
-    size_t index = 0;
-    std::set<std::string> keys;
-  };
-  std::vector<Frame> stack;
-  std::string duplicate;  // pointer of the first duplicate key
-  auto element_done = [&stack] {
-    if (!stack.empty() && !stack.back().object) stack.back().index++;
-  };
-  Json::parser_callback_t cb = [&](int, Json::parse_event_t ev, Json& parsed) {
-    using E = Json::parse_event_t;
-    switch (ev) {
-      case E::object_start:
-        stack.push_back({true, "", 0, {}});
-        break;
-      case E::array_start:
-        stack.push_back({false, "", 0, {}});
-        break;
-      case E::key:
-        stack.back().key = parsed.get<std::string>();
-        if (!stack.back().keys.insert(stack.back().key).second && duplicate.empty()) {
-          for (const Frame& f : stack) duplicate += f.object ? "/" + Token(f.key) : absl::StrCat("/", f.index);
-        }
-        break;
-      case E::object_end:
-      case E::array_end:
-        stack.pop_back();
-        element_done();
-        break;
-      case E::value:
-        element_done();
-        break;
-    }
-    return true;
-  };
-  Json j;
-  try {
-    j = Json::parse(text.begin(), text.end(), cb);
-  } catch (const Json::parse_error& e) {
-    // e.what(): "[json.exception.parse_error.N] parse error at line L, column C: WHAT".
-    std::string what = e.what();
-    if (size_t colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ":", LineColumn(text, e.byte), ": malformed JSON: ", what));
-  }
-  if (!duplicate.empty()) return r.Error(duplicate, "duplicate key");
-  return j;
-}
-
 }  // namespace
 
 absl::StatusOr<RunConfig> ParseScenario(std::string_view json_text, const std::string& source_name) {
   const Reader r(source_name);
-  absl::StatusOr<Json> doc = ParseJson(json_text, source_name, r);
+  // Malformed JSON (a number beyond a double too) and duplicate keys.
+  absl::StatusOr<Json> doc = traces::ParseStrictJson(json_text, source_name);
   if (!doc.ok()) return doc.status();
   const Json& v = *doc;
   const std::string root;
@@ -675,12 +616,10 @@ absl::StatusOr<RunConfig> ParseScenario(std::string_view json_text, const std::s
 }
 
 absl::StatusOr<RunConfig> LoadScenarioFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  std::ostringstream text;
-  text << f.rdbuf();
-  if (f.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  absl::StatusOr<RunConfig> cfg = ParseScenario(text.str(), path);
+  // Capped: a scenario is a few KiB, and /dev/zero never ends.
+  absl::StatusOr<std::string> text = traces::ReadFileCapped(path, kMaxScenarioBytes);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<RunConfig> cfg = ParseScenario(*text, path);
   if (cfg.ok() && !cfg->workload.trace.empty() && std::filesystem::path(cfg->workload.trace).is_relative()) {
     cfg->workload.trace = (std::filesystem::path(path).parent_path() / cfg->workload.trace).string();
   }

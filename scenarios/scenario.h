@@ -21,7 +21,9 @@ namespace gogcsim::scenarios {
 absl::StatusOr<RunConfig> ParseScenario(std::string_view json_text, const std::string& source_name);
 
 // Reads and parses a scenario file. A relative workload trace path is
-// taken relative to the file's directory.
+// taken relative to the file's directory. A file larger than
+// kMaxScenarioBytes is an error.
+inline constexpr size_t kMaxScenarioBytes = size_t{16} << 20;
 absl::StatusOr<RunConfig> LoadScenarioFile(const std::string& path);
 
 // A file if name_or_path ends in ".json" or contains '/', else the shipped

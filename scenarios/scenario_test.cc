@@ -254,6 +254,30 @@ TEST(ScenarioErrors, MalformedJsonGivesLineAndColumn) {
   EXPECT_TRUE(HasSubstr(ErrorOf("{\n  \"seed\": tru,\n}"), "dir/f.json:2:14: malformed JSON:"));
   EXPECT_EQ(err.find("json.exception"), std::string::npos) << err;
   EXPECT_TRUE(HasSubstr(ErrorOf(""), "dir/f.json:1:1: malformed JSON:"));
+  // A number beyond a double (nlohmann's out_of_range, which aborted with
+  // exit 134): named at its first digit.
+  EXPECT_EQ(ErrorOf(R"({"seed": 1e999})"), "dir/f.json:1:10: malformed JSON: number overflow parsing '1e999'");
+}
+
+// Rates below 0.001 made a record take days of virtual time (1e-12: a run
+// that never ended; 1e-20: a clock overflow that reported 0 s).
+TEST(ScenarioErrors, PhaseRatesHaveAFloor) {
+  for (const char* rate : {"1e-12", "1e-20", "0.0009"}) {
+    EXPECT_TRUE(HasSubstr(ErrorOf(std::string(R"({"workload": {"synthetic": {"mutator": {"phases": [{"rate": )") + rate +
+                                  "}]}}}}"),
+                          "/workload/synthetic/mutator/phases/0/rate: must be in [0.001, 1e+06], got "))
+        << rate;
+  }
+  EXPECT_TRUE(HasSubstr(ErrorOf(R"({"workload": {"synthetic": {"mutator": {"phases": [{"kind": "ramp", "rate_to": 1e-9}]}}}})"),
+                        "/phases/0/rate_to: must be in [0.001, "));
+  EXPECT_TRUE(ParseScenario(R"({"workload": {"synthetic": {"mutator": {"phases": [{"rate": 0.001}]}}}})", "f.json").ok());
+}
+
+// /dev/zero never ends: the read stops at the cap (it ran until bad_alloc).
+TEST(LoadScenario, EndlessFileStopsAtTheCap) {
+  auto cfg = LoadScenarioFile("/dev/zero");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.status().message(), "/dev/zero: larger than 16777216 bytes");
 }
 
 TEST(LoadScenario, FilesNamesAndMissingFiles) {

@@ -1,11 +1,13 @@
 #include "scenarios/trace_source.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
+#include "traces/record_checker.h"
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
 
@@ -67,9 +69,21 @@ class TraceSource : public TraceEventSource {
         return absl::DataLossError(absl::StrFormat("%s: event %d: type %d not in the header", reader_->path(),
                                                    ev.index, ev.type));
       }
+      // The mutator waits for each allocation's time: a time far from the
+      // first (2^62) made the run endless, and one beyond int64 is UB.
+      const double t = static_cast<double>(ev.time) * ns_per_unit_;
+      if (allocs_ == 0 && !have_first_) {
+        first_t_ = t;
+        have_first_ = true;
+      }
+      if (!(std::fabs(t - first_t_) <= static_cast<double>(traces::kMaxTimeSpanNs))) {
+        return absl::InvalidArgumentError(absl::StrFormat(
+            "%s: event %d: ALLOC time %d (%.0f ns) is more than 24 h from the first allocation's", reader_->path(),
+            ev.index, ev.time, t));
+      }
       alloc_ = TraceEvent{};
       alloc_.kind = TraceEvent::Kind::kAlloc;
-      alloc_.t_ns = static_cast<int64_t>(static_cast<double>(ev.time) * ns_per_unit_);
+      alloc_.t_ns = static_cast<int64_t>(t);
       alloc_.req = types_[ev.type];
       alloc_.req.size = ev.size;
       have_alloc_ = true;  // after the deaths placed before it
@@ -82,6 +96,8 @@ class TraceSource : public TraceEventSource {
   size_t next_placed_ = 0;
   std::vector<model::AllocRequest> types_;
   double ns_per_unit_ = 1;
+  bool have_first_ = false;
+  double first_t_ = 0;   // the first allocation's time, ns
   uint64_t allocs_ = 0;  // allocations returned so far
   TraceEvent alloc_;
   bool have_alloc_ = false;

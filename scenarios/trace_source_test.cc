@@ -81,6 +81,24 @@ TEST(TraceSource, BoundedDeathsSpreadOverTheirCycleOldestFirst) {
                                                     "D2", "A5@600", "A6@700", "D3", "A7@800", "A8@900"}));
 }
 
+// A time 2^62 ns after the first made the what-if run wait forever for it.
+TEST(TraceSource, AllocationTimesWithinADayOfTheFirst) {
+  const std::string path = TmpPath("far.trace");
+  auto w = traces::TraceWriter::Create(path, OneType());
+  ASSERT_TRUE(w.ok()) << w.status();
+  (*w)->Alloc(0, 1, 64, 0, 1000);
+  (*w)->Alloc(0, 1, 64, 0, int64_t{1} << 62);
+  ASSERT_TRUE((*w)->Finish().ok());
+  auto src = OpenTraceEvents(path, nullptr);
+  ASSERT_TRUE(src.ok()) << src.status();
+  TraceEvent e;
+  ASSERT_TRUE(*(*src)->Next(&e));
+  absl::StatusOr<bool> far = (*src)->Next(&e);
+  ASSERT_FALSE(far.ok());
+  EXPECT_EQ(far.status().message(), path + ": event 1: ALLOC time 4611686018427387904 (4611686018427387904 ns) is "
+                                           "more than 24 h from the first allocation's");
+}
+
 TEST(TraceSource, MissingFileIsNamed) {
   auto src = OpenTraceEvents(TmpPath("absent.trace"), nullptr);
   ASSERT_FALSE(src.ok());

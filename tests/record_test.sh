@@ -157,7 +157,7 @@ check "no build: no file" test ! -e nobuild.rec
 
 printf 'package main\n\nfunc main() {\n\tvar m map[int]int\n\tm[1] = 2\n}\n' >panics.go
 "$BIN" record --out=panics.rec panics.go >panics.out 2>&1; rc=$?
-check "panic: exit 4" test $rc -eq 4
+check "panic: exit 6" test $rc -eq 6
 check "panic: says how it ended" grep -q "exited with status 2 (a Go panic or fatal error exits 2); no recording written" panics.out
 check "panic: no file" test -z "$(ls panics.rec* 2>/dev/null)"
 

@@ -35,9 +35,9 @@
 #include "traces/decision_log.h"
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
-ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own)");
+ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own; sweep: a list, 1,4)");
 ABSL_FLAG(uint64_t, allocations, 0, "allocation requests (0: the scenario's own)");
-ABSL_FLAG(int, gogc, 0, "GOGC (0: the scenario's own; negative: off)");
+ABSL_FLAG(int, gogc, 0, "GOGC (0: the scenario's own; -1 or off: no GC; sweep: a list, 25,50,off)");
 ABSL_FLAG(uint64_t, records, 0, "records each mutator goroutine allocates (0: the scenario's own)");
 ABSL_FLAG(std::string, out, "", "directory for decisions.jsonl, cycles.jsonl, gctrace.txt, summary.json");
 ABSL_FLAG(bool, check_marks, false, "verify at every mark termination that all reachable objects are marked");
@@ -119,8 +119,8 @@ Usage:
       the go1.10.2 source tarball (--go_src or $GOGCSIM_GO_SRC) and cached
       in $GOGCSIM_CACHE (default ~/.cache/gogcsim). --gogc=-1 is GOGC=off;
       0 leaves GOGC unset. Default output: PROGRAM.rec. Exit status 0; 2 bad
-      usage or a program that does not build; 3 the toolchain cannot be
-      built; 4 the program failed (exit status or signal); 5 the recording
+      usage or a program that does not build; 5 the toolchain cannot be
+      built; 6 the program failed (exit status or signal); 7 the recording
       is not valid or cannot be written. Nothing is written on failure.
   gogcsim compare RUN_DIR REAL.stderr... [--json]
       A run (run --out=RUN_DIR) against real go1.10.2 runs of the program:
@@ -131,7 +131,7 @@ Usage:
       trigger, heap at mark termination, goal and marked heap.
   gogcsim toolchain [--plain] [--go_src=TARBALL]
       Build (or find in the cache) the instrumented, or with --plain the
-      plain, go1.10.2 toolchain and print its GOROOT. Exit status 3 if it
+      plain, go1.10.2 toolchain and print its GOROOT. Exit status 5 if it
       cannot be built.
 
   gogcsim trace info FILE [--json]
@@ -156,6 +156,25 @@ Usage:
       --gogc record what allocfreetrace output does not say.
 
   gogcsim help | --help
+
+GOGC and GOMAXPROCS are written as Go users write them: --gogc=off (or -1)
+turns the collector off; sweep takes lists, --gogc=25,50,off
+--gomaxprocs=1,4 (also --gogc_list, --gomaxprocs_list).
+
+Exit status:
+  0  success
+  1  replay found a record the simulator did not reproduce; diff found a
+     difference; trace check found an inconsistent recording
+  2  bad usage (an unknown flag, a flag value that does not parse, an empty
+     --out=) or unreadable input (the message names the file, and the line,
+     JSON pointer or record)
+  3  the simulated program ran out of memory (Go's "fatal error: out of
+     memory", with the runtime's line and the heap figures)
+  4  writing to standard output failed (a full disk, a closed pipe); an
+     output file that cannot be written is status 2, naming it
+  5  record, toolchain: the instrumented go1.10.2 could not be built
+  6  record: the recorded program failed (nothing is written)
+  7  record: the recording is not valid or cannot be written
 )";
 
 // The usage text, then the shipped scenarios with the first sentence of
@@ -219,11 +238,6 @@ int RunGc(const std::string& name, bool seed_given) {
   if (absl::GetFlag(FLAGS_records) != 0) gogcsim::scenarios::SetRecords(&*cfg, absl::GetFlag(FLAGS_records));
   cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
   const std::string out = absl::GetFlag(FLAGS_out);
-  if (!out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec) return Fail("cannot create output directory " + out + ": " + ec.message());
-  }
   gogcsim::traces::DecisionLog decisions;
   CycleLog cycles;
   auto progress = [&](int64_t t) {
@@ -231,7 +245,7 @@ int RunGc(const std::string& name, bool seed_given) {
   };
   auto r = gogcsim::scenarios::RunScenario(*cfg, &decisions, &cycles, progress);
   std::fprintf(stderr, "\r");
-  if (!r.ok()) return Fail(std::string(r.status().message()));
+  if (!r.ok()) return gogcsim::tools::FailWith(r.status());
   nlohmann::ordered_json j;
   j["scenario"] = cfg->name;
   j["seed"] = cfg->seed;
@@ -250,6 +264,10 @@ int RunGc(const std::string& name, bool seed_given) {
   j["final_trigger_ratio"] = r->cycles.empty() ? 0.0 : r->cycles.back().triggerRatio;
   j["decision_records"] = decisions.records();
   if (!out.empty()) {
+    // Created only now: a run that fails leaves no empty directory behind.
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    if (ec) return Fail("cannot create output directory " + out + ": " + ec.message());
     for (const auto& [file, text] : {std::pair<std::string, const std::string*>{"decisions.jsonl", &decisions.text()},
                                      {"cycles.jsonl", &cycles.jsonl},
                                      {"gctrace.txt", &cycles.gctrace}}) {
@@ -343,7 +361,7 @@ int Replay() {
   opts.check_invariants = absl::GetFlag(FLAGS_check_invariants);
   opts.seed = absl::GetFlag(FLAGS_seed);
   auto rep = gogcsim::scenarios::ReplayReference(path, opts);
-  if (!rep.ok()) return Fail(std::string(rep.status().message()));
+  if (!rep.ok()) return gogcsim::tools::FailWith(rep.status());
   const auto& required = gogcsim::scenarios::kRequiredTags;
   auto is_required = [&](const std::string& tag) {
     return std::find(std::begin(required), std::end(required), tag) != std::end(required);
@@ -453,6 +471,16 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  // Usage errors are status 2 (absl would exit 1); GOGC=off and lists.
+  int status = 0;
+  std::vector<std::string> natural = gogcsim::tools::NaturalFlags(argc, argv, &status);
+  if (status != 0) return status;
+  std::vector<char*> nargv;
+  for (std::string& a : natural) nargv.push_back(a.data());
+  nargv.push_back(nullptr);
+  argc = static_cast<int>(natural.size());
+  argv = nargv.data();
+  if (int rc = gogcsim::tools::CheckFlags(argc, argv); rc != 0) return rc;
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
     PrintUsage(stderr);
@@ -460,15 +488,19 @@ int main(int argc, char** argv) {
   }
   const std::string cmd = args[1];
   std::vector<char*> rest(args.begin() + 1, args.end());
-  if (cmd == "run") return Run(rest, FlagGiven(argc, argv, "seed"));
-  if (cmd == "replay") return Replay();
-  if (cmd == "report") return gogcsim::tools::ReportCommand(rest);
-  if (cmd == "diff") return gogcsim::tools::DiffCommand(rest);
-  if (cmd == "sweep") return gogcsim::tools::SweepCommand(rest);
-  if (cmd == "merge") return gogcsim::tools::MergeCommand(rest);
-  if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
-  if (cmd == "record") return gogcsim::tools::RecordCommand(rest);
-  if (cmd == "compare") return gogcsim::tools::CompareCommand(rest);
-  if (cmd == "toolchain") return gogcsim::tools::ToolchainCommand(rest);
-  return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
+  auto dispatch = [&]() -> int {
+    if (cmd == "run") return Run(rest, FlagGiven(argc, argv, "seed"));
+    if (cmd == "replay") return Replay();
+    if (cmd == "report") return gogcsim::tools::ReportCommand(rest);
+    if (cmd == "diff") return gogcsim::tools::DiffCommand(rest);
+    if (cmd == "sweep") return gogcsim::tools::SweepCommand(rest);
+    if (cmd == "merge") return gogcsim::tools::MergeCommand(rest);
+    if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
+    if (cmd == "record") return gogcsim::tools::RecordCommand(rest);
+    if (cmd == "compare") return gogcsim::tools::CompareCommand(rest);
+    if (cmd == "toolchain") return gogcsim::tools::ToolchainCommand(rest);
+    return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
+  };
+  // A full disk or a closed pipe on stdout is an error too.
+  return gogcsim::tools::FinishStdout(dispatch());
 }

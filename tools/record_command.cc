@@ -41,9 +41,14 @@ rec::ToolchainOptions Options(bool plain) {
   return o;
 }
 
+// 1234567 -> "1,234,567".
 std::string WithCommas(uint64_t v) {
-  std::string s = absl::StrCat(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  const std::string digits = absl::StrCat(v);
+  std::string s;
+  for (size_t i = 0; i < digits.size(); i++) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
+    s.push_back(digits[i]);
+  }
   return s;
 }
 
@@ -81,7 +86,7 @@ int ToolchainCommand(const std::vector<char*>& args) {
   absl::StatusOr<std::string> goroot = rec::EnsureToolchain(Options(absl::GetFlag(FLAGS_plain)));
   if (!goroot.ok()) {
     std::fprintf(stderr, "gogcsim: %s\n", std::string(goroot.status().message()).c_str());
-    return 3;
+    return kExitToolchain;
   }
   std::printf("%s\n", goroot->c_str());
   return 0;
@@ -107,7 +112,7 @@ int RecordCommand(const std::vector<char*>& args) {
   absl::StatusOr<std::string> goroot = rec::EnsureToolchain(Options(false));
   if (!goroot.ok()) {
     std::fprintf(stderr, "gogcsim: %s\n", std::string(goroot.status().message()).c_str());
-    return 3;
+    return kExitToolchain;
   }
   char tmpl[] = "/tmp/gogcsim-record-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return Fail("cannot create a directory in /tmp");
@@ -131,28 +136,28 @@ int RecordCommand(const std::vector<char*>& args) {
   if (gogc != 0) env.push_back(gogc < 0 ? std::string("GOGC=off") : absl::StrCat("GOGC=", gogc));
   absl::StatusOr<rec::ExitInfo> ran = rec::RunProgram(argv, env);
   cleanup();
-  auto fail4 = [&](const std::string& why) {
+  auto program_failed = [&](const std::string& why) {
     fs::remove(tmp, ec);
     std::fprintf(stderr, "gogcsim: %s: %s; no recording written\n", program.c_str(), why.c_str());
-    return 4;
+    return kExitProgram;
   };
-  if (!ran.ok()) return fail4(std::string(ran.status().message()));
-  if (ran->signal != 0) return fail4(absl::StrCat("killed by signal ", ran->signal));
+  if (!ran.ok()) return program_failed(std::string(ran.status().message()));
+  if (ran->signal != 0) return program_failed(absl::StrCat("killed by signal ", ran->signal));
   if (ran->status != 0) {
-    return fail4(absl::StrCat("exited with status ", ran->status,
+    return program_failed(absl::StrCat("exited with status ", ran->status,
                               ran->status == 2 ? " (a Go panic or fatal error exits 2)" : ""));
   }
   absl::StatusOr<Counts> c = Check(tmp);
   if (!c.ok()) {
     fs::remove(tmp, ec);
     std::fprintf(stderr, "gogcsim: the recording is not valid: %s\n", std::string(c.status().message()).c_str());
-    return 5;
+    return kExitRecording;
   }
   fs::rename(tmp, out, ec);
   if (ec) {
     fs::remove(tmp, ec);
     std::fprintf(stderr, "gogcsim: cannot write %s: %s\n", out.c_str(), ec.message().c_str());
-    return 5;
+    return kExitRecording;
   }
   std::printf("recorded %s (GOMAXPROCS %lld, GOGC %lld): %s allocations, %s GC cycles, %s records, %.1f MB, %.2f s -> %s\n",
               program.c_str(), static_cast<long long>(c->gomaxprocs), static_cast<long long>(c->gogc),

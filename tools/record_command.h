@@ -10,12 +10,12 @@
 namespace gogcsim::tools {
 
 // args[0] is "record", then PROGRAM.go|DIR and the program's arguments.
-// Exit status: 0 recorded; 2 bad usage or a program that does not build; 3
-// the toolchain could not be built; 4 the program failed (nothing written);
-// 5 the recording could not be written or is not valid.
+// Exit status (tools/cli.h): 0 recorded; 2 bad usage or a program that does
+// not build; 5 the toolchain could not be built; 6 the program failed
+// (nothing written); 7 the recording could not be written or is not valid.
 int RecordCommand(const std::vector<char*>& args);
 
-// args[0] is "toolchain". Exit status 0, or 3 if it cannot be built.
+// args[0] is "toolchain". Exit status 0, or 5 if it cannot be built.
 int ToolchainCommand(const std::vector<char*>& args);
 
 }  // namespace gogcsim::tools

@@ -13,6 +13,11 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev     # GoogleTest 1.12, Google Benchmark 1.7
   golang-1.19-go xz-utils           # bootstrap of the recorder's go1.10.2 toolchain
 )
+# `bash tools/setup.sh fuzz` (tools/fuzz.sh does): also what the libFuzzer
+# targets need, kept out of the first run's install.
+if [ "${1:-}" = fuzz ]; then
+  PACKAGES+=(clang-14 libfuzzer-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -117,7 +117,7 @@ int SweepCommand(const std::vector<char*>& args) {
   const auto start = std::chrono::steady_clock::now();
   auto table = sc::RunSweep(*cfg, grid, *shard, opt);
   if (tty) std::fprintf(stderr, "\n");
-  if (!table.ok()) return Fail(std::string(table.status().message()));
+  if (!table.ok()) return FailWith(table.status());
   // Wall time on stderr only: stdout and the files stay deterministic.
   const int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::thread::hardware_concurrency());
   std::fprintf(stderr, "sweep: %zu runs in %.2f s of wall time on up to %d threads\n", table->runs.size(),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then runs every test twice,
-# optimized and under AddressSanitizer + UndefinedBehaviorSanitizer.
+# optimized and under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+# threaded ones a third time under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -20,6 +21,19 @@ if ! grep '^decision-log ' bazel-testlogs/scenarios/simulation_test/test.log | c
   exit 1
 fi
 echo "decision logs identical in the optimized and sanitizer builds: $(wc -l <"$fnv_opt") hashes"
+# The threaded parts under ThreadSanitizer (after the check above: this
+# run points bazel-testlogs elsewhere): the sweep's thread pool (on 2 and
+# 3 threads) and the replay's record prefetcher.
+bazel test --config=tsan //scenarios:sweep_test //traces:record_prefetcher_test "$@" 2>&1 | tee -a "$log"
+# A first run must look like the tool it is: Debian's /etc/bazel/bazelrc
+# turns on --sandbox_debug (.bazelrc turns it off again), and -Werror
+# keeps compiler warnings out.
+if grep -E 'src/main/tools/linux-sandbox|warning:' "$log" >&2; then
+  echo "the build printed linux-sandbox debug lines or compiler warnings (above)" >&2
+  exit 1
+fi
+# bazel-bin back on the optimized build, for the recorder test.
+bazel build //tools:gogcsim "$@" 2>&1 | tee -a "$log" >/dev/null
 # The recorder on programs recorded fresh (outside Bazel: it uses the
 # toolchain cache, and builds the instrumented go1.10.2 first if needed).
 echo "recorder test (tests/record_test.sh):"

@@ -16,7 +16,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "traces/gzip_file.h"
+#include "traces/read_file.h"
 #include "traces/trace_writer.h"
+#include "traces/utf8.h"
 
 namespace gogcsim::traces {
 namespace {
@@ -50,6 +52,10 @@ class LineReader {
       }
       buf_.erase(0, begin_);
       begin_ = 0;
+      // A line has no end in sight: /dev/zero, or not text at all.
+      if (buf_.size() > kMaxLineBytes) {
+        return absl::InvalidArgumentError(absl::StrCat("line longer than ", kMaxLineBytes, " bytes"));
+      }
       const size_t have = buf_.size();
       buf_.resize(have + kBlock);
       const int n = gzread(gz_, buf_.data() + have, kBlock);
@@ -148,7 +154,7 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
   v1::Header header;
   header.set_source(kAllocFreeTraceSource);
   const size_t slash = in.find_last_of('/');
-  header.set_source_file(slash == std::string::npos ? in : in.substr(slash + 1));
+  header.set_source_file(ValidUtf8(slash == std::string::npos ? in : in.substr(slash + 1)));
   header.set_go_version(options.go_version);
   if (options.gomaxprocs) header.set_gomaxprocs(*options.gomaxprocs);
   if (options.gogc) header.set_gogc(*options.gogc);
@@ -166,6 +172,8 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
   absl::flat_hash_map<std::string, uint32_t> types;  // "" = no type; else "=" + name
   std::vector<Item> items;
   absl::flat_hash_map<uint64_t, uint64_t> live;  // address -> object id
+  std::vector<uint64_t> alloc_cycle;             // by object id: tracegc()s before its tracealloc
+  std::vector<uint64_t> alloc_line;              // by object id: its tracealloc's line
   std::vector<std::vector<uint64_t>> deaths(1);  // by cycle, from 1
   uint64_t allocs = 0;
   enum class State { kTop, kHeader, kFrames, kGc };
@@ -179,7 +187,9 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
   std::string_view line;
   for (;;) {
     absl::StatusOr<bool> more = (*rd)->Next(&line);
-    if (!more.ok()) return absl::Status(more.status().code(), absl::StrCat(in, ": ", more.status().message()));
+    if (!more.ok()) {
+      return absl::Status(more.status().code(), absl::StrCat(in, ":", stats.lines + 1, ": ", more.status().message()));
+    }
     if (!*more) break;
     stats.lines++;
     switch (state) {
@@ -215,6 +225,8 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
           const bool typed = c2 != std::string_view::npos;
           const std::string_view name = typed ? args.substr(c2 + 2) : std::string_view();
           if (typed && name.empty()) return error("tracealloc with an empty type name");
+          // Go prints type names in UTF-8; the trace's strings must be.
+          if (!IsValidUtf8(name)) return error(absl::StrCat("type name ", Quote(name), " is not valid UTF-8"));
           std::string key = typed ? "=" + std::string(name) : std::string();
           auto [it, added] = types.try_emplace(std::move(key), static_cast<uint32_t>(header.types_size()));
           if (added) {
@@ -249,6 +261,8 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
                 ", where an object of an earlier tracealloc was never freed (tracefree)"));
           }
           items.push_back(Item{false, g, pending.size, pending.type});
+          alloc_cycle.push_back(stats.cycles);
+          alloc_line.push_back(pending.line);
           allocs++;
         } else {
           stats.frees++;
@@ -259,6 +273,13 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
           auto it = live.find(pending.addr);
           if (it == live.end()) {
             stats.unknown_frees++;
+          } else if (alloc_cycle[it->second] >= stats.cycles) {
+            // The sweep after the c-th tracegc() frees what cycle c left
+            // unmarked, so never an object allocated after that tracegc().
+            return absl::InvalidArgumentError(absl::StrCat(
+                in, ":", pending.line, ": tracefree of the object at 0x", absl::Hex(pending.addr),
+                " allocated after the last tracegc() (line ", alloc_line[it->second],
+                "): a sweep frees only what an earlier cycle left unmarked"));
           } else {
             deaths[stats.cycles].push_back(it->second);
             live.erase(it);
@@ -277,6 +298,11 @@ absl::StatusOr<AllocFreeTraceImportStats> ImportAllocFreeTrace(const std::string
   }
   if (state == State::kHeader) return error("the file ends before the goroutine header of the last record");
   if (state == State::kGc) return error("the file ends inside a tracegc() record (no \"end tracegc\")");
+  // Random bytes or another program's output hold none of the records.
+  if (items.empty() && stats.frees == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        in, ": no tracealloc, tracefree or tracegc() record (not GODEBUG=allocfreetrace=1 output)"));
+  }
   for (std::vector<uint64_t>& d : deaths) std::sort(d.begin(), d.end());
 
   // Pass 2: write the events.

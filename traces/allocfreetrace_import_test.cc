@@ -124,6 +124,15 @@ TEST(ImportAllocFreeTrace, ErrorsNameTheFileAndLine) {
        ":4: ", "never freed"},
       {"tracegc()\ngoroutine 1 [running]:\n", ":2: ", "ends inside a tracegc()"},
       {"tracealloc(0xc420010000, 0x10)\n", ":1: ", "ends before the goroutine header"},
+      // Found by the allocfreetrace fuzzer: a Death before its object's
+      // ALLOC made the trace writer's check abort.
+      {"tracegc()\nend tracegc\ntracealloc(0xc420010000, 0x10)\ngoroutine 1 [running]:\n\n"
+       "tracefree(0xc420010000, 0x10)\ngoroutine 3 [running]:\n",
+       ":6: ", "tracefree of the object at 0xc420010000 allocated after the last tracegc() (line 3)"},
+      // Found by the fuzzer: a type name that is not UTF-8 made a trace
+      // protobuf would not parse back.
+      {"tracealloc(0xc420010000, 0x10, main.\xff\xfe)\ngoroutine 1 [running]:\n", ":1: ",
+       "type name \"main.\\xff\\xfe\" is not valid UTF-8"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -140,6 +149,17 @@ TEST(ImportAllocFreeTrace, ErrorsNameTheFileAndLine) {
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(HasSubstr(std::string(st.status().message()), "missing.txt"));
+  // Issue 19: text with no record at all (another program's output, random
+  // bytes) used to import as an empty trace; /dev/zero was read forever.
+  const std::string other = TmpPath("other.txt");
+  std::ofstream(other, std::ios::trunc) << "hello\nworld\n\x01\xfe\x80 binary\n";
+  absl::StatusOr<AllocFreeTraceImportStats> none = ImportAllocFreeTrace(other, TmpPath("o.trace"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().message(),
+            other + ": no tracealloc, tracefree or tracegc() record (not GODEBUG=allocfreetrace=1 output)");
+  none = ImportAllocFreeTrace("/dev/zero", TmpPath("z.trace"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().message(), "/dev/zero:1: line longer than 1048576 bytes");
 }
 
 }  // namespace

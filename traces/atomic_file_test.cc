@@ -33,5 +33,19 @@ TEST(AtomicFileTest, MissingDirectoryIsAnErrorNamingIt) {
   EXPECT_NE(st.message().find("no_such_dir"), std::string::npos);
 }
 
+// Devices are written in place, never replaced by a regular file (as root,
+// the rename used to turn /dev/null into one).
+TEST(AtomicFileTest, DeviceIsWrittenInPlace) {
+  ASSERT_TRUE(fs::is_character_file("/dev/null"));
+  const absl::Status st = WriteFileAtomically("/dev/null", "text");
+  EXPECT_TRUE(st.ok()) << st;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  // A write error on the device is reported.
+  const absl::Status full = WriteFileAtomically("/dev/full", "text");
+  EXPECT_EQ(full.code(), absl::StatusCode::kDataLoss) << full;
+  EXPECT_EQ(full.message(), "error writing /dev/full");
+  EXPECT_TRUE(fs::is_character_file("/dev/full"));
+}
+
 }  // namespace
 }  // namespace gogcsim::traces

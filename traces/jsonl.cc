@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "traces/read_file.h"
+#include "traces/strict_json.h"
 
 namespace gogcsim::traces {
 
@@ -16,17 +18,38 @@ absl::Status LineError(const std::string& path, uint64_t line, absl::string_view
 absl::Status JsonLinesReader::Open(const std::string& path) {
   path_ = path;
   line_ = 0;
+  in_.close();
+  in_.clear();
   in_.open(path, std::ios::binary);
   if (!in_) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   return absl::OkStatus();
 }
 
 absl::StatusOr<bool> JsonLinesReader::Next(Json* out) {
-  while (std::getline(in_, text_)) {
+  for (;;) {
+    // A line of at most kMaxLineBytes: /dev/zero has no newline.
+    text_.resize(kMaxLineBytes + 1);
+    in_.getline(text_.data(), static_cast<std::streamsize>(text_.size()));
+    const size_t n = static_cast<size_t>(in_.gcount());
+    if (in_.fail() && !in_.eof() && !in_.bad()) {
+      return LineError(path_, line_ + 1, absl::StrCat("line longer than ", kMaxLineBytes, " bytes"));
+    }
+    if (n == 0 && in_.eof()) break;
+    if (in_.bad()) break;
+    // gcount counts the newline getline consumed (none at the end of file).
+    text_.resize(in_.eof() ? n : n - 1);
     line_++;
-    if (text_.find_first_not_of(" \t\r") == std::string::npos) continue;
-    *out = Json::parse(text_, nullptr, /*allow_exceptions=*/false);
-    if (out->is_discarded()) return LineError(path_, line_, "not valid JSON");
+    if (text_.find_first_not_of(" \t\r") == std::string::npos) {
+      if (in_.eof()) break;
+      continue;
+    }
+    JsonProblem problem;
+    if (!ParseStrictJson(text_, out, &problem)) {
+      if (problem.kind == JsonProblem::Kind::kDuplicateKey) {
+        return LineError(path_, line_, absl::StrCat(problem.pointer, ": duplicate key"));
+      }
+      return LineError(path_, line_, absl::StrCat("not valid JSON: ", problem.what));
+    }
     if (!out->is_object()) return LineError(path_, line_, "not a JSON object");
     return true;
   }
@@ -35,13 +58,9 @@ absl::StatusOr<bool> JsonLinesReader::Next(Json* out) {
 }
 
 absl::StatusOr<Json> ReadJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  Json j = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": not valid JSON"));
-  return j;
+  absl::StatusOr<std::string> text = ReadFileCapped(path, kMaxJsonFileBytes);
+  if (!text.ok()) return text.status();
+  return ParseStrictJson(*text, path);
 }
 
 bool IsFloatJson(const Json& j) {

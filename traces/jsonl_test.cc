@@ -40,8 +40,48 @@ TEST(JsonLinesReaderTest, ErrorsNameFileAndLine) {
   ASSERT_TRUE(r.Next(&j).ok());
   auto n = r.Next(&j);
   ASSERT_FALSE(n.ok());
-  EXPECT_EQ(n.status().message(), p + ":2: not valid JSON");
+  EXPECT_EQ(n.status().message(), p + ":2: not valid JSON: syntax error while parsing value - unexpected end of input; expected '[', '{', or a literal");
   EXPECT_FALSE(r.Open(p + ".missing").ok());
+}
+
+// Issue 19: a duplicate key, a number beyond a double and an endless line
+// are errors naming the line (the first was taken, the second aborted, the
+// third read until memory ran out).
+TEST(JsonLinesReaderTest, DuplicateKeysOverflowsAndLongLines) {
+  const std::string p = WriteTmp("dup.jsonl", "{\"a\":1}\n\n{\"a\":1,\"b\":{\"c\":1,\"c\":2}}\n");
+  JsonLinesReader r;
+  ASSERT_TRUE(r.Open(p).ok());
+  Json j;
+  ASSERT_TRUE(*r.Next(&j));
+  auto n = r.Next(&j);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.status().message(), p + ":3: /b/c: duplicate key");
+
+  const std::string big = WriteTmp("big.jsonl", "{\"a\":1e999}\n");
+  ASSERT_TRUE(r.Open(big).ok());
+  n = r.Next(&j);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.status().message(), big + ":1: not valid JSON: number overflow parsing '1e999'");
+
+  ASSERT_TRUE(r.Open("/dev/zero").ok());
+  n = r.Next(&j);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.status().message(), "/dev/zero:1: line longer than 1048576 bytes");
+
+  // The last line may lack its newline.
+  const std::string last = WriteTmp("last.jsonl", "{\"a\":1}\n{\"a\":2}");
+  ASSERT_TRUE(r.Open(last).ok());
+  ASSERT_TRUE(*r.Next(&j));
+  ASSERT_TRUE(*r.Next(&j));
+  EXPECT_EQ(j["a"], 2);
+  EXPECT_FALSE(*r.Next(&j));
+}
+
+TEST(ReadJsonFileTest, DuplicateKeyIsAnError) {
+  const std::string p = WriteTmp("summary.json", "{\"seed\": 1, \"seed\": 2}");
+  auto j = ReadJsonFile(p);
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.status().message(), p + ": /seed: duplicate key");
 }
 
 TEST(JsonFieldsTest, TypedDottedFields) {

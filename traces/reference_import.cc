@@ -13,9 +13,11 @@
 #include "model/malloc.h"
 #include "model/sizeclasses.h"
 #include "sim/check.h"
+#include "traces/record_checker.h"
 #include "traces/reference_reader.h"
 #include "traces/trace_record_source.h"
 #include "traces/trace_writer.h"
+#include "traces/utf8.h"
 
 namespace gogcsim::traces {
 namespace {
@@ -83,23 +85,27 @@ void InsertSpan(std::map<uint64_t, Span>* spans, uint64_t base, const Span& s) {
 }
 
 absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording* r) {
-  absl::StatusOr<std::unique_ptr<RecordSource>> rd = OpenRecording(path, RecordText::kIfFree);
-  if (!rd.ok()) return rd.status();
+  absl::StatusOr<std::unique_ptr<RecordSource>> opened = OpenRecording(path, RecordText::kIfFree);
+  if (!opened.ok()) return opened.status();
+  // Records out of range stop the import, as they stop a replay.
+  std::unique_ptr<RecordSource> rd = CheckRecords(*std::move(opened));
   r->path = path;
   std::map<uint64_t, Span> spans;
   absl::flat_hash_map<std::tuple<uint64_t, uint64_t, uint32_t>, uint32_t> types;
   RefRecord rec;
   uint64_t pos = 0;
+  bool saw_header = false;
   auto new_unit = [r](int cls) {
     r->unit_cls.push_back(static_cast<int16_t>(cls));
     return static_cast<uint32_t>(r->unit_cls.size() - 1);
   };
   for (; max_records == 0 || pos < max_records; pos++) {
-    absl::StatusOr<bool> more = (*rd)->Next(&rec);
+    absl::StatusOr<bool> more = rd->Next(&rec);
     if (!more.ok()) return more.status();
     if (!*more) break;
     switch (rec.tag) {
       case RefTag::kH:
+        saw_header = true;
         r->header.set_gomaxprocs(static_cast<int32_t>(rec.v[0]));
         r->header.set_gogc(rec.v[1]);
         r->header.set_heapminimum(rec.U64(2));
@@ -187,6 +193,9 @@ absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording*
     }
   }
   r->records = pos;
+  // As replay does: without the header there is no GOMAXPROCS or GOGC.
+  if (pos == 0) return absl::InvalidArgumentError(absl::StrCat(path, ": empty recording (no records)"));
+  if (!saw_header) return absl::InvalidArgumentError(absl::StrCat(path, ": no H record"));
   return absl::OkStatus();
 }
 
@@ -323,7 +332,7 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   stats.types = static_cast<uint64_t>(r.header.types_size());
   v1::Header header = std::move(r.header);
   header.set_source(kReferenceSource);
-  header.set_source_file(BaseName(in));
+  header.set_source_file(ValidUtf8(BaseName(in)));
   header.set_go_version("go1.10.2");  // the instrumented runtime of every reference recording
   header.set_clock_unit_ns(1);        // nanotime()
   if (stats.ambiguous > stats.owner_decided) {
@@ -348,15 +357,17 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   TraceWriter& tw = **w;
 
   // Pass 2: the records again, with GO_START and DEATH events added.
-  absl::StatusOr<std::unique_ptr<RecordSource>> rd = OpenRecording(in, RecordText::kIfFree);
-  if (!rd.ok()) return rd.status();
+  absl::StatusOr<std::unique_ptr<RecordSource>> opened = OpenRecording(in, RecordText::kIfFree);
+  if (!opened.ok()) return opened.status();
+  // Records out of range stop the import, as they stop a replay.
+  std::unique_ptr<RecordSource> rd = CheckRecords(*std::move(opened));
   std::vector<uint64_t> alloc_event(r.requests.size(), kNone);
   std::vector<uint64_t> gs_event;
   absl::flat_hash_set<uint64_t> goroutines;
   RefRecord rec;
   uint64_t ordinal = 0;
   for (uint64_t pos = 0; pos < r.records; pos++) {
-    absl::StatusOr<bool> more = (*rd)->Next(&rec);
+    absl::StatusOr<bool> more = rd->Next(&rec);
     if (!more.ok()) return more.status();
     if (!*more) return LineError(in, pos, "the recording changed between the importer's two reads");
     if (rec.tag == RefTag::kA) {

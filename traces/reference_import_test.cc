@@ -165,14 +165,15 @@ TEST(ImportReference, DeathsOfAHandMadeRecording) {
   EXPECT_EQ((*r)->footer().allocations_without_death(), 4u);
 }
 
-// Two Ps. B1 = 842350460928 and B2 = 842350469120 are class-2 spans. Line 6:
+// Two Ps. B1 = 842350460928 and B2 = 842350469120 are class-2 spans. Line 7:
 // goroutines 1 (P0) and 2 (P1) both wait for an 8 B object; the Z is in B1,
-// whose previous slot went to P0, so it answers o2. Line 8: only o1 is left.
-// Line 11: o3 (P1) and o4 (P0, the latest) wait; the Z is in B2, P1's span
-// since line 8, so it answers o3, not o4. Sweep 1 then frees o2 and o3.
+// whose previous slot went to P0, so it answers o2. Line 9: only o1 is left.
+// Line 12: o3 (P1) and o4 (P0, the latest) wait; the Z is in B2, P1's span
+// since line 9, so it answers o3, not o4. Sweep 1 then frees o2 and o3.
 // Then goroutine 2 asks twice (o5, o6) before the first Z: its requests are
 // answered in order, so B2+16 is o5's, which sweep 3 frees.
-constexpr char kTwoPs[] = R"(A 0 1 8 8 8 4 100
+constexpr char kTwoPs[] = R"(H 2 100 4194304 842350460928 842354655232 100
+A 0 1 8 8 8 4 100
 CS 2 842350460928 0 0 8192
 Z 842350460928
 A 1 2 8 8 8 4 110
@@ -214,24 +215,46 @@ TEST(ImportReference, TwoPsPairByTheSpansOwner) {
   EXPECT_EQ(dead, (std::vector<uint64_t>{2, 3, 5}));
 }
 
+// An H record for the hand-made recordings below (GOMAXPROCS 1).
+constexpr char kHeader[] = "H 1 100 4194304 842350460928 842351509504 1\n";
+
+// Replay rejects both; the importer used to write an empty trace.
+TEST(ImportReference, EmptyAndHeaderlessRecordingsAreErrors) {
+  const std::string out = TmpPath("none.trace");
+  const std::string empty = WriteText("empty.rec", "");
+  absl::StatusOr<ReferenceImportStats> st = ImportReference(empty, out);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.status().message(), empty + ": empty recording (no records)");
+  const std::string no_h = WriteText("no_h.rec", "A 0 1 8 8 8 4 1\nCS 2 842350460928 0 0 8192\nZ 842350460928\n");
+  st = ImportReference(no_h, out);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.status().message(), no_h + ": no H record");
+  EXPECT_FALSE(std::ifstream(out).good());
+}
+
 TEST(ImportReference, InconsistentRecordingsNameTheLine) {
   struct Case {
     const char* text;
     const char* where;  // ":line: " and words of the message
     const char* what;
   } cases[] = {
-      {"A 0 1 8 8 8 4 1\nCS 2 842350460928 0 0 8192\nZ 842350460928\nF 842350460928\n", ":4: ",
+      // Line 1 of each is the H record (kHeader).
+      {"A 0 1 8 8 8 4 1\nCS 2 842350460928 0 0 8192\nZ 842350460928\nF 842350460928\n", ":5: ",
        "F before the first GC"},
-      {"GS 1 0 0 0 1\nF 842350460928\n", ":2: ", "frees no object"},
-      {"MA 842350460928 4\nA 0 1 8 8 8 4 1\nZ 842350460936\n", ":3: ", "manual span"},
-      {"A 0 1 8 8 8 4 1\nCS 2 842350460928 0 0 8192\nZ 842350460928\nA 0 1 8 8 8 4 2\nZ 842350460928\n", ":5: ",
+      {"GS 1 0 0 0 1\nF 842350460928\n", ":3: ", "frees no object"},
+      {"MA 842350460928 4\nA 0 1 8 8 8 4 1\nZ 842350460936\n", ":4: ", "manual span"},
+      {"A 0 1 8 8 8 4 1\nCS 2 842350460928 0 0 8192\nZ 842350460928\nA 0 1 8 8 8 4 2\nZ 842350460928\n", ":6: ",
        "never freed"},
-      {"A 0 1 8 8 8 9 1\n", ":1: ", "flags 9"},
-      {"A 0 1 8 8 8 4 1\nZ 842350460928 7\n", ":2: ", "too many fields"},
+      {"A 0 1 8 8 8 9 1\n", ":2: ", "A field 5 (flags): 9 outside [0, 7]"},
+      {"A 0 1 8 8 8 4 1\nZ 842350460928 7\n", ":3: ", "too many fields"},
+      // Records out of range (issue 19): the reader's checks stop the import.
+      {"A 0 1 2199023255552 0 0 3 1\n", ":2: ", "A field 2 (size): 2199023255552 outside [0, 549755813887]"},
+      {"MA 842350460928 0\n", ":2: ", "MA field 1 (npages): 0 outside [1, 131072]"},
+      {"A 0 1 8 8 8 4 1\nA 0 1 8 8 8 4 4611686018427387904\n", ":3: ", "A field 6 (time): 4611686018427387904 is more than 24 h"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
-    const std::string in = WriteText("bad.rec", c.text);
+    const std::string in = WriteText("bad.rec", std::string(kHeader) + c.text);
     const std::string out = TmpPath("bad.trace");
     absl::StatusOr<ReferenceImportStats> st = ImportReference(in, out);
     ASSERT_FALSE(st.ok());

@@ -13,6 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "traces/atomic_file.h"
+#include "traces/read_file.h"
+#include "traces/strict_json.h"
 
 namespace gogcsim::traces {
 
@@ -210,12 +212,10 @@ class Reader {
 }  // namespace
 
 absl::StatusOr<SweepTable> ParseSweepJson(const std::string& text, const std::string& source) {
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": not JSON: ", e.what()));
-  }
+  // Malformed JSON (a number beyond a double too) and duplicate keys.
+  absl::StatusOr<nlohmann::ordered_json> doc = ParseStrictJson(text, source);
+  if (!doc.ok()) return doc.status();
+  const Json j = *doc;
   Reader rd(source);
   SweepTable t;
   const Json* scenario = rd.Member(j, "$", "scenario");
@@ -262,6 +262,21 @@ absl::StatusOr<SweepTable> ParseSweepJson(const std::string& text, const std::st
                     rd.Int(o, p, "virtual_ns", &r.virtual_ns) &&
                     rd.Double(o, p, "alloc_bytes_per_s", &r.alloc_bytes_per_s);
     if (!ok) return rd.status();
+    // No count, time or fraction of a run is negative: merge would copy it.
+    for (const auto& [name, v] : {std::pair<const char*, int64_t>{"max_mark_ns", r.max_mark_ns},
+                                  {"pause_total_ns", r.pause_total_ns},
+                                  {"pause_max_ns", r.pause_max_ns},
+                                  {"virtual_ns", r.virtual_ns}}) {
+      if (v < 0) return absl::InvalidArgumentError(absl::StrFormat("%s: %s.%s: %d is negative", source, p, name, v));
+    }
+    for (const auto& [name, v] : {std::pair<const char*, double>{"mean_heap_goal", r.mean_heap_goal},
+                                  {"gc_cpu_fraction", r.gc_cpu_fraction},
+                                  {"assist_fraction", r.assist_fraction},
+                                  {"mean_mark_ns", r.mean_mark_ns},
+                                  {"final_trigger_ratio", r.final_trigger_ratio},
+                                  {"alloc_bytes_per_s", r.alloc_bytes_per_s}}) {
+      if (!(v >= 0)) return absl::InvalidArgumentError(absl::StrFormat("%s: %s.%s: %g is negative", source, p, name, v));
+    }
     // The row must be the grid point it claims to be, in this shard.
     if (r.index >= t.grid.size()) {
       return absl::InvalidArgumentError(
@@ -298,12 +313,9 @@ absl::StatusOr<SweepTable> ReadSweep(const std::string& path) {
   std::filesystem::path file = path;
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) file /= "sweep.json";
-  std::ifstream f(file, std::ios::binary);
-  if (!f) return absl::NotFoundError("cannot open " + file.string());
-  std::ostringstream text;
-  text << f.rdbuf();
-  if (f.bad()) return absl::DataLossError("error reading " + file.string());
-  return ParseSweepJson(text.str(), file.string());
+  absl::StatusOr<std::string> text = ReadFileCapped(file.string(), kMaxJsonFileBytes);
+  if (!text.ok()) return text.status();
+  return ParseSweepJson(*text, file.string());
 }
 
 }  // namespace gogcsim::traces

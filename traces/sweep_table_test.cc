@@ -130,7 +130,12 @@ TEST(SweepTableTest, ParseErrorsNameFileAndPath) {
     return at == std::string::npos ? s : s.replace(at, from.size(), to);
   };
   EXPECT_EQ(err(json), "ok");
-  EXPECT_TRUE(Has(err("{"), "x/sweep.json: not JSON"));
+  EXPECT_TRUE(Has(err("{"), "x/sweep.json:1:2: malformed JSON: syntax error"));
+  // Issue 19: a number beyond a double aborted, a duplicate key and
+  // negative values went into the merged table.
+  EXPECT_TRUE(Has(err(edit("\"records\": ", "\"records\": 1e999, \"x\": ")),
+                  "malformed JSON: number overflow parsing '1e999'"));
+  EXPECT_TRUE(Has(err(edit("\"records\": ", "\"records\": 1, \"records\": ")), "x/sweep.json: /records: duplicate key"));
   EXPECT_TRUE(Has(err("[]"), "x/sweep.json: $: not an object"));
   EXPECT_TRUE(Has(err("{\"scenario\": \"s\"}"), "x/sweep.json: $: missing \"grid\""));
   EXPECT_TRUE(Has(err(edit("\"gogc\": 100, \"gomaxprocs\": 1", "\"gogc\": \"x\", \"gomaxprocs\": 1")),
@@ -142,6 +147,10 @@ TEST(SweepTableTest, ParseErrorsNameFileAndPath) {
                   "x/sweep.json: $.shard: index 2 of count 2"));
   EXPECT_TRUE(Has(err(edit("\"gc_cpu_fraction\": 0.3333333333333333", "\"gc_cpu_fraction\": true")),
                   "$.runs[0].gc_cpu_fraction: want a number"));
+  EXPECT_TRUE(Has(err(edit("\"gc_cpu_fraction\": 0.3333333333333333", "\"gc_cpu_fraction\": -0.5")),
+                  "x/sweep.json: $.runs[0].gc_cpu_fraction: -0.5 is negative"));
+  EXPECT_TRUE(Has(err(edit("\"pause_max_ns\": 100", "\"pause_max_ns\": -2147483649")),
+                  "x/sweep.json: $.runs[0].pause_max_ns: -2147483649 is negative"));
   // A row that is not the grid point of its index, outside the grid, of
   // another shard, or out of order.
   EXPECT_TRUE(Has(err(edit("{\"index\": 1, \"gogc\": 50", "{\"index\": 1, \"gogc\": 100")),

@@ -4,6 +4,7 @@
 #ifndef GOGCSIM_TRACES_TRACE_FORMAT_H_
 #define GOGCSIM_TRACES_TRACE_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -13,7 +14,12 @@
 namespace gogcsim::traces {
 
 inline constexpr std::string_view kTraceMagic = "gogcsim-trace\n";
-inline constexpr uint32_t kTraceVersion = 1;
+// Version 2 adds a crc32 after every frame (trace.proto); readers still
+// read version 1 (kOldestTraceVersion), without one.
+inline constexpr uint32_t kTraceVersion = 2;
+inline constexpr uint32_t kOldestTraceVersion = 1;
+inline constexpr uint32_t kFirstCrcTraceVersion = 2;
+inline constexpr size_t kFrameCrcBytes = 4;
 // Events per chunk unless a writer asks otherwise: big enough that the
 // per-chunk costs vanish, small enough that a chunk's columns stay in cache.
 inline constexpr uint32_t kDefaultChunkEvents = 65536;

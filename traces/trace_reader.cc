@@ -98,17 +98,36 @@ absl::StatusOr<bool> TraceReader::ReadFrame() {
   }
   i++;
   if (len > kMaxFrameBytes) return Corrupt(absl::StrCat("frame length ", len, " is implausible"));
-  have = Want(i + len);
+  const size_t crc_bytes = frame_crc_ ? kFrameCrcBytes : 0;
+  have = Want(i + len + crc_bytes);
   if (!have.ok()) return have.status();
   if (!*have) {
     return Corrupt(absl::StrCat("truncated: the file ends inside a ", len, "-byte frame (", end_ - begin_ - i,
                                 " bytes present)"));
   }
+  if (frame_crc_) {
+    const char* f = buf_.get() + begin_;
+    if (absl::Status st = CheckCrc(f, i + len, f + i + len); !st.ok()) return st;
+  }
   frame_ = buf_.get() + begin_ + i;
   frame_len_ = len;
-  begin_ += i + len;
-  offset_ += i + len;
+  frame_bytes_ = i + len;
+  begin_ += i + len + crc_bytes;
+  offset_ += i + len + crc_bytes;
   return true;
+}
+
+absl::Status TraceReader::CheckCrc(const char* bytes, size_t n, const char* stored) const {
+  const uint32_t want = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes), static_cast<uInt>(n)));
+  uint32_t got = 0;
+  for (int k = 0; k < 4; k++) got |= static_cast<uint32_t>(static_cast<uint8_t>(stored[k])) << (8 * k);
+  if (got == want) return absl::OkStatus();
+  const std::string which = frame_type_ == kFrameHeader  ? std::string("header")
+                            : frame_type_ == kFrameChunk ? absl::StrCat("chunk ", chunks_)
+                            : frame_type_ == kFrameFooter ? std::string("footer")
+                                                          : absl::StrCat("frame of type ", static_cast<int>(frame_type_));
+  return Corrupt(absl::StrCat(which, ": checksum mismatch (crc32 ", absl::Hex(got, absl::kZeroPad8), " stored, ",
+                              absl::Hex(want, absl::kZeroPad8), " computed): the file is damaged"));
 }
 
 absl::Status TraceReader::ReadHeader() {
@@ -126,10 +145,30 @@ absl::Status TraceReader::ReadHeader() {
   if (!*have) return Corrupt("truncated: no header after the magic");
   if (frame_type_ != kFrameHeader) return Corrupt(absl::StrCat("first frame has type ", static_cast<int>(frame_type_), ", want a header"));
   if (!header_.ParseFromArray(frame_, static_cast<int>(frame_len_))) return Corrupt("header is not a valid Header message");
-  if (header_.version() != kTraceVersion) {
+  if (header_.version() < kOldestTraceVersion || header_.version() > kTraceVersion) {
     return absl::FailedPreconditionError(absl::StrCat(path_, ": trace format version ", header_.version(),
-                                                      " is not supported (this gogcsim reads version ",
-                                                      kTraceVersion, ")"));
+                                                      " is not supported (this gogcsim reads versions ",
+                                                      kOldestTraceVersion, " to ", kTraceVersion, ")"));
+  }
+  if (header_.version() >= kFirstCrcTraceVersion) {
+    // The header's own checksum, now that the version says there is one;
+    // its bytes are still in the buffer, before begin_.
+    const char* f = buf_.get() + begin_ - frame_bytes_;
+    const uint32_t want = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(f), static_cast<uInt>(frame_bytes_)));
+    have = Want(kFrameCrcBytes);
+    if (!have.ok()) return have.status();
+    if (!*have) return Corrupt("truncated: the file ends inside the header's checksum");
+    char stored[kFrameCrcBytes];
+    std::memcpy(stored, buf_.get() + begin_, kFrameCrcBytes);
+    begin_ += kFrameCrcBytes;
+    offset_ += kFrameCrcBytes;
+    uint32_t got = 0;
+    for (int k = 0; k < 4; k++) got |= static_cast<uint32_t>(static_cast<uint8_t>(stored[k])) << (8 * k);
+    if (got != want) {
+      return Corrupt(absl::StrCat("header: checksum mismatch (crc32 ", absl::Hex(got, absl::kZeroPad8), " stored, ",
+                                  absl::Hex(want, absl::kZeroPad8), " computed): the file is damaged"));
+    }
+    frame_crc_ = true;
   }
   return absl::OkStatus();
 }

@@ -104,6 +104,9 @@ class TraceReader {
   absl::Status CheckFooter();
   absl::Status Fail(absl::Status status);
   absl::Status Corrupt(const std::string& what) const;
+  // OK if the 4 bytes at stored are the crc32 of bytes[0, n); else an error
+  // naming the frame being read.
+  absl::Status CheckCrc(const char* bytes, size_t n, const char* stored) const;
 
   // Where decoding stands in the current chunk: its columns and a cursor in
   // each (the timed kinds consume time_delta, p and g together, ALLOC size
@@ -187,6 +190,8 @@ class TraceReader {
   uint8_t frame_type_ = 0;
   const char* frame_ = nullptr;
   size_t frame_len_ = 0;
+  size_t frame_bytes_ = 0;   // type, length and message (the checksum's input)
+  bool frame_crc_ = false;   // frames end in a crc32 (version 2 on)
   absl::Status error_;
   bool done_ = false;
 

@@ -343,14 +343,15 @@ TEST(TraceReaderErrors, MissingFileNotATraceAndUnknownVersion) {
   WriteBytes(empty, "");
   ExpectError(ReadToEnd(empty), absl::StatusCode::kInvalidArgument, empty, "not a gogcsim trace");
 
-  // A version-2 header: the magic, frame type 1, length, the message.
+  // A version-3 header: the magic, frame type 1, length, the message.
   v1::Header h = TestHeader();
-  h.set_version(2);
+  h.set_version(3);
   const std::string msg = h.SerializeAsString();
   ASSERT_LT(msg.size(), 128u);
-  const std::string v2 = TmpPath("v2.trace");
-  WriteBytes(v2, std::string(kTraceMagic) + '\x01' + static_cast<char>(msg.size()) + msg);
-  ExpectError(ReadToEnd(v2), absl::StatusCode::kFailedPrecondition, v2, "version 2 is not supported");
+  const std::string v3 = TmpPath("v3.trace");
+  WriteBytes(v3, std::string(kTraceMagic) + '\x01' + static_cast<char>(msg.size()) + msg);
+  ExpectError(ReadToEnd(v3), absl::StatusCode::kFailedPrecondition, v3,
+              "version 3 is not supported (this gogcsim reads versions 1 to 2)");
 }
 
 TEST(TraceReaderErrors, EveryTruncationIsAnError) {
@@ -379,7 +380,8 @@ TEST(TraceReaderErrors, EveryTruncationIsAnError) {
   TraceEvent ev;
   while (*(*r)->Next(&ev)) {
   }
-  const size_t footer_bytes = 2 + (*r)->footer().ByteSizeLong();  // type, one-byte length, message
+  // type, one-byte length, message, crc32
+  const size_t footer_bytes = 2 + (*r)->footer().ByteSizeLong() + 4;
   ASSERT_LT((*r)->footer().ByteSizeLong(), 128u);
   WriteBytes(cut, bytes.substr(0, bytes.size() - footer_bytes));
   ExpectError(ReadToEnd(cut), absl::StatusCode::kDataLoss, cut, "truncated: no footer");
@@ -397,12 +399,45 @@ TEST(TraceReaderErrors, EveryTruncationIsAnError) {
   ExpectError(ReadToEnd(cut), absl::StatusCode::kDataLoss, cut, "gzip");
 }
 
+// A single-bit flip anywhere in a trace is an error (a per-frame crc32),
+// and a flip inside a chunk names the chunk. Before version 2, most flips read as
+// a different, valid trace.
+TEST(TraceReaderErrors, EveryBitFlipIsAnError) {
+  const std::string whole = TmpPath("flip_whole.trace");
+  TraceWriterOptions o;
+  o.chunk_events = 16;
+  const std::vector<Ev> all = TestEvents();
+  const std::vector<Ev> evs(all.begin(), all.begin() + 40);
+  ASSERT_TRUE(Write(whole, evs, o).ok());
+  const std::string bytes = ReadBytes(whole);
+  ASSERT_TRUE(ReadToEnd(whole).ok());
+  const std::string flipped = TmpPath("flipped.trace");
+  int chunk_named = 0;
+  // One bit of every byte (a different one from byte to byte: all eight
+  // bits of every byte take too long under the sanitizers).
+  for (size_t n = 0; n < bytes.size(); n++) {
+    const int bit = static_cast<int>(n % 8);
+    std::string b = bytes;
+    b[n] = static_cast<char>(b[n] ^ (1 << bit));
+    WriteBytes(flipped, b);
+    const absl::Status st = ReadToEnd(flipped);
+    ASSERT_FALSE(st.ok()) << "bit " << bit << " of byte " << n << " flipped unnoticed";
+    chunk_named += HasSubstr(std::string(st.message()), "checksum mismatch") &&
+                   HasSubstr(std::string(st.message()), ": chunk ");
+  }
+  EXPECT_GT(chunk_named, 0);
+  absl::StatusOr<std::unique_ptr<TraceReader>> r = TraceReader::Open(whole);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->header().version(), 2u);
+}
+
 TEST(TraceReaderErrors, CorruptChunksAndFooters) {
-  // One chunk of one ALLOC, built by hand so its columns can be broken.
+  // One chunk of one ALLOC, built by hand so its columns can be broken: a
+  // version-1 file (no checksums), which readers still read.
   auto file = [](const v1::Chunk& chunk, const v1::Footer& footer) {
     std::string s(kTraceMagic);
     v1::Header h = TestHeader();
-    h.set_version(kTraceVersion);
+    h.set_version(1);
     for (const auto& [type, msg] : {std::pair<char, std::string>{'\x01', h.SerializeAsString()},
                                     {'\x02', chunk.SerializeAsString()},
                                     {'\x03', footer.SerializeAsString()}}) {

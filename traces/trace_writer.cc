@@ -35,6 +35,10 @@ absl::StatusOr<std::unique_ptr<TraceWriter>> TraceWriter::Create(const std::stri
     return absl::InvalidArgumentError(
         absl::StrCat("trace writer: chunk_events ", options.chunk_events, " is not in [1, ", kMaxChunkEvents, "]"));
   }
+  // The rename below would replace a device (/dev/null) with a file.
+  if (struct stat st; stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file (a trace is written to a file)"));
+  }
   // mkstemp in the destination's directory, so the rename stays on one file system.
   std::string tmp = absl::StrCat(path, ".tmp.XXXXXX");
   const int fd = mkstemp(tmp.data());
@@ -82,6 +86,10 @@ void TraceWriter::WriteFrame(uint8_t type, const google::protobuf::MessageLite& 
   const size_t at = frame_.size();
   frame_.resize(at + len);
   msg.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(frame_.data() + at));
+  // The frame's checksum (format version 2): type, length and message.
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(frame_.data()), static_cast<uInt>(frame_.size())));
+  for (int k = 0; k < 4; k++) frame_.push_back(static_cast<char>((crc >> (8 * k)) & 0xff));
   if (gzwrite(static_cast<gzFile>(gz_), frame_.data(), static_cast<unsigned>(frame_.size())) !=
       static_cast<int>(frame_.size())) {
     int errnum = Z_OK;
