@@ -19,7 +19,7 @@ func gsrecRecording() bool { return atomic.Load(&gsrec.state) == gsrecStateOn }
 // mallocgc: A (written by gsrecAlloc after acquirem, on the P that serves
 // the request) ... Z. A size-0 request returns before acquirem.
 func mallocgc(size uintptr, typ *_type, needzero bool) unsafe.Pointer {
-	if !gsrecOn() {
+	if gsrec.state != gsrecStateOn && !gsrecOn() {
 		return mallocgc0(size, typ, needzero)
 	}
 	if size == 0 {
@@ -32,51 +32,86 @@ func mallocgc(size uintptr, typ *_type, needzero bool) unsafe.Pointer {
 	return x
 }
 
+// gsrecAlloc writes an allocation request as a compact record at the end of
+// the M's buffer, unpublished: its Z usually follows with nothing in
+// between, and then gsrecResult makes it an AZ. Called under mallocgc's
+// acquirem; a stack growth here only writes its MA/MF records before this
+// request's.
 func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	if gsrec.state != gsrecStateOn {
 		return
 	}
-	flags, typsize, ptrdata := int64(0), int64(0), int64(0)
+	st := gsrecMOf(mp)
+	if st.pend { // an earlier request whose Z has not come: an A
+		gsrecFlushPending(st)
+	}
+	r := st.raw()
+	if r.n+2*gsrecRecWords > gsrecRawWords {
+		gsrecHandoff(st)
+		r = st.raw()
+	}
+	h := uint64(gsrecTagAZ) | gsrecCompact | uint64(size)<<32
 	if typ == nil || typ.kind&kindNoPointers != 0 {
-		flags |= 1
+		h |= 1 << gsrecFlagShift
 	}
 	if typ == nil {
-		flags |= 2
-	} else {
-		typsize, ptrdata = int64(typ.size), int64(typ.ptrdata)
+		h |= 2 << gsrecFlagShift
 	}
 	if needzero {
-		flags |= 4
+		h |= 4 << gsrecFlagShift
 	}
-	// The request waits in the M's buffer: its Z usually follows with
-	// nothing in between, and then both go out as one AZ record. Called
-	// under mallocgc's acquirem; a stack growth here only writes its MA/MF
-	// records before this request's (head, f and seal do not grow it).
-	st := gsrecMOf(mp)
-	if st.pend { // an earlier request whose Z has not come: write it first
-		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
-			gsrecHandoff(st)
-		}
-		gsrecWritePending(st)
+	if mp.p != 0 {
+		h |= uint64(mp.p.ptr().id+1) << 16
 	}
+	gp := mp.curg
+	if gp == nil {
+		gp = mp.g0
+	}
+	if uint64(size) >= 1<<32 || h>>16&0xffff == 0xffff {
+		gsrecAllocWide(mp, st, size, typ, h)
+		return
+	}
+	n := r.n
+	r.w[n+1] = uint64(gp.goid)
+	r.w[n+2] = uint64(uintptr(unsafe.Pointer(typ)))
+	st.pendLen = 3
 	// Reading the clock costs as much as the rest of recording an
 	// allocation: every 16th allocation reads it, and the first after any
 	// other record of this M; the encoder interpolates the others.
-	t := int64(-1)
 	if st.untimed+1 >= gsrecTimeEvery {
-		t, st.untimed = nanotime(), 0
+		h |= gsrecTimed
+		r.w[n+3] = uint64(nanotime())
+		st.pendLen = 4
+		st.untimed = 0
 	} else {
 		st.untimed++
 	}
-	p, g := gsrecWho(mp)
-	st.pend, st.pendP, st.pendG = true, p, g
-	st.pendSize, st.pendTyp, st.pendPtr, st.pendFlags, st.pendT = int64(size), typsize, ptrdata, flags, t
+	r.w[n] = h
+	st.pend, st.pendG = true, gp.goid
 }
 
-// gsrecResult writes mallocgc's result: AZ if its request is still pending
-// on this M, else Z. nosplit, as is all it calls on the common path: no
-// preemption point (and no stack growth) before the record is written, so
-// the M cannot change under it without acquirem.
+// gsrecAllocWide writes a request too large for the compact form (4 GiB or
+// more) as a general A record, timed; its Z follows on its own.
+func gsrecAllocWide(mp *m, st *gsrecM, size uintptr, typ *_type, h uint64) {
+	typsize, ptrdata := int64(0), int64(0)
+	if typ != nil {
+		typsize, ptrdata = int64(typ.size), int64(typ.ptrdata)
+	}
+	p, g := gsrecWho(mp)
+	st.head(gsrecTagA, false, 0, p, g)
+	st.f(int64(size))
+	st.f(typsize)
+	st.f(ptrdata)
+	st.f(int64(h>>gsrecFlagShift) & 7)
+	st.t(nanotime())
+	st.seal()
+	st.untimed = 0
+}
+
+// gsrecResult writes mallocgc's result: it makes the pending request an AZ
+// if it is this goroutine's, else writes a Z. nosplit, as is all it calls on
+// the common path: no preemption point (and no stack growth) before the
+// record is written, so the M cannot change under it without acquirem.
 //
 //go:nosplit
 func gsrecResult(x unsafe.Pointer) {
@@ -84,24 +119,21 @@ func gsrecResult(x unsafe.Pointer) {
 		return
 	}
 	mp := getg().m
-	st := (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
-	if _, g := gsrecWho(mp); st != nil && st.pend && st.pendG == g {
-		if st.raw().n+2*gsrecRecWords > gsrecRawWords {
-			mp := acquirem()
-			gsrecHandoff(st)
-			releasem(mp)
-		}
-		// The record written here rather than through head, f and seal:
-		// this is a third of the recorder's time in an allocation loop.
-		st.pend = false
+	var st *gsrecM
+	if uint32(mp.id) < gsrecMaxM {
+		st = (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
+	}
+	gp := mp.curg
+	if gp == nil {
+		gp = mp.g0
+	}
+	if st != nil && st.pend && st.pendG == gp.goid {
+		// gsrecAlloc left room for it.
 		r := st.raw()
-		w := r.w[r.n : r.n+8]
-		w[0] = uint64(gsrecTagAZ) | 6<<16 | uint64(st.pendP+1)<<32
-		w[1] = uint64(st.pendG)
-		w[2], w[3], w[4] = uint64(st.pendSize), uint64(st.pendTyp), uint64(st.pendPtr)
-		w[5], w[6], w[7] = uint64(st.pendFlags), uint64(st.pendT), uint64(uintptr(x))
-		r.n += 8
+		r.w[r.n+st.pendLen] = uint64(uintptr(x))
+		r.n += st.pendLen + 1
 		r.done = r.n // published after the words
+		st.pend = false
 		st.total++
 		return
 	}

@@ -93,6 +93,13 @@ const (
 	gsrecTagRV             // the scavenger releases a span's pages: base bytes
 )
 
+// A raw compact allocation record (see gsrecRaw).
+const (
+	gsrecCompact   = 1 << 9
+	gsrecFlagShift = 10      // noscan 1, nil type 2, needzero 4
+	gsrecTimed     = 1 << 13 // the time word follows the type
+)
+
 // Record header flags, over the tag's 6 bits.
 const (
 	gsrecSame  = 0x80 // same P and goroutine as the chunk's previous record
@@ -101,7 +108,11 @@ const (
 
 // gsrecRaw is one M's records as raw words: a header word (tag, global flag,
 // field count, P+1), the goroutine id, the sequence number if global, then
-// the fields.
+// the fields. An allocation's A or AZ is compact (gsrecCompact set, written
+// by gsrecAlloc and gsrecResult): header (tag, compact, flags, timed, P+1 in
+// 16 bits, size in the high 32), goroutine, *_type, the time if timed, the
+// address (AZ); the encoder expands it. Half the words of the general form:
+// the buffer's writes are the recorder's largest cost to an allocation.
 type gsrecRaw struct {
 	n    uint32 // words used
 	done uint32 // words of complete records (what a closer may take)
@@ -121,12 +132,12 @@ type gsrecM struct {
 	global bool
 	// Allocations since the last one that read the clock.
 	untimed uint32
-	// An allocation request not written yet: if its Z is the M's next
-	// record, both go out as one AZ record.
-	pend                                  bool
-	pendP, pendG                          int64
-	pendSize, pendTyp, pendPtr, pendFlags int64
-	pendT                                 int64
+	// An allocation request whose compact record sits, unpublished, at the
+	// buffer's end (pendLen words): if its Z is the M's next record, it
+	// becomes an AZ, else an A.
+	pend    bool
+	pendG   int64
+	pendLen uint32
 }
 
 var gsrec struct {
@@ -138,7 +149,6 @@ var gsrec struct {
 	sys      uint64 // bytes of buffers (kept out of memstats)
 	endNow   int64  // the nanotime endCycle read
 	exitG    int64  // the goroutine of gsrecClose's exit sweep, or -1
-	written  uint64 // records encoded (under elock)
 	ms       [gsrecMaxM]uintptr
 	crc      [8][256]uint32
 	encoder  uint32 // the encoder thread runs
@@ -150,7 +160,11 @@ var gsrec struct {
 	sleeping bool // the encoder waits on wake
 	wake     note
 	never    note  // the encoder rests on it once the recording is closed
-	elock    mutex // one encoding at a time: out is shared
+	// What only the encoder writes, on cache lines of its own: the
+	// program's Ms read state and seq on every allocation.
+	_        [128]byte
+	elock    mutex  // one encoding at a time: out is shared
+	written  uint64 // records encoded (under elock)
 	out      [gsrecChunkBytes + gsrecMaxRecord]byte
 	outN     uint32
 	outCount uint32
@@ -161,7 +175,8 @@ var gsrec struct {
 	lastP    int64
 	lastG    int64
 	lastT    int64
-	timePos  [gsrecRawWords / 8]uint32 // the encoder's: positions of allocation times
+	// The encoder's: each allocation's time, by its index in the buffer.
+	times [gsrecRawWords/3 + 1]int64
 }
 
 // Which fields of a tag are times (written as deltas), by tag.
@@ -410,88 +425,125 @@ func gsrecStartEncoder() {
 	atomic.Store(&gsrec.encoder, 1)
 }
 
-func gsrecOutU(v uint64) {
-	n := gsrec.outN
-	for v >= 0x80 {
-		gsrec.out[n] = byte(v) | 0x80
-		v >>= 7
-		n++
-	}
-	gsrec.out[n] = byte(v)
-	gsrec.outN = n + 1
-}
-
-// gsrecFillTimes gives the allocations whose time was not read (-1, see
-// gsrecAlloc) one by linear interpolation, by position, between the timed
-// allocations around them; those after the buffer's last timed one take its
-// time, those before its first timed one (there are none unless its state
-// was lost) the first's. Between two timed allocations the M wrote
-// allocations only.
+// gsrecFillTimes sets gsrec.times to the buffer's allocations' times.
+// Those whose time was not read (see gsrecAlloc) get one by linear
+// interpolation, by position, between the timed allocations around them;
+// those after the buffer's last timed one take its time, those before its
+// first timed one (there are none unless its state was lost) the first's.
+// Between two timed allocations the M wrote allocations only.
 func gsrecFillTimes(r *gsrecRaw, words uint32) {
+	t := &gsrec.times
 	n := 0
 	for i := uint32(0); i < words; {
 		h := r.w[i]
 		tag := uint8(h)
+		if h&gsrecCompact != 0 {
+			t[n] = -1
+			if h&gsrecTimed != 0 {
+				t[n] = int64(r.w[i+3])
+				i++
+			}
+			n++
+			i += 3
+			if tag == gsrecTagAZ {
+				i++
+			}
+			continue
+		}
 		nf := uint32(h>>16) & 0xffff
 		i += 2
 		if h&(1<<8) != 0 {
 			i++
 		}
 		if tag == gsrecTagA || tag == gsrecTagAZ {
-			gsrec.timePos[n] = i + 4
+			t[n] = int64(r.w[i+4])
 			n++
 		}
 		i += nf
 	}
-	last := -1 // index in timePos of the last timed allocation
+	last := -1 // index of the last timed allocation
 	for k := 0; k < n; k++ {
-		if int64(r.w[gsrec.timePos[k]]) == -1 {
+		if t[k] == -1 {
 			continue
 		}
 		if last >= 0 && k-last > 1 {
-			t0, t1 := int64(r.w[gsrec.timePos[last]]), int64(r.w[gsrec.timePos[k]])
+			t0, t1 := t[last], t[k]
 			for j := last + 1; j < k; j++ {
-				r.w[gsrec.timePos[j]] = uint64(t0 + (t1-t0)*int64(j-last)/int64(k-last))
+				t[j] = t0 + (t1-t0)*int64(j-last)/int64(k-last)
 			}
 		}
 		last = k
 	}
 	for j := last + 1; last >= 0 && j < n; j++ {
-		r.w[gsrec.timePos[j]] = r.w[gsrec.timePos[last]]
+		t[j] = t[last]
 	}
-	for j := 0; j < n && int64(r.w[gsrec.timePos[j]]) == -1; j++ {
+	for j := 0; j < n && t[j] == -1; j++ {
 		if last < 0 { // no allocation of the buffer read the clock
-			r.w[gsrec.timePos[j]] = uint64(nanotime())
+			t[j] = nanotime()
 			continue
 		}
 		first := j
-		for int64(r.w[gsrec.timePos[first]]) == -1 {
+		for t[first] == -1 {
 			first++
 		}
-		r.w[gsrec.timePos[j]] = r.w[gsrec.timePos[first]]
+		t[j] = t[first]
 	}
 }
 
 // gsrecEncode writes a raw buffer's first words (its complete records) as
-// chunks (with gsrec.elock).
+// chunks (with gsrec.elock). The encoder's state lives in locals and the
+// varints are written inline: this loop is most of the encoder's time, and
+// the encoder's time is taken from the program (a core's sibling thread,
+// or a P's core).
 func gsrecEncode(r *gsrecRaw, words uint32) {
 	gsrec.outM = r.mid
 	gsrecFillTimes(r, words)
+	out := &gsrec.out
+	n, count := gsrec.outN, gsrec.outCount
+	firstG, prevG, hasG := gsrec.firstG, gsrec.prevG, gsrec.hasG
+	lastP, lastG, lastT := gsrec.lastP, gsrec.lastG, gsrec.lastT
+	written := gsrec.written
+	times := &gsrec.times
+	nalloc := 0
+	var f [6]int64 // a compact record's fields, expanded
 	for i := uint32(0); i < words; {
-		if gsrec.outN+gsrecMaxRecord > gsrecChunkBytes {
+		if n+gsrecMaxRecord > gsrecChunkBytes {
+			gsrec.outN, gsrec.outCount, gsrec.firstG, gsrec.hasG = n, count, firstG, hasG
 			gsrecWriteChunk()
+			n, count = 0, 0
 		}
-		if gsrec.outCount == 0 {
-			gsrec.hasG, gsrec.lastP, gsrec.lastG, gsrec.lastT = false, -2, -2, 0
+		if count == 0 { // a chunk decodes on its own
+			hasG, lastP, lastG, lastT = false, -2, -2, 0
 		}
 		h := r.w[i]
 		tag := uint8(h)
+		compact := h&gsrecCompact != 0
 		global := h&(1<<8) != 0
 		nf := uint32(h>>16) & 0xffff
 		p := int64(h>>32) - 1
 		g := int64(r.w[i+1])
-		i += 2
-		same := p == gsrec.lastP && g == gsrec.lastG
+		if compact {
+			p = int64(h>>16&0xffff) - 1
+			f[0] = int64(h >> 32)
+			f[1], f[2] = 0, 0
+			if typ := (*_type)(unsafe.Pointer(uintptr(r.w[i+2]))); typ != nil {
+				f[1], f[2] = int64(typ.size), int64(typ.ptrdata)
+			}
+			f[3] = int64(h>>gsrecFlagShift) & 7
+			nf = 5
+			i += 3
+			if h&gsrecTimed != 0 {
+				i++
+			}
+			if tag == gsrecTagAZ {
+				f[5] = int64(r.w[i])
+				nf = 6
+				i++
+			}
+		} else {
+			i += 2
+		}
+		same := p == lastP && g == lastG
 		b := tag
 		if same {
 			b |= gsrecSame
@@ -499,38 +551,81 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 		if !global {
 			b |= gsrecLocal
 		}
-		gsrec.out[gsrec.outN] = b
-		gsrec.outN++
+		out[n] = b
+		n++
 		if global {
 			seq := r.w[i]
 			i++
-			if !gsrec.hasG {
-				gsrec.firstG, gsrec.prevG, gsrec.hasG = seq, seq, true
+			if !hasG {
+				firstG, prevG, hasG = seq, seq, true
 			}
-			gsrecOutU(seq - gsrec.prevG)
-			gsrec.prevG = seq
+			v := seq - prevG
+			prevG = seq
+			for ; v >= 0x80; v >>= 7 {
+				out[n] = byte(v) | 0x80
+				n++
+			}
+			out[n] = byte(v)
+			n++
 		}
 		if !same {
-			gsrecOutU(uint64(p + 1))
-			gsrecOutU(uint64(g))
-			gsrec.lastP, gsrec.lastG = p, g
+			v := uint64(p + 1)
+			for ; v >= 0x80; v >>= 7 {
+				out[n] = byte(v) | 0x80
+				n++
+			}
+			out[n] = byte(v)
+			n++
+			v = uint64(g)
+			for ; v >= 0x80; v >>= 7 {
+				out[n] = byte(v) | 0x80
+				n++
+			}
+			out[n] = byte(v)
+			n++
+			lastP, lastG = p, g
 		}
-		times := gsrecTimeFields[tag&63]
+		timeAt := uint32(99)
+		if tag == gsrecTagA || tag == gsrecTagAZ {
+			timeAt = 4
+		}
+		tf := gsrecTimeFields[tag&63]
 		for k := uint32(0); k < nf; k++ {
-			v := int64(r.w[i+k])
+			var x int64
+			if compact {
+				x = f[k]
+			} else {
+				x = int64(r.w[i+k])
+			}
+			if k == timeAt {
+				x = times[nalloc]
+				nalloc++
+			}
+			var v uint64
 			if tag == gsrecTagFB && k >= 3 {
-				gsrecOutU(uint64(v)) // the words of bits
-				continue
+				v = uint64(x) // the words of bits
+			} else {
+				if tf&(1<<k) != 0 {
+					x, lastT = x-lastT, x
+				}
+				v = uint64((x << 1) ^ (x >> 63))
 			}
-			if times&(1<<k) != 0 {
-				v, gsrec.lastT = v-gsrec.lastT, v
+			for ; v >= 0x80; v >>= 7 {
+				out[n] = byte(v) | 0x80
+				n++
 			}
-			gsrecOutU(uint64((v << 1) ^ (v >> 63)))
+			out[n] = byte(v)
+			n++
 		}
-		i += nf
-		gsrec.outCount++
-		gsrec.written++
+		if !compact {
+			i += nf
+		}
+		count++
+		written++
 	}
+	gsrec.outN, gsrec.outCount, gsrec.firstG, gsrec.hasG = n, count, firstG, hasG
+	gsrec.prevG, gsrec.lastP, gsrec.lastG, gsrec.lastT = prevG, lastP, lastG, lastT
+	gsrec.written = written
 	gsrecWriteChunk()
 }
 
@@ -590,11 +685,11 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 		return nil
 	}
 	s := gsrecMOf(mp)
+	if s.pend {
+		gsrecFlushPending(s)
+	}
 	if s.raw().n+2*gsrecRecWords > gsrecRawWords {
 		gsrecHandoff(s)
-	}
-	if s.pend {
-		gsrecWritePending(s)
 	}
 	p, g := gsrecWho(mp)
 	s.head(tag, global, seq, p, g)
@@ -675,16 +770,17 @@ func (s *gsrecM) head(tag uint8, global bool, seq uint64, p, g int64) {
 	}
 }
 
-// gsrecWritePending writes the pending allocation request as an A record.
-func gsrecWritePending(s *gsrecM) {
+// gsrecFlushPending publishes the pending request's compact record as an
+// A: its Z will come later, as a record of its own.
+//
+//go:nosplit
+func gsrecFlushPending(s *gsrecM) {
+	r := s.raw()
+	r.w[r.n] = r.w[r.n]&^0xff | gsrecTagA
+	r.n += s.pendLen
+	r.done = r.n
 	s.pend = false
-	s.head(gsrecTagA, false, 0, s.pendP, s.pendG)
-	s.f(s.pendSize)
-	s.f(s.pendTyp)
-	s.f(s.pendPtr)
-	s.f(s.pendFlags)
-	s.t(s.pendT)
-	s.seal()
+	s.total++
 }
 
 // f stores a field; t a time field; u one of FB's words of bits.
