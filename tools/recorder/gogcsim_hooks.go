@@ -41,7 +41,13 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	if gsrec.state != gsrecStateOn {
 		return
 	}
-	st := gsrecMOf(mp)
+	var st *gsrecM // gsrecMOf's common case, inline: this runs per allocation
+	if uint32(mp.id) < gsrecMaxM {
+		st = (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
+	}
+	if st == nil {
+		st = gsrecMOf(mp)
+	}
 	if st.pend { // an earlier request whose Z has not come: an A
 		gsrecFlushPending(st)
 	}

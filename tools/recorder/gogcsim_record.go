@@ -498,14 +498,13 @@ func gsrecFillTimes(r *gsrecRaw, words uint32) {
 func gsrecEncode(r *gsrecRaw, words uint32) {
 	gsrec.outM = r.mid
 	gsrecFillTimes(r, words)
-	out := &gsrec.out
+	out := unsafe.Pointer(&gsrec.out[0]) // room for a record past n is checked per record
 	n, count := gsrec.outN, gsrec.outCount
 	firstG, prevG, hasG := gsrec.firstG, gsrec.prevG, gsrec.hasG
 	lastP, lastG, lastT := gsrec.lastP, gsrec.lastG, gsrec.lastT
 	written := gsrec.written
 	times := &gsrec.times
 	nalloc := 0
-	var f [6]int64 // a compact record's fields, expanded
 	for i := uint32(0); i < words; {
 		if n+gsrecMaxRecord > gsrecChunkBytes {
 			gsrec.outN, gsrec.outCount, gsrec.firstG, gsrec.hasG = n, count, firstG, hasG
@@ -517,32 +516,63 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 		}
 		h := r.w[i]
 		tag := uint8(h)
-		compact := h&gsrecCompact != 0
-		global := h&(1<<8) != 0
-		nf := uint32(h>>16) & 0xffff
-		p := int64(h>>32) - 1
-		g := int64(r.w[i+1])
-		if compact {
-			p = int64(h>>16&0xffff) - 1
-			f[0] = int64(h >> 32)
-			f[1], f[2] = 0, 0
+		if h&gsrecCompact != 0 {
+			// An allocation's A or AZ: size, type size, ptrdata, flags, the
+			// time (a delta), the address (AZ): the general loop below,
+			// unrolled, since these are most of the records.
+			p := int64(h>>16&0xffff) - 1
+			g := int64(r.w[i+1])
+			typsize, ptrdata := uint64(0), uint64(0)
 			if typ := (*_type)(unsafe.Pointer(uintptr(r.w[i+2]))); typ != nil {
-				f[1], f[2] = int64(typ.size), int64(typ.ptrdata)
+				typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
 			}
-			f[3] = int64(h>>gsrecFlagShift) & 7
-			nf = 5
 			i += 3
 			if h&gsrecTimed != 0 {
 				i++
 			}
+			b := tag | gsrecLocal
+			if p == lastP && g == lastG {
+				b |= gsrecSame
+				*(*byte)(add(out, uintptr(n))) = b
+				n++
+			} else {
+				*(*byte)(add(out, uintptr(n))) = b
+				n = gsrecPutU(out, n+1, uint64(p+1))
+				n = gsrecPutU(out, n, uint64(g))
+				lastP, lastG = p, g
+			}
+			t := times[nalloc]
+			nalloc++
+			d := t - lastT
+			lastT = t
+			// The fields as zigzag varints (2x for x >= 0), written here:
+			// gsrecPutU is a call (Go 1.10 inlines no loops).
+			vals := [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, h >> gsrecFlagShift & 7 << 1,
+				uint64((d << 1) ^ (d >> 63)), 0}
+			nv := 5
 			if tag == gsrecTagAZ {
-				f[5] = int64(r.w[i])
-				nf = 6
+				vals[5] = r.w[i] << 1
+				nv = 6
 				i++
 			}
-		} else {
-			i += 2
+			for k := 0; k < nv; k++ {
+				v := vals[k]
+				for ; v >= 0x80; v >>= 7 {
+					*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
+					n++
+				}
+				*(*byte)(add(out, uintptr(n))) = byte(v)
+				n++
+			}
+			count++
+			written++
+			continue
 		}
+		global := h&(1<<8) != 0
+		nf := uint32(h>>16) & 0xffff
+		p := int64(h>>32) - 1
+		g := int64(r.w[i+1])
+		i += 2
 		same := p == lastP && g == lastG
 		b := tag
 		if same {
@@ -551,7 +581,7 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 		if !global {
 			b |= gsrecLocal
 		}
-		out[n] = b
+		*(*byte)(add(out, uintptr(n))) = b
 		n++
 		if global {
 			seq := r.w[i]
@@ -559,30 +589,12 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 			if !hasG {
 				firstG, prevG, hasG = seq, seq, true
 			}
-			v := seq - prevG
+			n = gsrecPutU(out, n, seq-prevG)
 			prevG = seq
-			for ; v >= 0x80; v >>= 7 {
-				out[n] = byte(v) | 0x80
-				n++
-			}
-			out[n] = byte(v)
-			n++
 		}
 		if !same {
-			v := uint64(p + 1)
-			for ; v >= 0x80; v >>= 7 {
-				out[n] = byte(v) | 0x80
-				n++
-			}
-			out[n] = byte(v)
-			n++
-			v = uint64(g)
-			for ; v >= 0x80; v >>= 7 {
-				out[n] = byte(v) | 0x80
-				n++
-			}
-			out[n] = byte(v)
-			n++
+			n = gsrecPutU(out, n, uint64(p+1))
+			n = gsrecPutU(out, n, uint64(g))
 			lastP, lastG = p, g
 		}
 		timeAt := uint32(99)
@@ -591,12 +603,7 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 		}
 		tf := gsrecTimeFields[tag&63]
 		for k := uint32(0); k < nf; k++ {
-			var x int64
-			if compact {
-				x = f[k]
-			} else {
-				x = int64(r.w[i+k])
-			}
+			x := int64(r.w[i+k])
 			if k == timeAt {
 				x = times[nalloc]
 				nalloc++
@@ -610,16 +617,9 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 				}
 				v = uint64((x << 1) ^ (x >> 63))
 			}
-			for ; v >= 0x80; v >>= 7 {
-				out[n] = byte(v) | 0x80
-				n++
-			}
-			out[n] = byte(v)
-			n++
+			n = gsrecPutU(out, n, v)
 		}
-		if !compact {
-			i += nf
-		}
+		i += nf
 		count++
 		written++
 	}
@@ -627,6 +627,21 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 	gsrec.prevG, gsrec.lastP, gsrec.lastG, gsrec.lastT = prevG, lastP, lastG, lastT
 	gsrec.written = written
 	gsrecWriteChunk()
+}
+
+// gsrecPutU writes v as a varint at out+n and returns the new n. Most
+// values fit one byte: that case is tested first.
+func gsrecPutU(out unsafe.Pointer, n uint32, v uint64) uint32 {
+	if v < 0x80 {
+		*(*byte)(add(out, uintptr(n))) = byte(v)
+		return n + 1
+	}
+	for ; v >= 0x80; v >>= 7 {
+		*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
+		n++
+	}
+	*(*byte)(add(out, uintptr(n))) = byte(v)
+	return n + 1
 }
 
 // gsrecWriteChunk writes the encoded records as one chunk: len, crc32, M
