@@ -68,6 +68,13 @@ absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path) {
       if (fresh) c.goroutines++;
       it->second.push_back({static_cast<uint64_t>(v.v[0]), v.p, v.index});
     } else if (v.tag == kCS) {
+      // A span class indexes the size class tables: no runtime writes any
+      // other (the recording is malformed, not inconsistent).
+      if (v.v[0] < 2 || v.v[0] >= 2 * model::kNumSizeClasses) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": offset ", v.offset, ": record ", v.index, " (M ", v.m, "): CS span class ", v.v[0],
+            " is not that of a small size class (2..", 2 * model::kNumSizeClasses - 1, ")"));
+      }
       const uint64_t spc = static_cast<uint64_t>(v.v[0]);
       const uint64_t npages = model::kClassToAllocNPages[spc >> 1];
       cached[slot(v.p)][static_cast<uint64_t>(v.v[1])] = static_cast<uint64_t>(v.v[1]) + npages * kPageSize;

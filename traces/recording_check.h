@@ -41,7 +41,9 @@ struct RecordingCheck {
   std::string violation;
 };
 
-// Reads the whole recording; errors are the reader's (a malformed file).
+// Reads the whole recording; errors are the reader's (a malformed file), or
+// a CS record whose span class is not a small size class's (its table
+// lookup would read past the size class table).
 absl::StatusOr<RecordingCheck> CheckRecording(const std::string& path);
 
 }  // namespace gogcsim::traces

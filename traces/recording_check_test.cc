@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "traces/recording_v2_test_writer.h"
 
@@ -72,6 +73,33 @@ TEST(CheckRecording, ALargeObjectIsItsPsL) {
   c = CheckRecording(Write("large2.rec", rec(kSpan + 8192)));
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_TRUE(absl::StrContains(c->violation, "is not its goroutine's last L")) << c->violation;
+}
+
+// Found by the recording fuzzer (testdata/fuzz/recording/
+// crash-cs-span-class.rec): a CS record's span class indexed the size class
+// table unchecked, so a corrupt one read far past it (a segfault in `trace
+// check`). Now it is an error naming the file, chunk offset and record.
+TEST(CheckRecording, ACsSpanClassOutsideTheSizeClassesIsAnError) {
+  Writer w;
+  auto rec = [&](int64_t spc) {
+    return Writer::FileHead() +
+           w.Chunk(0, {{0, 0, 1, kH, {1, 100, 4194304, 0, 0, 10}}, {0, 0, 1, kCS, {spc, kSpan, 0, 0, 8192}, true},
+                       {1, 0, 1, kHL, {8192, 8192}}}) +
+           w.End(2, 3);
+  };
+  for (int64_t spc : {int64_t{-1}, int64_t{0}, int64_t{1}, int64_t{134}, int64_t{1} << 62}) {
+    absl::StatusOr<RecordingCheck> c = CheckRecording(Write("spc.rec", rec(spc)));
+    ASSERT_FALSE(c.ok()) << spc;
+    EXPECT_TRUE(absl::StrContains(
+        c.status().message(),
+        absl::StrCat("spc.rec: offset 16: record 1 (M 0): CS span class ", spc,
+                     " is not that of a small size class (2..133)")))
+        << c.status();
+  }
+  // 133: size class 66 (32 KiB, 4 pages), noscan.
+  absl::StatusOr<RecordingCheck> c = CheckRecording(Write("spc.rec", rec(133)));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->violation, "");
 }
 
 }  // namespace

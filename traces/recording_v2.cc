@@ -20,6 +20,9 @@ constexpr uint32_t kEndM = 0xffffffff;
 // The recorder's buffers are 64 KiB; anything past this is corruption.
 constexpr uint32_t kMaxChunk = 1 << 20;
 constexpr uint32_t kMaxM = 10000;
+// An FB record's bitmap words: one bit per object, and a span holds at most
+// 1024 (8 KiB of 8-byte objects).
+constexpr int64_t kMaxFBWords = 16;
 
 struct SchemaTable {
   std::array<V2Schema, 128> s{};
@@ -300,7 +303,11 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   } else if (tag == kV2TagFB) {  // one F per set bit
     const uint64_t base = static_cast<uint64_t>(r.v[0]), elemsize = static_cast<uint64_t>(r.v[1]);
     const int64_t nwords = r.v[2];
-    if (nwords < 0 || nwords > 1024) return bad(absl::StrCat("FB with ", nwords, " words"));
+    // One bit per object of the span, as the recorder writes them: more
+    // words come only from a corrupt record, each one up to 64 F records.
+    if (nwords < 0 || nwords > kMaxFBWords) {
+      return bad(absl::StrCat("FB with ", nwords, " words (a span's objects take at most ", kMaxFBWords, ")"));
+    }
     r.tag = 10;
     r.n = 1;
     for (int64_t w = 0; w < nwords; w++) {

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "traces/recording_check.h"
 #include "traces/recording_v2_test_writer.h"
 
 namespace gogcsim::traces {
@@ -129,6 +131,52 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
   }
 }
 
+// The raw uvarint word u as the field the Writer zigzag-encodes back to it.
+int64_t RawWord(uint64_t u) { return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1); }
+
+// FB, the objects one sweep frees: one F per set bit, in address order.
+TEST(RecordingV2Reader, FBIsOneFPerFreedObject) {
+  Writer w;
+  constexpr int64_t kBase = 842350460928;
+  const std::string bytes =
+      Writer::FileHead() +
+      w.Chunk(0, {{0, 0, 1, kV2TagFB, {kBase, 16, 2, RawWord(1 | uint64_t{1} << 63), RawWord(2)}, true},
+                  {0, 0, 1, kGS, {1, 0, 0, 8192, 100}}}) +
+      w.End(1, 2);
+  absl::Status err;
+  std::vector<V2Record> recs = ReadAll(Write("fb.rec", bytes), &err);
+  ASSERT_TRUE(err.ok()) << err;
+  ASSERT_EQ(recs.size(), 4u);
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(recs[i].tag, V2TagOf("F")) << i;
+    EXPECT_FALSE(recs[i].global) << i;
+  }
+  // Objects 0, 63 and 64 + 1 of 16 bytes.
+  EXPECT_EQ(recs[0].v[0], kBase);
+  EXPECT_EQ(recs[1].v[0], kBase + 63 * 16);
+  EXPECT_EQ(recs[2].v[0], kBase + 65 * 16);
+  EXPECT_EQ(recs[3].tag, kGS);
+}
+
+// A span holds at most 1024 objects (a page of 8-byte ones), so an FB has
+// at most 16 words; more is a corrupt record, not up to 64 Fs a word.
+TEST(RecordingV2Reader, FBWithMoreWordsThanASpanHasObjectsIsAnError) {
+  Writer w;
+  auto fb = [&](int64_t nwords) {
+    std::vector<int64_t> v = {842350460928, 8, nwords};
+    for (int64_t i = 0; i < nwords; i++) v.push_back(RawWord(~uint64_t{0}));
+    return Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kV2TagFB, v, true}, {0, 0, 1, kGS, {1, 0, 0, 8192, 100}}}) +
+           w.End(1, 2);
+  };
+  absl::Status err;
+  EXPECT_EQ(ReadAll(Write("fb16.rec", fb(16)), &err).size(), 1024u + 1);
+  EXPECT_TRUE(err.ok()) << err;
+  ReadAll(Write("fb17.rec", fb(17)), &err);
+  EXPECT_TRUE(absl::StrContains(err.message(),
+                                "fb17.rec: offset 16: M 0: FB with 17 words (a span's objects take at most 16)"))
+      << err;
+}
+
 TEST(RecordingV2Reader, EveryTruncationIsAnError) {
   Writer w;
   const std::string good = TwoMs(w);
@@ -137,6 +185,41 @@ TEST(RecordingV2Reader, EveryTruncationIsAnError) {
     ReadAll(Write("cut.rec", good.substr(0, n)), &err);
     EXPECT_FALSE(err.ok()) << "cut at " << n;
   }
+}
+
+// The recording fuzzer's seed corpus (tools/fuzz.sh recording), made with
+// this file's Writer: invalid-* files fail to read with the error their
+// name says; crash-* files are inputs a fuzzer found (what they must do is
+// in their own tests; the corpus test runs them); every other seed reads
+// whole and passes `trace check`.
+TEST(RecordingV2Reader, FuzzSeedsAreValidWhereIntended) {
+  const std::map<std::string, std::string> invalid = {
+      {"invalid-checksum.rec", "offset 16: chunk checksum mismatch"},
+      {"invalid-record-past-chunk.rec", "offset 16: M 0: malformed field 5 of GS"},
+      {"invalid-truncated.rec", "offset 8276: truncated chunk (4105 bytes)"},
+  };
+  size_t valid = 0, failed = 0;
+  for (const auto& e : std::filesystem::directory_iterator("traces/testdata/fuzz/recording")) {
+    const std::string name = e.path().filename().string(), path = e.path().string();
+    if (absl::StartsWith(name, "crash-")) continue;
+    absl::Status err;
+    const std::vector<V2Record> recs = ReadAll(path, &err);
+    if (absl::StartsWith(name, "invalid-")) {
+      ASSERT_TRUE(invalid.count(name)) << name << ": say here what it must fail with";
+      EXPECT_TRUE(absl::StrContains(err.message(), invalid.at(name))) << name << ": " << err;
+      failed++;
+      continue;
+    }
+    EXPECT_TRUE(err.ok()) << name << ": " << err;
+    EXPECT_FALSE(recs.empty()) << name;
+    absl::StatusOr<RecordingCheck> c = CheckRecording(path);
+    ASSERT_TRUE(c.ok()) << name << ": " << c.status();
+    EXPECT_EQ(c->records, recs.size()) << name;
+    EXPECT_EQ(c->violation, "") << name;
+    valid++;
+  }
+  EXPECT_EQ(failed, invalid.size());
+  EXPECT_GE(valid, 4u);
 }
 
 TEST(IsRecordingV2, ByMagic) {
