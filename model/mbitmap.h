@@ -8,8 +8,9 @@
 #define GOGCSIM_MODEL_MBITMAP_H_
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace gogcsim::model {
 
@@ -32,7 +33,9 @@ struct HeapObject {
   std::vector<uint64_t> refs;   // addresses this object points to
 };
 
-// Block base address -> contents. Iteration order is never observed.
+// Block base address -> contents. Iteration order is never observed. A
+// flat table: Add, Find and Free are a third of a simulation's time, and
+// no caller keeps a HeapObject* across an Add or a Free.
 class ObjectGraph {
  public:
   // A block was allocated (or a tiny block got another object: no-op).
@@ -45,7 +48,7 @@ class ObjectGraph {
   uint64_t size() const { return objects_.size(); }
 
  private:
-  std::unordered_map<uint64_t, HeapObject> objects_;
+  absl::flat_hash_map<uint64_t, HeapObject> objects_;
 };
 
 }  // namespace gogcsim::model
