@@ -176,15 +176,21 @@ Collector::AllocOutcome Collector::Allocate(P* p, G* g, const AllocRequest& req)
     // gcAssistAlloc: charge the allocation against g's credit first.
     if (g->assist_state == kAssistNone) g->gcAssistBytes -= static_cast<int64_t>(req.size);
     if (g->gcAssistBytes < 0) {
-      switch (marker_.AssistAlloc(p, g)) {
+      Marker::Assist a = marker_.AssistAlloc(p, g);
+      while (a == Marker::Assist::kDoneMarkDone) {
+        if (MarkDone() == GStep::kStopTheWorld) {
+          // Mark termination ends blackening: gcParkAssist lets g go on.
+          g->assist_state = kAssistProceed;
+          out.step = GStep::kStopTheWorld;
+          return out;
+        }
+        // Mark 2 began with work left: g, if still in debt, yields or
+        // parks as gcAssistAlloc's end says.
+        a = marker_.AssistAfterMarkDone(p, g);
+      }
+      switch (a) {
         case Marker::Assist::kDone:
-          break;
         case Marker::Assist::kDoneMarkDone:
-          if (MarkDone() == GStep::kStopTheWorld) {
-            g->assist_state = kAssistProceed;
-            out.step = GStep::kStopTheWorld;
-            return out;
-          }
           break;
         case Marker::Assist::kGosched:
           g->assist_state = kAssistRetry;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "model/float64.h"
 #include "sim/check.h"
@@ -293,15 +294,25 @@ Marker::Assist Marker::AssistAlloc(P* p, G* g) {
       }
     }
     if (completed) return Assist::kDoneMarkDone;  // the caller runs gcMarkDone
-    if (g->gcAssistBytes >= 0) return Assist::kDone;
-    if (g->preempt) return Assist::kGosched;
-    // gcParkAssist: queue for background credit, unless some appeared.
-    if (!blackenEnabled) return Assist::kDone;
-    if (c_->bgScanCredit > 0) continue;
-    assistQueue.push_back(g);
-    g->in_assist_queue = true;
-    return Assist::kPark;
+    if (std::optional<Assist> end = AssistEnd(g)) return *end;
   }
+}
+
+Marker::Assist Marker::AssistAfterMarkDone(P* p, G* g) {
+  if (std::optional<Assist> end = AssistEnd(g)) return *end;
+  return AssistAlloc(p, g);  // goto retry
+}
+
+std::optional<Marker::Assist> Marker::AssistEnd(G* g) {
+  // if gp.gcAssistBytes < 0 { ... }
+  if (g->gcAssistBytes >= 0) return Assist::kDone;
+  if (g->preempt) return Assist::kGosched;
+  // gcParkAssist: queue for background credit, unless some appeared.
+  if (!blackenEnabled) return Assist::kDone;
+  if (c_->bgScanCredit > 0) return std::nullopt;  // goto retry
+  assistQueue.push_back(g);
+  g->in_assist_queue = true;
+  return Assist::kPark;
 }
 
 void Marker::WakeAllAssists() {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "model/malloc.h"
@@ -74,8 +75,12 @@ class Marker {
   void Dispose(P* p);
 
   // gcAssistAlloc from its retry label, for g on p (debt already charged).
+  // kDoneMarkDone: the caller runs gcMarkDone, then AssistAfterMarkDone.
   enum class Assist { kDone, kDoneMarkDone, kGosched, kPark };
   Assist AssistAlloc(P* p, G* g);
+  // The rest of gcAssistAlloc after its gcMarkDone: a G still in debt
+  // yields if preempted, else parks for background credit (or retries).
+  Assist AssistAfterMarkDone(P* p, G* g);
   // gcWakeAllAssists.
   void WakeAllAssists();
   // gcFlushBgCredit.
@@ -92,6 +97,9 @@ class Marker {
   std::deque<G*> assistQueue;
 
  private:
+  // gcAssistAlloc's end once its work is done: the outcome, or nullopt
+  // for `goto retry`.
+  std::optional<Assist> AssistEnd(G* g);
   void MarkRoot(P* p, uint32_t job);
   void ScanObject(uint64_t b, P* p);
   // After a gcw.put flushed a full buffer in the mark phase.

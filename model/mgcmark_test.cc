@@ -171,6 +171,51 @@ TEST_F(MarkerTest, AssistThatRunsOutOfWorkLastSignalsMarkDone) {
   EXPECT_TRUE(marker_->assistQueue.empty());
 }
 
+// gcMarkDone moved to mark 2 and found work (blackening stays on): the
+// goroutine, still in debt, does not allocate. go:479-505: it parks for
+// background credit ...
+TEST_F(MarkerTest, AssistStillInDebtAfterMarkDoneParks) {
+  G* g = NewG();
+  g->gcAssistBytes = -5000;
+  marker_->blackenEnabled = true;
+  marker_->nproc = marker_->nwait = 4;
+  ASSERT_EQ(marker_->AssistAlloc(p0_, g), Marker::Assist::kDoneMarkDone);
+  EXPECT_EQ(marker_->AssistAfterMarkDone(p0_, g), Marker::Assist::kPark);
+  EXPECT_EQ(g->gcAssistBytes, -4999);  // go:572's +1 only
+  ASSERT_EQ(marker_->assistQueue.size(), 1u);
+  EXPECT_EQ(marker_->assistQueue.front(), g);
+  EXPECT_TRUE(g->in_assist_queue);
+}
+
+// ... yields if it was preempted meanwhile (go:487-490) ...
+TEST_F(MarkerTest, AssistStillInDebtAfterMarkDoneYieldsIfPreempted) {
+  G* g = NewG();
+  g->gcAssistBytes = -5000;
+  marker_->blackenEnabled = true;
+  marker_->nproc = marker_->nwait = 4;
+  ASSERT_EQ(marker_->AssistAlloc(p0_, g), Marker::Assist::kDoneMarkDone);
+  g->preempt = true;
+  EXPECT_EQ(marker_->AssistAfterMarkDone(p0_, g), Marker::Assist::kGosched);
+  EXPECT_TRUE(marker_->assistQueue.empty());
+}
+
+// ... and retries when background credit appeared (gcParkAssist,
+// go:631-641, then go:443-458: credit 100000 >= the rounded-up 65536 is
+// stolen whole and pays 131072 bytes). A paid goroutine goes on (go:479).
+TEST_F(MarkerTest, AssistAfterMarkDoneRetriesOnCreditOrGoesOnIfPaid) {
+  G* g = NewG();
+  g->gcAssistBytes = -5000;
+  marker_->blackenEnabled = true;
+  marker_->nproc = marker_->nwait = 4;
+  ASSERT_EQ(marker_->AssistAlloc(p0_, g), Marker::Assist::kDoneMarkDone);
+  ctl_.bgScanCredit = 100000;
+  EXPECT_EQ(marker_->AssistAfterMarkDone(p0_, g), Marker::Assist::kDone);
+  EXPECT_EQ(g->gcAssistBytes, -4999 + 131072);
+  EXPECT_EQ(ctl_.bgScanCredit, 100000 - 65536);
+  EXPECT_EQ(marker_->AssistAfterMarkDone(p0_, g), Marker::Assist::kDone);
+  EXPECT_TRUE(marker_->assistQueue.empty());
+}
+
 TEST_F(MarkerTest, PreemptedAssistYieldsInsteadOfParking) {
   G* g = NewG();
   g->gcAssistBytes = -5000;
