@@ -24,6 +24,8 @@ constexpr uint32_t kMaxM = 10000;
 // 1024 (8 KiB of 8-byte objects).
 constexpr int64_t kMaxFBWords = 16;
 
+constexpr const char* kAN[kV2Shapes] = {"AN0", "AN1", "AN2", "AN3"};
+
 struct SchemaTable {
   std::array<V2Schema, 128> s{};
   SchemaTable() {
@@ -76,6 +78,7 @@ struct SchemaTable {
     set(49, "CT", 3);
     set(50, "PW", 1);
     set(51, "RV", 2);
+    for (int k = 0; k < kV2Shapes; k++) set(kV2TagAN + k, kAN[k], 2, 1u << 0);  // t, address delta
   }
 };
 
@@ -225,6 +228,8 @@ absl::Status RecordingV2Reader::Advance(size_t si) {
       s.p = -2;
       s.g = -2;
       s.last_t = 0;
+      for (bool& h : s.has_shape) h = false;
+      s.slot = 0;
       if (s.seen_global && c.first <= s.seq && c.first != 0) {
         return Error(c.offset, absl::StrCat("M ", s.m, "'s chunk starts at sequence number ", c.first,
                                             ", not after its previous global record's ", s.seq));
@@ -242,7 +247,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   auto bad = [&](const std::string& what) { return Error(s.offset, absl::StrCat("M ", s.m, ": ", what)); };
   if (s.pos >= s.chunk.size()) return bad("the chunk ends before its record count");
   const auto byte = static_cast<unsigned char>(s.chunk[s.pos++]);
-  const int tag = byte & 0x3f;
+  int tag = byte & 0x3f;  // an AN becomes the AZ it stands for
   const bool global = (byte & 0x40) == 0;
   const V2Schema& sc = V2SchemaOf(tag);
   if (sc.name == nullptr) return bad(absl::StrCat("unknown record tag ", tag));
@@ -286,10 +291,27 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   }
   s.left--;
   if (global) {
-    if (tag == kV2TagAZ || tag == kV2TagFB) return bad(absl::StrCat(sc.name, " is always local"));
+    if (tag == kV2TagAZ || tag == kV2TagFB || (tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes)) {
+      return bad(absl::StrCat(sc.name, " is always local"));
+    }
     s.head = r;
     s.has_head = true;
     return absl::OkStatus();
+  }
+  if (tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes) {  // the AZ it abbreviates
+    const int slot = tag - kV2TagAN;
+    if (!s.has_shape[slot]) return bad(absl::StrCat(sc.name, " names shape slot ", slot, ", which no AZ of its chunk filled"));
+    const int64_t t = r.v[0];
+    s.shape_addr[slot] += static_cast<uint64_t>(r.v[1]);
+    for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k];
+    r.v[4] = t;
+    r.v[5] = static_cast<int64_t>(s.shape_addr[slot]);
+    tag = kV2TagAZ;
+  } else if (tag == kV2TagAZ) {
+    for (int k = 0; k < 4; k++) s.shape[s.slot][k] = r.v[k];
+    s.shape_addr[s.slot] = static_cast<uint64_t>(r.v[5]);
+    s.has_shape[s.slot] = true;
+    s.slot = (s.slot + 1) % kV2Shapes;
   }
   if (tag == kV2TagAZ) {  // its A, then its Z
     V2Record a = r;

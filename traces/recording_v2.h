@@ -46,6 +46,11 @@ inline constexpr int kV2FirstOwnTag = 32;
 // FB as one F per object.
 inline constexpr int kV2TagAZ = 46;
 inline constexpr int kV2TagFB = 47;
+// AN, tags 52..55: an AZ with the size, typsize, ptrdata and flags of its
+// chunk's shape slot tag - 52 (each AZ takes the next slot, in turn): t,
+// and its address minus the slot's last one.
+inline constexpr int kV2TagAN = 52;
+inline constexpr int kV2Shapes = 4;
 
 struct V2Schema {
   const char* name = nullptr;  // nullptr: no such tag
@@ -103,6 +108,12 @@ class RecordingV2Reader {
     int32_t p = -1;
     int64_t g = 0;
     int64_t last_t = 0;
+    // The chunk's shape slots: size typsize ptrdata flags, the last
+    // address; and the slot of the next AZ.
+    bool has_shape[kV2Shapes] = {};
+    int64_t shape[kV2Shapes][4] = {};
+    uint64_t shape_addr[kV2Shapes] = {};
+    int slot = 0;
     bool chunk_first = true;
     std::deque<V2Record> pre;  // local records before `head`
     bool has_head = false;

@@ -158,6 +158,60 @@ TEST(RecordingV2Reader, FBIsOneFPerFreedObject) {
   EXPECT_EQ(recs[3].tag, kGS);
 }
 
+// AN (tags 52-55): an AZ of the shape (size, types, flags) in its chunk's
+// slot tag - 52, where each AZ takes the next of 4 slots in turn; its
+// address a difference from the slot's last one.
+TEST(RecordingV2Reader, ANIsAnAZShapedAsASlotOfItsChunk) {
+  Writer w;
+  constexpr int64_t kBase = 842350460928;
+  const std::string bytes =
+      Writer::FileHead() +
+      w.Chunk(0, {{0, 0, 1, kV2TagAZ, {48, 48, 8, 4, 1300, kBase}, true},            // slot 0
+                  {0, 0, 1, kV2TagAZ, {16, 0, 0, 3, 1310, kBase + 8192}, true},      // slot 1
+                  {0, 0, 1, kV2TagAN, {1400, 48}, true},                             // slot 0
+                  {0, 0, 1, kV2TagAN + 1, {1410, 16}, true},                         // slot 1
+                  {0, 0, 1, kV2TagAN, {1450, -96}, true},                            // slot 0
+                  {0, 0, 1, kGS, {1, 0, 0, 8192, 1500}}}) +
+      w.End(1, 6);
+  absl::Status err;
+  std::vector<V2Record> recs = ReadAll(Write("an.rec", bytes), &err);
+  ASSERT_TRUE(err.ok()) << err;
+  ASSERT_EQ(recs.size(), 11u);
+  auto shape = [&](int i) { return std::vector<int64_t>(recs[i].v, recs[i].v + 5); };
+  EXPECT_EQ(shape(4), (std::vector<int64_t>{48, 48, 8, 4, 1400}));
+  EXPECT_EQ(shape(6), (std::vector<int64_t>{16, 0, 0, 3, 1410}));
+  EXPECT_EQ(shape(8), (std::vector<int64_t>{48, 48, 8, 4, 1450}));
+  for (int i : {4, 6, 8}) {
+    EXPECT_EQ(recs[i].tag, kA) << i;
+    EXPECT_FALSE(recs[i].global) << i;
+    EXPECT_EQ(recs[i].g, 1) << i;
+    EXPECT_EQ(recs[i + 1].tag, kZ) << i;
+  }
+  EXPECT_EQ(recs[5].v[0], kBase + 48);
+  EXPECT_EQ(recs[7].v[0], kBase + 8192 + 16);
+  EXPECT_EQ(recs[9].v[0], kBase + 48 - 96);
+  EXPECT_EQ(recs[10].tag, kGS);
+}
+
+// Each chunk decodes on its own: an AN needs an AZ in its slot, in its chunk.
+TEST(RecordingV2Reader, ANOfASlotNoAZOfItsChunkFilledIsAnError) {
+  Writer w;
+  const std::string head = Writer::FileHead();
+  const std::string first = w.Chunk(0, {{0, 0, 1, kV2TagAZ, {48, 48, 8, 4, 1300, 842350460928}, true}});
+  for (auto [second, what] : std::vector<std::pair<std::vector<Writer::Rec>, std::string>>{
+           {{{0, 0, 1, kV2TagAN, {1400, 48}, true}}, "AN0 names shape slot 0"},
+           {{{0, 0, 1, kV2TagAZ, {48, 48, 8, 4, 1300, 842350460928}, true}, {0, 0, 1, kV2TagAN + 1, {1400, 48}, true}},
+            "AN1 names shape slot 1"}}) {
+    second.push_back({0, 0, 1, kGS, {1, 0, 0, 8192, 1500}});
+    const std::string bytes = head + first + w.Chunk(0, second) + w.End(1, 1 + second.size());
+    absl::Status err;
+    ReadAll(Write("an-alone.rec", bytes), &err);
+    EXPECT_FALSE(err.ok()) << what;
+    EXPECT_TRUE(absl::StrContains(err.message(), what)) << err;
+    EXPECT_TRUE(absl::StrContains(err.message(), absl::StrCat("offset ", head.size() + first.size()))) << err;
+  }
+}
+
 // A span holds at most 1024 objects (a page of 8-byte ones), so an FB has
 // at most 16 words; more is a corrupt record, not up to 64 Fs a word.
 TEST(RecordingV2Reader, FBWithMoreWordsThanASpanHasObjectsIsAnError) {

@@ -91,7 +91,11 @@ const (
 	gsrecTagCT             // cacheSpan takes a span, in the mcentral lock: spanclass base how (1 swept, 2 grown)
 	gsrecTagPW             // deductSweepCredit reads pagesSwept: the value
 	gsrecTagRV             // the scavenger releases a span's pages: base bytes
+	gsrecTagAN             // 52-55: an AZ shaped as the chunk's slot tag-52 says: t, addr delta
 )
+
+// Shape slots of a chunk (tags gsrecTagAN + slot).
+const gsrecShapes = 4
 
 // A raw compact allocation record (see gsrecRaw).
 const (
@@ -505,6 +509,12 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 	written := gsrec.written
 	times := &gsrec.times
 	nalloc := 0
+	// The shapes of the chunk's last few AZs, the slots taken in turn: size
+	// and flags (0: none), *_type, and the address of the last allocation of
+	// that shape. An AZ of one of them is written as an AN of that slot: the
+	// time and the address's difference only (recording_v2.md).
+	var shape, shapeTyp, shapeAddr [gsrecShapes]uint64
+	slot := 0 // the next AZ's
 	for i := uint32(0); i < words; {
 		if n+gsrecMaxRecord > gsrecChunkBytes {
 			gsrec.outN, gsrec.outCount, gsrec.firstG, gsrec.hasG = n, count, firstG, hasG
@@ -513,6 +523,7 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 		}
 		if count == 0 { // a chunk decodes on its own
 			hasG, lastP, lastG, lastT = false, -2, -2, 0
+			shape, slot = [gsrecShapes]uint64{}, 0
 		}
 		h := r.w[i]
 		tag := uint8(h)
@@ -522,13 +533,55 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 			// unrolled, since these are most of the records.
 			p := int64(h>>16&0xffff) - 1
 			g := int64(r.w[i+1])
-			typsize, ptrdata := uint64(0), uint64(0)
-			if typ := (*_type)(unsafe.Pointer(uintptr(r.w[i+2]))); typ != nil {
-				typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
-			}
+			typw := r.w[i+2]
 			i += 3
 			if h&gsrecTimed != 0 {
 				i++
+			}
+			t := times[nalloc]
+			nalloc++
+			d := t - lastT
+			lastT = t
+			hs := h>>32<<32 | 1<<31 | h>>gsrecFlagShift&7 // size, flags; never 0
+			k := 0
+			for tag == gsrecTagAZ && k < gsrecShapes && (hs != shape[k] || typw != shapeTyp[k]) {
+				k++
+			}
+			if tag == gsrecTagAZ && k < gsrecShapes {
+				// An AN: most allocations repeat a recent shape, and their
+				// address is near the last one of that shape.
+				b := byte(gsrecTagAN+k) | gsrecLocal
+				if p == lastP && g == lastG {
+					*(*byte)(add(out, uintptr(n))) = b | gsrecSame
+					n++
+				} else {
+					*(*byte)(add(out, uintptr(n))) = b
+					n = gsrecPutU(out, n+1, uint64(p+1))
+					n = gsrecPutU(out, n, uint64(g))
+					lastP, lastG = p, g
+				}
+				a := int64(r.w[i] - shapeAddr[k])
+				shapeAddr[k] = r.w[i]
+				i++
+				for k, v := 0, uint64((d<<1)^(d>>63)); k < 2; k, v = k+1, uint64((a<<1)^(a>>63)) {
+					for ; v >= 0x80; v >>= 7 {
+						*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
+						n++
+					}
+					*(*byte)(add(out, uintptr(n))) = byte(v)
+					n++
+				}
+				count++
+				written++
+				continue
+			}
+			typsize, ptrdata := uint64(0), uint64(0)
+			if typ := (*_type)(unsafe.Pointer(uintptr(typw))); typ != nil {
+				typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
+			}
+			if tag == gsrecTagAZ {
+				shape[slot], shapeTyp[slot], shapeAddr[slot] = hs, typw, r.w[i]
+				slot = (slot + 1) % gsrecShapes
 			}
 			b := tag | gsrecLocal
 			if p == lastP && g == lastG {
@@ -541,10 +594,6 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 				n = gsrecPutU(out, n, uint64(g))
 				lastP, lastG = p, g
 			}
-			t := times[nalloc]
-			nalloc++
-			d := t - lastT
-			lastT = t
 			// The fields as zigzag varints (2x for x >= 0), written here:
 			// gsrecPutU is a call (Go 1.10 inlines no loops).
 			vals := [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, h >> gsrecFlagShift & 7 << 1,
@@ -570,6 +619,10 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 		}
 		global := h&(1<<8) != 0
 		nf := uint32(h>>16) & 0xffff
+		if tag == gsrecTagAZ { // the reader gives this AZ a slot: the encoder, none
+			shape[slot] = 0
+			slot = (slot + 1) % gsrecShapes
+		}
 		p := int64(h>>32) - 1
 		g := int64(r.w[i+1])
 		i += 2
