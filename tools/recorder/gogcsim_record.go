@@ -547,62 +547,44 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 			for tag == gsrecTagAZ && k < gsrecShapes && (hs != shape[k] || typw != shapeTyp[k]) {
 				k++
 			}
+			// The fields as zigzag varints (2x for x >= 0), written below:
+			// gsrecPutU is a call (Go 1.10 inlines no loops).
+			var vals [6]uint64
+			nv := 0
 			if tag == gsrecTagAZ && k < gsrecShapes {
 				// An AN: most allocations repeat a recent shape, and their
 				// address is near the last one of that shape.
-				b := byte(gsrecTagAN+k) | gsrecLocal
-				if p == lastP && g == lastG {
-					*(*byte)(add(out, uintptr(n))) = b | gsrecSame
-					n++
-				} else {
-					*(*byte)(add(out, uintptr(n))) = b
-					n = gsrecPutU(out, n+1, uint64(p+1))
-					n = gsrecPutU(out, n, uint64(g))
-					lastP, lastG = p, g
-				}
+				tag = gsrecTagAN + uint8(k)
 				a := int64(r.w[i] - shapeAddr[k])
 				shapeAddr[k] = r.w[i]
 				i++
-				for k, v := 0, uint64((d<<1)^(d>>63)); k < 2; k, v = k+1, uint64((a<<1)^(a>>63)) {
-					for ; v >= 0x80; v >>= 7 {
-						*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
-						n++
-					}
-					*(*byte)(add(out, uintptr(n))) = byte(v)
-					n++
+				vals[0], vals[1] = uint64((d<<1)^(d>>63)), uint64((a<<1)^(a>>63))
+				nv = 2
+			} else {
+				typsize, ptrdata := uint64(0), uint64(0)
+				if typ := (*_type)(unsafe.Pointer(uintptr(typw))); typ != nil {
+					typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
 				}
-				count++
-				written++
-				continue
-			}
-			typsize, ptrdata := uint64(0), uint64(0)
-			if typ := (*_type)(unsafe.Pointer(uintptr(typw))); typ != nil {
-				typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
-			}
-			if tag == gsrecTagAZ {
-				shape[slot], shapeTyp[slot], shapeAddr[slot] = hs, typw, r.w[i]
-				slot = (slot + 1) % gsrecShapes
+				vals = [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, h >> gsrecFlagShift & 7 << 1,
+					uint64((d << 1) ^ (d >> 63)), 0}
+				nv = 5
+				if tag == gsrecTagAZ {
+					shape[slot], shapeTyp[slot], shapeAddr[slot] = hs, typw, r.w[i]
+					slot = (slot + 1) % gsrecShapes
+					vals[5] = r.w[i] << 1
+					nv = 6
+					i++
+				}
 			}
 			b := tag | gsrecLocal
 			if p == lastP && g == lastG {
-				b |= gsrecSame
-				*(*byte)(add(out, uintptr(n))) = b
+				*(*byte)(add(out, uintptr(n))) = b | gsrecSame
 				n++
 			} else {
 				*(*byte)(add(out, uintptr(n))) = b
 				n = gsrecPutU(out, n+1, uint64(p+1))
 				n = gsrecPutU(out, n, uint64(g))
 				lastP, lastG = p, g
-			}
-			// The fields as zigzag varints (2x for x >= 0), written here:
-			// gsrecPutU is a call (Go 1.10 inlines no loops).
-			vals := [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, h >> gsrecFlagShift & 7 << 1,
-				uint64((d << 1) ^ (d >> 63)), 0}
-			nv := 5
-			if tag == gsrecTagAZ {
-				vals[5] = r.w[i] << 1
-				nv = 6
-				i++
 			}
 			for k := 0; k < nv; k++ {
 				v := vals[k]
