@@ -290,15 +290,16 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     r.v[k] = v;
   }
   s.left--;
+  const bool an = tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes;
   if (global) {
-    if (tag == kV2TagAZ || tag == kV2TagFB || (tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes)) {
+    if (tag == kV2TagAZ || tag == kV2TagFB || an) {
       return bad(absl::StrCat(sc.name, " is always local"));
     }
     s.head = r;
     s.has_head = true;
     return absl::OkStatus();
   }
-  if (tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes) {  // the AZ it abbreviates
+  if (an) {  // the AZ it abbreviates
     const int slot = tag - kV2TagAN;
     if (!s.has_shape[slot]) return bad(absl::StrCat(sc.name, " names shape slot ", slot, ", which no AZ of its chunk filled"));
     const int64_t t = r.v[0];

@@ -41,10 +41,7 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	if gsrec.state != gsrecStateOn {
 		return
 	}
-	var st *gsrecM // gsrecMOf's common case, inline: this runs per allocation
-	if uint32(mp.id) < gsrecMaxM {
-		st = (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
-	}
+	st := gsrecMIf(mp)
 	if st == nil {
 		st = gsrecMOf(mp)
 	}
@@ -125,10 +122,7 @@ func gsrecResult(x unsafe.Pointer) {
 		return
 	}
 	mp := getg().m
-	var st *gsrecM
-	if uint32(mp.id) < gsrecMaxM {
-		st = (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
-	}
+	st := gsrecMIf(mp)
 	gp := mp.curg
 	if gp == nil {
 		gp = mp.g0

@@ -301,6 +301,17 @@ func gsrecAllocRaw(mid uint32) *gsrecRaw {
 	return r
 }
 
+// gsrecMIf is mp's recording state, or nil if it has none yet: the lookup
+// the allocation hooks make on every allocation (small enough to inline).
+//
+//go:nosplit
+func gsrecMIf(mp *m) *gsrecM {
+	if uint32(mp.id) >= gsrecMaxM {
+		return nil
+	}
+	return (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
+}
+
 func gsrecMOf(mp *m) *gsrecM {
 	if mp.id < 0 || mp.id >= gsrecMaxM {
 		throw("gogcsim recorder: too many Ms")
@@ -664,13 +675,8 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 	gsrecWriteChunk()
 }
 
-// gsrecPutU writes v as a varint at out+n and returns the new n. Most
-// values fit one byte: that case is tested first.
+// gsrecPutU writes v as a varint at out+n and returns the new n.
 func gsrecPutU(out unsafe.Pointer, n uint32, v uint64) uint32 {
-	if v < 0x80 {
-		*(*byte)(add(out, uintptr(n))) = byte(v)
-		return n + 1
-	}
 	for ; v >= 0x80; v >>= 7 {
 		*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
 		n++
