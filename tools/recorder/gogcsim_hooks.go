@@ -1,6 +1,6 @@
 // gogcsim recorder: the functions hooks.txt's insertions call, and the
-// wrappers of the runtime functions it renames (mallocgc, mspan.sweep and the
-// pacer's four calls become ...0). gogcsim's own code, not Go's.
+// wrappers of the runtime functions it renames (mspan.sweep and the pacer's
+// four calls become ...0). gogcsim's own code, not Go's.
 //
 // Every hook returns at once when the run does not record. A hook that does
 // a shared-state operation for the runtime (an atomic add it replaces) does
@@ -16,31 +16,68 @@ import (
 
 func gsrecRecording() bool { return atomic.Load(&gsrec.state) == gsrecStateOn }
 
-// mallocgc: A (written by gsrecAlloc after acquirem, on the P that serves
-// the request) ... Z. A size-0 request returns before acquirem.
-func mallocgc(size uintptr, typ *_type, needzero bool) unsafe.Pointer {
-	if gsrec.state != gsrecStateOn && !gsrecOn() {
-		return mallocgc0(size, typ, needzero)
+// mallocgc's A is written by gsrecAlloc after acquirem, on the P that
+// serves the request, and its Z by gsrecResult at each of mallocgc's
+// returns (hooks.txt). A size-0 request returns before acquirem: gsrecZero
+// writes both.
+func gsrecZero() {
+	if gsrec.state != gsrecStateOn {
+		return
 	}
-	if size == 0 {
-		mp := acquirem()
-		gsrecAlloc(mp, size, typ, needzero)
-		releasem(mp)
-	}
-	x := mallocgc0(size, typ, needzero)
-	gsrecResult(x)
-	return x
+	mp := acquirem()
+	gsrecAlloc(mp, 0, nil, false)
+	releasem(mp)
+	gsrecResult(unsafe.Pointer(&zerobase))
 }
 
 // gsrecAlloc writes an allocation request as a compact record at the end of
 // the M's buffer, unpublished: its Z usually follows with nothing in
 // between, and then gsrecResult makes it an AZ. Called under mallocgc's
 // acquirem; a stack growth here only writes its MA/MF records before this
-// request's.
+// request's. This and gsrecResult are the recorder's cost to every
+// allocation: the common case stores four words and the M's state, and
+// leaves what the type tells (noscan, nil type) to the encoder.
 func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
-	if gsrec.state != gsrecStateOn {
+	if gsrec.state != gsrecStateOn && !gsrecOn() {
 		return
 	}
+	st := gsrecMIf(mp)
+	gp := mp.curg
+	if st == nil || st.pend || gp == nil || mp.p == 0 || uint64(size) >= 1<<32 {
+		gsrecAllocSlow(mp, size, typ, needzero)
+		return
+	}
+	r := st.raw()
+	n := r.n
+	if n+2*gsrecRecWords > gsrecRawWords {
+		gsrecAllocSlow(mp, size, typ, needzero)
+		return
+	}
+	h := uint64(gsrecTagAZ) | gsrecCompact | uint64(size)<<32 | uint64(mp.p.ptr().id+1)<<16
+	if needzero {
+		h |= gsrecNeedzero
+	}
+	w := unsafe.Pointer(&r.w[n])
+	*(*uint64)(add(w, 8)) = uint64(gp.goid)
+	*(*uint64)(add(w, 16)) = uint64(uintptr(unsafe.Pointer(typ)))
+	st.pendLen = 3
+	// Reading the clock costs as much as the rest of recording an
+	// allocation: every 16th allocation reads it, and the first after any
+	// other record of this M; the encoder interpolates the others.
+	if st.untimed++; st.untimed >= gsrecTimeEvery {
+		h |= gsrecTimed
+		*(*uint64)(add(w, 24)) = uint64(nanotime())
+		st.pendLen = 4
+		st.untimed = 0
+	}
+	*(*uint64)(w) = h
+	st.pend, st.pendG = true, gp.goid
+}
+
+// gsrecAllocSlow is gsrecAlloc's general case: the M's first record, a
+// pending request to publish first, a full buffer, no goroutine or no P,
+// or a request too large for the compact form.
+func gsrecAllocSlow(mp *m, size uintptr, typ *_type, needzero bool) {
 	st := gsrecMIf(mp)
 	if st == nil {
 		st = gsrecMOf(mp)
@@ -53,62 +90,53 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 		gsrecHandoff(st)
 		r = st.raw()
 	}
-	h := uint64(gsrecTagAZ) | gsrecCompact | uint64(size)<<32
-	if typ == nil || typ.kind&kindNoPointers != 0 {
-		h |= 1 << gsrecFlagShift
-	}
-	if typ == nil {
-		h |= 2 << gsrecFlagShift
-	}
-	if needzero {
-		h |= 4 << gsrecFlagShift
-	}
-	if mp.p != 0 {
-		h |= uint64(mp.p.ptr().id+1) << 16
-	}
-	gp := mp.curg
-	if gp == nil {
-		gp = mp.g0
-	}
-	if uint64(size) >= 1<<32 || h>>16&0xffff == 0xffff {
-		gsrecAllocWide(mp, st, size, typ, h)
+	p, g := gsrecWho(mp)
+	if uint64(size) >= 1<<32 || p+1 >= 0xffff {
+		gsrecAllocWide(st, size, typ, needzero, p, g)
 		return
 	}
-	n := r.n
-	r.w[n+1] = uint64(gp.goid)
-	r.w[n+2] = uint64(uintptr(unsafe.Pointer(typ)))
-	st.pendLen = 3
-	// Reading the clock costs as much as the rest of recording an
-	// allocation: every 16th allocation reads it, and the first after any
-	// other record of this M; the encoder interpolates the others.
-	if st.untimed+1 >= gsrecTimeEvery {
-		h |= gsrecTimed
-		r.w[n+3] = uint64(nanotime())
-		st.pendLen = 4
-		st.untimed = 0
-	} else {
-		st.untimed++
+	h := uint64(gsrecTagAZ) | gsrecCompact | uint64(size)<<32 | uint64(p+1)<<16
+	if needzero {
+		h |= gsrecNeedzero
 	}
-	r.w[n] = h
-	st.pend, st.pendG = true, gp.goid
+	n := r.n
+	r.w[n+1] = uint64(g)
+	r.w[n+2] = uint64(uintptr(unsafe.Pointer(typ)))
+	r.w[n+3] = uint64(nanotime()) // the first after another record: timed
+	r.w[n] = h | gsrecTimed
+	st.pendLen = 4
+	st.untimed = 0
+	st.pend, st.pendG = true, g
 }
 
 // gsrecAllocWide writes a request too large for the compact form (4 GiB or
 // more) as a general A record, timed; its Z follows on its own.
-func gsrecAllocWide(mp *m, st *gsrecM, size uintptr, typ *_type, h uint64) {
+func gsrecAllocWide(st *gsrecM, size uintptr, typ *_type, needzero bool, p, g int64) {
 	typsize, ptrdata := int64(0), int64(0)
 	if typ != nil {
 		typsize, ptrdata = int64(typ.size), int64(typ.ptrdata)
 	}
-	p, g := gsrecWho(mp)
 	st.head(gsrecTagA, false, 0, p, g)
 	st.f(int64(size))
 	st.f(typsize)
 	st.f(ptrdata)
-	st.f(int64(h>>gsrecFlagShift) & 7)
+	st.f(gsrecTypeFlags(uintptr(unsafe.Pointer(typ))) | 4*gsrecBool(needzero))
 	st.t(nanotime())
 	st.seal()
 	st.untimed = 0
+}
+
+// gsrecTypeFlags is an allocation's flags that its type decides: noscan 1,
+// nil type 2 (recording_v2.md's A record).
+func gsrecTypeFlags(typw uintptr) int64 {
+	typ := (*_type)(unsafe.Pointer(typw))
+	if typ == nil {
+		return 3
+	}
+	if typ.kind&kindNoPointers != 0 {
+		return 1
+	}
+	return 0
 }
 
 // gsrecResult writes mallocgc's result: it makes the pending request an AZ
@@ -123,18 +151,14 @@ func gsrecResult(x unsafe.Pointer) {
 	}
 	mp := getg().m
 	st := gsrecMIf(mp)
-	gp := mp.curg
-	if gp == nil {
-		gp = mp.g0
-	}
-	if st != nil && st.pend && st.pendG == gp.goid {
+	if st != nil && st.pend && mp.curg != nil && st.pendG == mp.curg.goid {
 		// gsrecAlloc left room for it.
 		r := st.raw()
-		r.w[r.n+st.pendLen] = uint64(uintptr(x))
-		r.n += st.pendLen + 1
-		r.done = r.n // published after the words
+		n := r.n + st.pendLen
+		*(*uint64)(add(unsafe.Pointer(&r.w[0]), uintptr(n)*8)) = uint64(uintptr(x))
+		r.n = n + 1
+		r.done = n + 1 // published after the words
 		st.pend = false
-		st.total++
 		return
 	}
 	if b := gsrecBeginLocal(gsrecTagZ); b != nil {

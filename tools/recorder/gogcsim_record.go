@@ -99,9 +99,9 @@ const gsrecShapes = 4
 
 // A raw compact allocation record (see gsrecRaw).
 const (
-	gsrecCompact   = 1 << 9
-	gsrecFlagShift = 10      // noscan 1, nil type 2, needzero 4
-	gsrecTimed     = 1 << 13 // the time word follows the type
+	gsrecCompact  = 1 << 9
+	gsrecNeedzero = 1 << 12 // flag 4 (the type gives noscan 1 and nil type 2)
+	gsrecTimed    = 1 << 13 // the time word follows the type
 )
 
 // Record header flags, over the tag's 6 bits.
@@ -113,7 +113,7 @@ const (
 // gsrecRaw is one M's records as raw words: a header word (tag, global flag,
 // field count, P+1), the goroutine id, the sequence number if global, then
 // the fields. An allocation's A or AZ is compact (gsrecCompact set, written
-// by gsrecAlloc and gsrecResult): header (tag, compact, flags, timed, P+1 in
+// by gsrecAlloc and gsrecResult): header (tag, compact, needzero, timed, P+1 in
 // 16 bits, size in the high 32), goroutine, *_type, the time if timed, the
 // address (AZ); the encoder expands it. Half the words of the general form:
 // the buffer's writes are the recorder's largest cost to an allocation.
@@ -128,7 +128,6 @@ type gsrecRaw struct {
 // gsrecM is an M's recording state.
 type gsrecM struct {
 	doneG  uint64  // global records completed (read by gsrecClose)
-	total  uint64  // records written, all buffers
 	rawp   uintptr // *gsrecRaw: no pointers, no write barriers
 	hlock  uint32  // held by gsrecHandoff and by gsrecClose taking this M's records
 	closed bool    // gsrecClose has taken this M's records
@@ -553,7 +552,7 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 			nalloc++
 			d := t - lastT
 			lastT = t
-			hs := h>>32<<32 | 1<<31 | h>>gsrecFlagShift&7 // size, flags; never 0
+			hs := h>>32<<32 | 1<<31 | h&gsrecNeedzero // size, needzero (the type gives the rest); never 0
 			k := 0
 			for tag == gsrecTagAZ && k < gsrecShapes && (hs != shape[k] || typw != shapeTyp[k]) {
 				k++
@@ -576,7 +575,11 @@ func gsrecEncode(r *gsrecRaw, words uint32) {
 				if typ := (*_type)(unsafe.Pointer(uintptr(typw))); typ != nil {
 					typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
 				}
-				vals = [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, h >> gsrecFlagShift & 7 << 1,
+				flags := uint64(gsrecTypeFlags(uintptr(typw)))
+				if h&gsrecNeedzero != 0 {
+					flags |= 4
+				}
+				vals = [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, flags << 1,
 					uint64((d << 1) ^ (d >> 63)), 0}
 				nv = 5
 				if tag == gsrecTagAZ {
@@ -714,7 +717,7 @@ func gsrecWriteChunk() {
 // only. The caller stores the tag's fields (f, t, u) and calls end. nil
 // once the recording is closing.
 //
-// nosplit: its prologue must not be a preemption point. mallocgc's wrapper
+// nosplit: its prologue must not be a preemption point. mallocgc's return
 // writes the Z right after the allocation (whose releasem may have armed a
 // preemption): a goroutine preempted there would let other work run between
 // the allocation and its Z. Past acquirem nothing preempts.
@@ -820,7 +823,6 @@ func (s *gsrecM) head(tag uint8, global bool, seq uint64, p, g int64) {
 		r.n++
 	}
 	s.global = global
-	s.total++
 	if tag != gsrecTagA && tag != gsrecTagAZ && tag != gsrecTagZ {
 		s.untimed = gsrecTimeEvery // the next allocation reads the clock
 	}
@@ -836,7 +838,6 @@ func gsrecFlushPending(s *gsrecM) {
 	r.n += s.pendLen
 	r.done = r.n
 	s.pend = false
-	s.total++
 }
 
 // f stores a field; t a time field; u one of FB's words of bits.
