@@ -128,7 +128,9 @@ bool IsRecordingV2(const std::string& path) {
   char magic[kRecordingV2Magic.size()];
   const size_t got = std::fread(magic, 1, sizeof magic, f);
   std::fclose(f);
-  return got == sizeof magic && std::memcmp(magic, kRecordingV2Magic.data(), sizeof magic) == 0;
+  // A recorder spool (GOGCSIMS) goes to Open too, which says what to do.
+  return got == sizeof magic && (std::memcmp(magic, kRecordingV2Magic.data(), sizeof magic) == 0 ||
+                                 std::memcmp(magic, "GOGCSIMS", sizeof magic) == 0);
 }
 
 absl::StatusOr<std::unique_ptr<RecordingV2Reader>> RecordingV2Reader::Open(const std::string& path) {
@@ -139,6 +141,12 @@ absl::StatusOr<std::unique_ptr<RecordingV2Reader>> RecordingV2Reader::Open(const
   }
   unsigned char head[kFileHeader];
   const size_t got = std::fread(head, 1, sizeof head, f);
+  if (got >= 8 && std::memcmp(head, "GOGCSIMS", 8) == 0) {
+    std::fclose(f);
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": a recorder spool (the raw records a recorded program writes), not a recording: "
+                           "record through `gogcsim record`, which encodes the spool when the program exits"));
+  }
   if (got != sizeof head || std::memcmp(head, kRecordingV2Magic.data(), kRecordingV2Magic.size()) != 0) {
     std::fclose(f);
     return absl::InvalidArgumentError(absl::StrCat(path, ": offset 0: not a gogcsim recording (format v2)"));

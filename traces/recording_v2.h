@@ -160,7 +160,8 @@ class RecordingV2Reader {
 };
 
 // Whether the file starts with kRecordingV2Magic (gzip or plain: no; v2
-// recordings are written plain).
+// recordings are written plain), or is a recorder spool (which Open
+// rejects, saying how to make a recording of it).
 bool IsRecordingV2(const std::string& path);
 
 // A v2 recording seen as format v1's records (RecordSource), for the replay

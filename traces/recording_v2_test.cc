@@ -281,6 +281,12 @@ TEST(IsRecordingV2, ByMagic) {
   EXPECT_TRUE(IsRecordingV2(Write("m.rec", TwoMs(w))));
   EXPECT_FALSE(IsRecordingV2(Write("t.rec", "A 0 1 8 8 0 4 1\n")));
   EXPECT_FALSE(IsRecordingV2("/nonexistent"));
+  const std::string spool = Write("s.spool", std::string("GOGCSIMS\x01", 9) + std::string(7, '\0'));
+  EXPECT_TRUE(IsRecordingV2(spool));
+  auto r = RecordingV2Reader::Open(spool);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "a recorder spool")) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "gogcsim record")) << r.status();
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ func gsrecZero() {
 // acquirem; a stack growth here only writes its MA/MF records before this
 // request's. This and gsrecResult are the recorder's cost to every
 // allocation: the common case stores four words and the M's state, and
-// leaves what the type tells (noscan, nil type) to the encoder.
+// leaves what the type tells (noscan, nil type) to the encoding.
 func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	if gsrec.state != gsrecStateOn && !gsrecOn() {
 		return
@@ -63,7 +63,7 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	st.pendLen = 3
 	// Reading the clock costs as much as the rest of recording an
 	// allocation: every 16th allocation reads it, and the first after any
-	// other record of this M; the encoder interpolates the others.
+	// other record of this M; the encoding interpolates the others.
 	if st.untimed++; st.untimed >= gsrecTimeEvery {
 		h |= gsrecTimed
 		*(*uint64)(add(w, 24)) = uint64(nanotime())
@@ -534,7 +534,7 @@ func gsrecGcEnable() {
 	if !gsrecRecording() {
 		return
 	}
-	gsrecStartEncoder()
+	gsrecStartSpooler()
 	if b := gsrecBegin(gsrecTagH); b != nil {
 		b.f(int64(gomaxprocs))
 		b.f(int64(gcpercent))

@@ -10,12 +10,14 @@
 // the same critical section as the operation itself, so sequence order is the
 // order in which the operations took effect; records of nothing another P
 // sees are local, ordered by their M. An M stores its records as raw words
-// in a buffer of its own (256 KiB); a full buffer goes to the encoder, a
-// thread of the runtime's own started at gcenable, which writes it as
-// varint-encoded, checksummed chunks: the program never waits for encoding
-// or the file (unless the encoder falls 64 buffers behind). The reader
-// merges the Ms' chunks. traces/recording_v2.md is the format's
-// specification.
+// in a buffer of its own (256 KiB); a full buffer goes to the spooler, a
+// thread of the runtime's own started at gcenable, which appends it to the
+// spool file as it is, after the *_types its allocations name: the program
+// never waits for the file (unless the spooler falls 64 buffers behind).
+// Encoding is `gogcsim record`'s, after the program exits, so that its cost
+// is not the program's (traces/recording_spool.h turns the spool into
+// format v2). traces/recording_spool.md specifies the spool,
+// traces/recording_v2.md the recording.
 
 package runtime
 
@@ -25,20 +27,16 @@ import (
 )
 
 const (
-	gsrecVersion    = 2
-	gsrecRawWords   = 32 << 10 // a raw buffer: 256 KiB
-	gsrecRecWords   = 24       // words one record may take (header 3, FB 3 + 16)
-	gsrecChunkBytes = 64 << 10 // an encoded chunk, at most (plus one record)
-	gsrecMaxRecord  = 256      // bytes one encoded record may take
-	gsrecMaxQueue   = 64       // raw buffers waiting for the encoder before producers wait
-	gsrecTimeEvery  = 16       // an allocation reads the clock at least this often
-	gsrecMaxM       = 10000
-	gsrecChunkHead  = 24
-	gsrecEndM       = 0xffffffff
-	gsrecStateOff   = 2
-	gsrecStateOn    = 1
-	gsrecStateClose = 3
-	gsrecClosed     = 1 << 63
+	gsrecSpoolVersion = 1
+	gsrecRawWords     = 32 << 10 // a raw buffer: 256 KiB
+	gsrecRecWords     = 24       // words one record may take (header 3, FB 3 + 16)
+	gsrecMaxQueue     = 64       // raw buffers waiting for the spooler before producers wait
+	gsrecTimeEvery    = 16       // an allocation reads the clock at least this often
+	gsrecMaxM         = 10000
+	gsrecStateOff     = 2
+	gsrecStateOn      = 1
+	gsrecStateClose   = 3
+	gsrecClosed       = 1 << 63
 )
 
 // Record tags. 1..24 are format v1's tags in the order of its table; 32 on
@@ -115,13 +113,13 @@ const (
 // the fields. An allocation's A or AZ is compact (gsrecCompact set, written
 // by gsrecAlloc and gsrecResult): header (tag, compact, needzero, timed, P+1 in
 // 16 bits, size in the high 32), goroutine, *_type, the time if timed, the
-// address (AZ); the encoder expands it. Half the words of the general form:
+// address (AZ); the encoding expands it. Half the words of the general form:
 // the buffer's writes are the recorder's largest cost to an allocation.
 type gsrecRaw struct {
 	n    uint32 // words used
 	done uint32 // words of complete records (what a closer may take)
 	mid  uint32
-	next uintptr // the encoder's queue
+	next uintptr // the spooler's queue
 	w    [gsrecRawWords]uint64
 }
 
@@ -144,49 +142,41 @@ type gsrecM struct {
 }
 
 var gsrec struct {
+	// Read on every allocation by every M: state and ms share no cache
+	// line with what global records write (seq, owner), which would
+	// otherwise move between the Ps' cores at each of those.
 	state    uint32 // 0 not yet decided, then gsrecStateOn/Off/Close
 	fd       int32
+	_        [120]byte
 	seq      uint64 // next sequence number; gsrecClosed set once closing
 	owner    uint64 // 1 + id of the M holding lock, 0 if free
 	depth    int32  // lock re-entries by its owner
+	_        [108]byte
 	sys      uint64 // bytes of buffers (kept out of memstats)
 	endNow   int64  // the nanotime endCycle read
 	exitG    int64  // the goroutine of gsrecClose's exit sweep, or -1
 	ms       [gsrecMaxM]uintptr
-	crc      [8][256]uint32
-	encoder  uint32 // the encoder thread runs
-	qlock    mutex  // the queue, free list and encoder flags
+	spooler  uint32 // the spooler thread runs
+	qlock    mutex  // the queue, free list and spooler flags
 	qhead    uintptr
 	qtail    uintptr
 	qlen     uint32
 	free     uintptr
-	sleeping bool // the encoder waits on wake
+	sleeping bool // the spooler waits on wake
 	wake     note
-	never    note  // the encoder rests on it once the recording is closed
-	// What only the encoder writes, on cache lines of its own: the
+	never    note // the spooler rests on it once the recording is closed
+	// What only the spooler writes, on cache lines of its own: the
 	// program's Ms read state and seq on every allocation.
-	_        [128]byte
-	elock    mutex  // one encoding at a time: out is shared
-	written  uint64 // records encoded (under elock)
-	out      [gsrecChunkBytes + gsrecMaxRecord]byte
-	outN     uint32
-	outCount uint32
-	outM     uint32
-	firstG   uint64
-	prevG    uint64
-	hasG     bool
-	lastP    int64
-	lastG    int64
-	lastT    int64
-	// The encoder's: each allocation's time, by its index in the buffer.
-	times [gsrecRawWords/3 + 1]int64
-}
-
-// Which fields of a tag are times (written as deltas), by tag.
-var gsrecTimeFields = [64]uint32{
-	gsrecTagH: 1 << 5, gsrecTagA: 1 << 4, gsrecTagGS: 1 << 4, gsrecTagMS: 1, gsrecTagMT: 1,
-	gsrecTagPE: 1<<5 | 1<<6, gsrecTagGB: 1, gsrecTagGE: 1 << 1, gsrecTagSY: 1, gsrecTagWS: 1,
-	gsrecTagWR: 1, gsrecTagMW: 1 << 2, gsrecTagAZ: 1 << 4,
+	_     [128]byte
+	elock mutex // one spooler at a time: the file and the type table
+	// The *_types already in the spool: an open-addressing set of tcap
+	// words (0 empty), and the entries of those new since the last types
+	// frame (4 words each).
+	types  uintptr
+	tcap   uintptr
+	ntypes uintptr
+	tnew   [4 * 64]uint64
+	tnewN  uint32
 }
 
 // gsrecOn reports whether this run records, deciding it at the first call
@@ -215,10 +205,9 @@ func gsrecOn() bool {
 		}
 		gsrec.fd = fd
 		gsrec.exitG = -1
-		gsrecCRCInit()
 		var head [16]byte
-		copy(head[:], "GOGCSIMR")
-		head[8] = gsrecVersion
+		copy(head[:], "GOGCSIMS")
+		head[8] = gsrecSpoolVersion
 		gsrecWriteAll(&head[0], 16)
 		gsrec.state = gsrecStateOn
 		break
@@ -236,45 +225,6 @@ func gsrecWriteAll(p *byte, n int32) {
 		p = (*byte)(add(unsafe.Pointer(p), uintptr(w)))
 		n -= w
 	}
-}
-
-// CRC-32 (IEEE, as zlib's crc32), slicing by 8 bytes.
-func gsrecCRCInit() {
-	for n := uint32(0); n < 256; n++ {
-		c := n
-		for k := 0; k < 8; k++ {
-			if c&1 != 0 {
-				c = 0xedb88320 ^ (c >> 1)
-			} else {
-				c >>= 1
-			}
-		}
-		gsrec.crc[0][n] = c
-	}
-	for n := 0; n < 256; n++ {
-		c := gsrec.crc[0][n]
-		for k := 1; k < 8; k++ {
-			c = gsrec.crc[0][byte(c)] ^ (c >> 8)
-			gsrec.crc[k][n] = c
-		}
-	}
-}
-
-func gsrecCRC(p *byte, n uint32) uint32 {
-	c := ^uint32(0)
-	t := &gsrec.crc
-	i := uint32(0)
-	for ; i+8 <= n; i += 8 {
-		q := (*[8]byte)(add(unsafe.Pointer(p), uintptr(i)))
-		c ^= uint32(q[0]) | uint32(q[1])<<8 | uint32(q[2])<<16 | uint32(q[3])<<24
-		c = t[0][q[7]] ^ t[1][q[6]] ^ t[2][q[5]] ^ t[3][q[4]] ^
-			t[4][c>>24] ^ t[5][(c>>16)&0xff] ^ t[6][(c>>8)&0xff] ^ t[7][c&0xff]
-	}
-	for ; i < n; i++ {
-		b := *(*byte)(add(unsafe.Pointer(p), uintptr(i)))
-		c = t[0][byte(c)^b] ^ (c >> 8)
-	}
-	return ^c
 }
 
 func gsrecPut32(p *byte, off uintptr, v uint32) {
@@ -337,8 +287,8 @@ func gsrecSpinLock(l *uint32) {
 	}
 }
 
-// gsrecHandoff gives s's full raw buffer to the encoder (or encodes it here
-// while there is no encoder thread, before gcenable: no close can run then)
+// gsrecHandoff gives s's full raw buffer to the spooler (or spools it here
+// while there is no spooler thread, before gcenable: no close can run then)
 // and gives s an empty one. Once gsrecClose has taken s's records, what
 // the buffer holds came after the close: it is dropped.
 func gsrecHandoff(s *gsrecM) {
@@ -349,9 +299,9 @@ func gsrecHandoff(s *gsrecM) {
 		atomic.Store(&s.hlock, 0)
 		return
 	}
-	if atomic.Load(&gsrec.encoder) == 0 {
+	if atomic.Load(&gsrec.spooler) == 0 {
 		lock(&gsrec.elock)
-		gsrecEncode(r, r.done)
+		gsrecSpool(r, r.done)
 		unlock(&gsrec.elock)
 		r.n, r.done = 0, 0
 		atomic.Store(&s.hlock, 0)
@@ -376,7 +326,7 @@ func gsrecHandoff(s *gsrecM) {
 	s.untimed = gsrecTimeEvery // a buffer's first allocation is timed
 	atomic.Store(&s.hlock, 0)
 	for atomic.Load(&gsrec.qlen) > gsrecMaxQueue {
-		osyield() // the encoder is far behind: wait rather than grow
+		osyield() // the spooler is far behind: wait rather than grow
 	}
 }
 
@@ -402,9 +352,9 @@ func gsrecFree(r *gsrecRaw) {
 	unlock(&gsrec.qlock)
 }
 
-// gsrecEncoder is the encoder thread's loop (an M of its own, no P, like
-// sysmon): it encodes the queued raw buffers in order.
-func gsrecEncoder() {
+// gsrecSpooler is the spooler thread's loop (an M of its own, no P, like
+// sysmon): it spools the queued raw buffers in order.
+func gsrecSpooler() {
 	for {
 		lock(&gsrec.elock)
 		if atomic.Load(&gsrec.state) != gsrecStateOn {
@@ -426,289 +376,142 @@ func gsrecEncoder() {
 			notesleep(&gsrec.wake)
 			continue
 		}
-		gsrecEncode(r, r.done)
+		gsrecSpool(r, r.done)
 		unlock(&gsrec.elock)
 		gsrecFree(r)
 	}
 }
 
-// gsrecStartEncoder starts the encoder thread (from gcenable: the runtime
+// gsrecStartSpooler starts the spooler thread (from gcenable: the runtime
 // can start threads by then).
-func gsrecStartEncoder() {
-	systemstack(func() { newm(gsrecEncoder, nil) })
-	atomic.Store(&gsrec.encoder, 1)
+func gsrecStartSpooler() {
+	systemstack(func() { newm(gsrecSpooler, nil) })
+	atomic.Store(&gsrec.spooler, 1)
 }
 
-// gsrecFillTimes sets gsrec.times to the buffer's allocations' times.
-// Those whose time was not read (see gsrecAlloc) get one by linear
-// interpolation, by position, between the timed allocations around them;
-// those after the buffer's last timed one take its time, those before its
-// first timed one (there are none unless its state was lost) the first's.
-// Between two timed allocations the M wrote allocations only.
-func gsrecFillTimes(r *gsrecRaw, words uint32) {
-	t := &gsrec.times
-	n := 0
+// Spool frames: a 16-byte head (kind, M id, words, zero), then that many
+// 8-byte words.
+const (
+	gsrecFrameBuf   = 1 // an M's raw buffer: its complete records
+	gsrecFrameTypes = 2 // *_types, 4 words each: address, size, ptrdata, flags
+	gsrecFrameEnd   = 3 // one word: the number of global records
+)
+
+// gsrecSpool appends a raw buffer's first words (its complete records) to
+// the spool, after a frame of the *_types its allocations name that no
+// earlier frame gave (with gsrec.elock).
+func gsrecSpool(r *gsrecRaw, words uint32) {
+	if words == 0 {
+		return
+	}
+	gsrecNoteTypes(r, words)
+	gsrecFrame(gsrecFrameBuf, r.mid, unsafe.Pointer(&r.w[0]), words)
+}
+
+func gsrecFrame(kind, mid uint32, p unsafe.Pointer, words uint32) {
+	var head [16]byte
+	gsrecPut32(&head[0], 0, kind)
+	gsrecPut32(&head[0], 4, mid)
+	gsrecPut32(&head[0], 8, words)
+	gsrecWriteAll(&head[0], 16)
+	if words > 0 {
+		gsrecWriteAll((*byte)(p), int32(words*8))
+	}
+}
+
+// gsrecNoteTypes writes a types frame for the *_types that r's compact
+// allocation records name and no earlier frame gave (a general A carries
+// its type's sizes itself). Run by the spooler: a type read here is one an
+// allocation just used, alive.
+func gsrecNoteTypes(r *gsrecRaw, words uint32) {
+	last := uint64(0)
 	for i := uint32(0); i < words; {
 		h := r.w[i]
-		tag := uint8(h)
 		if h&gsrecCompact != 0 {
-			t[n] = -1
+			if t := r.w[i+2]; t != 0 && t != last {
+				last = t
+				gsrecTypeSeen(t)
+			}
+			i += 3
 			if h&gsrecTimed != 0 {
-				t[n] = int64(r.w[i+3])
 				i++
 			}
-			n++
-			i += 3
-			if tag == gsrecTagAZ {
+			if uint8(h) == gsrecTagAZ {
 				i++
 			}
 			continue
 		}
-		nf := uint32(h>>16) & 0xffff
-		i += 2
+		i += 2 + uint32(h>>16)&0xffff
 		if h&(1<<8) != 0 {
 			i++
 		}
-		if tag == gsrecTagA || tag == gsrecTagAZ {
-			t[n] = int64(r.w[i+4])
-			n++
-		}
-		i += nf
 	}
-	last := -1 // index of the last timed allocation
-	for k := 0; k < n; k++ {
-		if t[k] == -1 {
-			continue
-		}
-		if last >= 0 && k-last > 1 {
-			t0, t1 := t[last], t[k]
-			for j := last + 1; j < k; j++ {
-				t[j] = t0 + (t1-t0)*int64(j-last)/int64(k-last)
-			}
-		}
-		last = k
-	}
-	for j := last + 1; last >= 0 && j < n; j++ {
-		t[j] = t[last]
-	}
-	for j := 0; j < n && t[j] == -1; j++ {
-		if last < 0 { // no allocation of the buffer read the clock
-			t[j] = nanotime()
-			continue
-		}
-		first := j
-		for t[first] == -1 {
-			first++
-		}
-		t[j] = t[first]
+	gsrecFlushTypes()
+}
+
+func gsrecFlushTypes() {
+	if gsrec.tnewN > 0 {
+		gsrecFrame(gsrecFrameTypes, 0, unsafe.Pointer(&gsrec.tnew[0]), gsrec.tnewN)
+		gsrec.tnewN = 0
 	}
 }
 
-// gsrecEncode writes a raw buffer's first words (its complete records) as
-// chunks (with gsrec.elock). The encoder's state lives in locals and the
-// varints are written inline: this loop is most of the encoder's time, and
-// the encoder's time is taken from the program (a core's sibling thread,
-// or a P's core).
-func gsrecEncode(r *gsrecRaw, words uint32) {
-	gsrec.outM = r.mid
-	gsrecFillTimes(r, words)
-	out := unsafe.Pointer(&gsrec.out[0]) // room for a record past n is checked per record
-	n, count := gsrec.outN, gsrec.outCount
-	firstG, prevG, hasG := gsrec.firstG, gsrec.prevG, gsrec.hasG
-	lastP, lastG, lastT := gsrec.lastP, gsrec.lastG, gsrec.lastT
-	written := gsrec.written
-	times := &gsrec.times
-	nalloc := 0
-	// The shapes of the chunk's last few AZs, the slots taken in turn: size
-	// and flags (0: none), *_type, and the address of the last allocation of
-	// that shape. An AZ of one of them is written as an AN of that slot: the
-	// time and the address's difference only (recording_v2.md).
-	var shape, shapeTyp, shapeAddr [gsrecShapes]uint64
-	slot := 0 // the next AZ's
-	for i := uint32(0); i < words; {
-		if n+gsrecMaxRecord > gsrecChunkBytes {
-			gsrec.outN, gsrec.outCount, gsrec.firstG, gsrec.hasG = n, count, firstG, hasG
-			gsrecWriteChunk()
-			n, count = 0, 0
+// gsrecTypeSeen adds t to the set of spooled types, and to the next types
+// frame if it is new.
+func gsrecTypeSeen(t uint64) {
+	if gsrec.ntypes*2 >= gsrec.tcap {
+		gsrecTypesGrow()
+	}
+	tab := (*[1 << 28]uint64)(unsafe.Pointer(gsrec.types))
+	mask := uint64(gsrec.tcap - 1)
+	for i := (t * 0x9e3779b97f4a7c15 >> 32) & mask; ; i = (i + 1) & mask {
+		if tab[i] == t {
+			return
 		}
-		if count == 0 { // a chunk decodes on its own
-			hasG, lastP, lastG, lastT = false, -2, -2, 0
-			shape, slot = [gsrecShapes]uint64{}, 0
+		if tab[i] == 0 {
+			tab[i] = t
+			gsrec.ntypes++
+			break
 		}
-		h := r.w[i]
-		tag := uint8(h)
-		if h&gsrecCompact != 0 {
-			// An allocation's A or AZ: size, type size, ptrdata, flags, the
-			// time (a delta), the address (AZ): the general loop below,
-			// unrolled, since these are most of the records.
-			p := int64(h>>16&0xffff) - 1
-			g := int64(r.w[i+1])
-			typw := r.w[i+2]
-			i += 3
-			if h&gsrecTimed != 0 {
-				i++
-			}
-			t := times[nalloc]
-			nalloc++
-			d := t - lastT
-			lastT = t
-			hs := h>>32<<32 | 1<<31 | h&gsrecNeedzero // size, needzero (the type gives the rest); never 0
-			k := 0
-			for tag == gsrecTagAZ && k < gsrecShapes && (hs != shape[k] || typw != shapeTyp[k]) {
-				k++
-			}
-			// The fields as zigzag varints (2x for x >= 0), written below:
-			// gsrecPutU is a call (Go 1.10 inlines no loops).
-			var vals [6]uint64
-			nv := 0
-			if tag == gsrecTagAZ && k < gsrecShapes {
-				// An AN: most allocations repeat a recent shape, and their
-				// address is near the last one of that shape.
-				tag = gsrecTagAN + uint8(k)
-				a := int64(r.w[i] - shapeAddr[k])
-				shapeAddr[k] = r.w[i]
-				i++
-				vals[0], vals[1] = uint64((d<<1)^(d>>63)), uint64((a<<1)^(a>>63))
-				nv = 2
-			} else {
-				typsize, ptrdata := uint64(0), uint64(0)
-				if typ := (*_type)(unsafe.Pointer(uintptr(typw))); typ != nil {
-					typsize, ptrdata = uint64(typ.size), uint64(typ.ptrdata)
-				}
-				flags := uint64(gsrecTypeFlags(uintptr(typw)))
-				if h&gsrecNeedzero != 0 {
-					flags |= 4
-				}
-				vals = [6]uint64{h >> 32 << 1, typsize << 1, ptrdata << 1, flags << 1,
-					uint64((d << 1) ^ (d >> 63)), 0}
-				nv = 5
-				if tag == gsrecTagAZ {
-					shape[slot], shapeTyp[slot], shapeAddr[slot] = hs, typw, r.w[i]
-					slot = (slot + 1) % gsrecShapes
-					vals[5] = r.w[i] << 1
-					nv = 6
-					i++
-				}
-			}
-			b := tag | gsrecLocal
-			if p == lastP && g == lastG {
-				*(*byte)(add(out, uintptr(n))) = b | gsrecSame
-				n++
-			} else {
-				*(*byte)(add(out, uintptr(n))) = b
-				n = gsrecPutU(out, n+1, uint64(p+1))
-				n = gsrecPutU(out, n, uint64(g))
-				lastP, lastG = p, g
-			}
-			for k := 0; k < nv; k++ {
-				v := vals[k]
-				for ; v >= 0x80; v >>= 7 {
-					*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
-					n++
-				}
-				*(*byte)(add(out, uintptr(n))) = byte(v)
-				n++
-			}
-			count++
-			written++
+	}
+	if int(gsrec.tnewN)+4 > len(gsrec.tnew) {
+		gsrecFlushTypes()
+	}
+	typ := (*_type)(unsafe.Pointer(uintptr(t)))
+	e := gsrec.tnew[gsrec.tnewN : gsrec.tnewN+4]
+	e[0], e[1], e[2], e[3] = t, uint64(typ.size), uint64(typ.ptrdata), uint64(gsrecTypeFlags(uintptr(t)))
+	gsrec.tnewN += 4
+}
+
+// gsrecTypesGrow doubles the type set (1,024 words at first).
+func gsrecTypesGrow() {
+	ncap := uintptr(1024)
+	if gsrec.tcap > 0 {
+		ncap = 2 * gsrec.tcap
+	}
+	nt := sysAlloc(ncap*8, &gsrec.sys)
+	if nt == nil {
+		throw("gogcsim recorder: out of memory")
+	}
+	old, oldCap := gsrec.types, gsrec.tcap
+	gsrec.types, gsrec.tcap, gsrec.ntypes = uintptr(nt), ncap, 0
+	tab := (*[1 << 28]uint64)(nt)
+	mask := uint64(ncap - 1)
+	for k := uintptr(0); k < oldCap; k++ {
+		t := *(*uint64)(add(unsafe.Pointer(old), k*8))
+		if t == 0 {
 			continue
 		}
-		global := h&(1<<8) != 0
-		nf := uint32(h>>16) & 0xffff
-		if tag == gsrecTagAZ { // the reader gives this AZ a slot: the encoder, none
-			shape[slot] = 0
-			slot = (slot + 1) % gsrecShapes
+		i := (t * 0x9e3779b97f4a7c15 >> 32) & mask
+		for tab[i] != 0 {
+			i = (i + 1) & mask
 		}
-		p := int64(h>>32) - 1
-		g := int64(r.w[i+1])
-		i += 2
-		same := p == lastP && g == lastG
-		b := tag
-		if same {
-			b |= gsrecSame
-		}
-		if !global {
-			b |= gsrecLocal
-		}
-		*(*byte)(add(out, uintptr(n))) = b
-		n++
-		if global {
-			seq := r.w[i]
-			i++
-			if !hasG {
-				firstG, prevG, hasG = seq, seq, true
-			}
-			n = gsrecPutU(out, n, seq-prevG)
-			prevG = seq
-		}
-		if !same {
-			n = gsrecPutU(out, n, uint64(p+1))
-			n = gsrecPutU(out, n, uint64(g))
-			lastP, lastG = p, g
-		}
-		timeAt := uint32(99)
-		if tag == gsrecTagA || tag == gsrecTagAZ {
-			timeAt = 4
-		}
-		tf := gsrecTimeFields[tag&63]
-		for k := uint32(0); k < nf; k++ {
-			x := int64(r.w[i+k])
-			if k == timeAt {
-				x = times[nalloc]
-				nalloc++
-			}
-			var v uint64
-			if tag == gsrecTagFB && k >= 3 {
-				v = uint64(x) // the words of bits
-			} else {
-				if tf&(1<<k) != 0 {
-					x, lastT = x-lastT, x
-				}
-				v = uint64((x << 1) ^ (x >> 63))
-			}
-			n = gsrecPutU(out, n, v)
-		}
-		i += nf
-		count++
-		written++
+		tab[i] = t
+		gsrec.ntypes++
 	}
-	gsrec.outN, gsrec.outCount, gsrec.firstG, gsrec.hasG = n, count, firstG, hasG
-	gsrec.prevG, gsrec.lastP, gsrec.lastG, gsrec.lastT = prevG, lastP, lastG, lastT
-	gsrec.written = written
-	gsrecWriteChunk()
-}
-
-// gsrecPutU writes v as a varint at out+n and returns the new n.
-func gsrecPutU(out unsafe.Pointer, n uint32, v uint64) uint32 {
-	for ; v >= 0x80; v >>= 7 {
-		*(*byte)(add(out, uintptr(n))) = byte(v) | 0x80
-		n++
+	if old != 0 {
+		sysFree(unsafe.Pointer(old), oldCap*8, &gsrec.sys)
 	}
-	*(*byte)(add(out, uintptr(n))) = byte(v)
-	return n + 1
-}
-
-// gsrecWriteChunk writes the encoded records as one chunk: len, crc32, M
-// id, record count, the first global record's sequence number
-// (little-endian), then the records.
-func gsrecWriteChunk() {
-	if gsrec.outCount == 0 {
-		return
-	}
-	var head [gsrecChunkHead]byte
-	first := uint64(0)
-	if gsrec.hasG {
-		first = gsrec.firstG
-	}
-	gsrecPut32(&head[0], 0, gsrec.outN)
-	gsrecPut32(&head[0], 4, gsrecCRC(&gsrec.out[0], gsrec.outN))
-	gsrecPut32(&head[0], 8, gsrec.outM)
-	gsrecPut32(&head[0], 12, gsrec.outCount)
-	gsrecPut32(&head[0], 16, uint32(first))
-	gsrecPut32(&head[0], 20, uint32(first>>32))
-	gsrecWriteAll(&head[0], gsrecChunkHead)
-	gsrecWriteAll(&gsrec.out[0], int32(gsrec.outN))
-	gsrec.outN, gsrec.outCount = 0, 0
 }
 
 // gsrecBegin starts a global record in this M's buffer: one that takes the
@@ -906,9 +709,8 @@ func gsrecUnlock(mp *m) {
 	releasem(mp)
 }
 
-// gsrecClose writes out every M's records and the end chunk (M id
-// 0xffffffff; its body the uvarint counts of global records and of all
-// records). Called when the program exits (runtime.main's return, os.Exit).
+// gsrecClose writes out every M's records and the end frame (the number of
+// global records). Called when the program exits (runtime.main's return, os.Exit).
 // First it finishes the last cycle's sweep, so that every cycle's marks are
 // in the file. The world is not stopped (a goroutine in a loop without
 // calls would keep it from stopping, in Go 1.10): each M's buffer says how
@@ -964,33 +766,15 @@ func gsrecClose() {
 		// Queued buffers first: each M's older records come before its
 		// current buffer's.
 		for r := gsrecPop(); r != nil; r = gsrecPop() {
-			gsrecEncode(r, r.done)
+			gsrecSpool(r, r.done)
 			gsrecFree(r)
 		}
 		r := s.raw()
-		gsrecEncode(r, atomic.Load(&r.done))
+		gsrecSpool(r, atomic.Load(&r.done))
 		s.closed = true
 		atomic.Store(&s.hlock, 0)
 	}
-	n := uint32(0)
-	var body [20]byte
-	for _, v := range [2]uint64{total, gsrec.written} {
-		for ; ; v >>= 7 {
-			if v < 0x80 {
-				body[n] = byte(v)
-				n++
-				break
-			}
-			body[n] = byte(v) | 0x80
-			n++
-		}
-	}
-	var head [gsrecChunkHead]byte
-	gsrecPut32(&head[0], 0, n)
-	gsrecPut32(&head[0], 4, gsrecCRC(&body[0], n))
-	gsrecPut32(&head[0], 8, gsrecEndM)
-	gsrecWriteAll(&head[0], gsrecChunkHead)
-	gsrecWriteAll(&body[0], int32(n))
+	gsrecFrame(gsrecFrameEnd, 0, unsafe.Pointer(&total), 1)
 	closefd(gsrec.fd)
 	unlock(&gsrec.elock)
 }

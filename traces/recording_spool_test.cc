@@ -1,0 +1,185 @@
+#include "traces/recording_spool.h"
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "traces/recording_v2.h"
+
+namespace gogcsim::traces {
+namespace {
+
+// Spools written from traces/recording_spool.md, word by word.
+class Spool {
+ public:
+  Spool() { bytes_ = std::string(kSpoolMagic) + '\x01' + std::string(7, '\0'); }
+  Spool &Frame(uint32_t kind, uint32_t m, const std::vector<uint64_t> &w) {
+    Put32(kind);
+    Put32(m);
+    Put32(static_cast<uint32_t>(w.size()));
+    Put32(0);
+    for (uint64_t v : w) Put64(v);
+    return *this;
+  }
+  Spool &Raw(const std::string &s) {
+    bytes_ += s;
+    return *this;
+  }
+  std::string Write(const std::string &name) const {
+    const std::string path = std::string(testing::TempDir()) + "/" + name;
+    std::ofstream(path, std::ios::binary) << bytes_;
+    return path;
+  }
+
+ private:
+  void Put32(uint32_t v) {
+    for (int i = 0; i < 4; i++) bytes_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  void Put64(uint64_t v) {
+    for (int i = 0; i < 8; i++) bytes_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  std::string bytes_;
+};
+
+// A compact allocation's header word: tag (2 A, 46 AZ), compact (bit 9),
+// needzero (bit 12), timed (bit 13), P+1 (bits 16-31), size (bits 32-63).
+uint64_t Compact(int tag, uint64_t size, int p, bool timed, bool needzero = false) {
+  return uint64_t(tag) | 1u << 9 | (needzero ? 1u << 12 : 0) | (timed ? 1u << 13 : 0) | uint64_t(p + 1) << 16 |
+         size << 32;
+}
+// A general record's header word: tag, global (bit 8), field count (bits
+// 16-31), P+1 (bits 32-63).
+uint64_t General(int tag, bool global, int fields, int p) {
+  return uint64_t(tag) | (global ? 1u << 8 : 0) | uint64_t(fields) << 16 | uint64_t(p + 1) << 32;
+}
+
+constexpr uint64_t kNode = 0x4a1000;   // a *_type: 16 bytes, pointers
+constexpr uint64_t kBytes = 0x4a2000;  // a *_type: 64 bytes, no pointers
+
+std::vector<V2Record> ReadAll(const std::string &path) {
+  auto r = RecordingV2Reader::Open(path);
+  EXPECT_TRUE(r.ok()) << r.status();
+  std::vector<V2Record> out;
+  if (!r.ok()) return out;
+  V2Record v;
+  for (;;) {
+    auto more = (*r)->Next(&v);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    out.push_back(v);
+  }
+  return out;
+}
+
+TEST(Spool, ARepeatedShapeIsWrittenAsAnAN) {
+  const std::string spool = Spool()
+                                .Frame(2, 0, {kNode, 16, 16, 0})
+                                .Frame(1, 3,
+                                       {Compact(46, 16, 0, true), 7, kNode, 1000, 0xc000010000,
+                                        Compact(46, 16, 0, true), 7, kNode, 1150, 0xc000010010})
+                                .Frame(3, 0, {0})
+                                .Write("a.spool");
+  const std::string out = std::string(testing::TempDir()) + "/a.rec";
+  auto st = ConvertSpool(spool, out);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->records, 2u);  // an AZ counts once
+  std::ifstream in(out, std::ios::binary);
+  const std::string f((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // File head 16 bytes, chunk head 24. The first AZ: tag 46|local, P+1 1,
+  // g 7, then zigzag size 16, typsize 16, ptrdata 16, flags 0, t 1000
+  // (2 bytes), address (6 bytes): 15 bytes. The second: AN0 (52) with the
+  // same P and g (bit 7), t delta 150 (2 bytes), address delta 16.
+  const std::string body = f.substr(40, 15 + 4);
+  EXPECT_EQ(body, std::string("\x6e\x01\x07\x20\x20\x20\x00\xd0\x0f", 9) + std::string("\x80\x80\x88\x80\x80\x30", 6) +
+                      std::string("\xf4\xac\x02\x20", 4));
+  const std::vector<V2Record> recs = ReadAll(out);
+  ASSERT_EQ(recs.size(), 4u);
+  EXPECT_EQ(recs[2].v[4], 1150);
+  EXPECT_EQ(recs[3].v[0], 0xc000010010);
+}
+
+TEST(Spool, RoundTripsThroughTheV2Reader) {
+  const std::string spool =
+      Spool()
+          .Frame(2, 0, {kNode, 16, 16, 0, kBytes, 64, 0, 1})
+          .Frame(1, 3,
+                 {Compact(46, 16, 0, true), 7, kNode, 1000, 0xc000010000, Compact(46, 16, 0, false), 7, kNode,
+                  0xc000010010, Compact(46, 64, 0, true, true), 7, kBytes, 1300, 0xc000020000, General(32, true, 2, 0),
+                  7, 0, 8192, 40960})
+          .Frame(3, 0, {1})
+          .Write("b.spool");
+  const std::string out = std::string(testing::TempDir()) + "/b.rec";
+  auto st = ConvertSpool(spool, out);
+  ASSERT_TRUE(st.ok()) << st.status();
+  const std::vector<V2Record> recs = ReadAll(out);
+  ASSERT_EQ(recs.size(), 7u);  // three A+Z pairs, one HL
+  // A: size typsize ptrdata flags t; the types frame gives the sizes and
+  // noscan; needzero is flag 4.
+  EXPECT_EQ(recs[0].tag, 2);
+  EXPECT_EQ((std::vector<int64_t>(recs[0].v, recs[0].v + 5)), (std::vector<int64_t>{16, 16, 16, 0, 1000}));
+  EXPECT_EQ(recs[0].p, 0);
+  EXPECT_EQ(recs[0].g, 7);
+  EXPECT_EQ(recs[1].tag, 3);
+  EXPECT_EQ(recs[1].v[0], 0xc000010000);
+  // The untimed allocation lies halfway between the timed ones by
+  // position: 1000 + (1300 - 1000) * 1 / 2.
+  EXPECT_EQ((std::vector<int64_t>(recs[2].v, recs[2].v + 5)), (std::vector<int64_t>{16, 16, 16, 0, 1150}));
+  EXPECT_EQ(recs[3].v[0], 0xc000010010);
+  EXPECT_EQ((std::vector<int64_t>(recs[4].v, recs[4].v + 5)), (std::vector<int64_t>{64, 64, 0, 1 | 4, 1300}));
+  EXPECT_EQ(recs[5].v[0], 0xc000020000);
+  EXPECT_EQ(recs[6].tag, 32);
+  EXPECT_TRUE(recs[6].global);
+  EXPECT_EQ(recs[6].v[0], 8192);
+  EXPECT_EQ(recs[6].v[1], 40960);
+}
+
+TEST(Spool, ANilTypeIsNoscanAndNeedsNoTypesFrame) {
+  const std::string spool =
+      Spool().Frame(1, 0, {Compact(46, 0, 0, true), 1, 0, 50, 0x5a0000}).Frame(3, 0, {0}).Write("c.spool");
+  const std::string out = std::string(testing::TempDir()) + "/c.rec";
+  ASSERT_TRUE(ConvertSpool(spool, out).ok());
+  const std::vector<V2Record> recs = ReadAll(out);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ((std::vector<int64_t>(recs[0].v, recs[0].v + 5)), (std::vector<int64_t>{0, 0, 0, 3, 50}));
+}
+
+std::string ConvertError(const Spool &s, const std::string &name) {
+  auto st = ConvertSpool(s.Write(name), std::string(testing::TempDir()) + "/" + name + ".rec");
+  EXPECT_FALSE(st.ok());
+  return st.ok() ? "" : std::string(st.status().message());
+}
+
+TEST(Spool, BadInputIsAClearError) {
+  const std::vector<uint64_t> az = {Compact(46, 16, 0, true), 7, kNode, 1000, 0xc000010000};
+  EXPECT_THAT(ConvertError(Spool().Frame(1, 0, az).Frame(3, 0, {0}), "e1"),
+              testing::HasSubstr("frame at byte 16: an allocation at word 0 names *_type 0x4a1000"));
+  EXPECT_THAT(ConvertError(Spool().Frame(2, 0, {kNode, 16, 16, 0}).Frame(1, 0, az), "e2"),
+              testing::HasSubstr("no end frame after byte"));
+  EXPECT_THAT(ConvertError(Spool().Frame(3, 0, {0}).Frame(3, 0, {0}), "e3"),
+              testing::HasSubstr("frame at byte 40: after the end frame"));
+  EXPECT_THAT(ConvertError(Spool().Frame(9, 0, {0}), "e4"), testing::HasSubstr("unknown frame kind 9"));
+  EXPECT_THAT(
+      ConvertError(Spool().Frame(2, 0, {kNode, 16, 16, 0}).Frame(1, 0, {Compact(46, 16, 0, true), 7, kNode}), "e5"),
+      testing::HasSubstr("the record at word 0 runs past the buffer"));
+  EXPECT_THAT(ConvertError(Spool().Frame(1, 0, {General(32, true, 5, 0), 1, 0, 1, 2, 3, 4, 5}), "e6"),
+              testing::HasSubstr("record of tag 32 with 5 fields"));
+  EXPECT_THAT(ConvertError(Spool().Frame(3, 0, {0}).Raw("xyz"), "e7"), testing::HasSubstr("cut short in its head"));
+  EXPECT_THAT(
+      ConvertError(Spool().Raw(std::string("\x02\0\0\0\0\0\0\0\x04\0\0\0\0\0\0\0", 16) + std::string(8, '\0')), "e8"),
+      testing::HasSubstr("frame at byte 16: cut short"));
+  auto st = ConvertSpool(Spool().Write("ok") + ".missing", std::string(testing::TempDir()) + "/m.rec");
+  EXPECT_TRUE(absl::IsNotFound(st.status()));
+  const std::string not_spool = std::string(testing::TempDir()) + "/not.spool";
+  std::ofstream(not_spool) << "GOGCSIMR\x02";
+  EXPECT_THAT(ConvertSpool(not_spool, not_spool + ".rec").status().message(),
+              testing::HasSubstr("not a gogcsim recorder spool"));
+  EXPECT_FALSE(IsSpool(not_spool));
+  EXPECT_TRUE(IsSpool(Spool().Write("yes.spool")));
+}
+
+}  // namespace
+}  // namespace gogcsim::traces
