@@ -57,20 +57,22 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	if needzero {
 		h |= gsrecNeedzero
 	}
-	w := unsafe.Pointer(&r.w[n])
-	*(*uint64)(add(w, 8)) = uint64(gp.goid)
-	*(*uint64)(add(w, 16)) = uint64(uintptr(unsafe.Pointer(typ)))
+	// Indexed stores: a bounds check is a compare, while a store through
+	// unsafe pointer arithmetic gets a nil check, a load, which stalls on
+	// the buffer's next cache line the first time it is touched.
+	r.w[n+1] = uint64(gp.goid)
+	r.w[n+2] = uint64(uintptr(unsafe.Pointer(typ)))
 	st.pendLen = 3
 	// Reading the clock costs as much as the rest of recording an
 	// allocation: every 16th allocation reads it, and the first after any
 	// other record of this M; the encoding interpolates the others.
 	if st.untimed++; st.untimed >= gsrecTimeEvery {
 		h |= gsrecTimed
-		*(*uint64)(add(w, 24)) = uint64(nanotime())
+		r.w[n+3] = uint64(nanotime())
 		st.pendLen = 4
 		st.untimed = 0
 	}
-	*(*uint64)(w) = h
+	r.w[n] = h
 	st.pend, st.pendG = true, gp.goid
 }
 
@@ -155,7 +157,7 @@ func gsrecResult(x unsafe.Pointer) {
 		// gsrecAlloc left room for it.
 		r := st.raw()
 		n := r.n + st.pendLen
-		*(*uint64)(add(unsafe.Pointer(&r.w[0]), uintptr(n)*8)) = uint64(uintptr(x))
+		r.w[n] = uint64(uintptr(x))
 		r.n = n + 1
 		r.done = n + 1 // published after the words
 		st.pend = false
