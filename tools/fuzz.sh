@@ -9,6 +9,7 @@
 #   scenario        scenario JSON               scenarios/scenario_fuzzer.cc
 #   reference       reference recording (.rec)  traces/reference_reader_fuzzer.cc
 #   recording       gogcsim recording (v2 .rec) traces/recording_v2_fuzzer.cc
+#   spool           recorder spool              traces/recording_spool_fuzzer.cc
 #   trace           gogcsim trace               traces/trace_reader_fuzzer.cc
 #   allocfreetrace  GODEBUG=allocfreetrace=1    traces/allocfreetrace_import_fuzzer.cc
 #   sweep_table     sweep.json                  traces/sweep_table_fuzzer.cc
@@ -29,6 +30,7 @@ case "$target" in
   scenario)       src=scenarios/scenario_fuzzer.cc;            lib=//scenarios:scenario ;;
   reference)      src=traces/reference_reader_fuzzer.cc;       lib="//traces:reference_import + //traces:record_checker" ;;
   recording)      src=traces/recording_v2_fuzzer.cc;           lib="//traces:recording_v2 + //traces:recording_check + //traces:reference_import + //traces:record_checker" ;;
+  spool)          src=traces/recording_spool_fuzzer.cc;        lib="//traces:recording_spool + //traces:recording_v2" ;;
   trace)          src=traces/trace_reader_fuzzer.cc;           lib="//traces:trace_reader + //traces:trace_record_source + //traces:record_checker" ;;
   allocfreetrace) src=traces/allocfreetrace_import_fuzzer.cc;  lib="//traces:allocfreetrace_import + //traces:trace_reader" ;;
   sweep_table)    src=traces/sweep_table_fuzzer.cc;            lib=//traces:sweep_table ;;

@@ -40,6 +40,12 @@ void Put32(unsigned char *p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = static_cast<unsigned char>(v >> (8 * i));
 }
 
+// Arithmetic on recorded values wraps, as Go's does (a corrupt spool must
+// not make it undefined).
+int64_t Sub(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b)); }
+int64_t Add(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b)); }
+int64_t Mul(int64_t a, int64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b)); }
+
 uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
 
 struct TypeInfo {
@@ -132,10 +138,15 @@ absl::Status Encoder::FillTimes(const uint64_t *w, uint32_t words, uint64_t offs
     const V2Schema &sc = V2SchemaOf(tag);
     const uint32_t nf = static_cast<uint32_t>(h >> 16) & 0xffff;
     const uint32_t head = 2 + ((h & kGlobal) ? 1 : 0);
-    if (sc.name == nullptr || (tag == kV2TagFB ? nf < 3 : static_cast<int>(nf) != sc.fields)) {
+    // An FB: base, elemsize, nwords, and at most 16 words of bits (one bit
+    // per object, at most 1,024 a span), as the reader also checks.
+    if (sc.name == nullptr || (tag == kV2TagFB ? nf < 3 || nf > 3 + 16 : static_cast<int>(nf) != sc.fields)) {
       return Error(offset, absl::StrCat("record of tag ", tag, " with ", nf, " fields at word ", i));
     }
     if (words - i < head + nf) return Error(offset, absl::StrCat("the record at word ", i, " runs past the buffer"));
+    if (tag == kV2TagFB && w[i + head + 2] != nf - 3) {
+      return Error(offset, absl::StrCat("FB at word ", i, " says ", w[i + head + 2], " words of bits, has ", nf - 3));
+    }
     if (tag == kTagA || tag == kV2TagAZ) times_.push_back(static_cast<int64_t>(w[i + head + 4]));
     i += head + nf;
   }
@@ -146,7 +157,7 @@ absl::Status Encoder::FillTimes(const uint64_t *w, uint32_t words, uint64_t offs
     if (t[k] == -1) continue;
     if (last >= 0 && k - last > 1) {
       const int64_t t0 = t[last], t1 = t[k];
-      for (int j = last + 1; j < k; j++) t[j] = t0 + (t1 - t0) * (j - last) / (k - last);
+      for (int j = last + 1; j < k; j++) t[j] = Add(t0, Mul(Sub(t1, t0), j - last) / (k - last));
     }
     last = k;
   }
@@ -196,7 +207,7 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t *w, uint32_t words, uint
       const uint64_t typw = w[i + 2];
       i += 3 + ((h & kTimed) ? 1 : 0);
       const int64_t t = times_[nalloc++];
-      const int64_t d = t - last_t;
+      const int64_t d = Sub(t, last_t);
       last_t = t;
       const uint64_t hs = h >> 32 << 32 | uint64_t{1} << 31 | (h & kNeedzero);
       int k = 0;
@@ -284,7 +295,7 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t *w, uint32_t words, uint
         continue;
       }
       if (tf & (1u << k)) {
-        const int64_t delta = x - last_t;
+        const int64_t delta = Sub(x, last_t);
         last_t = x;
         x = delta;
       }

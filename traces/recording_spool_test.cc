@@ -147,6 +147,20 @@ TEST(Spool, ANilTypeIsNoscanAndNeedsNoTypesFrame) {
   EXPECT_EQ((std::vector<int64_t>(recs[0].v, recs[0].v + 5)), (std::vector<int64_t>{0, 0, 0, 3, 50}));
 }
 
+TEST(Spool, FBWordsOfBitsAreCopiedAsTheyAre) {
+  // A sweep's frees (local FB, 47): base, elemsize, nwords, then the words
+  // of bits: objects 0 and 2 of the span are freed.
+  const std::string spool =
+      Spool().Frame(1, 0, {General(47, false, 4, 0), 1, 0xc000000000, 16, 1, 0b101}).Frame(3, 0, {0}).Write("f.spool");
+  const std::string out = std::string(testing::TempDir()) + "/f.rec";
+  ASSERT_TRUE(ConvertSpool(spool, out).ok());
+  const std::vector<V2Record> recs = ReadAll(out);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].tag, 10);  // F
+  EXPECT_EQ(recs[0].v[0], 0xc000000000);
+  EXPECT_EQ(recs[1].v[0], 0xc000000020);
+}
+
 std::string ConvertError(const Spool &s, const std::string &name) {
   auto st = ConvertSpool(s.Write(name), std::string(testing::TempDir()) + "/" + name + ".rec");
   EXPECT_FALSE(st.ok());
@@ -168,6 +182,8 @@ TEST(Spool, BadInputIsAClearError) {
   EXPECT_THAT(ConvertError(Spool().Frame(1, 0, {General(32, true, 5, 0), 1, 0, 1, 2, 3, 4, 5}), "e6"),
               testing::HasSubstr("record of tag 32 with 5 fields"));
   EXPECT_THAT(ConvertError(Spool().Frame(3, 0, {0}).Raw("xyz"), "e7"), testing::HasSubstr("cut short in its head"));
+  EXPECT_THAT(ConvertError(Spool().Frame(1, 0, {General(47, false, 4, 0), 1, 0xc000000000, 16, 2, 1}), "e9"),
+              testing::HasSubstr("FB at word 0 says 2 words of bits, has 1"));
   EXPECT_THAT(
       ConvertError(Spool().Raw(std::string("\x02\0\0\0\0\0\0\0\x04\0\0\0\0\0\0\0", 16) + std::string(8, '\0')), "e8"),
       testing::HasSubstr("frame at byte 16: cut short"));
