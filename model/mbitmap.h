@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "model/mheap.h"
 
 namespace gogcsim::model {
 
@@ -29,26 +30,41 @@ inline uint64_t ScanWorkFor(uint64_t n, uint64_t scanSize, uint64_t offset) {
 }
 
 struct HeapObject {
-  uint64_t scanSize = 0;        // bytes from the start that hold pointers (0: noscan)
-  std::vector<uint64_t> refs;   // addresses this object points to
+  uint64_t scanSize = 0;       // bytes from the start that hold pointers (0: noscan)
+  std::vector<uint64_t> refs;  // addresses this object points to
 };
 
-// Block base address -> contents. Iteration order is never observed. A
-// flat table: Add, Find and Free are a third of a simulation's time, and
-// no caller keeps a HeapObject* across an Add or a Free.
+// Block base address -> contents, kept per span by object index, as Go
+// keeps an object's pointers in the span's memory: a span's table is made
+// at its first Add and dropped at its last Free. Callers name the span
+// that holds the block; no caller keeps a HeapObject* across an Add or a
+// Free.
 class ObjectGraph {
  public:
-  // A block was allocated (or a tiny block got another object: no-op).
-  void Add(uint64_t base, uint64_t scanSize);
-  // from now holds a pointer to `to`.
-  void AddRef(uint64_t from, uint64_t to);
-  const HeapObject* Find(uint64_t base) const;
-  // The sweeper freed the block.
-  void Free(uint64_t base);
-  uint64_t size() const { return objects_.size(); }
+  // A block of span s was allocated (or a tiny block got another object:
+  // no-op).
+  void Add(const MSpan& s, uint64_t base, uint64_t scanSize);
+  // The block `from` of span s now holds a pointer to `to`.
+  void AddRef(const MSpan& s, uint64_t from, uint64_t to);
+  // The block at base in span s, or nullptr if there is none.
+  const HeapObject* Find(const MSpan& s, uint64_t base) const;
+  // The sweeper freed the block (a no-op if the graph never had it).
+  void Free(const MSpan& s, uint64_t base);
+  uint64_t size() const { return live_; }
 
  private:
-  absl::flat_hash_map<uint64_t, HeapObject> objects_;
+  struct Slot {
+    HeapObject obj;
+    bool used = false;
+  };
+  struct SpanObjects {
+    std::vector<Slot> slots;  // by object index
+    uint64_t live = 0;
+  };
+  Slot* SlotOf(const MSpan& s, uint64_t base);
+
+  absl::flat_hash_map<const MSpan*, SpanObjects> spans_;
+  uint64_t live_ = 0;
 };
 
 }  // namespace gogcsim::model

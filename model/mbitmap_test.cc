@@ -10,12 +10,12 @@ namespace {
 // word. So the scan work of an object is its pointer extent, at least two
 // words, at most the piece scanned.
 TEST(ScanWorkFor, PointerExtentWithTheWordOneException) {
-  EXPECT_EQ(ScanWorkFor(48, 24, 0), 24u);   // three pointer words
-  EXPECT_EQ(ScanWorkFor(32, 8, 0), 16u);    // one pointer word: word 1 is never tested
+  EXPECT_EQ(ScanWorkFor(48, 24, 0), 24u);  // three pointer words
+  EXPECT_EQ(ScanWorkFor(32, 8, 0), 16u);   // one pointer word: word 1 is never tested
   EXPECT_EQ(ScanWorkFor(16, 8, 0), 16u);
-  EXPECT_EQ(ScanWorkFor(8, 8, 0), 8u);      // an 8-byte object ends the loop at n
+  EXPECT_EQ(ScanWorkFor(8, 8, 0), 8u);  // an 8-byte object ends the loop at n
   EXPECT_EQ(ScanWorkFor(2048, 2048, 0), 2048u);
-  EXPECT_EQ(ScanWorkFor(64, 0, 0), 0u);     // word 0 has no scan bit
+  EXPECT_EQ(ScanWorkFor(64, 0, 0), 0u);  // word 0 has no scan bit
 }
 
 TEST(ScanWorkFor, ObletsOfALargeObject) {
@@ -28,18 +28,53 @@ TEST(ScanWorkFor, ObletsOfALargeObject) {
   EXPECT_EQ(ScanWorkFor(size - 2 * kMaxObletBytes, ptrs, 2 * kMaxObletBytes), 0u);
 }
 
+// A span of 512 16-byte objects at 0x1000 (16 is a power of two: the
+// object index is the offset >> 4, as mheap's divmagic sets it).
+MSpan SmallSpan(uint64_t base) {
+  MSpan s;
+  s.Init(base, 1);
+  s.elemsize = 16;
+  s.divShift = 4;
+  s.baseMask = 0xfff0;
+  s.InitSpanBits();
+  return s;
+}
+
 TEST(ObjectGraph, AddRefFindFree) {
+  const MSpan s = SmallSpan(0x2000);
   ObjectGraph g;
-  g.Add(0x1000, 16);
-  g.Add(0x2000, 0);
-  g.Add(0x1000, 99);  // a second tiny object in an existing block: no change
-  g.AddRef(0x1000, 0x2008);
-  ASSERT_NE(g.Find(0x1000), nullptr);
-  EXPECT_EQ(g.Find(0x1000)->scanSize, 16u);
-  EXPECT_EQ(g.Find(0x1000)->refs.size(), 1u);
-  g.Free(0x1000);
-  EXPECT_EQ(g.Find(0x1000), nullptr);
+  g.Add(s, 0x2010, 16);
+  g.Add(s, 0x2020, 0);
+  g.Add(s, 0x2010, 99);  // a second tiny object in an existing block: no change
+  g.AddRef(s, 0x2010, 0x2028);
+  ASSERT_NE(g.Find(s, 0x2010), nullptr);
+  EXPECT_EQ(g.Find(s, 0x2010)->scanSize, 16u);
+  EXPECT_EQ(g.Find(s, 0x2010)->refs, std::vector<uint64_t>{0x2028});
+  EXPECT_EQ(g.Find(s, 0x2000), nullptr);  // a slot never allocated
+  EXPECT_EQ(g.size(), 2u);
+  g.Free(s, 0x2010);
+  EXPECT_EQ(g.Find(s, 0x2010), nullptr);
   EXPECT_EQ(g.size(), 1u);
+  g.Free(s, 0x2010);  // again: nothing left to free
+  EXPECT_EQ(g.size(), 1u);
+  // A block allocated again in a freed slot starts with no pointers.
+  g.Add(s, 0x2010, 16);
+  EXPECT_TRUE(g.Find(s, 0x2010)->refs.empty());
+}
+
+TEST(ObjectGraph, SpansAreApartAndTheLastFreeDropsATable) {
+  const MSpan a = SmallSpan(0x2000), b = SmallSpan(0x4000);
+  ObjectGraph g;
+  g.Add(a, 0x2000, 16);
+  g.Add(b, 0x4000, 0);
+  EXPECT_EQ(g.Find(a, 0x2000)->scanSize, 16u);
+  EXPECT_EQ(g.Find(b, 0x4000)->scanSize, 0u);
+  g.Free(a, 0x2000);
+  EXPECT_EQ(g.Find(a, 0x2000), nullptr);
+  EXPECT_NE(g.Find(b, 0x4000), nullptr);
+  g.Free(b, 0x4000);
+  EXPECT_EQ(g.size(), 0u);
+  g.Free(b, 0x4000);  // a span the graph holds nothing of
 }
 
 }  // namespace

@@ -210,7 +210,7 @@ Collector::AllocOutcome Collector::Allocate(P* p, G* g, const AllocRequest& req)
   out.r = malloc_->Mallocgc(p->mcache.get(), req);
   out.done = true;
   sched_->Charge(cost.malloc_ns + GoInt64(cost.malloc_ns_per_byte * static_cast<double>(out.r.size)));
-  if (out.r.span != nullptr) graph_->Add(BlockBaseIn(*out.r.span, out.r.addr), out.r.scanSize);
+  if (out.r.span != nullptr) graph_->Add(*out.r.span, BlockBaseIn(*out.r.span, out.r.addr), out.r.scanSize);
   if (pending_heap_trigger_) {
     pending_heap_trigger_ = false;
     if (TriggerTest(TriggerKind::kHeap, sched_->Now())) out.step = GcStart(p, g, TriggerKind::kHeap);
@@ -218,15 +218,11 @@ Collector::AllocOutcome Collector::Allocate(P* p, G* g, const AllocRequest& req)
   return out;
 }
 
-uint64_t Collector::BlockBase(uint64_t addr) const {
-  const MSpan* s = heap_->SpanOf(addr);
-  GOGCSIM_CHECK(s != nullptr);
-  return BlockBaseIn(*s, addr);
-}
-
 void Collector::StorePointer(G* g, uint64_t from_obj, uint64_t to) {
   WriteBarrier(g, 0, to);
-  graph_->AddRef(BlockBase(from_obj), to);
+  const MSpan* s = heap_->SpanOf(from_obj);
+  GOGCSIM_CHECK(s != nullptr);
+  graph_->AddRef(*s, BlockBaseIn(*s, from_obj), to);
 }
 
 void Collector::WriteBarrier(G* g, uint64_t old_target, uint64_t new_target) {
@@ -451,7 +447,8 @@ void Collector::CheckMarks() const {
     if (a == 0) continue;
     visit(a);
     if (++visited > 100'000'000) GOGCSIM_THROW("CheckMarks: graph walk does not end");
-    const HeapObject* o = graph_->Find(BlockBase(a));
+    const MSpan* s = heap_->SpanOf(a);
+    const HeapObject* o = s != nullptr ? graph_->Find(*s, BlockBaseIn(*s, a)) : nullptr;
     if (o != nullptr) {
       for (uint64_t r : o->refs) todo.push_back(r);
     }

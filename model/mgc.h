@@ -119,8 +119,7 @@ class Collector : public GcHooks, public GcScheduling {
   G* RunWorker(P* p, MarkWorkerMode mode);
   class Worker;
   class ForceGC;
-  // The block base holding addr (tiny objects share a block).
-  uint64_t BlockBase(uint64_t addr) const;
+  // The block base holding addr in span s (tiny objects share a block).
   static uint64_t BlockBaseIn(const MSpan& s, uint64_t addr) { return s.base() + s.ObjIndex(addr) * s.elemsize; }
   // gcTrigger.test
   bool TriggerTest(TriggerKind kind, int64_t now) const;

@@ -108,7 +108,7 @@ void Marker::ScanObject(uint64_t b, P* p) {
     n = base + s->elemsize - b;
     if (n > kMaxObletBytes) n = kMaxObletBytes;
   }
-  const HeapObject* obj = graph_->Find(base);
+  const HeapObject* obj = graph_->Find(*s, base);
   GOGCSIM_CHECK(obj != nullptr);
   const uint64_t off = b - base;
   const uint64_t i = ScanWorkFor(n, obj->scanSize, off);

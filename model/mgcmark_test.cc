@@ -43,11 +43,13 @@ class MarkerTest : public ::testing::Test {
     r.ptrdata = ptrdata;
     r.noscan = ptrdata == 0;
     AllocResult res = m_.Mallocgc(p0_->mcache.get(), r);
-    graph_.Add(res.span->base() + res.span->ObjIndex(res.addr) * res.span->elemsize, res.scanSize);
+    graph_.Add(*res.span, res.span->base() + res.span->ObjIndex(res.addr) * res.span->elemsize, res.scanSize);
     return res;
   }
   // A pointerful object whose every word may hold a pointer.
   uint64_t Pointers(uint64_t size) { return Alloc(size, size, size).addr; }
+  // Object `from` (a block base) now points to `to`.
+  void Ref(uint64_t from, uint64_t to) { graph_.AddRef(*m_.heap().SpanOf(from), from, to); }
 
   bool Marked(uint64_t addr) const {
     const MSpan* s = m_.heap().SpanOf(addr);
@@ -355,11 +357,11 @@ TEST_F(MarkerTest, DrainMarksWhatIsReachableAndNothingElse) {
   const uint64_t bytes = Alloc(48, 48, 0).addr;
   const uint64_t garbage = Pointers(64);
   const uint64_t garbage_child = Pointers(64);
-  graph_.AddRef(root, mid);
-  graph_.AddRef(mid, leaf);
-  graph_.AddRef(leaf, bytes);
-  graph_.AddRef(garbage, garbage_child);
-  graph_.AddRef(garbage, root);
+  Ref(root, mid);
+  Ref(mid, leaf);
+  Ref(leaf, bytes);
+  Ref(garbage, garbage_child);
+  Ref(garbage, root);
   marker_->GreyObject(root, &p0_->gcw);
   marker_->DrainAll(p0_);
   marker_->Dispose(p0_);
@@ -501,7 +503,7 @@ TEST_F(MarkerTest, RootsGreyWhatGlobalsAndStacksPointTo) {
   const uint64_t on_stack = Pointers(64);
   const uint64_t child = Pointers(64);
   const uint64_t unreachable = Pointers(64);
-  graph_.AddRef(on_stack, child);
+  Ref(on_stack, child);
   marker_->globals = {0, global};
   marker_->globals_bytes = 16;
   G* a = NewG();

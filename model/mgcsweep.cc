@@ -36,7 +36,7 @@ bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
     if (s->MarkBit(i)) {
       nalloc++;
     } else if (i < s->freeindex || s->AllocBit(i)) {
-      graph_->Free(s->base() + i * size);
+      graph_->Free(*s, s->base() + i * size);
       events->OnSweepFree(s->base() + i * size);
       objects_freed++;
       bytes_freed += size;
