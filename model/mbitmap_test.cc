@@ -77,5 +77,27 @@ TEST(ObjectGraph, SpansAreApartAndTheLastFreeDropsATable) {
   g.Free(b, 0x4000);  // a span the graph holds nothing of
 }
 
+TEST(ObjectGraph, ASpanStructReusedForAnotherSizeStartsEmpty) {
+  MSpan a = SmallSpan(0x2000);
+  ObjectGraph g;
+  g.Add(a, 0x2000, 16);
+  g.AddRef(a, 0x2000, 0x9000);
+  g.Add(a, 0x2ff0, 0);
+  g.Free(a, 0x2000);
+  g.Free(a, 0x2ff0);  // the last: a's table is dropped
+  // The same span struct, reused for 32-byte objects (256 of them).
+  a.Init(0x6000, 1);
+  a.elemsize = 32;
+  a.divShift = 5;
+  a.baseMask = 0xffe0;
+  a.InitSpanBits();
+  g.Add(a, 0x6020, 32);
+  EXPECT_EQ(g.Find(a, 0x6000), nullptr);
+  ASSERT_NE(g.Find(a, 0x6020), nullptr);
+  EXPECT_TRUE(g.Find(a, 0x6020)->refs.empty());
+  EXPECT_EQ(g.Find(a, 0x6fe0), nullptr);  // the last of 256 slots
+  EXPECT_EQ(g.size(), 1u);
+}
+
 }  // namespace
 }  // namespace gogcsim::model
