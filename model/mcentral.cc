@@ -22,6 +22,7 @@ retry:
   for (s = nonempty_.first; s != nullptr; s = s->next) {
     if (s->sweepgen == sg - 2) {
       // Unswept: sweep it ourselves; it has free space by being on nonempty.
+      heap_->Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
       s->sweepgen = sg - 1;
       nonempty_.Remove(s);
       empty_.InsertBack(s);
@@ -32,11 +33,13 @@ retry:
     // Swept, with free space.
     nonempty_.Remove(s);
     empty_.InsertBack(s);
+    heap_->Sync(SyncKind::kCentralTake, {spanclass_, static_cast<int64_t>(s->base()), 1});
     goto havespan;
   }
   for (s = empty_.first; s != nullptr; s = s->next) {
     if (s->sweepgen == sg - 2) {
       // Unswept and full: sweeping may free something.
+      heap_->Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
       s->sweepgen = sg - 1;
       empty_.Remove(s);
       empty_.InsertBack(s);
@@ -55,6 +58,7 @@ retry:
   s = Grow(c);
   if (s == nullptr) return nullptr;
   empty_.InsertBack(s);
+  heap_->Sync(SyncKind::kCentralTake, {spanclass_, static_cast<int64_t>(s->base()), 2});
 
 havespan: {
   const int64_t cap = static_cast<int64_t>((s->npages << kPageShift) / s->elemsize);
@@ -65,6 +69,8 @@ havespan: {
   nmalloc_ += static_cast<uint64_t>(n);
   // The whole span's free space now counts as live until it is uncached.
   const uint64_t usedBytes = uint64_t{s->allocCount} * s->elemsize;
+  heap_->Sync(SyncKind::kHeapLive, {static_cast<int64_t>(spanBytes) - static_cast<int64_t>(usedBytes),
+                                    static_cast<int64_t>(memstats_->heap_live)});
   memstats_->heap_live += static_cast<uint64_t>(static_cast<int64_t>(spanBytes) -
                                                 static_cast<int64_t>(usedBytes));
   if (heap_->hooks()->BlackenEnabled()) heap_->hooks()->Revise();
@@ -103,9 +109,13 @@ void MCentral::UncacheSpan(MSpan* s) {
     empty_.Remove(s);
     nonempty_.Insert(s);
     // The objects never allocated from this span are not live after all.
+    heap_->Sync(SyncKind::kHeapLive, {-n * static_cast<int64_t>(s->elemsize),
+                                      static_cast<int64_t>(memstats_->heap_live)});
     memstats_->heap_live -= static_cast<uint64_t>(n) * s->elemsize;
     nmalloc_ -= static_cast<uint64_t>(n);
   }
+  heap_->Sync(SyncKind::kUncache, {spanclass_, static_cast<int64_t>(s->base()), s->allocCount,
+                                   static_cast<int64_t>(memstats_->heap_live)});
   heap_->events()->OnUncacheSpan(*s, memstats_->heap_live);
 }
 
@@ -118,6 +128,8 @@ bool MCentral::FreeSpan(MSpan* s, bool preserve, bool wasempty, MCacheStats* c) 
     s->sweepgen = heap_->sweepgen;
     return false;
   }
+  // lock(&c.lock)
+  heap_->Sync(SyncKind::kCentralFree, {spanclass_, static_cast<int64_t>(s->base()), s->allocCount, wasempty});
   if (wasempty) {
     empty_.Remove(s);
     nonempty_.Insert(s);

@@ -4,6 +4,9 @@
 // class table of sizeclasses.go (class 4: 48 B, one page, 170 objects).
 #include "model/mcentral.h"
 
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "model/mstats.h"
 #include "model/sizeclasses.h"
@@ -60,6 +63,44 @@ TEST_F(MCentralTest, UncacheGivesBackTheFreeSlotsAndCacheTakesThemAgain) {
   EXPECT_EQ(again, s);
   EXPECT_EQ(stats_.heap_live, 8192u - 3360u + (8192u - 4800u));
   EXPECT_EQ(central_.nmalloc(), 100u + 70u);
+}
+
+// The sync points in the order Go's code writes their records: cacheSpan
+// on an empty mcentral grows (mheap.alloc_m: heap_scan's flush, then the
+// span handed out before the heap lock's unlock), takes the span under
+// c.lock, then adds its free bytes to heap_live; uncacheSpan takes back
+// the free ones, then records the span in its lock (mcentral.go,
+// mheap.go; the recorder's hooks.txt).
+class SyncLog : public SyncHooks {
+ public:
+  void Pass(const SyncPoint& sp) override { points.push_back(sp); }
+  std::vector<SyncPoint> points;
+};
+
+TEST_F(MCentralTest, SyncPointsComeInGosOrderWithTheirValues) {
+  SyncLog log;
+  heap_.set_sync(&log);
+  cstats_.local_scan = 96;
+  MSpan* s = central_.CacheSpan(&cstats_);
+  ASSERT_NE(s, nullptr);
+  s->allocCount = 100;
+  s->freeindex = 100;
+  central_.UncacheSpan(s);
+  const int64_t base = static_cast<int64_t>(s->base());
+  const int64_t spc = MakeSpanClass(4, true);
+  std::vector<std::pair<SyncKind, std::vector<int64_t>>> want = {
+      {SyncKind::kHeapScan, {96, 0}},         // heap_scan += local_scan, from 0
+      {SyncKind::kHeapAlloc, {spc, base, 1}},  // a small span of one page
+      {SyncKind::kCentralTake, {spc, base, 2}},
+      {SyncKind::kHeapLive, {8192, 0}},  // the whole span's bytes, from 0
+      {SyncKind::kHeapLive, {-3360, 8192}},  // 70 free slots of 48 B back
+      {SyncKind::kUncache, {spc, base, 100, 8192 - 3360}},
+  };
+  ASSERT_EQ(log.points.size(), want.size());
+  for (size_t i = 0; i < want.size(); i++) {
+    EXPECT_EQ(log.points[i].kind, want[i].first) << i;
+    EXPECT_EQ(std::vector<int64_t>(log.points[i].v, log.points[i].v + log.points[i].n), want[i].second) << i;
+  }
 }
 
 }  // namespace

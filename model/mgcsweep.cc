@@ -20,6 +20,8 @@ MCacheStats* Sweeper::LocalStats() {
 bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
   const uint32_t sweepgen = heap_->sweepgen;
   if (s->state != SpanState::kInUse || s->sweepgen != sweepgen - 1) GOGCSIM_THROW("MSpan_Sweep: bad span state");
+  heap_->Sync(SyncKind::kPagesSwept, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages),
+                                      static_cast<int64_t>(heap_->pagesSwept)});
   heap_->pagesSwept += s->npages;
   const SpanClass spc = s->spanclass;
   const uint64_t base = s->base(), npages = s->npages, allocCountBefore = s->allocCount;
@@ -97,6 +99,7 @@ uint64_t Sweeper::SweepOne() {
       continue;
     }
     if (s->sweepgen != sg - 2) continue;  // swept by someone else
+    heap_->Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
     s->sweepgen = sg - 1;
     npages = s->npages;
     if (!SpanSweep(s, false)) npages = 0;  // still in use: no pages went back to the heap
@@ -112,7 +115,7 @@ void Sweeper::DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
     const uint64_t sweptBasis = heap_->pagesSweptBasis;
     const int64_t pagesTarget = PagesTarget(malloc_->memstats().heap_live, spanBytes, callerSweepPages);
     bool retry = false;
-    while (pagesTarget > static_cast<int64_t>(heap_->pagesSwept - sweptBasis)) {
+    while (pagesTarget > static_cast<int64_t>(ReadPagesSwept() - sweptBasis)) {
       if (SweepOne() == ~uint64_t{0}) {
         heap_->sweepPagesPerByte = 0;
         break;

@@ -28,6 +28,11 @@ class Sweeper {
   // must have been swept since pagesSweptBasis before a span of spanBytes
   // is allocated.
   int64_t PagesTarget(uint64_t heap_live, uint64_t spanBytes, uint64_t callerSweepPages) const;
+  // deductSweepCredit's read of pagesSwept (a sync point).
+  uint64_t ReadPagesSwept() const {
+    heap_->Sync(SyncKind::kPagesSweptRead, {static_cast<int64_t>(heap_->pagesSwept)});
+    return heap_->pagesSwept;
+  }
   // gcSweep (mgc.go), concurrent mode: every in-use span becomes unswept
   // (sweepgen += 2) and the background sweeper wakes up.
   void GcSweep();

@@ -262,6 +262,14 @@ MSpan* MHeap::NewSpanStruct() {
 
 void MHeap::FreeSpanStruct(MSpan* s) { span_free_.push_back(s); }
 
+void MHeap::Sync(SyncKind kind, std::initializer_list<int64_t> v) const {
+  if (sync_ == &default_sync_) return;
+  SyncPoint sp{kind};
+  GOGCSIM_CHECK(v.size() <= 4);
+  for (int64_t x : v) sp.v[sp.n++] = x;
+  sync_->Pass(sp);
+}
+
 MSpanList* MHeap::BusyList(uint64_t npages) {
   return npages < kMaxMHeapList ? &busy_[npages] : &busylarge_;
 }
@@ -275,6 +283,7 @@ uint64_t MHeap::ReclaimList(MSpanList* list, uint64_t npages) {
 retry:
   for (MSpan* s = list->first; s != nullptr; s = s->next) {
     if (s->sweepgen == sg - 2) {
+      Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
       s->sweepgen = sg - 1;
       list->Remove(s);
       list->InsertBack(s);  // back on a busy list; not in the treap
@@ -313,6 +322,7 @@ void MHeap::Reclaim(uint64_t npage) {
 void MHeap::FlushScanStats(MCacheStats* c) {
   // Under the heap lock, fold the P's scan and tiny counts into memstats.
   if (c == nullptr) return;
+  Sync(SyncKind::kHeapScan, {static_cast<int64_t>(c->local_scan), static_cast<int64_t>(memstats_->heap_scan)});
   memstats_->heap_scan += c->local_scan;
   c->local_scan = 0;
   c->scan_flushes++;
@@ -352,11 +362,18 @@ MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needze
       memstats_->heap_objects++;
       freestats.largealloc += s->elemsize;
       freestats.nlargealloc++;
+      Sync(SyncKind::kHeapLive, {static_cast<int64_t>(npage << kPageShift), static_cast<int64_t>(memstats_->heap_live)});
       memstats_->heap_live += npage << kPageShift;
       BusyList(s->npages)->InsertBack(s);
     }
   }
   if (hooks_->BlackenEnabled()) hooks_->Revise();
+  if (s != nullptr && large) {
+    Sync(SyncKind::kLargeAlloc, {static_cast<int64_t>(s->npages), static_cast<int64_t>(s->base()),
+                                 static_cast<int64_t>(memstats_->heap_live)});
+  } else if (s != nullptr) {
+    Sync(SyncKind::kHeapAlloc, {spanclass, static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)});
+  }
   // alloc: the memory would be cleared here if needzero && s->needzero.
   if (s != nullptr) s->needzero = 0;
   return s;
@@ -373,6 +390,7 @@ MSpan* MHeap::AllocManual(uint64_t npage, uint64_t* stat) {
     s->limit = s->base() + (s->npages << kPageShift);
     // Manual spans are accounted in *stat, not heap_sys.
     memstats_->heap_sys -= s->npages << kPageShift;
+    Sync(SyncKind::kManualAlloc, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)});
   }
   return s;
 }
@@ -493,10 +511,12 @@ void MHeap::FreeSpan(MSpan* s, int acct, MCacheStats* c) {
   FlushScanStats(c);
   if (acct != 0) memstats_->heap_objects--;
   if (hooks_->BlackenEnabled()) hooks_->Revise();
+  Sync(SyncKind::kHeapFree, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)});
   FreeSpanLocked(s, true, true, 0);
 }
 
 void MHeap::FreeManual(MSpan* s, uint64_t* stat) {
+  Sync(SyncKind::kManualFree, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)});
   s->needzero = 1;
   *stat -= s->npages << kPageShift;
   memstats_->heap_sys += s->npages << kPageShift;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -158,6 +159,42 @@ class AllocEvents {
                        bool result) {}
 };
 
+// Sync points: the operations on state that Ps share, each of which
+// gogcsim's recorder writes as a global record, in the order the
+// operations took effect (traces/recording_v2.md). The model calls Pass
+// just before each, or where the recorder writes its record inside the
+// same lock section. A replay that follows a recording's order holds the
+// P there until the recording says it goes next; simulation passes at
+// once. `v` holds the record's fields as far as they are known before the
+// operation (see each kind).
+enum class SyncKind : uint8_t {
+  kHeapLive,        // HL: heap_live += v[0]; v[1] heap_live before
+  kHeapScan,        // HS: heap_scan += v[0] (a P's local_scan); v[1] heap_scan before
+  kSweepClaim,      // SC: span v[0]'s sweepgen v[1]-2 -> v[1]-1
+  kPagesSwept,      // SP: pagesSwept += v[1] at span v[0]'s sweep; v[2] pagesSwept before
+  kPagesSweptRead,  // PW: deductSweepCredit reads pagesSwept, v[0]
+  kCentralTake,     // CT: cacheSpan takes span v[1] of class v[0]: v[2] 1 swept, 2 grown
+  kCentralFree,     // CF: mcentral.freeSpan: class v[0], span v[1], allocCount v[2], wasempty v[3]
+  kUncache,         // UC: uncacheSpan: class v[0], span v[1], allocCount v[2], heap_live v[3]
+  kHeapAlloc,       // HA: alloc_m hands out span v[1] of class v[0], v[2] pages
+  kLargeAlloc,      // L: alloc_m hands out a large span: v[0] pages at v[1], heap_live v[2]
+  kHeapFree,        // HF: mheap.freeSpan: span v[0], v[1] pages
+  kManualAlloc,     // MA: span v[0], v[1] pages
+  kManualFree,      // MF: span v[0], v[1] pages
+};
+
+struct SyncPoint {
+  SyncKind kind;
+  int n = 0;  // values in v
+  int64_t v[4] = {};
+};
+
+class SyncHooks {
+ public:
+  virtual ~SyncHooks() = default;
+  virtual void Pass(const SyncPoint& sp) {}
+};
+
 class MHeap {
  public:
   MHeap(sim::AddressSpace* os, const sim::Clock* clock, MemStats* memstats, uint64_t seed);
@@ -168,6 +205,9 @@ class MHeap {
   absl::Status Init();
   void set_hooks(GcHooks* hooks) { hooks_ = hooks != nullptr ? hooks : &default_hooks_; }
   void set_events(AllocEvents* events) { events_ = events != nullptr ? events : &default_events_; }
+  void set_sync(SyncHooks* sync) { sync_ = sync != nullptr ? sync : &default_sync_; }
+  // Calls sync()->Pass with kind and the values.
+  void Sync(SyncKind kind, std::initializer_list<int64_t> v) const;
   GcHooks* hooks() const { return hooks_; }
   AllocEvents* events() const { return events_; }
 
@@ -240,6 +280,8 @@ class MHeap {
   GcHooks* hooks_ = &default_hooks_;
   AllocEvents default_events_;
   AllocEvents* events_ = &default_events_;
+  SyncHooks default_sync_;
+  SyncHooks* sync_ = &default_sync_;
 
   MSpanList free_[kMaxMHeapList];
   MTreap freelarge_;
