@@ -20,6 +20,8 @@
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/reference_replay.h"
+#include "scenarios/sync_order.h"
+#include "traces/recording_v2.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/simulation.h"
@@ -360,8 +362,21 @@ int Replay() {
   opts.stop_at_first_gc = absl::GetFlag(FLAGS_first_gc_only);
   opts.check_invariants = absl::GetFlag(FLAGS_check_invariants);
   opts.seed = absl::GetFlag(FLAGS_seed);
+  // A gogcsim recording (format v2) also says in which order the runtime's
+  // shared-state operations took effect: the sync points must follow it.
+  std::unique_ptr<gogcsim::scenarios::SyncOrderCheck> sync;
+  if (gogcsim::traces::IsRecordingV2(path) && !opts.stop_at_first_gc) {
+    auto s = gogcsim::scenarios::SyncOrderCheck::Open(path);
+    if (!s.ok()) return gogcsim::tools::FailWith(s.status());
+    sync = std::move(*s);
+    opts.sync = sync.get();
+  }
   auto rep = gogcsim::scenarios::ReplayReference(path, opts);
   if (!rep.ok()) return gogcsim::tools::FailWith(rep.status());
+  if (sync != nullptr) {
+    if (absl::Status st = sync->Finish(); !st.ok()) return gogcsim::tools::FailWith(st);
+  }
+  const bool sync_ok = sync == nullptr || sync->ok();
   const auto& required = gogcsim::scenarios::kRequiredTags;
   auto is_required = [&](const std::string& tag) {
     return std::find(std::begin(required), std::end(required), tag) != std::end(required);
@@ -404,6 +419,18 @@ int Replay() {
     } else {
       j["unverifiable"] = nullptr;
     }
+    if (sync != nullptr) {
+      nlohmann::ordered_json sr = nlohmann::ordered_json::object();
+      for (const auto& [tag, c] : sync->counts()) sr[tag] = {{"matched", c.matched}, {"total", c.total}};
+      j["shared_state_records"] = sr;
+      if (sync->divergence()) {
+        const auto& d = *sync->divergence();
+        j["shared_state_divergence"] = {{"index", d.index}, {"offset", d.offset}, {"expected", d.expected},
+                                        {"simulated", d.simulated}};
+      } else {
+        j["shared_state_divergence"] = nullptr;
+      }
+    }
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::printf("replay %s: %llu lines, %llu allocation requests, %u GC cycles%s\n", rep->path.c_str(),
@@ -427,16 +454,30 @@ int Replay() {
       for (const auto& [tag, c] : rep->unverifiable) n += c.total;
       std::printf("  (%llu records set aside)\n", static_cast<unsigned long long>(n));
     }
+    if (sync != nullptr) {
+      std::printf("  shared-state operations, in the recording's order:\n");
+      for (const auto& [tag, c] : sync->counts()) {
+        std::printf("  %-5s %10llu %10llu%s\n", tag.c_str(), static_cast<unsigned long long>(c.matched),
+                    static_cast<unsigned long long>(c.total), c.matched == c.total ? "" : "  <-");
+      }
+    }
     if (rep->first_divergence) {
       const auto& d = *rep->first_divergence;
       std::printf("first divergence at line %llu\n  recorded:  %s\n  simulated: %s\n  state:     %s\n",
                   static_cast<unsigned long long>(d.line), d.expected.c_str(), d.simulated.c_str(),
                   d.state.c_str());
-    } else {
-      std::printf("every checkable record matched\n");
     }
+    if (sync != nullptr && sync->divergence()) {
+      const auto& d = *sync->divergence();
+      std::printf("shared-state order diverged at its record %llu (chunk at byte %llu)\n  recorded:  %s\n"
+                  "  simulated: %s\n",
+                  static_cast<unsigned long long>(d.index), static_cast<unsigned long long>(d.offset),
+                  d.expected.empty() ? "(no more records)" : d.expected.c_str(),
+                  d.simulated.empty() ? "(the replay ended)" : d.simulated.c_str());
+    }
+    if (rep->ok() && sync_ok) std::printf("every checkable record matched\n");
   }
-  return rep->ok() ? 0 : 1;
+  return rep->ok() && sync_ok ? 0 : 1;
 }
 
 }  // namespace
