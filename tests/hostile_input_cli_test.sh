@@ -100,5 +100,8 @@ JSON
 expect_exit "GOGC off, 1 GiB objects" 3 "^fatal error: out of memory$" "$BIN" run "$TMP/oom.json"
 check "the runtime's line with the heap figures" \
   grep -qE 'runtime: out of memory: cannot allocate [0-9]+-byte block \([0-9]+ in use\)$' "$TMP/err"
+expect_exit "the same with --out" 3 "^fatal error: out of memory$" "$BIN" run "$TMP/oom.json" --out="$TMP/oom-out"
+check "a failed run leaves no output directory" test ! -e "$TMP/oom-out"
+check "nor its streamed decision log" test -z "$(ls -A "$TMP" | grep 'decisions.tmp')"
 
 finish

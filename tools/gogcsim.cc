@@ -5,6 +5,8 @@
 //   gogcsim replay --reference=FILE.rec.gz [--json] [--check_invariants]
 //
 // Flags and output formatting only; the work is in scenarios/ and model/.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -240,14 +242,39 @@ int RunGc(const std::string& name, bool seed_given) {
   if (absl::GetFlag(FLAGS_records) != 0) gogcsim::scenarios::SetRecords(&*cfg, absl::GetFlag(FLAGS_records));
   cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
   const std::string out = absl::GetFlag(FLAGS_out);
-  gogcsim::traces::DecisionLog decisions;
+  // The decision log grows with the run (a few bytes an allocation): it is
+  // streamed to a file beside the output directory, and moved into it
+  // once the run has succeeded; without --out it is only counted.
+  gogcsim::traces::DecisionLog decisions(gogcsim::traces::DecisionLog::Mode::kCount);
+  std::string decisions_tmp;
+  if (!out.empty()) {
+    const std::filesystem::path dir = std::filesystem::absolute(out);
+    std::error_code ec;
+    std::filesystem::create_directories(dir.parent_path(), ec);
+    decisions_tmp = (dir.parent_path() / ("." + dir.filename().string() + ".decisions.tmp-" +
+                                          std::to_string(getpid())))
+                        .string();
+    if (absl::Status st = decisions.StreamTo(decisions_tmp); !st.ok()) return Fail(std::string(st.message()));
+  }
+  auto drop_tmp = [&] {
+    if (decisions_tmp.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(decisions_tmp, ec);
+  };
   CycleLog cycles;
   auto progress = [&](int64_t t) {
     std::fprintf(stderr, "\r  simulated %.1f s ...", static_cast<double>(t) / 1e9);
   };
   auto r = gogcsim::scenarios::RunScenario(*cfg, &decisions, &cycles, progress);
   std::fprintf(stderr, "\r");
-  if (!r.ok()) return gogcsim::tools::FailWith(r.status());
+  if (!r.ok()) {
+    drop_tmp();
+    return gogcsim::tools::FailWith(r.status());
+  }
+  if (absl::Status st = decisions.Close(); !st.ok()) {
+    drop_tmp();
+    return Fail(std::string(st.message()));
+  }
   nlohmann::ordered_json j;
   j["scenario"] = cfg->name;
   j["seed"] = cfg->seed;
@@ -269,9 +296,16 @@ int RunGc(const std::string& name, bool seed_given) {
     // Created only now: a run that fails leaves no empty directory behind.
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
-    if (ec) return Fail("cannot create output directory " + out + ": " + ec.message());
-    for (const auto& [file, text] : {std::pair<std::string, const std::string*>{"decisions.jsonl", &decisions.text()},
-                                     {"cycles.jsonl", &cycles.jsonl},
+    if (ec) {
+      drop_tmp();
+      return Fail("cannot create output directory " + out + ": " + ec.message());
+    }
+    std::filesystem::rename(decisions_tmp, std::filesystem::path(out) / "decisions.jsonl", ec);
+    if (ec) {
+      drop_tmp();
+      return Fail("cannot write " + (std::filesystem::path(out) / "decisions.jsonl").string() + ": " + ec.message());
+    }
+    for (const auto& [file, text] : {std::pair<std::string, const std::string*>{"cycles.jsonl", &cycles.jsonl},
                                      {"gctrace.txt", &cycles.gctrace}}) {
       const std::string path = (std::filesystem::path(out) / file).string();
       if (absl::Status st = gogcsim::traces::WriteFileAtomically(path, *text); !st.ok()) {

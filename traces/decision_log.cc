@@ -1,8 +1,11 @@
 #include "traces/decision_log.h"
 
 #include <bit>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace gogcsim::traces {
@@ -15,12 +18,50 @@ std::string FloatJson(double d) {
   return absl::StrFormat("{\"bits\":\"%016x\",\"value\":%s}", std::bit_cast<uint64_t>(d), dec);
 }
 
-void DecisionLog::Begin(const char* kind, int64_t t) {
+DecisionLog::~DecisionLog() {
+  if (sink_ != nullptr) std::fclose(sink_);
+}
+
+absl::Status DecisionLog::StreamTo(const std::string& path) {
+  sink_ = std::fopen(path.c_str(), "w");
+  if (sink_ == nullptr) return absl::PermissionDeniedError(absl::StrCat(path, ": ", std::strerror(errno)));
+  sink_path_ = path;
+  mode_ = Mode::kStream;
+  return absl::OkStatus();
+}
+
+void DecisionLog::End() {
+  if (mode_ != Mode::kStream || text_.size() < (1 << 20)) return;
+  if (sink_error_.ok() && std::fwrite(text_.data(), 1, text_.size(), sink_) != text_.size()) {
+    sink_error_ = absl::InternalError(absl::StrCat(sink_path_, ": write: ", std::strerror(errno)));
+  }
+  text_.clear();
+}
+
+absl::Status DecisionLog::Close() {
+  if (sink_ == nullptr) return absl::OkStatus();
+  if (sink_error_.ok() && std::fwrite(text_.data(), 1, text_.size(), sink_) != text_.size()) {
+    sink_error_ = absl::InternalError(absl::StrCat(sink_path_, ": write: ", std::strerror(errno)));
+  }
+  text_.clear();
+  if (std::fclose(sink_) != 0 && sink_error_.ok()) {
+    sink_error_ = absl::InternalError(absl::StrCat(sink_path_, ": close: ", std::strerror(errno)));
+  }
+  sink_ = nullptr;
+  return sink_error_;
+}
+
+bool DecisionLog::Begin(const char* kind, int64_t t) {
+  if (mode_ == Mode::kCount) {
+    seq_++;
+    return false;
+  }
   absl::StrAppendFormat(&text_, "{\"seq\":%d,\"t\":%d,\"kind\":\"%s\",", seq_++, t, kind);
+  return true;
 }
 
 void DecisionLog::OnSetTrigger(const model::SetTriggerDecision& d) {
-  Begin("set_trigger", d.t);
+  if (!Begin("set_trigger", d.t)) return;
   absl::StrAppendFormat(&text_,
                         "\"in\":{\"triggerRatio\":%s,\"gcpercent\":%d,\"heap_marked\":%d,\"heap_live\":%d,"
                         "\"heapminimum\":%d,\"sweepdone\":%d,\"pagesInUse\":%d,\"pagesSwept\":%d,\"mark_phase\":%s},"
@@ -30,10 +71,11 @@ void DecisionLog::OnSetTrigger(const model::SetTriggerDecision& d) {
                         d.sweepdone, d.pagesInUse, d.pagesSwept, d.mark_phase ? "true" : "false",
                         FloatJson(d.triggerRatio), d.gc_trigger, d.next_gc, FloatJson(d.sweepPagesPerByte),
                         d.sweepHeapLiveBasis, d.pagesSweptBasis);
+  End();
 }
 
 void DecisionLog::OnStartCycle(const model::StartCycleDecision& d) {
-  Begin("start_cycle", d.t);
+  if (!Begin("start_cycle", d.t)) return;
   absl::StrAppendFormat(&text_,
                         "\"in\":{\"gc_trigger\":%d,\"heapminimum\":%d,\"heap_marked\":%d,\"triggerRatio\":%s,"
                         "\"heap_live\":%d,\"gcpercent\":%d,\"gomaxprocs\":%d},"
@@ -42,25 +84,28 @@ void DecisionLog::OnStartCycle(const model::StartCycleDecision& d) {
                         d.gc_trigger, d.heapminimum, d.in_heap_marked, FloatJson(d.triggerRatio), d.heap_live,
                         d.gcpercent, d.gomaxprocs, d.heap_marked, d.next_gc, d.dedicatedMarkWorkersNeeded,
                         FloatJson(d.fractionalUtilizationGoal));
+  End();
 }
 
 void DecisionLog::OnRevise(const model::ReviseDecision& d) {
-  Begin("revise", d.t);
+  if (!Begin("revise", d.t)) return;
   absl::StrAppendFormat(&text_,
                         "\"in\":{\"gcpercent\":%d,\"heap_live\":%d,\"next_gc\":%d,\"heap_scan\":%d,\"scanWork\":%d},"
                         "\"out\":{\"assistWorkPerByte\":%s,\"assistBytesPerWork\":%s}}\n",
                         d.gcpercent, d.heap_live, d.next_gc, d.heap_scan, d.scanWork, FloatJson(d.assistWorkPerByte),
                         FloatJson(d.assistBytesPerWork));
+  End();
 }
 
 void DecisionLog::OnEndCycle(const model::EndCycleDecision& d) {
-  Begin("end_cycle", d.t);
+  if (!Begin("end_cycle", d.t)) return;
   absl::StrAppendFormat(&text_,
                         "\"in\":{\"userForced\":%s,\"triggerRatio\":%s,\"gcpercent\":%d,\"heap_live\":%d,"
                         "\"heap_marked\":%d,\"markStartTime\":%d,\"now\":%d,\"assistTime\":%d,\"gomaxprocs\":%d},"
                         "\"out\":{\"triggerRatio\":%s}}\n",
                         d.userForced ? "true" : "false", FloatJson(d.in_triggerRatio), d.gcpercent, d.heap_live,
                         d.heap_marked, d.markStartTime, d.now, d.assistTime, d.gomaxprocs, FloatJson(d.triggerRatio));
+  End();
 }
 
 std::string CycleJson(const model::CycleStats& c) {
