@@ -89,23 +89,13 @@ const (
 	gsrecTagCT             // cacheSpan takes a span, in the mcentral lock: spanclass base how (1 swept, 2 grown)
 	gsrecTagPW             // deductSweepCredit reads pagesSwept: the value
 	gsrecTagRV             // the scavenger releases a span's pages: base bytes
-	gsrecTagAN             // 52-55: an AZ shaped as the chunk's slot tag-52 says: t, addr delta
 )
-
-// Shape slots of a chunk (tags gsrecTagAN + slot).
-const gsrecShapes = 4
 
 // A raw compact allocation record (see gsrecRaw).
 const (
 	gsrecCompact  = 1 << 9
 	gsrecNeedzero = 1 << 12 // flag 4 (the type gives noscan 1 and nil type 2)
 	gsrecTimed    = 1 << 13 // the time word follows the type
-)
-
-// Record header flags, over the tag's 6 bits.
-const (
-	gsrecSame  = 0x80 // same P and goroutine as the chunk's previous record
-	gsrecLocal = 0x40 // no global sequence number: ordered by its M only
 )
 
 // gsrecRaw is one M's records as raw words: a header word (tag, global flag,
@@ -165,8 +155,8 @@ var gsrec struct {
 	sleeping bool // the spooler waits on wake
 	wake     note
 	never    note // the spooler rests on it once the recording is closed
-	// What only the spooler writes, on cache lines of its own: the
-	// program's Ms read state and seq on every allocation.
+	// What only the spooler touches, on cache lines of its own, apart from
+	// what the program's Ms write.
 	_     [128]byte
 	elock mutex // one spooler at a time: the file and the type table
 	// The *_types already in the spool: an open-addressing set of tcap
@@ -463,17 +453,12 @@ func gsrecTypeSeen(t uint64) {
 		gsrecTypesGrow()
 	}
 	tab := (*[1 << 28]uint64)(unsafe.Pointer(gsrec.types))
-	mask := uint64(gsrec.tcap - 1)
-	for i := (t * 0x9e3779b97f4a7c15 >> 32) & mask; ; i = (i + 1) & mask {
-		if tab[i] == t {
-			return
-		}
-		if tab[i] == 0 {
-			tab[i] = t
-			gsrec.ntypes++
-			break
-		}
+	i := gsrecTypeSlot(tab, uint64(gsrec.tcap-1), t)
+	if tab[i] == t {
+		return
 	}
+	tab[i] = t
+	gsrec.ntypes++
 	if int(gsrec.tnewN)+4 > len(gsrec.tnew) {
 		gsrecFlushTypes()
 	}
@@ -481,6 +466,16 @@ func gsrecTypeSeen(t uint64) {
 	e := gsrec.tnew[gsrec.tnewN : gsrec.tnewN+4]
 	e[0], e[1], e[2], e[3] = t, uint64(typ.size), uint64(typ.ptrdata), uint64(gsrecTypeFlags(uintptr(t)))
 	gsrec.tnewN += 4
+}
+
+// gsrecTypeSlot is where t is in a type set's table of mask+1 words, or
+// the free word where it goes (linear probing; the table is never full).
+func gsrecTypeSlot(tab *[1 << 28]uint64, mask, t uint64) uint64 {
+	i := (t * 0x9e3779b97f4a7c15 >> 32) & mask
+	for tab[i] != 0 && tab[i] != t {
+		i = (i + 1) & mask
+	}
+	return i
 }
 
 // gsrecTypesGrow doubles the type set (1,024 words at first).
@@ -496,18 +491,11 @@ func gsrecTypesGrow() {
 	old, oldCap := gsrec.types, gsrec.tcap
 	gsrec.types, gsrec.tcap, gsrec.ntypes = uintptr(nt), ncap, 0
 	tab := (*[1 << 28]uint64)(nt)
-	mask := uint64(ncap - 1)
 	for k := uintptr(0); k < oldCap; k++ {
-		t := *(*uint64)(add(unsafe.Pointer(old), k*8))
-		if t == 0 {
-			continue
+		if t := *(*uint64)(add(unsafe.Pointer(old), k*8)); t != 0 {
+			tab[gsrecTypeSlot(tab, uint64(ncap-1), t)] = t
+			gsrec.ntypes++
 		}
-		i := (t * 0x9e3779b97f4a7c15 >> 32) & mask
-		for tab[i] != 0 {
-			i = (i + 1) & mask
-		}
-		tab[i] = t
-		gsrec.ntypes++
 	}
 	if old != 0 {
 		sysFree(unsafe.Pointer(old), oldCap*8, &gsrec.sys)
