@@ -1,5 +1,6 @@
 #include "scenarios/sync_order.h"
 
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,30 +10,25 @@ namespace {
 
 using model::SyncKind;
 
-// The tags of the v2 records sync points stand for (traces/recording_v2.md).
-constexpr int kTagL = 4, kTagUC = 6, kTagMA = 7, kTagMF = 8;
-constexpr int kTagHL = 32, kTagHS = 33, kTagSC = 34, kTagSP = 35, kTagCF = 36, kTagHA = 37, kTagHF = 38;
-constexpr int kTagCT = 49, kTagPW = 50;
+// The v2 record each sync kind stands for, by SyncKind
+// (traces/recording_v2.md), and which tags those are.
+constexpr const char* kRecordOf[] = {"HL", "HS", "SC", "SP", "PW", "CT", "CF", "UC", "HA", "L", "HF", "MA", "MF"};
+static_assert(std::size(kRecordOf) == static_cast<size_t>(SyncKind::kManualFree) + 1);
 
-bool Checked(int tag) {
-  switch (tag) {
-    case kTagL:
-    case kTagUC:
-    case kTagMA:
-    case kTagMF:
-    case kTagHL:
-    case kTagHS:
-    case kTagSC:
-    case kTagSP:
-    case kTagCF:
-    case kTagHA:
-    case kTagHF:
-    case kTagCT:
-    case kTagPW:
-      return true;
-    default:
-      return false;
+struct Tags {
+  int of_kind[std::size(kRecordOf)];
+  bool checked[128] = {};
+  Tags() {
+    for (size_t k = 0; k < std::size(kRecordOf); k++) {
+      of_kind[k] = traces::V2TagOf(kRecordOf[k]);
+      checked[of_kind[k]] = true;
+    }
   }
+};
+
+const Tags& TagTable() {
+  static const Tags* t = new Tags();
+  return *t;
 }
 
 std::string Text(const traces::V2Record& r) {
@@ -49,37 +45,7 @@ std::string Text(const model::SyncPoint& sp) {
 
 }  // namespace
 
-int SyncOrderCheck::TagOf(SyncKind kind) {
-  switch (kind) {
-    case SyncKind::kHeapLive:
-      return kTagHL;
-    case SyncKind::kHeapScan:
-      return kTagHS;
-    case SyncKind::kSweepClaim:
-      return kTagSC;
-    case SyncKind::kPagesSwept:
-      return kTagSP;
-    case SyncKind::kPagesSweptRead:
-      return kTagPW;
-    case SyncKind::kCentralTake:
-      return kTagCT;
-    case SyncKind::kCentralFree:
-      return kTagCF;
-    case SyncKind::kUncache:
-      return kTagUC;
-    case SyncKind::kHeapAlloc:
-      return kTagHA;
-    case SyncKind::kLargeAlloc:
-      return kTagL;
-    case SyncKind::kHeapFree:
-      return kTagHF;
-    case SyncKind::kManualAlloc:
-      return kTagMA;
-    case SyncKind::kManualFree:
-      return kTagMF;
-  }
-  return 0;
-}
+int SyncOrderCheck::TagOf(SyncKind kind) { return TagTable().of_kind[static_cast<size_t>(kind)]; }
 
 bool SyncOrderCheck::Matches(const model::SyncPoint& sp, const traces::V2Record& rec) {
   if (rec.tag != TagOf(sp.kind)) return false;
@@ -109,7 +75,7 @@ absl::StatusOr<bool> SyncOrderCheck::NextChecked(traces::V2Record* rec) {
   for (;;) {
     absl::StatusOr<bool> more = reader_->Next(rec);
     if (!more.ok() || !*more) return more;
-    if (rec->global && Checked(rec->tag)) {
+    if (rec->global && TagTable().checked[rec->tag]) {
       counts_[traces::V2SchemaOf(rec->tag).name].total++;
       return true;
     }
