@@ -159,7 +159,10 @@ int RecordCommand(const std::vector<char*>& args) {
   fs::remove(spool, ec);
   if (!encoded.ok()) {
     fs::remove(tmp, ec);
-    std::fprintf(stderr, "gogcsim: the recording is not valid: %s\n", std::string(encoded.status().message()).c_str());
+    // ConvertSpool: Internal for the output it could not write, else the spool at fault.
+    std::fprintf(stderr, "gogcsim: %s: %s\n",
+                 absl::IsInternal(encoded.status()) ? "cannot write the recording" : "the recording is not valid",
+                 std::string(encoded.status().message()).c_str());
     return kExitRecording;
   }
   const double encode_seconds =

@@ -32,11 +32,11 @@ constexpr uint32_t kChunkBytes = 64 << 10;
 constexpr uint32_t kMaxRecord = 256;
 constexpr uint32_t kEndM = 0xffffffff;
 
-uint32_t Le32(const unsigned char *p) {
+uint32_t Le32(const unsigned char* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
 }
 
-void Put32(unsigned char *p, uint32_t v) {
+void Put32(unsigned char* p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = static_cast<unsigned char>(v >> (8 * i));
 }
 
@@ -55,10 +55,10 @@ struct TypeInfo {
 // The encoder: one raw buffer at a time, as chunks of format v2.
 class Encoder {
  public:
-  Encoder(std::FILE *out, const std::string &spool) : out_(out), spool_(spool) {}
+  Encoder(std::FILE* out, const std::string& spool) : out_(out), spool_(spool) {}
 
-  absl::Status Types(const uint64_t *w, uint32_t words, uint64_t offset);
-  absl::Status Buffer(uint32_t m, const uint64_t *w, uint32_t words, uint64_t offset);
+  absl::Status Types(const uint64_t* w, uint32_t words, uint64_t offset);
+  absl::Status Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint64_t offset);
   absl::Status End(uint64_t globals);
 
   uint64_t written() const { return written_; }
@@ -66,22 +66,22 @@ class Encoder {
   size_t types() const { return types_.size(); }
 
  private:
-  absl::Status Error(uint64_t offset, const std::string &what) const {
+  absl::Status Error(uint64_t offset, const std::string& what) const {
     return absl::InvalidArgumentError(absl::StrCat(spool_, ": frame at byte ", offset, ": ", what));
   }
   // Each allocation's time, by its index in the buffer: those that did not
   // read the clock (the recorder reads it every 16th) by linear
   // interpolation, by position, between the timed ones around them.
-  absl::Status FillTimes(const uint64_t *w, uint32_t words, uint64_t offset);
+  absl::Status FillTimes(const uint64_t* w, uint32_t words, uint64_t offset);
   void PutU(uint64_t v) {
     for (; v >= 0x80; v >>= 7) body_[n_++] = static_cast<unsigned char>(v | 0x80);
     body_[n_++] = static_cast<unsigned char>(v);
   }
   absl::Status WriteChunk(uint32_t m, uint32_t count, uint64_t first);
-  absl::Status Write(const void *p, size_t n);
+  absl::Status Write(const void* p, size_t n);
 
-  std::FILE *out_;
-  const std::string &spool_;
+  std::FILE* out_;
+  const std::string& spool_;
   absl::flat_hash_map<uint64_t, TypeInfo> types_;
   std::vector<int64_t> times_;
   int64_t last_time_ = 0;  // the last time read, for a buffer without one
@@ -90,7 +90,7 @@ class Encoder {
   uint64_t written_ = 0, bytes_ = 0;
 };
 
-absl::Status Encoder::Write(const void *p, size_t n) {
+absl::Status Encoder::Write(const void* p, size_t n) {
   if (std::fwrite(p, 1, n, out_) != n) return absl::InternalError(absl::StrCat("write: ", std::strerror(errno)));
   bytes_ += n;
   return absl::OkStatus();
@@ -110,7 +110,7 @@ absl::Status Encoder::WriteChunk(uint32_t m, uint32_t count, uint64_t first) {
   return absl::OkStatus();
 }
 
-absl::Status Encoder::Types(const uint64_t *w, uint32_t words, uint64_t offset) {
+absl::Status Encoder::Types(const uint64_t* w, uint32_t words, uint64_t offset) {
   if (words % 4 != 0) return Error(offset, absl::StrCat("a types frame of ", words, " words, not 4 per type"));
   for (uint32_t i = 0; i < words; i += 4) {
     if (w[i] == 0 || w[i + 3] > 1 || w[i + 2] > w[i + 1]) {
@@ -121,21 +121,22 @@ absl::Status Encoder::Types(const uint64_t *w, uint32_t words, uint64_t offset) 
   return absl::OkStatus();
 }
 
-absl::Status Encoder::FillTimes(const uint64_t *w, uint32_t words, uint64_t offset) {
+absl::Status Encoder::FillTimes(const uint64_t* w, uint32_t words, uint64_t offset) {
   times_.clear();
   for (uint32_t i = 0; i < words;) {
     const uint64_t h = w[i];
     const int tag = static_cast<uint8_t>(h);
     if (h & kCompact) {
-      if (tag != kTagA && tag != kV2TagAZ)
+      if (tag != kTagA && tag != kV2TagAZ) {
         return Error(offset, absl::StrCat("compact record of tag ", tag, " at word ", i));
+      }
       const uint32_t len = 3 + ((h & kTimed) ? 1 : 0) + (tag == kV2TagAZ ? 1 : 0);
       if (words - i < len) return Error(offset, absl::StrCat("the record at word ", i, " runs past the buffer"));
       times_.push_back((h & kTimed) ? static_cast<int64_t>(w[i + 3]) : -1);
       i += len;
       continue;
     }
-    const V2Schema &sc = V2SchemaOf(tag);
+    const V2Schema& sc = V2SchemaOf(tag);
     const uint32_t nf = static_cast<uint32_t>(h >> 16) & 0xffff;
     const uint32_t head = 2 + ((h & kGlobal) ? 1 : 0);
     // An FB: base, elemsize, nwords, and at most 16 words of bits (one bit
@@ -151,7 +152,7 @@ absl::Status Encoder::FillTimes(const uint64_t *w, uint32_t words, uint64_t offs
     i += head + nf;
   }
   const int n = static_cast<int>(times_.size());
-  int64_t *t = times_.data();
+  int64_t* t = times_.data();
   int last = -1;  // the last timed allocation
   for (int k = 0; k < n; k++) {
     if (t[k] == -1) continue;
@@ -175,7 +176,7 @@ absl::Status Encoder::FillTimes(const uint64_t *w, uint32_t words, uint64_t offs
   return absl::OkStatus();
 }
 
-absl::Status Encoder::Buffer(uint32_t m, const uint64_t *w, uint32_t words, uint64_t offset) {
+absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint64_t offset) {
   if (absl::Status st = FillTimes(w, words, offset); !st.ok()) return st;
   uint32_t count = 0, nalloc = 0;
   uint64_t first_g = 0, prev_g = 0;
@@ -195,7 +196,7 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t *w, uint32_t words, uint
       has_g = false;
       last_p = last_g = -2;
       last_t = 0;
-      for (uint64_t &s : shape) s = 0;
+      for (uint64_t& s : shape) s = 0;
       slot = 0;
     }
     const uint64_t h = w[i];
@@ -318,8 +319,8 @@ absl::Status Encoder::End(uint64_t globals) {
 
 }  // namespace
 
-bool IsSpool(const std::string &path) {
-  std::FILE *f = std::fopen(path.c_str(), "rb");
+bool IsSpool(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return false;
   char magic[8];
   const bool yes = std::fread(magic, 1, 8, f) == 8 && std::string_view(magic, 8) == kSpoolMagic;
@@ -327,19 +328,19 @@ bool IsSpool(const std::string &path) {
   return yes;
 }
 
-absl::StatusOr<SpoolStats> ConvertSpool(const std::string &spool, const std::string &out) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE *)> in(std::fopen(spool.c_str(), "rb"), &std::fclose);
+absl::StatusOr<SpoolStats> ConvertSpool(const std::string& spool, const std::string& out) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(spool.c_str(), "rb"), &std::fclose);
   if (in == nullptr) return absl::NotFoundError(absl::StrCat(spool, ": ", std::strerror(errno)));
   unsigned char head[16];
-  if (std::fread(head, 1, 16, in.get()) != 16 || std::string_view(reinterpret_cast<char *>(head), 8) != kSpoolMagic) {
+  if (std::fread(head, 1, 16, in.get()) != 16 || std::string_view(reinterpret_cast<char*>(head), 8) != kSpoolMagic) {
     return absl::InvalidArgumentError(absl::StrCat(spool, ": not a gogcsim recorder spool (magic)"));
   }
   if (head[8] != kSpoolVersion) {
     return absl::InvalidArgumentError(
         absl::StrCat(spool, ": spool version ", head[8], ", this gogcsim reads ", kSpoolVersion));
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE *)> o(std::fopen(out.c_str(), "wb"), &std::fclose);
-  if (o == nullptr) return absl::PermissionDeniedError(absl::StrCat(out, ": ", std::strerror(errno)));
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> o(std::fopen(out.c_str(), "wb"), &std::fclose);
+  if (o == nullptr) return absl::InternalError(absl::StrCat(out, ": ", std::strerror(errno)));
   std::vector<char> obuf(1 << 20);
   std::setvbuf(o.get(), obuf.data(), _IOFBF, obuf.size());
   auto enc = std::make_unique<Encoder>(o.get(), spool);
@@ -356,7 +357,7 @@ absl::StatusOr<SpoolStats> ConvertSpool(const std::string &spool, const std::str
     unsigned char fh[16];
     const size_t got = std::fread(fh, 1, 16, in.get());
     if (got == 0 && std::feof(in.get())) break;
-    auto bad = [&](const std::string &what) {
+    auto bad = [&](const std::string& what) {
       return absl::InvalidArgumentError(absl::StrCat(spool, ": frame at byte ", offset, ": ", what));
     };
     if (got != 16) return bad("cut short in its head");

@@ -22,7 +22,7 @@ inline constexpr std::string_view kSpoolMagic = "GOGCSIMS";
 inline constexpr int kSpoolVersion = 1;
 
 // Whether the file starts with kSpoolMagic.
-bool IsSpool(const std::string &path);
+bool IsSpool(const std::string& path);
 
 struct SpoolStats {
   uint64_t buffers = 0;  // buffer frames
@@ -37,8 +37,9 @@ struct SpoolStats {
 // and the byte offset of the frame at fault: a bad magic or version, an
 // unknown frame, a frame or record that runs past its end, an allocation
 // of a *_type no types frame described, a missing end frame (the program
-// was cut short), bytes after it.
-absl::StatusOr<SpoolStats> ConvertSpool(const std::string &spool, const std::string &out);
+// was cut short), bytes after it. Failing to create or write `out` is an
+// Internal error naming it.
+absl::StatusOr<SpoolStats> ConvertSpool(const std::string& spool, const std::string& out);
 
 }  // namespace gogcsim::traces
 

@@ -17,7 +17,7 @@ namespace {
 class Spool {
  public:
   Spool() { bytes_ = std::string(kSpoolMagic) + '\x01' + std::string(7, '\0'); }
-  Spool &Frame(uint32_t kind, uint32_t m, const std::vector<uint64_t> &w) {
+  Spool& Frame(uint32_t kind, uint32_t m, const std::vector<uint64_t>& w) {
     Put32(kind);
     Put32(m);
     Put32(static_cast<uint32_t>(w.size()));
@@ -25,11 +25,11 @@ class Spool {
     for (uint64_t v : w) Put64(v);
     return *this;
   }
-  Spool &Raw(const std::string &s) {
+  Spool& Raw(const std::string& s) {
     bytes_ += s;
     return *this;
   }
-  std::string Write(const std::string &name) const {
+  std::string Write(const std::string& name) const {
     const std::string path = std::string(testing::TempDir()) + "/" + name;
     std::ofstream(path, std::ios::binary) << bytes_;
     return path;
@@ -60,7 +60,7 @@ uint64_t General(int tag, bool global, int fields, int p) {
 constexpr uint64_t kNode = 0x4a1000;   // a *_type: 16 bytes, pointers
 constexpr uint64_t kBytes = 0x4a2000;  // a *_type: 64 bytes, no pointers
 
-std::vector<V2Record> ReadAll(const std::string &path) {
+std::vector<V2Record> ReadAll(const std::string& path) {
   auto r = RecordingV2Reader::Open(path);
   EXPECT_TRUE(r.ok()) << r.status();
   std::vector<V2Record> out;
@@ -161,7 +161,7 @@ TEST(Spool, FBWordsOfBitsAreCopiedAsTheyAre) {
   EXPECT_EQ(recs[1].v[0], 0xc000000020);
 }
 
-std::string ConvertError(const Spool &s, const std::string &name) {
+std::string ConvertError(const Spool& s, const std::string& name) {
   auto st = ConvertSpool(s.Write(name), std::string(testing::TempDir()) + "/" + name + ".rec");
   EXPECT_FALSE(st.ok());
   return st.ok() ? "" : std::string(st.status().message());
@@ -194,6 +194,9 @@ TEST(Spool, BadInputIsAClearError) {
   EXPECT_THAT(ConvertSpool(not_spool, not_spool + ".rec").status().message(),
               testing::HasSubstr("not a gogcsim recorder spool"));
   EXPECT_FALSE(IsSpool(not_spool));
+  auto unwritable = ConvertSpool(Spool().Frame(3, 0, {0}).Write("w.spool"), "/nonexistent-dir/w.rec");
+  EXPECT_TRUE(absl::IsInternal(unwritable.status())) << unwritable.status();
+  EXPECT_THAT(unwritable.status().message(), testing::HasSubstr("/nonexistent-dir/w.rec"));
   EXPECT_TRUE(IsSpool(Spool().Write("yes.spool")));
 }
 
