@@ -26,12 +26,12 @@ absl::Status DecisionLog::StreamTo(const std::string& path) {
   sink_ = std::fopen(path.c_str(), "w");
   if (sink_ == nullptr) return absl::PermissionDeniedError(absl::StrCat(path, ": ", std::strerror(errno)));
   sink_path_ = path;
-  mode_ = Mode::kStream;
+  mode_ = Mode::kKeep;
   return absl::OkStatus();
 }
 
 void DecisionLog::End() {
-  if (mode_ != Mode::kStream || text_.size() < (1 << 20)) return;
+  if (sink_ == nullptr || text_.size() < (1 << 20)) return;
   if (sink_error_.ok() && std::fwrite(text_.data(), 1, text_.size(), sink_) != text_.size()) {
     sink_error_ = absl::InternalError(absl::StrCat(sink_path_, ": write: ", std::strerror(errno)));
   }

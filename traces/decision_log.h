@@ -25,13 +25,14 @@ std::string FloatJson(double d);
 // with its length, a few bytes an allocation), or only counted.
 class DecisionLog : public model::PacerObserver {
  public:
-  enum class Mode { kKeep, kStream, kCount };
+  enum class Mode { kKeep, kCount };
   DecisionLog() = default;
   explicit DecisionLog(Mode mode) : mode_(mode) {}
   ~DecisionLog() override;
 
-  // Streams to `path` (created or truncated): the text goes there in
-  // pieces of about 1 MiB, and text() stays empty. Errors name the file.
+  // Streams to `path` (created or truncated), whatever the mode: the text
+  // goes there in pieces of about 1 MiB, and text() stays small. Errors
+  // name the file.
   absl::Status StreamTo(const std::string& path);
   // Writes out what is buffered and closes the file; the first write
   // error, if any.
@@ -52,7 +53,7 @@ class DecisionLog : public model::PacerObserver {
   Mode mode_ = Mode::kKeep;
   std::string text_;
   uint64_t seq_ = 0;
-  std::FILE* sink_ = nullptr;
+  std::FILE* sink_ = nullptr;  // streaming when set
   std::string sink_path_;
   absl::Status sink_error_;
 };
