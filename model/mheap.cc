@@ -362,7 +362,8 @@ MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needze
       memstats_->heap_objects++;
       freestats.largealloc += s->elemsize;
       freestats.nlargealloc++;
-      Sync(SyncKind::kHeapLive, {static_cast<int64_t>(npage << kPageShift), static_cast<int64_t>(memstats_->heap_live)});
+      Sync(SyncKind::kHeapLive,
+           {static_cast<int64_t>(npage << kPageShift), static_cast<int64_t>(memstats_->heap_live)});
       memstats_->heap_live += npage << kPageShift;
       BusyList(s->npages)->InsertBack(s);
     }

@@ -88,6 +88,7 @@ constexpr size_t kStackScale = 1;
 Fiber::Fiber(std::function<void()> body, size_t stack_bytes) : body_(std::move(body)) {
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   const size_t bytes = (stack_bytes * kStackScale + page - 1) / page * page;
+  guard_ = page;
   mapped_ = bytes + page;
   stack_ = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   GOGCSIM_CHECK(stack_ != MAP_FAILED);
@@ -95,7 +96,7 @@ Fiber::Fiber(std::function<void()> body, size_t stack_bytes) : body_(std::move(b
 #ifdef GOGCSIM_FIBER_ASAN
   // A stack unmapped earlier at this address may have left its frames'
   // redzones poisoned in AddressSanitizer's shadow.
-  __asan_unpoison_memory_region(static_cast<char*>(stack_) + page, mapped_ - page);
+  __asan_unpoison_memory_region(static_cast<char*>(stack_) + guard_, mapped_ - guard_);
 #endif
   // The frame gogcsim_fiber_switch pops: the 16 bytes of control words,
   // six registers, then the trampoline as return address, whose first
@@ -111,8 +112,7 @@ Fiber::Fiber(std::function<void()> body, size_t stack_bytes) : body_(std::move(b
 Fiber::~Fiber() {
   GOGCSIM_CHECK(!running_);
 #ifdef GOGCSIM_FIBER_ASAN
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  __asan_unpoison_memory_region(static_cast<char*>(stack_) + page, mapped_ - page);
+  __asan_unpoison_memory_region(static_cast<char*>(stack_) + guard_, mapped_ - guard_);
 #endif
   munmap(stack_, mapped_);
 }
@@ -125,9 +125,8 @@ void Fiber::Resume() {
   running_ = true;
   current = this;
 #ifdef GOGCSIM_FIBER_ASAN
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   void* fake = nullptr;
-  __sanitizer_start_switch_fiber(&fake, static_cast<char*>(stack_) + page, mapped_ - page);
+  __sanitizer_start_switch_fiber(&fake, static_cast<char*>(stack_) + guard_, mapped_ - guard_);
 #endif
   gogcsim_fiber_switch(&resumer_sp_, sp_);
 #ifdef GOGCSIM_FIBER_ASAN

@@ -52,6 +52,7 @@ class Fiber {
   std::function<void()> body_;
   void* stack_ = nullptr;  // mapping, guard page first
   size_t mapped_ = 0;
+  size_t guard_ = 0;  // bytes of the guard page at the mapping's start
   void* sp_ = nullptr;          // saved stack pointer while suspended
   void* resumer_sp_ = nullptr;  // the resumer's, while running
   bool running_ = false;

@@ -309,7 +309,9 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   }
   if (an) {  // the AZ it abbreviates
     const int slot = tag - kV2TagAN;
-    if (!s.has_shape[slot]) return bad(absl::StrCat(sc.name, " names shape slot ", slot, ", which no AZ of its chunk filled"));
+    if (!s.has_shape[slot]) {
+      return bad(absl::StrCat(sc.name, " names shape slot ", slot, ", which no AZ of its chunk filled"));
+    }
     const int64_t t = r.v[0];
     s.shape_addr[slot] += static_cast<uint64_t>(r.v[1]);
     for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k];
