@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sim/check.h"
 #include "traces/reference_reader.h"
 
 namespace gogcsim::traces {
@@ -30,6 +31,7 @@ struct SchemaTable {
   std::array<V2Schema, 128> s{};
   SchemaTable() {
     auto set = [this](int tag, const char* name, int fields, uint32_t time_mask = 0) {
+      GOGCSIM_CHECK(tag > 0 && tag < 64);  // a record's tag byte has 6 bits for it
       s[tag] = {name, fields, time_mask};
     };
     // Format v1's tags, as tools/recorder/gogcsim_hooks.go writes them.
@@ -78,6 +80,19 @@ struct SchemaTable {
     set(49, "CT", 3);
     set(50, "PW", 1);
     set(51, "RV", 2);
+    set(56, "ZB", 1);
+    set(57, "BU", 2);
+    set(58, "BO", 1);
+    set(59, "SE", 2);
+    set(60, "FM", 1);
+    set(61, "SF", 1);
+    set(62, "SX", 1);
+    set(63, "HR", 1);
+    // Tags are 6 bits: v2's last ones take the two free below 32.
+    set(25, "DR", 1);
+    set(26, "DZ", 0);
+    set(27, "SD", 1);
+    set(28, "SN", 0);
     for (int k = 0; k < kV2Shapes; k++) set(kV2TagAN + k, kAN[k], 2, 1u << 0);  // t, address delta
   }
 };

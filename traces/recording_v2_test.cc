@@ -118,7 +118,7 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
        "global record 1 of 3 is missing"},
       {"twice", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.Chunk(1, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2),
        "appears twice"},
-      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 60, {}}}) + w.End(1, 1), "unknown record tag 60"},
+      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 31, {}}}) + w.End(1, 1), "unknown record tag 31"},
       {"count", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2), "the end chunk says 2"},
       {"trailing", good + "x", "data after the end chunk"},
   };

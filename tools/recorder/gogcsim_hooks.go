@@ -180,6 +180,7 @@ func gsrecHeapLiveAdd(delta int64) {
 	if b := gsrecBegin(gsrecTagHL); b != nil {
 		b.f(delta)
 		b.f(int64(v))
+		b.live = v
 		b.end()
 	}
 	gsrecUnlock(mp)
@@ -236,43 +237,136 @@ func gsrecPagesSwept(s *mspan) {
 	gsrecUnlock(mp)
 }
 
-func gsrecSpan(tag uint8, c *mcentral, s *mspan, withFreeindex bool) {
+func gsrecSpan(tag uint8, c *mcentral, s *mspan) {
 	if !gsrecRecording() {
 		return
 	}
-	begin := gsrecBegin
 	if tag == gsrecTagCS {
-		begin = gsrecBeginLocal // its heap_live add is the HL before it
+		// Local: heap_live as its own add (the HL before it) left it.
+		if b := gsrecBeginLocal(tag); b != nil {
+			b.f(int64(c.spanclass))
+			b.f(int64(s.base()))
+			b.f(int64(s.allocCount))
+			b.f(int64(s.freeindex))
+			b.f(int64(b.live))
+			b.end()
+		}
+		return
 	}
-	if b := begin(tag); b != nil {
+	// UC: heap_live read with the record's number, under the recorder's
+	// lock, as the Ps' adds take theirs.
+	mp := gsrecLock()
+	if b := gsrecBegin(tag); b != nil {
 		b.f(int64(c.spanclass))
 		b.f(int64(s.base()))
 		b.f(int64(s.allocCount))
-		if withFreeindex {
-			b.f(int64(s.freeindex))
-		}
 		b.f(int64(atomic.Load64(&memstats.heap_live)))
 		b.end()
 	}
+	gsrecUnlock(mp)
 }
 
 // CS at the end of mcentral.cacheSpan; UC inside uncacheSpan's lock.
-func gsrecCacheSpan(c *mcentral, s *mspan)   { gsrecSpan(gsrecTagCS, c, s, true) }
-func gsrecUncacheSpan(c *mcentral, s *mspan) { gsrecSpan(gsrecTagUC, c, s, false) }
+func gsrecCacheSpan(c *mcentral, s *mspan)   { gsrecSpan(gsrecTagCS, c, s) }
+func gsrecUncacheSpan(c *mcentral, s *mspan) { gsrecSpan(gsrecTagUC, c, s) }
 
 // cacheSpan takes span s, inside the mcentral lock: how 1 a swept span
-// of the nonempty list, 2 one grown from the heap. (A span it sweeps first
-// is its SC claim.)
+// of the nonempty list, 2 one grown from the heap; 0 (s nil) its walk of
+// the lists found none, so that lock section has its place too. (A span
+// it sweeps first is its SC claim.)
 func gsrecCentralTake(c *mcentral, s *mspan, how int64) {
 	if !gsrecRecording() {
 		return
 	}
 	if b := gsrecBegin(gsrecTagCT); b != nil {
 		b.f(int64(c.spanclass))
-		b.f(int64(s.base()))
+		if s != nil {
+			b.f(int64(s.base()))
+		} else {
+			b.f(0)
+		}
 		b.f(how)
 		b.end()
 	}
+}
+
+// gcSweepBuf.push's slot, ordered with the other pushers'.
+func gsrecSweepPush(sb *gcSweepBuf, s *mspan) uintptr {
+	if !gsrecRecording() {
+		return uintptr(atomic.Xadd(&sb.index, +1) - 1)
+	}
+	mp := gsrecLock()
+	cursor := uintptr(atomic.Xadd(&sb.index, +1) - 1)
+	if b := gsrecBegin(gsrecTagBU); b != nil {
+		b.f(int64(s.base()))
+		b.f(int64(cursor))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return cursor
+}
+
+// gcSweepBuf.pop's slot, ordered with the other poppers'.
+func gsrecSweepPop(sb *gcSweepBuf) uint32 {
+	if !gsrecRecording() {
+		return atomic.Xadd(&sb.index, -1)
+	}
+	mp := gsrecLock()
+	cursor := atomic.Xadd(&sb.index, -1)
+	if b := gsrecBegin(gsrecTagBO); b != nil {
+		b.f(int64(int32(cursor)))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return cursor
+}
+
+// flushmcache(i) begins: which thread flushes which P's mcache is decided
+// by the mark-root jobs the threads claim.
+func gsrecFlushMCache(i int) {
+	if !gsrecRecording() {
+		return
+	}
+	mp := gsrecLock()
+	if b := gsrecBegin(gsrecTagFM); b != nil {
+		b.f(int64(i))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// A finalizer special added (set) or removed (SetFinalizer(p, nil), or
+// queued to run by a sweep) for the object at p.
+func gsrecFinalizer(p unsafe.Pointer, set bool) {
+	if !gsrecRecording() {
+		return
+	}
+	tag := uint8(gsrecTagSX)
+	if set {
+		tag = gsrecTagSF
+	}
+	mp := gsrecLock()
+	if b := gsrecBegin(tag); b != nil {
+		b.f(int64(uintptr(p)))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
+// A sweep's release of its span (sweepgen = sg) where no lock orders it.
+func gsrecRelease(s *mspan, sg uint32) {
+	if !gsrecRecording() {
+		atomic.Store(&s.sweepgen, sg)
+		return
+	}
+	mp := gsrecLock()
+	atomic.Store(&s.sweepgen, sg)
+	if b := gsrecBegin(gsrecTagSE); b != nil {
+		b.f(int64(s.base()))
+		b.f(int64(sg))
+		b.end()
+	}
+	gsrecUnlock(mp)
 }
 
 // deductSweepCredit's read of pagesSwept (its loop test), ordered with the
@@ -289,6 +383,80 @@ func gsrecPagesSweptRead() uint64 {
 	}
 	gsrecUnlock(mp)
 	return v
+}
+
+// deductSweepCredit's read of heap_live (its pages target), ordered with
+// the Ps' adds.
+func gsrecHeapLiveRead() uint64 {
+	if !gsrecRecording() {
+		return atomic.Load64(&memstats.heap_live)
+	}
+	mp := gsrecLock()
+	v := atomic.Load64(&memstats.heap_live)
+	if b := gsrecBegin(gsrecTagHR); b != nil {
+		b.f(int64(v))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return v
+}
+
+// sweepone's read of sweepdone (set false), or its store of 1 (set true),
+// ordered with each other across the sweepers.
+func gsrecSweepDone(set bool) uint32 {
+	if !gsrecRecording() {
+		if set {
+			atomic.Store(&mheap_.sweepdone, 1)
+			return 1
+		}
+		return atomic.Load(&mheap_.sweepdone)
+	}
+	mp := gsrecLock()
+	var v uint32
+	if set {
+		atomic.Store(&mheap_.sweepdone, 1)
+		if b := gsrecBegin(gsrecTagSN); b != nil {
+			b.end()
+		}
+	} else {
+		v = atomic.Load(&mheap_.sweepdone)
+		if b := gsrecBegin(gsrecTagSD); b != nil {
+			b.f(int64(v))
+			b.end()
+		}
+	}
+	gsrecUnlock(mp)
+	return v
+}
+
+// deductSweepCredit's first read of sweepPagesPerByte, ordered with the
+// zero another P's deductSweepCredit may write (gsrecSweepRateZero).
+func gsrecSweepRateRead() float64 {
+	if !gsrecRecording() {
+		return mheap_.sweepPagesPerByte
+	}
+	mp := gsrecLock()
+	v := mheap_.sweepPagesPerByte
+	if b := gsrecBegin(gsrecTagDR); b != nil {
+		b.f(gsrecF64(v))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return v
+}
+
+// deductSweepCredit's sweepPagesPerByte = 0: nothing was left to sweep.
+func gsrecSweepRateZero() {
+	if !gsrecRecording() {
+		mheap_.sweepPagesPerByte = 0
+		return
+	}
+	mp := gsrecLock()
+	mheap_.sweepPagesPerByte = 0
+	if b := gsrecBegin(gsrecTagDZ); b != nil {
+		b.end()
+	}
+	gsrecUnlock(mp)
 }
 
 // The scavenger released bytes of span s's pages (inside the heap lock).
@@ -324,12 +492,16 @@ func gsrecAllocSpan(s *mspan, spanclass spanClass, large bool) {
 		return
 	}
 	if large {
+		// Under the recorder's lock: heap_live read with the record's
+		// number, as the Ps' adds take theirs.
+		mp := gsrecLock()
 		if b := gsrecBegin(gsrecTagL); b != nil {
 			b.f(int64(s.npages))
 			b.f(int64(s.base()))
-			b.f(int64(memstats.heap_live))
+			b.f(int64(atomic.Load64(&memstats.heap_live)))
 			b.end()
 		}
+		gsrecUnlock(mp)
 		return
 	}
 	if b := gsrecBegin(gsrecTagHA); b != nil {
@@ -544,6 +716,11 @@ func gsrecGcEnable() {
 		b.f(int64(mheap_.arena_start))
 		b.f(int64(mheap_.arena_used))
 		b.t(nanotime())
+		b.end()
+	}
+	// The linker places zerobase; a replay cannot compute it.
+	if b := gsrecBegin(gsrecTagZB); b != nil {
+		b.f(int64(uintptr(unsafe.Pointer(&zerobase))))
 		b.end()
 	}
 }

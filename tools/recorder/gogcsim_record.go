@@ -91,6 +91,26 @@ const (
 	gsrecTagRV             // the scavenger releases a span's pages: base bytes
 )
 
+// 52..55 are the encoder's AN records.
+const (
+	gsrecTagZB = 56 + iota // runtime.zerobase's address, once at gcenable: addr
+	gsrecTagBU             // gcSweepBuf.push takes a slot: base cursor
+	gsrecTagBO             // gcSweepBuf.pop takes a slot: cursor (negative: empty)
+	gsrecTagSE             // a sweep releases its span (sweepgen store, unlocked): base sweepgen
+	gsrecTagFM             // flushmcache(p) begins (a mark-root job, or ReadMemStats): p
+	gsrecTagSF             // a finalizer is set on the object at addr: addr
+	gsrecTagSX             // the finalizer of the object at addr is removed or queued to run: addr
+	gsrecTagHR             // deductSweepCredit reads heap_live: the value
+)
+
+// Tags have 6 bits: the last two take the free ones after v1's.
+const (
+	gsrecTagDR = 25 + iota // deductSweepCredit reads sweepPagesPerByte: the float's bits
+	gsrecTagDZ             // deductSweepCredit found nothing left to sweep: sweepPagesPerByte = 0
+	gsrecTagSD             // sweepone reads sweepdone: the value
+	gsrecTagSN             // sweepone found the unswept buffer empty: sweepdone = 1
+)
+
 // A raw compact allocation record (see gsrecRaw).
 const (
 	gsrecCompact  = 1 << 9
@@ -129,6 +149,9 @@ type gsrecM struct {
 	pend    bool
 	pendG   int64
 	pendLen uint32
+	// heap_live as the M's last heap_live add left it (a hand-out's CS
+	// says so: a later load would see other Ps' adds in no defined order).
+	live uint64
 }
 
 var gsrec struct {
