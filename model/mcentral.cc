@@ -16,6 +16,7 @@ MSpan* MCentral::CacheSpan(MCacheStats* c) {
   const uint64_t spanBytes = uint64_t{kClassToAllocNPages[sizeclass]} * kPageSize;
   // Deduct credit for this span allocation and sweep if necessary.
   heap_->hooks()->DeductSweepCredit(spanBytes, 0);
+  heap_->Lock();
   const uint32_t sg = heap_->sweepgen;
   MSpan* s = nullptr;
 retry:
@@ -49,14 +50,18 @@ retry:
         s->freeindex = freeIndex;
         goto havespan;
       }
+      heap_->Lock();
       goto retry;  // s is still on empty, now swept
     }
     if (s->sweepgen == sg - 1) continue;
     break;  // swept full spans are at the end of the list
   }
+  // The walk found nothing: unlock(&c.lock), then grow.
+  heap_->Sync(SyncKind::kCentralTake, {spanclass_, 0, 0});
   // Replenish central list if empty.
   s = Grow(c);
   if (s == nullptr) return nullptr;
+  heap_->Lock();
   empty_.InsertBack(s);
   heap_->Sync(SyncKind::kCentralTake, {spanclass_, static_cast<int64_t>(s->base()), 2});
 
@@ -69,10 +74,11 @@ havespan: {
   nmalloc_ += static_cast<uint64_t>(n);
   // The whole span's free space now counts as live until it is uncached.
   const uint64_t usedBytes = uint64_t{s->allocCount} * s->elemsize;
-  heap_->Sync(SyncKind::kHeapLive, {static_cast<int64_t>(spanBytes) - static_cast<int64_t>(usedBytes),
-                                    static_cast<int64_t>(memstats_->heap_live)});
+  heap_->Sync(SyncKind::kHeapLive, {static_cast<int64_t>(spanBytes) - static_cast<int64_t>(usedBytes)},
+              &memstats_->heap_live);
   memstats_->heap_live += static_cast<uint64_t>(static_cast<int64_t>(spanBytes) -
                                                 static_cast<int64_t>(usedBytes));
+  const uint64_t heap_live = memstats_->heap_live;  // as this add left it
   if (heap_->hooks()->BlackenEnabled()) heap_->hooks()->Revise();
   s->incache = true;
   s->ncached++;
@@ -80,7 +86,7 @@ havespan: {
   s->RefillAllocCache(freeByteBase / 8);
   // Adjust the allocCache so that ctz finds freeindex's bit at position 0.
   s->allocCache >>= s->freeindex % 64;
-  heap_->events()->OnCacheSpan(*s, memstats_->heap_live);
+  heap_->events()->OnCacheSpan(*s, heap_live);
   return s;
 }
 }
@@ -101,6 +107,7 @@ uint64_t MCentral::PeekCacheSpanBase() const {
 }
 
 void MCentral::UncacheSpan(MSpan* s) {
+  heap_->Lock();
   s->incache = false;
   if (s->allocCount == 0) GOGCSIM_THROW("uncaching span but s.allocCount == 0");
   const int64_t cap = static_cast<int64_t>((s->npages << kPageShift) / s->elemsize);
@@ -109,13 +116,12 @@ void MCentral::UncacheSpan(MSpan* s) {
     empty_.Remove(s);
     nonempty_.Insert(s);
     // The objects never allocated from this span are not live after all.
-    heap_->Sync(SyncKind::kHeapLive, {-n * static_cast<int64_t>(s->elemsize),
-                                      static_cast<int64_t>(memstats_->heap_live)});
+    heap_->Sync(SyncKind::kHeapLive, {-n * static_cast<int64_t>(s->elemsize)}, &memstats_->heap_live);
     memstats_->heap_live -= static_cast<uint64_t>(n) * s->elemsize;
     nmalloc_ -= static_cast<uint64_t>(n);
   }
-  heap_->Sync(SyncKind::kUncache, {spanclass_, static_cast<int64_t>(s->base()), s->allocCount,
-                                   static_cast<int64_t>(memstats_->heap_live)});
+  heap_->Sync(SyncKind::kUncache, {spanclass_, static_cast<int64_t>(s->base()), s->allocCount},
+              &memstats_->heap_live);
   heap_->events()->OnUncacheSpan(*s, memstats_->heap_live);
 }
 
@@ -125,10 +131,11 @@ bool MCentral::FreeSpan(MSpan* s, bool preserve, bool wasempty, MCacheStats* c) 
   if (preserve) {
     // Preserve is set only when called from cacheSpan: leave it where it is.
     if (!s->InList()) GOGCSIM_THROW("can't preserve unlinked span");
+    heap_->Sync(SyncKind::kSweepRelease, {static_cast<int64_t>(s->base()), heap_->sweepgen});
     s->sweepgen = heap_->sweepgen;
     return false;
   }
-  // lock(&c.lock)
+  heap_->Lock();
   heap_->Sync(SyncKind::kCentralFree, {spanclass_, static_cast<int64_t>(s->base()), s->allocCount, wasempty});
   if (wasempty) {
     empty_.Remove(s);

@@ -89,7 +89,9 @@ TEST_F(MCentralTest, SyncPointsComeInGosOrderWithTheirValues) {
   const int64_t base = static_cast<int64_t>(s->base());
   const int64_t spc = MakeSpanClass(4, true);
   std::vector<std::pair<SyncKind, std::vector<int64_t>>> want = {
+      {SyncKind::kCentralTake, {spc, 0, 0}},  // the walk of the empty lists found none
       {SyncKind::kHeapScan, {96, 0}},         // heap_scan += local_scan, from 0
+      {SyncKind::kSweepPush, {base, 0}},      // onto the swept list, slot 0
       {SyncKind::kHeapAlloc, {spc, base, 1}},  // a small span of one page
       {SyncKind::kCentralTake, {spc, base, 2}},
       {SyncKind::kHeapLive, {8192, 0}},  // the whole span's bytes, from 0

@@ -14,14 +14,15 @@ Sweeper::Sweeper(Malloc* malloc, ObjectGraph* graph, Sched* sched)
 MCacheStats* Sweeper::LocalStats() {
   P* p = sched_->current_p();
   if (p != nullptr) return &p->mcache->stats;
+  if (running_stats_) return running_stats_();
   return local_stats_ != nullptr ? local_stats_ : &no_p_stats_;
 }
 
 bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
   const uint32_t sweepgen = heap_->sweepgen;
   if (s->state != SpanState::kInUse || s->sweepgen != sweepgen - 1) GOGCSIM_THROW("MSpan_Sweep: bad span state");
-  heap_->Sync(SyncKind::kPagesSwept, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages),
-                                      static_cast<int64_t>(heap_->pagesSwept)});
+  heap_->Sync(SyncKind::kPagesSwept, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)},
+              &heap_->pagesSwept);
   heap_->pagesSwept += s->npages;
   const SpanClass spc = s->spanclass;
   const uint64_t base = s->base(), npages = s->npages, allocCountBefore = s->allocCount;
@@ -63,6 +64,8 @@ bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
     if (s->state != SpanState::kInUse || s->sweepgen != sweepgen - 1) {
       GOGCSIM_THROW("MSpan_Sweep: bad span state after sweep");
     }
+    // Serialization point: the span is released.
+    heap_->Sync(SyncKind::kSweepRelease, {static_cast<int64_t>(s->base()), sweepgen});
     s->sweepgen = sweepgen;
   }
   bool res = false;
@@ -75,24 +78,26 @@ bool Sweeper::SpanSweep(MSpan* s, bool preserve) {
     c->local_largefree += size;
     res = true;
   }
-  if (!res) heap_->sweepSpans[sweepgen / 2 % 2].push_back(s);  // swept in-use list
+  if (!res) heap_->SweepBufPush(sweepgen / 2 % 2, s);  // swept in-use list
   events->OnSweep(base, spc, npages, allocCountBefore, preserve, res);
   return res;
 }
 
 uint64_t Sweeper::SweepOne() {
+  // Another sweeper may set sweepdone (below): the read is a sync point.
+  heap_->Lock();
+  heap_->Sync(SyncKind::kSweepDoneRead, {heap_->sweepdone});
   if (heap_->sweepdone != 0) return ~uint64_t{0};
   heap_->sweepers++;
   uint64_t npages = ~uint64_t{0};
   const uint32_t sg = heap_->sweepgen;
-  std::vector<MSpan*>& unswept = heap_->sweepSpans[1 - sg / 2 % 2];
   for (;;) {
-    if (unswept.empty()) {
+    MSpan* s = heap_->SweepBufPop(1 - sg / 2 % 2);
+    if (s == nullptr) {
+      heap_->Sync(SyncKind::kSweepDoneSet, {});
       heap_->sweepdone = 1;
       break;
     }
-    MSpan* s = unswept.back();
-    unswept.pop_back();
     if (s->state != SpanState::kInUse) {
       // Freed since it was queued; it must have been swept then.
       if (s->sweepgen != sg) GOGCSIM_THROW("non in-use span in unswept list");
@@ -110,13 +115,18 @@ uint64_t Sweeper::SweepOne() {
 }
 
 void Sweeper::DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) {
+  // Another P may set the ratio to 0 (below): the read is a sync point.
+  heap_->Lock();
+  heap_->Sync(SyncKind::kSweepRateRead, {std::bit_cast<int64_t>(heap_->sweepPagesPerByte)});
   if (heap_->sweepPagesPerByte == 0) return;  // proportional sweep is done or off
   for (;;) {
     const uint64_t sweptBasis = heap_->pagesSweptBasis;
+    heap_->Sync(SyncKind::kHeapLiveRead, {}, &malloc_->memstats().heap_live);
     const int64_t pagesTarget = PagesTarget(malloc_->memstats().heap_live, spanBytes, callerSweepPages);
     bool retry = false;
     while (pagesTarget > static_cast<int64_t>(ReadPagesSwept() - sweptBasis)) {
       if (SweepOne() == ~uint64_t{0}) {
+        heap_->Sync(SyncKind::kSweepRateZero, {});
         heap_->sweepPagesPerByte = 0;
         break;
       }

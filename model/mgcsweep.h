@@ -6,6 +6,7 @@
 #define GOGCSIM_MODEL_MGCSWEEP_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "model/malloc.h"
 #include "model/mbitmap.h"
@@ -30,7 +31,7 @@ class Sweeper {
   int64_t PagesTarget(uint64_t heap_live, uint64_t spanBytes, uint64_t callerSweepPages) const;
   // deductSweepCredit's read of pagesSwept (a sync point).
   uint64_t ReadPagesSwept() const {
-    heap_->Sync(SyncKind::kPagesSweptRead, {static_cast<int64_t>(heap_->pagesSwept)});
+    heap_->Sync(SyncKind::kPagesSweptRead, {}, &heap_->pagesSwept);
     return heap_->pagesSwept;
   }
   // gcSweep (mgc.go), concurrent mode: every in-use span becomes unswept
@@ -48,6 +49,9 @@ class Sweeper {
   // running (faithful replay drives the sweeper from outside the
   // scheduler); null: the running P's, as usual.
   void set_local_stats(MCacheStats* c) { local_stats_ = c; }
+  // Or asks `running` for them at each use (replay v2: the running call's
+  // P, which changes as the calls of several Ms take turns).
+  void set_local_stats(std::function<MCacheStats*()> running) { running_stats_ = std::move(running); }
   MCacheStats* local_stats() const { return local_stats_; }
   uint64_t nbgsweep = 0;      // spans swept by the background sweeper (this cycle)
   uint64_t npausesweep = 0;   // spans swept with the world stopped
@@ -71,6 +75,7 @@ class Sweeper {
   Sched* sched_;
   MCacheStats no_p_stats_;
   MCacheStats* local_stats_ = nullptr;
+  std::function<MCacheStats*()> running_stats_;
   BgSweep bgsweep_body_{this};
   G* bgsweep_g_ = nullptr;
   bool parked_ = false;

@@ -262,12 +262,31 @@ MSpan* MHeap::NewSpanStruct() {
 
 void MHeap::FreeSpanStruct(MSpan* s) { span_free_.push_back(s); }
 
-void MHeap::Sync(SyncKind kind, std::initializer_list<int64_t> v) const {
+void MHeap::Sync(SyncKind kind, std::initializer_list<int64_t> v, const uint64_t* read) const {
   if (sync_ == &default_sync_) return;
   SyncPoint sp{kind};
-  GOGCSIM_CHECK(v.size() <= 4);
+  GOGCSIM_CHECK(v.size() + (read != nullptr ? 1 : 0) <= 4);
   for (int64_t x : v) sp.v[sp.n++] = x;
+  if (read != nullptr) {
+    sp.read = read;
+    sp.v[sp.n++] = static_cast<int64_t>(*read);
+  }
   sync_->Pass(sp);
+}
+
+void MHeap::SweepBufPush(int i, MSpan* s) {
+  Sync(SyncKind::kSweepPush, {static_cast<int64_t>(s->base())}, &sweepIndex[i]);
+  sweepSpans[i].push_back(s);
+  sweepIndex[i] = sweepSpans[i].size();
+}
+
+MSpan* MHeap::SweepBufPop(int i) {
+  Sync(SyncKind::kSweepPop, {}, &sweepIndex[i]);
+  if (sweepSpans[i].empty()) return nullptr;
+  MSpan* s = sweepSpans[i].back();
+  sweepSpans[i].pop_back();
+  sweepIndex[i] = sweepSpans[i].size();
+  return s;
 }
 
 MSpanList* MHeap::BusyList(uint64_t npages) {
@@ -289,6 +308,7 @@ retry:
       list->InsertBack(s);  // back on a busy list; not in the treap
       const uint64_t snpages = s->npages;
       if (hooks_->Sweep(s, false)) n += snpages;
+      Lock();  // the sweep ran unlocked
       if (n >= npages) return n;
       goto retry;
     }
@@ -310,19 +330,20 @@ void MHeap::Reclaim(uint64_t npage) {
     reclaimed += ReclaimList(&busy_[i], npage - reclaimed);
     if (reclaimed >= npage) return;
   }
-  // Now sweep everything that is not yet swept.
+  // Now sweep everything that is not yet swept, unlocked.
   for (;;) {
     const uint64_t n = hooks_->SweepOne();
     if (n == ~uint64_t{0}) break;
     reclaimed += n;
     if (reclaimed >= npage) break;
   }
+  Lock();
 }
 
 void MHeap::FlushScanStats(MCacheStats* c) {
   // Under the heap lock, fold the P's scan and tiny counts into memstats.
   if (c == nullptr) return;
-  Sync(SyncKind::kHeapScan, {static_cast<int64_t>(c->local_scan), static_cast<int64_t>(memstats_->heap_scan)});
+  Sync(SyncKind::kHeapScan, {static_cast<int64_t>(c->local_scan)}, &memstats_->heap_scan);
   memstats_->heap_scan += c->local_scan;
   c->local_scan = 0;
   c->scan_flushes++;
@@ -333,12 +354,13 @@ void MHeap::FlushScanStats(MCacheStats* c) {
 MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needzero,
                     MCacheStats* c) {
   // alloc_m
+  Lock();
   if (sweepdone == 0) Reclaim(npage);
   FlushScanStats(c);
   MSpan* s = AllocSpanLocked(npage, &memstats_->heap_inuse);
   if (s != nullptr) {
     s->sweepgen = sweepgen;
-    sweepSpans[sweepgen / 2 % 2].push_back(s);  // swept in-use list
+    SweepBufPush(sweepgen / 2 % 2, s);  // swept in-use list
     s->state = SpanState::kInUse;
     s->allocCount = 0;
     s->spanclass = spanclass;
@@ -362,16 +384,15 @@ MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needze
       memstats_->heap_objects++;
       freestats.largealloc += s->elemsize;
       freestats.nlargealloc++;
-      Sync(SyncKind::kHeapLive,
-           {static_cast<int64_t>(npage << kPageShift), static_cast<int64_t>(memstats_->heap_live)});
+      Sync(SyncKind::kHeapLive, {static_cast<int64_t>(npage << kPageShift)}, &memstats_->heap_live);
       memstats_->heap_live += npage << kPageShift;
       BusyList(s->npages)->InsertBack(s);
     }
   }
   if (hooks_->BlackenEnabled()) hooks_->Revise();
   if (s != nullptr && large) {
-    Sync(SyncKind::kLargeAlloc, {static_cast<int64_t>(s->npages), static_cast<int64_t>(s->base()),
-                                 static_cast<int64_t>(memstats_->heap_live)});
+    Sync(SyncKind::kLargeAlloc, {static_cast<int64_t>(s->npages), static_cast<int64_t>(s->base())},
+         &memstats_->heap_live);
   } else if (s != nullptr) {
     Sync(SyncKind::kHeapAlloc, {spanclass, static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)});
   }
@@ -381,6 +402,7 @@ MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needze
 }
 
 MSpan* MHeap::AllocManual(uint64_t npage, uint64_t* stat) {
+  Lock();
   MSpan* s = AllocSpanLocked(npage, stat);
   if (s != nullptr) {
     s->state = SpanState::kManual;
@@ -509,6 +531,7 @@ MSpan* MHeap::SpanAtBase(uint64_t p) const {
 }
 
 void MHeap::FreeSpan(MSpan* s, int acct, MCacheStats* c) {
+  Lock();
   FlushScanStats(c);
   if (acct != 0) memstats_->heap_objects--;
   if (hooks_->BlackenEnabled()) hooks_->Revise();
@@ -517,6 +540,7 @@ void MHeap::FreeSpan(MSpan* s, int acct, MCacheStats* c) {
 }
 
 void MHeap::FreeManual(MSpan* s, uint64_t* stat) {
+  Lock();
   Sync(SyncKind::kManualFree, {static_cast<int64_t>(s->base()), static_cast<int64_t>(s->npages)});
   s->needzero = 1;
   *stat -= s->npages << kPageShift;

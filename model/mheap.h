@@ -144,7 +144,8 @@ class GcHooks {
 class AllocEvents {
  public:
   virtual ~AllocEvents() = default;
-  // mcentral.cacheSpan handed s to an mcache (values after, heap_live after).
+  // mcentral.cacheSpan handed s to an mcache (values after; heap_live as
+  // its own add left it).
   virtual void OnCacheSpan(const MSpan& s, uint64_t heap_live) {}
   // mcentral.uncacheSpan took s back (values after).
   virtual void OnUncacheSpan(const MSpan& s, uint64_t heap_live) {}
@@ -168,31 +169,53 @@ class AllocEvents {
 // once. `v` holds the record's fields as far as they are known before the
 // operation (see each kind).
 enum class SyncKind : uint8_t {
-  kHeapLive,        // HL: heap_live += v[0]; v[1] heap_live before
-  kHeapScan,        // HS: heap_scan += v[0] (a P's local_scan); v[1] heap_scan before
+  kHeapLive,        // HL: heap_live += v[0]; v[1] heap_live before (read)
+  kHeapScan,        // HS: heap_scan += v[0] (a P's local_scan); v[1] heap_scan before (read)
   kSweepClaim,      // SC: span v[0]'s sweepgen v[1]-2 -> v[1]-1
-  kPagesSwept,      // SP: pagesSwept += v[1] at span v[0]'s sweep; v[2] pagesSwept before
-  kPagesSweptRead,  // PW: deductSweepCredit reads pagesSwept, v[0]
+  kPagesSwept,      // SP: pagesSwept += v[1] at span v[0]'s sweep; v[2] pagesSwept before (read)
+  kPagesSweptRead,  // PW: deductSweepCredit reads pagesSwept, v[0] (read)
   kCentralTake,     // CT: cacheSpan takes span v[1] of class v[0]: v[2] 1 swept, 2 grown
   kCentralFree,     // CF: mcentral.freeSpan: class v[0], span v[1], allocCount v[2], wasempty v[3]
-  kUncache,         // UC: uncacheSpan: class v[0], span v[1], allocCount v[2], heap_live v[3]
+  kUncache,         // UC: uncacheSpan: class v[0], span v[1], allocCount v[2], heap_live v[3] (read)
   kHeapAlloc,       // HA: alloc_m hands out span v[1] of class v[0], v[2] pages
-  kLargeAlloc,      // L: alloc_m hands out a large span: v[0] pages at v[1], heap_live v[2]
+  kLargeAlloc,      // L: alloc_m hands out a large span: v[0] pages at v[1], heap_live v[2] (read)
   kHeapFree,        // HF: mheap.freeSpan: span v[0], v[1] pages
   kManualAlloc,     // MA: span v[0], v[1] pages
   kManualFree,      // MF: span v[0], v[1] pages
+  kSweepPush,       // BU: gcSweepBuf.push of span v[0] into slot v[1] (read: the index)
+  kSweepPop,        // BO: gcSweepBuf.pop; v[0] the index before (read), the slot is v[0]-1
+  kSweepRelease,    // SE: a sweep sets span v[0]'s sweepgen to v[1], unlocked
+  kHeapLiveRead,    // HR: deductSweepCredit reads heap_live, v[0] (read)
+  kSweepRateRead,   // DR: deductSweepCredit reads sweepPagesPerByte, v[0] its bits
+  kSweepRateZero,   // DZ: deductSweepCredit sets sweepPagesPerByte = 0
+  kSweepDoneRead,   // SD: sweepone reads sweepdone, v[0]
+  kSweepDoneSet,    // SN: sweepone sets sweepdone = 1
 };
+inline constexpr int kNumSyncKinds = static_cast<int>(SyncKind::kSweepDoneSet) + 1;
 
 struct SyncPoint {
   SyncKind kind;
   int n = 0;  // values in v
   int64_t v[4] = {};
+  // When set, v[n-1] is *read: shared state the operation reads, read
+  // when the point is passed (a replay may hold the P before it).
+  const uint64_t* read = nullptr;
+  // This point with v[n-1] read now.
+  SyncPoint Read() const {
+    SyncPoint sp = *this;
+    if (read != nullptr) sp.v[n - 1] = static_cast<int64_t>(*read);
+    return sp;
+  }
 };
 
 class SyncHooks {
  public:
   virtual ~SyncHooks() = default;
   virtual void Pass(const SyncPoint& sp) {}
+  // lock(&c.lock) or lock(&h.lock): what the lock section reads, it reads
+  // after every earlier section of the lock. A replay holds the P here
+  // until its next record comes up.
+  virtual void Lock() {}
 };
 
 class MHeap {
@@ -206,8 +229,17 @@ class MHeap {
   void set_hooks(GcHooks* hooks) { hooks_ = hooks != nullptr ? hooks : &default_hooks_; }
   void set_events(AllocEvents* events) { events_ = events != nullptr ? events : &default_events_; }
   void set_sync(SyncHooks* sync) { sync_ = sync != nullptr ? sync : &default_sync_; }
-  // Calls sync()->Pass with kind and the values.
-  void Sync(SyncKind kind, std::initializer_list<int64_t> v) const;
+  // Calls sync()->Pass with kind and the values; with read, *read is one
+  // value more, read when the point is passed.
+  void Sync(SyncKind kind, std::initializer_list<int64_t> v, const uint64_t* read = nullptr) const;
+  // gcSweepBuf.push and pop on sweepSpans[i]: the slot each takes is a
+  // sync point (the buffer's index is shared by the sweepers).
+  void SweepBufPush(int i, MSpan* s);
+  MSpan* SweepBufPop(int i);
+  // Calls sync()->Lock: an mcentral's or the heap's lock is taken here.
+  void Lock() const {
+    if (sync_ != &default_sync_) sync_->Lock();
+  }
   GcHooks* hooks() const { return hooks_; }
   AllocEvents* events() const { return events_; }
 
@@ -247,6 +279,7 @@ class MHeap {
   HeapFreeStats freestats;
   std::vector<MSpan*> allspans;              // every span ever created, in order
   std::vector<MSpan*> sweepSpans[2];         // gcSweepBuf: [sweepgen/2%2] swept, the other unswept
+  uint64_t sweepIndex[2] = {};               // gcSweepBuf.index: sweepSpans[i].size()
 
   uint64_t arena_start() const { return arena_start_; }
   uint64_t arena_used() const { return arena_used_; }
