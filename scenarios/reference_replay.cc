@@ -326,7 +326,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     if (absl::Status st = malloc_.Init(); !st.ok()) return st;
     malloc_.heap().set_events(this);
     malloc_.heap().set_hooks(this);
-    malloc_.heap().set_sync(opts_.sync);
     controller_.set_observer(this);
     // A trace's line texts are only needed for a divergence report.
     auto reader = traces::OpenRecordSource(path, traces::RecordText::kIfFree);

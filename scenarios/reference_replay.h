@@ -77,9 +77,6 @@ struct ReplayOptions {
   // Run the allocator's invariant checks after every operation (slow).
   bool check_invariants = false;
   uint64_t seed = 1;
-  // Told of every sync point the ported runtime passes (model/mheap.h),
-  // in order; nullptr: none.
-  model::SyncHooks* sync = nullptr;
 };
 
 absl::StatusOr<ReplayReport> ReplayReference(const std::string& path, const ReplayOptions& opts);

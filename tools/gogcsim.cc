@@ -22,7 +22,6 @@
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "scenarios/reference_replay.h"
-#include "scenarios/sync_order.h"
 #include "traces/recording_v2.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
@@ -32,6 +31,7 @@
 #include "tools/compare_command.h"
 #include "tools/diff_command.h"
 #include "tools/record_command.h"
+#include "tools/replay_v2_command.h"
 #include "tools/report_command.h"
 #include "tools/sweep_command.h"
 #include "tools/trace_command.h"
@@ -48,6 +48,9 @@ ABSL_FLAG(bool, check_marks, false, "verify at every mark termination that all r
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 ABSL_FLAG(std::string, reference, "", "reference recording (.rec.gz) to replay");
 ABSL_FLAG(bool, check_invariants, false, "check allocator invariants after every step (slow)");
+ABSL_FLAG(std::string, engine, "auto",
+          "replay: v2 (a gogcsim recording as the schedule), v1 (the reference replay), or auto: v2 for "
+          "gogcsim recordings, v1 for the rest");
 ABSL_FLAG(bool, first_gc_only, false, "replay: stop at the first GC (the allocator-only part of the run)");
 
 namespace {
@@ -392,25 +395,20 @@ int Run(const std::vector<char*>& args, bool seed_given) {
 int Replay() {
   const std::string path = absl::GetFlag(FLAGS_reference);
   if (path.empty()) return Fail("replay needs --reference=FILE.rec.gz");
+  std::string engine = absl::GetFlag(FLAGS_engine);
+  if (engine != "v1" && engine != "v2" && engine != "auto") return Fail("--engine must be auto, v1 or v2, not " + engine);
+  if (engine == "auto") engine = gogcsim::traces::IsRecordingV2(path) ? "v2" : "v1";
+  if (engine == "v2") {
+    if (!gogcsim::traces::IsRecordingV2(path)) return Fail(path + ": --engine=v2 replays gogcsim recordings only");
+    return gogcsim::tools::ReplayV2Command(path, absl::GetFlag(FLAGS_first_gc_only), absl::GetFlag(FLAGS_seed),
+                                           absl::GetFlag(FLAGS_json));
+  }
   gogcsim::scenarios::ReplayOptions opts;
   opts.stop_at_first_gc = absl::GetFlag(FLAGS_first_gc_only);
   opts.check_invariants = absl::GetFlag(FLAGS_check_invariants);
   opts.seed = absl::GetFlag(FLAGS_seed);
-  // A gogcsim recording (format v2) also says in which order the runtime's
-  // shared-state operations took effect: the sync points must follow it.
-  std::unique_ptr<gogcsim::scenarios::SyncOrderCheck> sync;
-  if (gogcsim::traces::IsRecordingV2(path) && !opts.stop_at_first_gc) {
-    auto s = gogcsim::scenarios::SyncOrderCheck::Open(path);
-    if (!s.ok()) return gogcsim::tools::FailWith(s.status());
-    sync = std::move(*s);
-    opts.sync = sync.get();
-  }
   auto rep = gogcsim::scenarios::ReplayReference(path, opts);
   if (!rep.ok()) return gogcsim::tools::FailWith(rep.status());
-  if (sync != nullptr) {
-    if (absl::Status st = sync->Finish(); !st.ok()) return gogcsim::tools::FailWith(st);
-  }
-  const bool sync_ok = sync == nullptr || sync->ok();
   const auto& required = gogcsim::scenarios::kRequiredTags;
   auto is_required = [&](const std::string& tag) {
     return std::find(std::begin(required), std::end(required), tag) != std::end(required);
@@ -453,18 +451,6 @@ int Replay() {
     } else {
       j["unverifiable"] = nullptr;
     }
-    if (sync != nullptr) {
-      nlohmann::ordered_json sr = nlohmann::ordered_json::object();
-      for (const auto& [tag, c] : sync->counts()) sr[tag] = {{"matched", c.matched}, {"total", c.total}};
-      j["shared_state_records"] = sr;
-      if (sync->divergence()) {
-        const auto& d = *sync->divergence();
-        j["shared_state_divergence"] = {{"index", d.index}, {"offset", d.offset}, {"expected", d.expected},
-                                        {"simulated", d.simulated}};
-      } else {
-        j["shared_state_divergence"] = nullptr;
-      }
-    }
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::printf("replay %s: %llu lines, %llu allocation requests, %u GC cycles%s\n", rep->path.c_str(),
@@ -488,30 +474,15 @@ int Replay() {
       for (const auto& [tag, c] : rep->unverifiable) n += c.total;
       std::printf("  (%llu records set aside)\n", static_cast<unsigned long long>(n));
     }
-    if (sync != nullptr) {
-      std::printf("  shared-state operations, in the recording's order:\n");
-      for (const auto& [tag, c] : sync->counts()) {
-        std::printf("  %-5s %10llu %10llu%s\n", tag.c_str(), static_cast<unsigned long long>(c.matched),
-                    static_cast<unsigned long long>(c.total), c.matched == c.total ? "" : "  <-");
-      }
-    }
     if (rep->first_divergence) {
       const auto& d = *rep->first_divergence;
       std::printf("first divergence at line %llu\n  recorded:  %s\n  simulated: %s\n  state:     %s\n",
                   static_cast<unsigned long long>(d.line), d.expected.c_str(), d.simulated.c_str(),
                   d.state.c_str());
     }
-    if (sync != nullptr && sync->divergence()) {
-      const auto& d = *sync->divergence();
-      std::printf("shared-state order diverged at its record %llu (chunk at byte %llu)\n  recorded:  %s\n"
-                  "  simulated: %s\n",
-                  static_cast<unsigned long long>(d.index), static_cast<unsigned long long>(d.offset),
-                  d.expected.empty() ? "(no more records)" : d.expected.c_str(),
-                  d.simulated.empty() ? "(the replay ended)" : d.simulated.c_str());
-    }
-    if (rep->ok() && sync_ok) std::printf("every checkable record matched\n");
+    if (rep->ok()) std::printf("every checkable record matched\n");
   }
-  return rep->ok() && sync_ok ? 0 : 1;
+  return rep->ok() ? 0 : 1;
 }
 
 }  // namespace

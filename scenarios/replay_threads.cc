@@ -1,0 +1,99 @@
+#include "scenarios/replay_threads.h"
+
+#include <utility>
+
+#include "sim/check.h"
+
+namespace gogcsim::scenarios {
+
+ReplayThreads::Thread& ReplayThreads::Of(uint32_t m) {
+  while (threads_.size() <= m) {
+    auto t = std::make_unique<Thread>();
+    t->m = static_cast<uint32_t>(threads_.size());
+    Thread* raw = t.get();
+    t->fiber = std::make_unique<sim::Fiber>([this, raw] { Loop(raw); });
+    threads_.push_back(std::move(t));
+  }
+  return *threads_[m];
+}
+
+// The fiber's body: the M's calls, one after another, for good.
+void ReplayThreads::Loop(Thread* t) {
+  for (;;) {
+    {
+      std::function<void()> call = std::move(t->call);
+      call();
+    }
+    t->busy = false;
+    sim::Fiber::Yield();
+  }
+}
+
+void ReplayThreads::Start(uint32_t m, std::function<void()> body) {
+  Thread& t = Of(m);
+  GOGCSIM_CHECK(!t.busy);
+  t.call = std::move(body);
+  t.busy = true;
+}
+
+void ReplayThreads::Resume(Thread& t) {
+  GOGCSIM_CHECK(running_ == nullptr);  // calls do not nest
+  running_ = &t;
+  t.fiber->Resume();
+  running_ = nullptr;
+}
+
+bool ReplayThreads::Offer(uint32_t m, const traces::V2Record& rec) {
+  Thread& t = Of(m);
+  if (!t.busy || t.stuck) return false;
+  t.offered = &rec;
+  Resume(t);
+  const bool taken = t.offered == nullptr;
+  t.offered = nullptr;
+  return taken;
+}
+
+void ReplayThreads::Run(uint32_t m) {
+  Thread& t = Of(m);
+  if (t.busy && !t.stuck) Resume(t);
+}
+
+const ReplayPoint* ReplayThreads::waiting(uint32_t m) const {
+  if (!busy(m) || !threads_[m]->waiting) return nullptr;
+  return &*threads_[m]->waiting;
+}
+
+ReplayThreads::Thread& ReplayThreads::Wait(const ReplayPoint* at) {
+  GOGCSIM_CHECK(running_ != nullptr);  // the model runs only on calls' fibers
+  Thread& t = *running_;
+  while (t.offered == nullptr) {
+    t.at_lock = at == nullptr;
+    if (at != nullptr) t.waiting = *at;
+    sim::Fiber::Yield();
+  }
+  t.at_lock = false;
+  t.waiting.reset();
+  return t;
+}
+
+void ReplayThreads::Lock() { Wait(nullptr); }
+
+void ReplayThreads::Pass(const model::SyncPoint& sp) {
+  const ReplayPoint shown = PointOf(sp.Read());
+  Thread& t = Wait(&shown);
+  Take(t, PointOf(sp.Read()));  // read now: other Ms may have acted meanwhile
+}
+
+void ReplayThreads::PassPoint(const ReplayPoint& p) { Take(Wait(&p), p); }
+
+void ReplayThreads::Take(Thread& t, const ReplayPoint& p) {
+  if (!Matches(p, *t.offered)) {
+    t.waiting = p;
+    t.stuck = true;
+    mismatch_ = Mismatch{t.m, p, *t.offered};
+    for (;;) sim::Fiber::Yield();  // never resumed again
+  }
+  t.offered = nullptr;  // taken
+}
+
+}  // namespace gogcsim::scenarios

@@ -1,0 +1,97 @@
+// The Ms (threads) of a replayed format v2 recording, each running its
+// runtime calls on a fiber of its own (sim/fiber.h).
+//
+// A call runs until it takes a lock or reaches a sync point (model/mheap.h,
+// or a point of the replay's own, such as a pacer call) and waits there
+// until the recording's next global record of its M is offered to it. So
+// what it reads under a lock, it reads no earlier than the recording says
+// its M took the lock, and it passes a sync point only with the record that
+// point stands for. The recording, not the replay, says which M goes next:
+// there is nothing to guess, and a record that the offered M's call cannot
+// produce is a divergence (mismatch()).
+#ifndef GOGCSIM_SCENARIOS_REPLAY_THREADS_H_
+#define GOGCSIM_SCENARIOS_REPLAY_THREADS_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/mheap.h"
+#include "scenarios/replay_point.h"
+#include "sim/fiber.h"
+#include "traces/recording_v2.h"
+
+namespace gogcsim::scenarios {
+
+class ReplayThreads final : public model::SyncHooks {
+ public:
+  // A call reached a point that is not the record offered to its M.
+  struct Mismatch {
+    uint32_t m = 0;
+    ReplayPoint point;
+    traces::V2Record record;
+  };
+
+  ReplayThreads() = default;
+  ReplayThreads(const ReplayThreads&) = delete;
+  ReplayThreads& operator=(const ReplayThreads&) = delete;
+
+  // M m's next call: body runs from the next Offer or Run for m. m must
+  // have no call under way.
+  void Start(uint32_t m, std::function<void()> body);
+  bool busy(uint32_t m) const { return m < threads_.size() && threads_[m]->busy; }
+
+  // Offers rec, a global record of M m, to m's call: runs it until it has
+  // passed the point rec stands for and waits again, or ends. Returns
+  // whether the call passed rec; if not, the call ended first, or waits at
+  // another point (mismatch() says which) and will not run again.
+  bool Offer(uint32_t m, const traces::V2Record& rec);
+  // Runs M m's call, with no record to offer, until it waits or ends.
+  void Run(uint32_t m);
+
+  // The point M m's call waits at; nullptr when it waits at a lock, has not
+  // started, or m has no call.
+  const ReplayPoint* waiting(uint32_t m) const;
+  bool at_lock(uint32_t m) const { return busy(m) && threads_[m]->at_lock; }
+  const std::optional<Mismatch>& mismatch() const { return mismatch_; }
+  // The M whose call runs now, or -1.
+  int64_t current() const { return running_ == nullptr ? int64_t{-1} : int64_t{running_->m}; }
+  // The Ms seen, 0 .. size-1.
+  size_t size() const { return threads_.size(); }
+
+  // SyncHooks, called by the model on a call's fiber.
+  // A sync point reads what it reads once its record is offered.
+  void Pass(const model::SyncPoint& sp) override;
+  void Lock() override;
+  // A point of the replay's own, on a call's fiber.
+  void PassPoint(const ReplayPoint& p);
+
+ private:
+  struct Thread {
+    uint32_t m = 0;
+    std::unique_ptr<sim::Fiber> fiber;  // runs the Ms calls one after another
+    std::function<void()> call;
+    bool busy = false;
+    bool at_lock = false;
+    bool stuck = false;  // at a mismatch, for good
+    std::optional<ReplayPoint> waiting;
+    const traces::V2Record* offered = nullptr;
+  };
+  Thread& Of(uint32_t m);
+  // Suspends the running call until a record is offered to it; it shows
+  // as waiting at `at` (nullptr: at a lock).
+  Thread& Wait(const ReplayPoint* at);
+  void Take(Thread& t, const ReplayPoint& p);
+  void Resume(Thread& t);
+  void Loop(Thread* t);
+
+  std::vector<std::unique_ptr<Thread>> threads_;
+  Thread* running_ = nullptr;
+  std::optional<Mismatch> mismatch_;
+};
+
+}  // namespace gogcsim::scenarios
+
+#endif  // GOGCSIM_SCENARIOS_REPLAY_THREADS_H_

@@ -1,0 +1,440 @@
+#include "scenarios/replay_v2.h"
+
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "model/malloc.h"
+#include "model/mbitmap.h"
+#include "model/mgcpacer.h"
+#include "model/mgcsweep.h"
+#include "model/mgcwork.h"
+#include "model/proc.h"
+#include "scenarios/replay_gc.h"
+#include "scenarios/replay_point.h"
+#include "scenarios/replay_threads.h"
+#include "sim/address_space.h"
+#include "sim/check.h"
+#include "sim/event_queue.h"
+#include "sim/out_of_memory.h"
+#include "traces/recording_v2.h"
+
+namespace gogcsim::scenarios {
+namespace {
+
+using traces::V2Record;
+
+// Tags, by name once.
+struct Tags {
+  int H = traces::V2TagOf("H"), A = traces::V2TagOf("A"), Z = traces::V2TagOf("Z"), CS = traces::V2TagOf("CS"),
+      SW = traces::V2TagOf("SW"), F = traces::V2TagOf("F"), MA = traces::V2TagOf("MA"), MF = traces::V2TagOf("MF"),
+      GS = traces::V2TagOf("GS"), PT = traces::V2TagOf("PT"), ZB = traces::V2TagOf("ZB"), SD = traces::V2TagOf("SD");
+  // Scheduler events: they order the Ms' records but change nothing the
+  // ported runtime holds.
+  bool scheduler[128] = {};
+  Tags() {
+    for (const char* name : {"GB", "GE", "SY", "SR", "WS", "WR", "MW", "PP"}) scheduler[traces::V2TagOf(name)] = true;
+  }
+};
+const Tags& T() {
+  static const Tags* t = new Tags();
+  return *t;
+}
+
+// What gcenable's H and ZB records say of the run.
+struct Header {
+  int gomaxprocs = 1;
+  int32_t gcpercent = 100;
+  uint64_t zerobase = 0;  // runtime.zerobase, placed by the linker
+};
+
+absl::StatusOr<Header> ReadHeader(const std::string& path) {
+  auto r = traces::RecordingV2Reader::Open(path);
+  if (!r.ok()) return r.status();
+  V2Record rec;
+  Header h;
+  h.gomaxprocs = 0;
+  for (;;) {
+    absl::StatusOr<bool> more = (*r)->Next(&rec);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (rec.tag == T().GS) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: offset %d: GC cycle before the H and ZB records", path, rec.offset));
+    }
+    if (rec.tag == T().ZB) {
+      if (h.gomaxprocs == 0) break;
+      h.zerobase = static_cast<uint64_t>(rec.v[0]);
+      return h;
+    }
+    if (rec.tag != T().H) continue;
+    if (rec.v[0] < 1 || rec.v[0] > 256) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: offset %d: H record: gomaxprocs %d out of range", path, rec.offset, rec.v[0]));
+    }
+    h.gomaxprocs = static_cast<int>(rec.v[0]);
+    h.gcpercent = static_cast<int32_t>(rec.v[1]);
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "%s: no ZB record after the H record (recorded by an older gogcsim: record the program again)", path));
+}
+
+class Engine final : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
+ public:
+  Engine(const ReplayV2Options& opts, Header h)
+      : opts_(opts),
+        h_(h),
+        malloc_(&os_, &q_.clock(), opts.seed, h.zerobase),
+        wbufs_(&malloc_.heap(), &malloc_.memstats().gc_sys),
+        sched_(&q_, h.gomaxprocs, model::CostModel(), opts.seed, &malloc_, &wbufs_),
+        sweeper_(&malloc_, &graph_, &sched_),
+        controller_(&malloc_.memstats(), &malloc_.heap()),
+        collector_(
+            &malloc_, &controller_, &sweeper_, &threads_, [this](int p) { return Cache(p); }, h.gomaxprocs) {}
+
+  absl::StatusOr<ReplayV2Report> Run(const std::string& path) {
+    report_.path = path;
+    report_.gomaxprocs = h_.gomaxprocs;
+    if (absl::Status st = malloc_.Init(); !st.ok()) return st;
+    malloc_.heap().set_events(this);
+    malloc_.heap().set_hooks(this);
+    malloc_.heap().set_sync(&threads_);
+    controller_.set_observer(this);
+    // A sweep flushes the statistics of the P of the call that runs it.
+    sweeper_.set_local_stats([this] { return &Cache(RunningP())->stats; });
+    auto reader = traces::RecordingV2Reader::Open(path);
+    if (!reader.ok()) return reader.status();
+    if (absl::Status st = collector_.Open(path); !st.ok()) return st;
+    V2Record rec;
+    for (;;) {
+      absl::StatusOr<bool> more = (*reader)->Next(&rec);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      if (rec.tag == T().GS && opts_.stop_at_first_gc) {
+        report_.stopped_at_first_gc = true;
+        break;
+      }
+      if (absl::Status st = Handle(rec); !st.ok()) return st;
+      if (!collector_.error().ok()) return Located(collector_.error());
+      if (report_.divergence) return report_;
+      report_.records++;
+    }
+    Finish();
+    report_.cycles = collector_.cycles();
+    return report_;
+  }
+
+  // AllocEvents: the local records the running call makes.
+  void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
+    Produce(MakePoint("CS", {s.spanclass, static_cast<int64_t>(s.base()), s.allocCount,
+                             static_cast<int64_t>(s.freeindex), static_cast<int64_t>(heap_live)}));
+  }
+  void OnSweepFree(uint64_t addr) override { Produce(MakePoint("F", {static_cast<int64_t>(addr)})); }
+  void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
+               bool result) override {
+    Produce(MakePoint("SW", {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
+                             static_cast<int64_t>(allocCount), preserve, result}));
+  }
+
+  // PacerObserver: each call is a point of the recording's order.
+  void OnSetTrigger(const model::SetTriggerDecision& d) override { threads_.PassPoint(PointOf(d)); }
+  void OnStartCycle(const model::StartCycleDecision& d) override { threads_.PassPoint(PointOf(d)); }
+  void OnRevise(const model::ReviseDecision& d) override { threads_.PassPoint(PointOf(d)); }
+  void OnEndCycle(const model::EndCycleDecision& d) override { threads_.PassPoint(PointOf(d)); }
+
+  // GcHooks: the collector, as far as the allocator calls into it.
+  bool BlackenEnabled() const override { return collector_.blacken(); }
+  bool MarkPhase() const override { return collector_.mark_phase(); }
+  void MaybeStartGC() override { collector_.TestHeapTrigger(); }
+  // revise reads heap_live, heap_scan and scanWork when its record comes.
+  void Revise() override {
+    threads_.Lock();
+    controller_.Revise();
+  }
+  void DeductSweepCredit(uint64_t spanBytes, uint64_t callerSweepPages) override {
+    sweeper_.DeductSweepCredit(spanBytes, callerSweepPages);
+  }
+  bool Sweep(model::MSpan* s, bool preserve) override { return sweeper_.SpanSweep(s, preserve); }
+  uint64_t SweepOne() override { return sweeper_.SweepOne(); }
+
+ private:
+  // An M's local records: those the recording has and its calls have not
+  // made yet, and those its calls made before the recording showed them.
+  struct Local {
+    std::deque<V2Record> expected;
+    std::deque<ReplayPoint> produced;
+    int32_t p = -1;  // the P of its call under way
+  };
+
+  absl::Status Handle(const V2Record& rec) {
+    Local& l = LocalOf(rec.m);
+    if (rec.global) {
+      if (threads_.busy(rec.m)) {
+        if (threads_.Offer(rec.m, rec)) return Passed(rec);
+        if (threads_.mismatch()) {
+          return Diverge(rec, Text(threads_.mismatch()->point), "the M's call reached another point");
+        }
+        CompareLocal(rec.m);  // the call ended without it
+        if (report_.divergence) return absl::OkStatus();
+      }
+      return StartCall(rec);
+    }
+    if (rec.tag == T().A) return Request(rec);
+    if (rec.tag == T().Z || rec.tag == T().CS || rec.tag == T().SW || rec.tag == T().F) {
+      l.expected.push_back(rec);
+      if (l.produced.empty()) threads_.Run(rec.m);
+      CompareLocal(rec.m);
+      return absl::OkStatus();
+    }
+    return absl::OkStatus();  // AS, AE: an assist's bookkeeping, not replayed yet
+  }
+
+  // An allocation request: mallocgc on the M's P, from the M's next record.
+  absl::Status Request(const V2Record& rec) {
+    if (rec.p < -1 || rec.p >= h_.gomaxprocs || rec.v[0] < 0 || rec.v[0] > (int64_t{1} << 40) || rec.v[1] < 0 ||
+        rec.v[2] < 0 || rec.v[2] > rec.v[0]) {
+      return absl::InvalidArgumentError(absl::StrFormat("%s: offset %d: record %d: A record out of range: %s",
+                                                        report_.path, rec.offset, rec.index, Text(rec)));
+    }
+    if (threads_.busy(rec.m)) threads_.Run(rec.m);
+    if (threads_.busy(rec.m)) {
+      const ReplayPoint* w = threads_.waiting(rec.m);
+      return Diverge(rec, w != nullptr ? Text(*w) : "a lock",
+                     "the M's previous call waits where the recording has no record of the M");
+    }
+    model::AllocRequest q;
+    q.size = static_cast<uint64_t>(rec.v[0]);
+    q.typsize = static_cast<uint64_t>(rec.v[1]);
+    q.ptrdata = static_cast<uint64_t>(rec.v[2]);
+    q.noscan = (rec.v[3] & 1) != 0;
+    q.needzero = (rec.v[3] & 4) != 0;
+    // The recording does not name types; a 48-byte type that is all
+    // pointers is runtime._defer (the only one among the runtime's types).
+    q.defer_block = q.typsize == model::kDeferSize && q.ptrdata == model::kDeferSize;
+    report_.allocs++;
+    const uint32_t m = rec.m;
+    const int32_t p = rec.p;
+    threads_.Start(m, [this, m, p, q] {
+      LocalOf(m).p = p;
+      const model::AllocResult res = malloc_.Mallocgc(Cache(p), q);
+      Produce(MakePoint("Z", {static_cast<int64_t>(res.addr)}));
+    });
+    return absl::OkStatus();
+  }
+
+  // A global record that no call under way passed: it must begin one.
+  absl::Status StartCall(const V2Record& rec) {
+    const Tags& t = T();
+    if (t.scheduler[rec.tag]) return absl::OkStatus();
+    if (rec.tag == t.ZB) return absl::OkStatus();  // read before the replay began
+    if (rec.tag == t.H) {
+      enablegc_ = true;  // gcenable: allocations may start cycles from here
+      return absl::OkStatus();
+    }
+    const int32_t p = rec.p;
+    if (rec.tag == t.PT && !gcinit_done_) {
+      gcinit_done_ = true;  // gcinit, in schedinit: its gcSetTriggerRatio
+      return Call(rec, [this, p] {
+        LocalOf(threads_.current()).p = p;
+        controller_.GcInit(h_.gcpercent);
+      });
+    }
+    if (rec.tag == t.MA) {
+      if (rec.v[1] < 1 || rec.v[1] > (int64_t{1} << 27)) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s: offset %d: record %d: MA of %d pages", report_.path, rec.offset, rec.index, rec.v[1]));
+      }
+      const uint64_t npages = static_cast<uint64_t>(rec.v[1]);
+      return Call(rec, [this, npages] {
+        model::MSpan* s = malloc_.heap().AllocManual(npages, &malloc_.memstats().stacks_inuse);
+        if (s != nullptr) manual_[s->base()] = s;
+      });
+    }
+    if (rec.tag == t.SD) {
+      // A sweepone outside any allocation (its read of sweepdone comes
+      // first): the background sweeper, gcStart's and sweep termination's
+      // loops, the recorder's at exit.
+      return Call(rec, [this, p] {
+        LocalOf(threads_.current()).p = p;
+        sweeper_.SweepOne();
+      });
+    }
+    std::function<void()> body;
+    switch (collector_.Handle(rec, &body)) {
+      case ReplayCollector::Dispatch::kInput:
+        return absl::OkStatus();
+      case ReplayCollector::Dispatch::kCall:
+        return Call(rec, [this, p, body = std::move(body)] {
+          LocalOf(threads_.current()).p = p;
+          body();
+        });
+      case ReplayCollector::Dispatch::kNone:
+        if (!collector_.refused().empty()) return Diverge(rec, "", collector_.refused());
+        break;
+    }
+    if (rec.tag == t.MF) {
+      // Which stack is freed is the program's doing: an input.
+      auto it = manual_.find(static_cast<uint64_t>(rec.v[0]));
+      if (it == manual_.end()) return Diverge(rec, "", "the replay has no manual span there");
+      model::MSpan* s = it->second;
+      manual_.erase(it);
+      return Call(rec, [this, s] { malloc_.heap().FreeManual(s, &malloc_.memstats().stacks_inuse); });
+    }
+    return Diverge(rec, "", "no call of the M under way makes this record, and it begins none");
+  }
+
+  // Runs body as M rec.m's call, which must pass rec.
+  absl::Status Call(const V2Record& rec, std::function<void()> body) {
+    threads_.Start(rec.m, std::move(body));
+    if (threads_.Offer(rec.m, rec)) return Passed(rec);
+    Count(rec.tag);
+    if (threads_.mismatch()) return Diverge(rec, Text(threads_.mismatch()->point), "the call reached another point");
+    if (!collector_.refused().empty()) return Diverge(rec, "", collector_.refused());
+    return Diverge(rec, "", "the call ended without making this record");
+  }
+
+  absl::Status Located(const absl::Status& st) {
+    return absl::Status(st.code(), absl::StrCat(report_.path, ": ", st.message()));
+  }
+
+  absl::Status Passed(const V2Record& rec) {
+    Count(rec.tag).matched++;
+    return absl::OkStatus();
+  }
+
+  ReplayV2Count& Count(int tag) {
+    ReplayV2Count& c = report_.counts[traces::V2SchemaOf(tag).name];
+    c.total++;
+    return c;
+  }
+
+  // A local record of the running call.
+  void Produce(ReplayPoint p) {
+    const int64_t m = threads_.current();
+    GOGCSIM_CHECK(m >= 0);
+    LocalOf(static_cast<uint32_t>(m)).produced.push_back(std::move(p));
+  }
+
+  void CompareLocal(uint32_t m) {
+    Local& l = LocalOf(m);
+    while (!l.expected.empty() && !l.produced.empty() && !report_.divergence) {
+      const V2Record& rec = l.expected.front();
+      if (!MatchesLocal(l.produced.front(), rec)) {
+        Count(rec.tag);
+        (void)Diverge(rec, Text(l.produced.front()), "the M's call made another record");
+        return;
+      }
+      Count(rec.tag).matched++;
+      l.expected.pop_front();
+      l.produced.pop_front();
+    }
+    if (!l.expected.empty() && l.produced.empty() && !threads_.busy(m) && !report_.divergence) {
+      Count(l.expected.front().tag);
+      (void)Diverge(l.expected.front(), "", "no call of the M under way makes this record");
+    }
+  }
+
+  // SW's first field says which sweeper ran (0 a sweep of the allocator,
+  // 66 the background sweeper, 67 the recorder's at exit): who the caller
+  // was, an input like the record's P and goroutine; the rest is computed.
+  static bool MatchesLocal(const ReplayPoint& p, const V2Record& rec) {
+    if (rec.tag != T().SW) return Matches(p, rec);
+    ReplayPoint q = p;
+    q.v[0] = rec.v[0];
+    return Matches(q, rec);
+  }
+
+  // After the last record: what the calls made that the recording lacks.
+  void Finish() {
+    for (uint32_t m = 0; m < locals_.size() && !report_.divergence; m++) {
+      CompareLocal(m);
+      Local& l = locals_[m];
+      if (!report_.divergence && !l.produced.empty() && !report_.stopped_at_first_gc) {
+        V2Record none;
+        none.m = m;
+        none.p = l.p;
+        (void)Diverge(none, Text(l.produced.front()), "the replay made a record the recording does not have");
+        report_.divergence->expected.clear();
+      }
+    }
+  }
+
+  absl::Status Diverge(const V2Record& rec, std::string simulated, std::string why) {
+    if (report_.divergence) return absl::OkStatus();
+    ReplayV2Divergence& d = report_.divergence.emplace();
+    d.index = rec.index;
+    d.offset = rec.offset;
+    d.m = rec.m;
+    d.p = rec.p;
+    d.g = rec.g;
+    d.expected = Text(rec);
+    d.simulated = std::move(simulated);
+    d.why = std::move(why);
+    for (uint32_t m = 0; m < threads_.size(); m++) {
+      if (!threads_.busy(m)) continue;
+      const ReplayPoint* w = threads_.waiting(m);
+      d.waits.push_back(absl::StrCat("M", m, " (P", LocalOf(m).p, "): ",
+                                     w != nullptr          ? "waits at " + Text(*w)
+                                     : threads_.at_lock(m) ? std::string("waits to take a lock")
+                                                           : std::string("has a call not yet begun")));
+    }
+    const model::MemStats& ms = malloc_.memstats();
+    const model::MHeap& heap = malloc_.heap();
+    d.state = absl::StrFormat("heap_live %d, heap_scan %d, pagesSwept %d, sweepgen %d", ms.heap_live, ms.heap_scan,
+                              heap.pagesSwept, heap.sweepgen);
+    return absl::OkStatus();
+  }
+
+  Local& LocalOf(int64_t m) {
+    GOGCSIM_CHECK(m >= 0);
+    if (static_cast<size_t>(m) >= locals_.size()) locals_.resize(m + 1);
+    return locals_[m];
+  }
+
+  int32_t RunningP() { return LocalOf(threads_.current()).p; }
+
+  model::MCache* Cache(int64_t p) {
+    // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
+    const size_t i = p < 0 ? 0 : static_cast<size_t>(p);
+    while (caches_.size() <= i) caches_.push_back(malloc_.NewMCache());
+    return caches_[i].get();
+  }
+
+  ReplayV2Options opts_;
+  Header h_;
+  sim::AddressSpace os_;
+  sim::EventQueue q_;
+  model::Malloc malloc_;
+  model::WorkbufPool wbufs_;
+  model::Sched sched_;        // the sweeper's cost accounting; no Gs run
+  model::ObjectGraph graph_;  // empty: marks come from the recording
+  model::Sweeper sweeper_;
+  model::GcController controller_;
+  ReplayThreads threads_;
+  ReplayCollector collector_;
+  std::vector<Local> locals_;
+  std::vector<std::unique_ptr<model::MCache>> caches_;
+  std::unordered_map<uint64_t, model::MSpan*> manual_;
+  bool enablegc_ = false;
+  bool gcinit_done_ = false;
+  ReplayV2Report report_;
+};
+
+}  // namespace
+
+absl::StatusOr<ReplayV2Report> ReplayV2(const std::string& path, const ReplayV2Options& opts) {
+  absl::StatusOr<Header> h = ReadHeader(path);
+  if (!h.ok()) return h.status();
+  auto e = std::make_unique<Engine>(opts, *h);
+  try {
+    return e->Run(path);
+  } catch (const sim::OutOfMemory& oom) {
+    return sim::OutOfMemoryStatus(oom);
+  }
+}
+
+}  // namespace gogcsim::scenarios
