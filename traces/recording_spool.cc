@@ -141,12 +141,13 @@ absl::Status Encoder::FillTimes(const uint64_t* w, uint32_t words, uint64_t offs
     const uint32_t head = 2 + ((h & kGlobal) ? 1 : 0);
     // An FB: base, elemsize, nwords, and at most 16 words of bits (one bit
     // per object, at most 1,024 a span), as the reader also checks.
-    if (sc.name == nullptr || (tag == kV2TagFB ? nf < 3 || nf > 3 + 16 : static_cast<int>(nf) != sc.fields)) {
+    if (sc.name == nullptr || (IsV2BitsTag(tag) ? nf < 3 || nf > 3 + 16 : static_cast<int>(nf) != sc.fields)) {
       return Error(offset, absl::StrCat("record of tag ", tag, " with ", nf, " fields at word ", i));
     }
     if (words - i < head + nf) return Error(offset, absl::StrCat("the record at word ", i, " runs past the buffer"));
-    if (tag == kV2TagFB && w[i + head + 2] != nf - 3) {
-      return Error(offset, absl::StrCat("FB at word ", i, " says ", w[i + head + 2], " words of bits, has ", nf - 3));
+    if (IsV2BitsTag(tag) && w[i + head + 2] != nf - 3) {
+      return Error(offset, absl::StrCat(sc.name, " at word ", i, " says ", w[i + head + 2], " words of bits, has ",
+                                        nf - 3));
     }
     if (tag == kTagA || tag == kV2TagAZ) times_.push_back(static_cast<int64_t>(w[i + head + 4]));
     i += head + nf;
@@ -291,7 +292,7 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
     for (uint32_t k = 0; k < nf; k++) {
       auto x = static_cast<int64_t>(w[i + k]);
       if (k == time_at) x = times_[nalloc++];
-      if (tag == kV2TagFB && k >= 3) {
+      if (IsV2BitsTag(tag) && k >= 3) {
         PutU(static_cast<uint64_t>(x));  // the words of bits
         continue;
       }

@@ -31,7 +31,8 @@ struct SchemaTable {
   std::array<V2Schema, 128> s{};
   SchemaTable() {
     auto set = [this](int tag, const char* name, int fields, uint32_t time_mask = 0) {
-      GOGCSIM_CHECK(tag > 0 && tag < 64);  // a record's tag byte has 6 bits for it
+      // A record's tag byte has 6 bits for it; MO only a reader makes.
+      GOGCSIM_CHECK(tag > 0 && (tag < 64 || tag == kV2TagMO));
       s[tag] = {name, fields, time_mask};
     };
     // Format v1's tags, as tools/recorder/gogcsim_hooks.go writes them.
@@ -93,6 +94,10 @@ struct SchemaTable {
     set(26, "DZ", 0);
     set(27, "SD", 1);
     set(28, "SN", 0);
+    set(29, "CK", 1);
+    set(kV2TagMB, "MB", 3);  // as FB
+    set(31, "DM", 2);        // addr size
+    set(kV2TagMO, "MO", 1);  // addr: what the reader makes of an MB, per slot
     for (int k = 0; k < kV2Shapes; k++) set(kV2TagAN + k, kAN[k], 2, 1u << 0);  // t, address delta
   }
 };
@@ -315,7 +320,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   s.left--;
   const bool an = tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes;
   if (global) {
-    if (tag == kV2TagAZ || tag == kV2TagFB || an) {
+    if (tag == kV2TagAZ || IsV2BitsTag(tag) || an) {
       return bad(absl::StrCat(sc.name, " is always local"));
     }
     s.head = r;
@@ -348,18 +353,18 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     r.n = 1;
     r.v[0] = r.v[5];
     s.pre.push_back(r);
-  } else if (tag == kV2TagFB) {  // one F per set bit
+  } else if (IsV2BitsTag(tag)) {  // one F (MO) per set bit
     const uint64_t base = static_cast<uint64_t>(r.v[0]), elemsize = static_cast<uint64_t>(r.v[1]);
     const int64_t nwords = r.v[2];
     // One bit per object of the span, as the recorder writes them: more
     // words come only from a corrupt record, each one up to 64 F records.
     if (nwords < 0 || nwords > kMaxFBWords) {
-      return bad(absl::StrCat("FB with ", nwords, " words (a span's objects take at most ", kMaxFBWords, ")"));
+      return bad(absl::StrCat(sc.name, " with ", nwords, " words (a span's objects take at most ", kMaxFBWords, ")"));
     }
-    r.tag = 10;
+    r.tag = tag == kV2TagFB ? 10 : kV2TagMO;
     r.n = 1;
     for (int64_t w = 0; w < nwords; w++) {
-      if (!Uvarint(s.chunk, &s.pos, &u)) return bad("malformed FB word");
+      if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
       for (; u != 0; u &= u - 1) {
         r.v[0] = static_cast<int64_t>(base + (static_cast<uint64_t>(w) * 64 + std::countr_zero(u)) * elemsize);
         s.pre.push_back(r);

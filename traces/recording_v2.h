@@ -46,6 +46,11 @@ inline constexpr int kV2FirstOwnTag = 32;
 // FB as one F per object.
 inline constexpr int kV2TagAZ = 46;
 inline constexpr int kV2TagFB = 47;
+// MB: a sweep's marked free slots, in FB's form; read as one MO per slot.
+inline constexpr int kV2TagMB = 30;
+inline constexpr int kV2TagMO = 64;  // above the 6 bits of a written tag
+// FB and MB: base elemsize nwords, then nwords words of bits.
+inline constexpr bool IsV2BitsTag(int tag) { return tag == kV2TagFB || tag == kV2TagMB; }
 // AN, tags 52..55: an AZ with the size, typsize, ptrdata and flags of its
 // chunk's shape slot tag - 52 (each AZ takes the next slot, in turn): t,
 // and its address minus the slot's last one.

@@ -118,7 +118,7 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
        "global record 1 of 3 is missing"},
       {"twice", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.Chunk(1, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2),
        "appears twice"},
-      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 31, {}}}) + w.End(1, 1), "unknown record tag 31"},
+      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 0, {}}}) + w.End(1, 1), "unknown record tag 0"},
       {"count", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2), "the end chunk says 2"},
       {"trailing", good + "x", "data after the end chunk"},
   };
@@ -156,6 +156,24 @@ TEST(RecordingV2Reader, FBIsOneFPerFreedObject) {
   EXPECT_EQ(recs[1].v[0], kBase + 63 * 16);
   EXPECT_EQ(recs[2].v[0], kBase + 65 * 16);
   EXPECT_EQ(recs[3].tag, kGS);
+}
+
+// MB (tag 30): the free slots a cycle marked, in FB's form, read as one MO
+// each (a tag only a reader makes).
+TEST(RecordingV2Reader, MBIsOneMOPerMarkedFreeSlot) {
+  Writer w;
+  constexpr int64_t kBase = 842350460928;
+  const std::string bytes =
+      Writer::FileHead() +
+      w.Chunk(0, {{0, 0, 1, kV2TagMB, {kBase, 64, 1, RawWord(uint64_t{1} << 5)}, true},
+                  {0, 0, 1, kGS, {1, 0, 0, 8192, 100}}}) +
+      w.End(1, 2);
+  absl::Status err;
+  std::vector<V2Record> recs = ReadAll(Write("mb.rec", bytes), &err);
+  ASSERT_TRUE(err.ok()) << err;
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].tag, kV2TagMO);
+  EXPECT_EQ(recs[0].v[0], kBase + 5 * 64);
 }
 
 // AN (tags 52-55): an AZ of the shape (size, types, flags) in its chunk's

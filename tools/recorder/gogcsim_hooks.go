@@ -359,14 +359,35 @@ func gsrecRelease(s *mspan, sg uint32) {
 		atomic.Store(&s.sweepgen, sg)
 		return
 	}
+	// The record's number first: a walker that sees the store (its CT
+	// under an mcentral lock, not this one) then comes after it.
 	mp := gsrecLock()
-	atomic.Store(&s.sweepgen, sg)
 	if b := gsrecBegin(gsrecTagSE); b != nil {
 		b.f(int64(s.base()))
 		b.f(int64(sg))
 		b.end()
 	}
+	atomic.Store(&s.sweepgen, sg)
 	gsrecUnlock(mp)
+}
+
+// Whether another sweeper holds span s (sweepgen sg-1), for a walk of a
+// span list: read under the recorder's lock, ordered with the releases
+// (gsrecRelease), and recorded when it does.
+func gsrecBeingSwept(s *mspan, sg uint32) bool {
+	if !gsrecRecording() {
+		return s.sweepgen == sg-1
+	}
+	mp := gsrecLock()
+	held := atomic.Load(&s.sweepgen) == sg-1
+	if held {
+		if b := gsrecBegin(gsrecTagCK); b != nil {
+			b.f(int64(s.base()))
+			b.end()
+		}
+	}
+	gsrecUnlock(mp)
+	return held
 }
 
 // deductSweepCredit's read of pagesSwept (its loop test), ordered with the
@@ -554,17 +575,19 @@ func (s *mspan) sweep(preserve bool) bool {
 	return res
 }
 
-// The objects s's sweep frees: allocated (below freeindex, or set in
-// allocBits) and not marked.
 // The objects s's sweep frees, as one FB record: base, elemsize, the number
 // of 64-bit words, then the words, bit i of word w for object 64w+i. An
 // object is freed if allocated (below freeindex, or set in allocBits) and
-// not marked.
+// not marked. Then, if the cycle marked slots where nothing was allocated
+// (a stale pointer greys a free slot: Go counts it in work.bytesMarked,
+// and the sweep keeps it), an MB record of them, in the same form.
 func gsrecFrees(s *mspan) {
 	if !gsrecRecording() {
 		return
 	}
 	nwords := (s.nelems + 63) / 64
+	var phantom [16]uint64
+	any := false
 	b := gsrecBeginLocal(gsrecTagFB)
 	if b == nil {
 		return
@@ -589,10 +612,67 @@ func gsrecFrees(s *mspan) {
 		}
 		if hi := (w + 1) * 64; hi > s.nelems {
 			alloc &= 1<<(64-(hi-s.nelems)) - 1
+			mark &= 1<<(64-(hi-s.nelems)) - 1
 		}
 		b.u(alloc &^ mark)
+		phantom[w] = mark &^ alloc
+		any = any || phantom[w] != 0
 	}
 	b.end()
+	if !any {
+		return
+	}
+	if b := gsrecBeginLocal(gsrecTagMB); b != nil {
+		b.f(int64(s.base()))
+		b.f(int64(s.elemsize))
+		b.f(int64(nwords))
+		for w := uintptr(0); w < nwords; w++ {
+			b.u(phantom[w])
+		}
+		b.end()
+	}
+}
+
+// greyobject's (and wbBufFlush1's) atomic.Or8 of the mark bit, as a CAS on the bitmap's word
+// that sees whether another marker set the bit since greyobject's check:
+// then both count the object in work.bytesMarked (Go's benign race), and
+// the recording says so.
+func gsrecGrey(obj uintptr, mbits markBits, span *mspan) {
+	if !gsrecRecording() {
+		atomic.Or8(mbits.bytep, mbits.mask)
+		return
+	}
+	p := uintptr(unsafe.Pointer(mbits.bytep))
+	w := (*uint32)(unsafe.Pointer(p &^ 3))
+	bit := uint32(mbits.mask) << ((p & 3) * 8) // little-endian
+	for {
+		old := atomic.Load(w)
+		if old&bit != 0 {
+			gsrecMarkedTwice(obj, span.elemsize)
+			return
+		}
+		if atomic.Cas(w, old, old|bit) {
+			return
+		}
+	}
+}
+
+// gcmarknewobject's slot was marked already: a stale pointer greyed it
+// while it was free, and Go counts the object's size a second time.
+func gsrecMarkedNew(obj, size uintptr) {
+	if gsrecRecording() && markBitsForAddr(obj).isMarked() {
+		gsrecMarkedTwice(obj, size)
+	}
+}
+
+// Global: mark termination's helpers grey too, and a helper's next global
+// record may come cycles later; the count belongs before this cycle's HM.
+func gsrecMarkedTwice(obj, size uintptr) {
+	if b := gsrecBegin(gsrecTagDM); b != nil {
+		b.f(int64(obj))
+		b.f(int64(size))
+		b.end()
+	}
 }
 
 func gsrecGcStart(kind gcTriggerKind, mode gcMode, now int64) {

@@ -109,6 +109,9 @@ const (
 	gsrecTagDZ             // deductSweepCredit found nothing left to sweep: sweepPagesPerByte = 0
 	gsrecTagSD             // sweepone reads sweepdone: the value
 	gsrecTagSN             // sweepone found the unswept buffer empty: sweepdone = 1
+	gsrecTagCK             // a walk passes a span another sweeper holds (sweepgen sg-1): base
+	gsrecTagMB             // marked free slots a sweep finds: base elemsize nwords, then words (read as MO)
+	gsrecTagDM             // an object counted twice in work.bytesMarked: addr size
 )
 
 // A raw compact allocation record (see gsrecRaw).
