@@ -21,6 +21,9 @@ MSpan* MCentral::CacheSpan(MCacheStats* c) {
   MSpan* s = nullptr;
 retry:
   for (s = nonempty_.first; s != nullptr; s = s->next) {
+    // Sweepers claim and release spans without this lock: each sweepgen
+    // read is ordered with them.
+    heap_->Lock();
     if (s->sweepgen == sg - 2) {
       // Unswept: sweep it ourselves; it has free space by being on nonempty.
       heap_->Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
@@ -30,7 +33,10 @@ retry:
       heap_->hooks()->Sweep(s, true);
       goto havespan;
     }
-    if (s->sweepgen == sg - 1) continue;  // being swept by the background sweeper
+    if (s->sweepgen == sg - 1) {  // being swept by the background sweeper
+      heap_->Sync(SyncKind::kBeingSwept, {static_cast<int64_t>(s->base())});
+      continue;
+    }
     // Swept, with free space.
     nonempty_.Remove(s);
     empty_.InsertBack(s);
@@ -38,6 +44,7 @@ retry:
     goto havespan;
   }
   for (s = empty_.first; s != nullptr; s = s->next) {
+    heap_->Lock();
     if (s->sweepgen == sg - 2) {
       // Unswept and full: sweeping may free something.
       heap_->Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
@@ -53,7 +60,10 @@ retry:
       heap_->Lock();
       goto retry;  // s is still on empty, now swept
     }
-    if (s->sweepgen == sg - 1) continue;
+    if (s->sweepgen == sg - 1) {
+      heap_->Sync(SyncKind::kBeingSwept, {static_cast<int64_t>(s->base())});
+      continue;
+    }
     break;  // swept full spans are at the end of the list
   }
   // The walk found nothing: unlock(&c.lock), then grow.

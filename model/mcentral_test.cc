@@ -90,6 +90,7 @@ TEST_F(MCentralTest, SyncPointsComeInGosOrderWithTheirValues) {
   const int64_t spc = MakeSpanClass(4, true);
   std::vector<std::pair<SyncKind, std::vector<int64_t>>> want = {
       {SyncKind::kCentralTake, {spc, 0, 0}},  // the walk of the empty lists found none
+      {SyncKind::kSweepDoneRead, {0}},        // alloc_m: reclaim first? (no gcinit here)
       {SyncKind::kHeapScan, {96, 0}},         // heap_scan += local_scan, from 0
       {SyncKind::kSweepPush, {base, 0}},      // onto the swept list, slot 0
       {SyncKind::kHeapAlloc, {spc, base, 1}},  // a small span of one page

@@ -98,6 +98,7 @@ uint64_t Sweeper::SweepOne() {
       heap_->sweepdone = 1;
       break;
     }
+    heap_->Lock();  // its sweepgen is claimed by other sweepers too
     if (s->state != SpanState::kInUse) {
       // Freed since it was queued; it must have been swept then.
       if (s->sweepgen != sg) GOGCSIM_THROW("non in-use span in unswept list");

@@ -301,6 +301,7 @@ uint64_t MHeap::ReclaimList(MSpanList* list, uint64_t npages) {
   const uint32_t sg = sweepgen;
 retry:
   for (MSpan* s = list->first; s != nullptr; s = s->next) {
+    Lock();  // sweepgen is claimed and released without the heap lock
     if (s->sweepgen == sg - 2) {
       Sync(SyncKind::kSweepClaim, {static_cast<int64_t>(s->base()), sg});
       s->sweepgen = sg - 1;
@@ -312,7 +313,10 @@ retry:
       if (n >= npages) return n;
       goto retry;
     }
-    if (s->sweepgen == sg - 1) continue;  // being swept by someone else
+    if (s->sweepgen == sg - 1) {  // being swept by someone else
+      Sync(SyncKind::kBeingSwept, {static_cast<int64_t>(s->base())});
+      continue;
+    }
     break;  // all spans from here on are swept
   }
   return n;
@@ -355,6 +359,7 @@ MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needze
                     MCacheStats* c) {
   // alloc_m
   Lock();
+  Sync(SyncKind::kSweepDoneRead, {sweepdone});
   if (sweepdone == 0) Reclaim(npage);
   FlushScanStats(c);
   MSpan* s = AllocSpanLocked(npage, &memstats_->heap_inuse);

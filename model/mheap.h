@@ -190,8 +190,9 @@ enum class SyncKind : uint8_t {
   kSweepRateZero,   // DZ: deductSweepCredit sets sweepPagesPerByte = 0
   kSweepDoneRead,   // SD: sweepone reads sweepdone, v[0]
   kSweepDoneSet,    // SN: sweepone sets sweepdone = 1
+  kBeingSwept,      // CK: a span-list walk passes span v[0]: another sweeper holds it
 };
-inline constexpr int kNumSyncKinds = static_cast<int>(SyncKind::kSweepDoneSet) + 1;
+inline constexpr int kNumSyncKinds = static_cast<int>(SyncKind::kBeingSwept) + 1;
 
 struct SyncPoint {
   SyncKind kind;

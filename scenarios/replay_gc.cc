@@ -15,7 +15,8 @@ using traces::V2TagOf;
 struct Tags {
   int GS = V2TagOf("GS"), MS = V2TagOf("MS"), PE = V2TagOf("PE"), MT = V2TagOf("MT"), HM = V2TagOf("HM"),
       PT = V2TagOf("PT"), FM = V2TagOf("FM"), W = V2TagOf("W"), C = V2TagOf("C"), AT = V2TagOf("AT"),
-      CQ = V2TagOf("CQ"), F = V2TagOf("F"), SF = V2TagOf("SF"), SX = V2TagOf("SX");
+      CQ = V2TagOf("CQ"), F = V2TagOf("F"), MO = V2TagOf("MO"), DM = V2TagOf("DM"), SF = V2TagOf("SF"),
+      SX = V2TagOf("SX");
 };
 const Tags& T() {
   static const Tags* t = new Tags();
@@ -65,6 +66,8 @@ ReplayCollector::Dispatch ReplayCollector::Handle(const V2Record& rec, std::func
     if (phase_ != Phase::kOff) finalizer_bytes_ += s->elemsize;  // addfinalizer's scanobject
   } else if (rec.tag == t.SX) {
     finalizers_.erase(static_cast<uint64_t>(rec.v[0]));
+  } else if (rec.tag == t.DM) {
+    if (phase_ != Phase::kOff) marked_twice_ += static_cast<uint64_t>(rec.v[1]);
   } else if (rec.tag == t.CQ) {
     // gcFlushBgCredit found assists queued: their credit is in C records.
   } else if (rec.tag == t.GS) {
@@ -132,6 +135,7 @@ void ReplayCollector::GcStart(const V2Record& gs) {
   controller_->StartCycle(gomaxprocs_);  // PR, then PS
   // markrootSpans scans the objects with finalizers.
   finalizer_bytes_ = 0;
+  marked_twice_ = 0;
   for (const auto& [addr, size] : finalizers_) finalizer_bytes_ += size;
   phase_ = Phase::kMark;
   blacken_ = true;
@@ -166,7 +170,7 @@ void ReplayCollector::HeapMarked() {
   }
   model::MemStats& m = malloc_->memstats();
   for (int p = 0; p < gomaxprocs_; p++) model::PurgeCachedStats(&caches_(p)->stats, &m, &malloc_->heap().freestats);
-  const uint64_t bytesMarked = MarkFromRecording() + finalizer_bytes_;
+  const uint64_t bytesMarked = MarkFromRecording() + finalizer_bytes_ + marked_twice_;
   m.heap_marked = bytesMarked;
   m.heap_live = bytesMarked;
   m.heap_scan = static_cast<uint64_t>(controller_->scanWork);
@@ -203,12 +207,23 @@ uint64_t ReplayCollector::MarkFromRecording() {
     s->gcmarkBits[i / 64] &= ~(uint64_t{1} << (i % 64));
     bytesMarked -= s->elemsize;
   }
+  // Free slots the cycle marked: the sweep will keep them, as Go's does.
+  for (const uint64_t addr : phantom_) {
+    model::MSpan* s = h.SpanOf(addr);
+    if (s == nullptr || s->state != model::SpanState::kInUse || addr < s->base()) continue;
+    const uint64_t i = (addr - s->base()) / s->elemsize;
+    if (i >= s->nelems || s->base() + i * s->elemsize != addr || s->MarkBit(i)) continue;
+    s->SetMarkBit(i);
+    bytesMarked += s->elemsize;
+  }
   std::vector<uint64_t>().swap(freed_);
+  std::vector<uint64_t>().swap(phantom_);
   return bytesMarked;
 }
 
 absl::Status ReplayCollector::ReadFreed(size_t cycle) {
   freed_.clear();
+  phantom_.clear();
   V2Record rec;
   while (scout_mt_ < cycle + 2) {
     absl::StatusOr<bool> more = scout_->Next(&rec);
@@ -218,6 +233,8 @@ absl::Status ReplayCollector::ReadFreed(size_t cycle) {
       scout_mt_++;
     } else if (rec.tag == T().F && scout_mt_ == cycle + 1) {
       freed_.push_back(static_cast<uint64_t>(rec.v[0]));
+    } else if (rec.tag == T().MO && scout_mt_ == cycle + 1) {
+      phantom_.push_back(static_cast<uint64_t>(rec.v[0]));
     }
   }
   return absl::OkStatus();

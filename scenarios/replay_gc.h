@@ -17,13 +17,16 @@
 // mark; the mark start time (MS) and endCycle's clock; the objects with
 // finalizers (SF, SX); and which objects each cycle left unmarked: the F
 // records its sweeps wrote, read ahead by a second reader, since the replay
-// has no pointers to mark through.
+// has no pointers to mark through, and the free slots it marked (MO: a
+// stale pointer greyed them).
 //
 // work.bytesMarked counts each marked object once, plus each object with a
 // finalizer once more: markrootSpans scans it without marking it. One set
 // during the mark is scanned by addfinalizer; if markrootSpans reached its
 // span after that, Go counts it a third time, which the recording does not
-// show (its shards' order is not recorded).
+// show (its shards' order is not recorded). An object two markers greyed
+// at once, or a new one whose slot a stale pointer marked while it was
+// free, counts twice (DM).
 #ifndef GOGCSIM_SCENARIOS_REPLAY_GC_H_
 #define GOGCSIM_SCENARIOS_REPLAY_GC_H_
 
@@ -91,8 +94,10 @@ class ReplayCollector {
   std::unique_ptr<traces::RecordingV2Reader> scout_;
   size_t scout_mt_ = 0;                                // MT records the scout has passed
   std::vector<uint64_t> freed_;                        // the F addresses of the cycle being marked
+  std::vector<uint64_t> phantom_;                      // its MO addresses: free slots it marked
   std::unordered_map<uint64_t, uint64_t> finalizers_;  // address set on -> object size, bytes
   uint64_t finalizer_bytes_ = 0;                       // this cycle's scans of objects with finalizers
+  uint64_t marked_twice_ = 0;                          // DM: new objects in slots marked while free
   Phase phase_ = Phase::kOff;
   bool blacken_ = false;
   bool heap_triggered_ = false;  // an allocation found the heap trigger

@@ -12,8 +12,8 @@ namespace {
 using model::SyncKind;
 
 // The v2 record each sync kind stands for, by SyncKind.
-constexpr const char* kRecordOf[] = {"HL", "HS", "SC", "SP", "PW", "CT", "CF", "UC", "HA", "L", "HF",
-                                     "MA", "MF", "BU", "BO", "SE", "HR", "DR", "DZ", "SD", "SN"};
+constexpr const char* kRecordOf[] = {"HL", "HS", "SC", "SP", "PW", "CT", "CF", "UC", "HA", "L",  "HF",
+                                     "MA", "MF", "BU", "BO", "SE", "HR", "DR", "DZ", "SD", "SN", "CK"};
 static_assert(std::size(kRecordOf) == model::kNumSyncKinds);
 
 int64_t Bits(double f) { return std::bit_cast<int64_t>(f); }

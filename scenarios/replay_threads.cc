@@ -7,14 +7,22 @@
 namespace gogcsim::scenarios {
 
 ReplayThreads::Thread& ReplayThreads::Of(uint32_t m) {
-  while (threads_.size() <= m) {
-    auto t = std::make_unique<Thread>();
-    t->m = static_cast<uint32_t>(threads_.size());
+  std::unique_ptr<Thread>& t = threads_[m];
+  if (t == nullptr) {
+    t = std::make_unique<Thread>();
+    t->m = m;
     Thread* raw = t.get();
     t->fiber = std::make_unique<sim::Fiber>([this, raw] { Loop(raw); });
-    threads_.push_back(std::move(t));
   }
-  return *threads_[m];
+  return *t;
+}
+
+std::vector<uint32_t> ReplayThreads::Busy() const {
+  std::vector<uint32_t> ms;
+  for (const auto& [m, t] : threads_) {
+    if (t->busy) ms.push_back(m);
+  }
+  return ms;
 }
 
 // The fiber's body: the M's calls, one after another, for good.
@@ -59,8 +67,8 @@ void ReplayThreads::Run(uint32_t m) {
 }
 
 const ReplayPoint* ReplayThreads::waiting(uint32_t m) const {
-  if (!busy(m) || !threads_[m]->waiting) return nullptr;
-  return &*threads_[m]->waiting;
+  if (!busy(m) || !threads_.at(m)->waiting) return nullptr;
+  return &*threads_.at(m)->waiting;
 }
 
 ReplayThreads::Thread& ReplayThreads::Wait(const ReplayPoint* at) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -41,7 +42,10 @@ class ReplayThreads final : public model::SyncHooks {
   // M m's next call: body runs from the next Offer or Run for m. m must
   // have no call under way.
   void Start(uint32_t m, std::function<void()> body);
-  bool busy(uint32_t m) const { return m < threads_.size() && threads_[m]->busy; }
+  bool busy(uint32_t m) const {
+    auto it = threads_.find(m);
+    return it != threads_.end() && it->second->busy;
+  }
 
   // Offers rec, a global record of M m, to m's call: runs it until it has
   // passed the point rec stands for and waits again, or ends. Returns
@@ -54,12 +58,12 @@ class ReplayThreads final : public model::SyncHooks {
   // The point M m's call waits at; nullptr when it waits at a lock, has not
   // started, or m has no call.
   const ReplayPoint* waiting(uint32_t m) const;
-  bool at_lock(uint32_t m) const { return busy(m) && threads_[m]->at_lock; }
+  bool at_lock(uint32_t m) const { return busy(m) && threads_.at(m)->at_lock; }
   const std::optional<Mismatch>& mismatch() const { return mismatch_; }
   // The M whose call runs now, or -1.
   int64_t current() const { return running_ == nullptr ? int64_t{-1} : int64_t{running_->m}; }
-  // The Ms seen, 0 .. size-1.
-  size_t size() const { return threads_.size(); }
+  // The Ms with a call under way, in order.
+  std::vector<uint32_t> Busy() const;
 
   // SyncHooks, called by the model on a call's fiber.
   // A sync point reads what it reads once its record is offered.
@@ -87,7 +91,7 @@ class ReplayThreads final : public model::SyncHooks {
   void Resume(Thread& t);
   void Loop(Thread* t);
 
-  std::vector<std::unique_ptr<Thread>> threads_;
+  std::map<uint32_t, std::unique_ptr<Thread>> threads_;
   Thread* running_ = nullptr;
   std::optional<Mismatch> mismatch_;
 };

@@ -172,6 +172,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
 
   absl::Status Handle(const V2Record& rec) {
     Local& l = LocalOf(rec.m);
+    if (rec.global && (rec.tag == T().MA || rec.tag == T().MF)) return StackCall(rec);
     if (rec.global) {
       if (threads_.busy(rec.m)) {
         if (threads_.Offer(rec.m, rec)) return Passed(rec);
@@ -243,17 +244,6 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
         controller_.GcInit(h_.gcpercent);
       });
     }
-    if (rec.tag == t.MA) {
-      if (rec.v[1] < 1 || rec.v[1] > (int64_t{1} << 27)) {
-        return absl::InvalidArgumentError(
-            absl::StrFormat("%s: offset %d: record %d: MA of %d pages", report_.path, rec.offset, rec.index, rec.v[1]));
-      }
-      const uint64_t npages = static_cast<uint64_t>(rec.v[1]);
-      return Call(rec, [this, npages] {
-        model::MSpan* s = malloc_.heap().AllocManual(npages, &malloc_.memstats().stacks_inuse);
-        if (s != nullptr) manual_[s->base()] = s;
-      });
-    }
     if (rec.tag == t.SD) {
       // A sweepone outside any allocation (its read of sweepdone comes
       // first): the background sweeper, gcStart's and sweep termination's
@@ -276,21 +266,40 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
         if (!collector_.refused().empty()) return Diverge(rec, "", collector_.refused());
         break;
     }
-    if (rec.tag == t.MF) {
-      // Which stack is freed is the program's doing: an input.
-      auto it = manual_.find(static_cast<uint64_t>(rec.v[0]));
-      if (it == manual_.end()) return Diverge(rec, "", "the replay has no manual span there");
-      model::MSpan* s = it->second;
-      manual_.erase(it);
-      return Call(rec, [this, s] { malloc_.heap().FreeManual(s, &malloc_.memstats().stacks_inuse); });
-    }
     return Diverge(rec, "", "no call of the M under way makes this record, and it begins none");
   }
 
+  // A manual span for a goroutine stack or a work buffer: stackalloc and
+  // stackfree run inside whatever call the M was making when a stack
+  // grew (a function prologue's morestack), or between calls. They touch
+  // only the heap, under its lock: they run as calls of their own.
+  absl::Status StackCall(const V2Record& rec) {
+    const Tags& t = T();
+    if (rec.tag == t.MA) {
+      if (rec.v[1] < 1 || rec.v[1] > (int64_t{1} << 27)) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s: offset %d: record %d: MA of %d pages", report_.path, rec.offset, rec.index, rec.v[1]));
+      }
+      const uint64_t npages = static_cast<uint64_t>(rec.v[1]);
+      return Call(rec, kStackM, [this, npages] {
+        model::MSpan* s = malloc_.heap().AllocManual(npages, &malloc_.memstats().stacks_inuse);
+        if (s != nullptr) manual_[s->base()] = s;
+      });
+    }
+    // Which stack is freed is the program's doing: an input.
+    auto it = manual_.find(static_cast<uint64_t>(rec.v[0]));
+    if (it == manual_.end()) return Diverge(rec, "", "the replay has no manual span there");
+    model::MSpan* s = it->second;
+    manual_.erase(it);
+    return Call(rec, kStackM, [this, s] { malloc_.heap().FreeManual(s, &malloc_.memstats().stacks_inuse); });
+  }
+
   // Runs body as M rec.m's call, which must pass rec.
-  absl::Status Call(const V2Record& rec, std::function<void()> body) {
-    threads_.Start(rec.m, std::move(body));
-    if (threads_.Offer(rec.m, rec)) return Passed(rec);
+  absl::Status Call(const V2Record& rec, std::function<void()> body) { return Call(rec, rec.m, std::move(body)); }
+  // The same, on the replay's M m.
+  absl::Status Call(const V2Record& rec, uint32_t m, std::function<void()> body) {
+    threads_.Start(m, std::move(body));
+    if (threads_.Offer(m, rec)) return Passed(rec);
     Count(rec.tag);
     if (threads_.mismatch()) return Diverge(rec, Text(threads_.mismatch()->point), "the call reached another point");
     if (!collector_.refused().empty()) return Diverge(rec, "", collector_.refused());
@@ -374,8 +383,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
     d.expected = Text(rec);
     d.simulated = std::move(simulated);
     d.why = std::move(why);
-    for (uint32_t m = 0; m < threads_.size(); m++) {
-      if (!threads_.busy(m)) continue;
+    for (const uint32_t m : threads_.Busy()) {
       const ReplayPoint* w = threads_.waiting(m);
       d.waits.push_back(absl::StrCat("M", m, " (P", LocalOf(m).p, "): ",
                                      w != nullptr          ? "waits at " + Text(*w)
@@ -390,7 +398,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
   }
 
   Local& LocalOf(int64_t m) {
-    GOGCSIM_CHECK(m >= 0);
+    GOGCSIM_CHECK(m >= 0 && m != kStackM);
     if (static_cast<size_t>(m) >= locals_.size()) locals_.resize(m + 1);
     return locals_[m];
   }
@@ -403,6 +411,10 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
     while (caches_.size() <= i) caches_.push_back(malloc_.NewMCache());
     return caches_[i].get();
   }
+
+  // The replay's M for stack spans: no M of a recording has this id (it
+  // marks the end chunk).
+  static constexpr uint32_t kStackM = 0xffffffff;
 
   ReplayV2Options opts_;
   Header h_;
