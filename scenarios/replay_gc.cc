@@ -35,7 +35,9 @@ ReplayCollector::ReplayCollector(model::Malloc* malloc, model::GcController* con
       sweeper_(sweeper),
       threads_(threads),
       caches_(std::move(caches)),
-      gomaxprocs_(gomaxprocs) {}
+      gomaxprocs_(gomaxprocs) {
+  controller_->set_observer(this);
+}
 
 absl::Status ReplayCollector::Open(const std::string& path) {
   auto r = traces::RecordingV2Reader::Open(path);

@@ -41,12 +41,14 @@
 #include "model/malloc.h"
 #include "model/mgcpacer.h"
 #include "model/mgcsweep.h"
+#include "scenarios/replay_point.h"
 #include "scenarios/replay_threads.h"
 #include "traces/recording_v2.h"
 
 namespace gogcsim::scenarios {
 
-class ReplayCollector {
+// Also the pacer's observer: each of its calls is a point of the order.
+class ReplayCollector final : public model::PacerObserver {
  public:
   // caches(p): P p's mcache.
   ReplayCollector(model::Malloc* malloc, model::GcController* controller, model::Sweeper* sweeper,
@@ -60,6 +62,11 @@ class ReplayCollector {
   // that makes it), or kNone.
   enum class Dispatch { kNone, kInput, kCall };
   Dispatch Handle(const traces::V2Record& rec, std::function<void()>* body);
+
+  void OnSetTrigger(const model::SetTriggerDecision& d) override { threads_->PassPoint(PointOf(d)); }
+  void OnStartCycle(const model::StartCycleDecision& d) override { threads_->PassPoint(PointOf(d)); }
+  void OnRevise(const model::ReviseDecision& d) override { threads_->PassPoint(PointOf(d)); }
+  void OnEndCycle(const model::EndCycleDecision& d) override { threads_->PassPoint(PointOf(d)); }
 
   // mallocgc's shouldhelpgc: gcTrigger{kind: gcTriggerHeap}.test().
   void TestHeapTrigger();

@@ -83,7 +83,7 @@ absl::StatusOr<Header> ReadHeader(const std::string& path) {
       "%s: no ZB record after the H record (recorded by an older gogcsim: record the program again)", path));
 }
 
-class Engine final : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
+class Engine final : public model::AllocEvents, public model::GcHooks {
  public:
   Engine(const ReplayV2Options& opts, Header h)
       : opts_(opts),
@@ -103,7 +103,6 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
     malloc_.heap().set_events(this);
     malloc_.heap().set_hooks(this);
     malloc_.heap().set_sync(&threads_);
-    controller_.set_observer(this);
     // A sweep flushes the statistics of the P of the call that runs it.
     sweeper_.set_local_stats([this] { return &Cache(RunningP())->stats; });
     auto reader = traces::RecordingV2Reader::Open(path);
@@ -139,12 +138,6 @@ class Engine final : public model::AllocEvents, public model::GcHooks, public mo
     Produce(MakePoint("SW", {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
                              static_cast<int64_t>(allocCount), preserve, result}));
   }
-
-  // PacerObserver: each call is a point of the recording's order.
-  void OnSetTrigger(const model::SetTriggerDecision& d) override { threads_.PassPoint(PointOf(d)); }
-  void OnStartCycle(const model::StartCycleDecision& d) override { threads_.PassPoint(PointOf(d)); }
-  void OnRevise(const model::ReviseDecision& d) override { threads_.PassPoint(PointOf(d)); }
-  void OnEndCycle(const model::EndCycleDecision& d) override { threads_.PassPoint(PointOf(d)); }
 
   // GcHooks: the collector, as far as the allocator calls into it.
   bool BlackenEnabled() const override { return collector_.blacken(); }
