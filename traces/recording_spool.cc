@@ -274,7 +274,9 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
     const auto g = static_cast<int64_t>(w[i + 1]);
     i += 2;
     const bool same = p == last_p && g == last_g;
-    body_[n_++] = static_cast<unsigned char>(tag | (same ? 0x80 : 0) | (global ? 0 : 0x40));
+    // Tags past 63 are extended: 0 in the tag byte, then tag - 64.
+    body_[n_++] = static_cast<unsigned char>((tag < 64 ? tag : 0) | (same ? 0x80 : 0) | (global ? 0 : 0x40));
+    if (tag >= 64) PutU(static_cast<uint64_t>(tag - 64));
     if (global) {
       const uint64_t seq = w[i++];
       if (!has_g) first_g = prev_g = seq, has_g = true;

@@ -31,8 +31,8 @@ struct SchemaTable {
   std::array<V2Schema, 128> s{};
   SchemaTable() {
     auto set = [this](int tag, const char* name, int fields, uint32_t time_mask = 0) {
-      // A record's tag byte has 6 bits for it; MO only a reader makes.
-      GOGCSIM_CHECK(tag > 0 && (tag < 64 || tag == kV2TagMO));
+      // 1..63 fit a record's tag byte; 64..127 are extended.
+      GOGCSIM_CHECK(tag > 0 && tag < 128);
       s[tag] = {name, fields, time_mask};
     };
     // Format v1's tags, as tools/recorder/gogcsim_hooks.go writes them.
@@ -98,6 +98,9 @@ struct SchemaTable {
     set(kV2TagMB, "MB", 3);  // as FB
     set(31, "DM", 2);        // addr size
     set(kV2TagMO, "MO", 1);  // addr: what the reader makes of an MB, per slot
+    // Extended tags (64..127: tag byte 0, then tag - 64 as a uvarint).
+    set(65, "TP", 2);  // base priority
+    set(66, "BR", 1);  // index after
     for (int k = 0; k < kV2Shapes; k++) set(kV2TagAN + k, kAN[k], 2, 1u << 0);  // t, address delta
   }
 };
@@ -277,9 +280,14 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   const auto byte = static_cast<unsigned char>(s.chunk[s.pos++]);
   int tag = byte & 0x3f;  // an AN becomes the AZ it stands for
   const bool global = (byte & 0x40) == 0;
+  uint64_t u;
+  if (tag == 0) {  // an extended tag: 64 + the uvarint that follows
+    if (!Uvarint(s.chunk, &s.pos, &u) || u >= 64) return bad("malformed extended tag");
+    tag = 64 + static_cast<int>(u);
+  }
+  if (tag == kV2TagMO) return bad("MO is what a reader makes of an MB: never written");
   const V2Schema& sc = V2SchemaOf(tag);
   if (sc.name == nullptr) return bad(absl::StrCat("unknown record tag ", tag));
-  uint64_t u;
   if (global) {
     const uint64_t chunk_first_seq = s.head.seq;
     uint64_t delta;

@@ -118,7 +118,7 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
        "global record 1 of 3 is missing"},
       {"twice", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.Chunk(1, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2),
        "appears twice"},
-      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 0, {}}}) + w.End(1, 1), "unknown record tag 0"},
+      {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 100, {}}}) + w.End(1, 1), "unknown record tag 100"},
       {"count", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2), "the end chunk says 2"},
       {"trailing", good + "x", "data after the end chunk"},
   };

@@ -34,7 +34,8 @@ class Writer {
     int64_t last_p = -2, last_g = -2, last_t = 0;
     for (const Rec& r : recs) {
       const bool same = r.p == last_p && r.g == last_g;
-      body.push_back(static_cast<char>(r.tag | (same ? 0x80 : 0) | (r.local ? 0x40 : 0)));
+      body.push_back(static_cast<char>((r.tag < 64 ? r.tag : 0) | (same ? 0x80 : 0) | (r.local ? 0x40 : 0)));
+      if (r.tag >= 64) U(&body, static_cast<uint64_t>(r.tag - 64));  // an extended tag
       if (!r.local) {
         if (!any_global) first = prev = r.seq;
         any_global = true;

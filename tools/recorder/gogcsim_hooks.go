@@ -353,6 +353,39 @@ func gsrecFinalizer(p unsafe.Pointer, set bool) {
 	gsrecUnlock(mp)
 }
 
+// mTreap.insert's fastrand() priority for span (inside the heap lock): the
+// treap's shape decides which of two equal spans an allocation gets.
+func gsrecTreapPriority(span *mspan) uint32 {
+	v := fastrand()
+	if !gsrecRecording() {
+		return v
+	}
+	mp := gsrecLock()
+	if b := gsrecBegin(gsrecTagTP); b != nil {
+		b.f(int64(span.base()))
+		b.f(int64(v))
+		b.end()
+	}
+	gsrecUnlock(mp)
+	return v
+}
+
+// gcSweepBuf.pop's undo when it found the buffer empty (index += 1),
+// ordered with the other poppers' Xadds.
+func gsrecSweepPopUndo(sb *gcSweepBuf) {
+	if !gsrecRecording() {
+		atomic.Xadd(&sb.index, +1)
+		return
+	}
+	mp := gsrecLock()
+	v := atomic.Xadd(&sb.index, +1)
+	if b := gsrecBegin(gsrecTagBR); b != nil {
+		b.f(int64(int32(v)))
+		b.end()
+	}
+	gsrecUnlock(mp)
+}
+
 // A sweep's release of its span (sweepgen = sg) where no lock orders it.
 func gsrecRelease(s *mspan, sg uint32) {
 	if !gsrecRecording() {

@@ -114,6 +114,12 @@ const (
 	gsrecTagDM             // an object counted twice in work.bytesMarked: addr size
 )
 
+// Extended tags (64..127): the encoder writes tag byte 0, then tag - 64.
+const (
+	gsrecTagTP = 65 + iota // the treap's random priority for a free span: base priority
+	gsrecTagBR             // gcSweepBuf.pop gives its slot back (the buffer was empty): index after
+)
+
 // A raw compact allocation record (see gsrecRaw).
 const (
 	gsrecCompact  = 1 << 9
@@ -307,7 +313,15 @@ func gsrecSpinLock(l *uint32) {
 // while there is no spooler thread, before gcenable: no close can run then)
 // and gives s an empty one. Once gsrecClose has taken s's records, what
 // the buffer holds came after the close: it is dropped.
+//
+// On the system stack: a goroutine's stack growing in here (mmap of a
+// fresh buffer) would allocate a stack span, whose MA record would hand
+// off again, on this M, while it holds s.hlock.
 func gsrecHandoff(s *gsrecM) {
+	systemstack(func() { gsrecHandoff1(s) })
+}
+
+func gsrecHandoff1(s *gsrecM) {
 	gsrecSpinLock(&s.hlock)
 	r := s.raw()
 	if s.closed {
