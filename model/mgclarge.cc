@@ -17,7 +17,7 @@ TreapNode* MTreap::NewNode() {
   return t;
 }
 
-void MTreap::Insert(MSpan* span, uint64_t npages, uint64_t order) {
+void MTreap::Insert(MSpan* span, uint64_t npages, uint64_t order, uint32_t priority) {
   TreapNode* last = nullptr;
   TreapNode** pt = &root_;
   for (TreapNode* t = *pt; t != nullptr; t = *pt) {
@@ -37,7 +37,7 @@ void MTreap::Insert(MSpan* span, uint64_t npages, uint64_t order) {
   TreapNode* t = NewNode();
   t->npagesKey = npages;
   t->orderKey = order;
-  t->priority = static_cast<uint32_t>(rng_.Next() >> 32);
+  t->priority = priority;
   t->spanKey = span;
   t->parent = last;
   *pt = t;

@@ -30,7 +30,7 @@ struct TreapNode {
   uint64_t npagesKey = 0;       // primary key
   uint64_t orderKey = 0;        // secondary key (mspan address in Go)
   MSpan* spanKey = nullptr;
-  uint32_t priority = 0;        // min-heap on priority
+  uint32_t priority = 0;  // min-heap on priority
 };
 
 class MTreap {
@@ -39,7 +39,11 @@ class MTreap {
   MTreap(const MTreap&) = delete;
   MTreap& operator=(const MTreap&) = delete;
 
-  void Insert(MSpan* span, uint64_t npages, uint64_t order);
+  void Insert(MSpan* span, uint64_t npages, uint64_t order) { Insert(span, npages, order, DrawPriority()); }
+  // With the priority given (insert's fastrand(), which a replay takes
+  // from the recording).
+  void Insert(MSpan* span, uint64_t npages, uint64_t order, uint32_t priority);
+  uint32_t DrawPriority() { return static_cast<uint32_t>(rng_.Next() >> 32); }
   // Removes and returns a span with at least npages pages, or nullptr.
   MSpan* Remove(uint64_t npages);
   // The span Remove(npages) would return, without removing it.
@@ -58,9 +62,7 @@ class MTreap {
 
  private:
   static void Walk(const TreapNode* t, const std::function<void(const TreapNode&)>& fn);
-  static bool Less(uint64_t np1, uint64_t o1, uint64_t np2, uint64_t o2) {
-    return np1 != np2 ? np1 < np2 : o1 < o2;
-  }
+  static bool Less(uint64_t np1, uint64_t o1, uint64_t np2, uint64_t o2) { return np1 != np2 ? np1 < np2 : o1 < o2; }
   void RemoveNode(TreapNode* t);
   void RotateLeft(TreapNode* x);
   void RotateRight(TreapNode* y);
@@ -69,8 +71,8 @@ class MTreap {
   TreapNode* root_ = nullptr;
   size_t size_ = 0;
   sim::Rng rng_;
-  std::deque<TreapNode> pool_;      // treapalloc
-  std::vector<TreapNode*> free_;    // LIFO free list, as fixalloc's
+  std::deque<TreapNode> pool_;    // treapalloc
+  std::vector<TreapNode*> free_;  // LIFO free list, as fixalloc's
 };
 
 }  // namespace gogcsim::model

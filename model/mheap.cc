@@ -282,16 +282,28 @@ void MHeap::SweepBufPush(int i, MSpan* s) {
 
 MSpan* MHeap::SweepBufPop(int i) {
   Sync(SyncKind::kSweepPop, {}, &sweepIndex[i]);
-  if (sweepSpans[i].empty()) return nullptr;
+  const auto cursor = static_cast<int64_t>(--sweepIndex[i]);  // Xadd(&b.index, -1)
+  if (cursor < 0) {
+    Sync(SyncKind::kSweepPopUndo, {}, &sweepIndex[i]);
+    sweepIndex[i]++;
+    return nullptr;
+  }
+  // Pops take the slots from the top, one at a time, in their order.
+  GOGCSIM_CHECK(static_cast<uint64_t>(cursor) + 1 == sweepSpans[i].size());
   MSpan* s = sweepSpans[i].back();
   sweepSpans[i].pop_back();
-  sweepIndex[i] = sweepSpans[i].size();
   return s;
 }
 
-MSpanList* MHeap::BusyList(uint64_t npages) {
-  return npages < kMaxMHeapList ? &busy_[npages] : &busylarge_;
+void MHeap::Input(SyncKind kind, std::initializer_list<int64_t> v, int64_t* value) const {
+  if (sync_ == &default_sync_) return;
+  SyncPoint sp{kind};
+  GOGCSIM_CHECK(v.size() < 4);
+  for (int64_t x : v) sp.v[sp.n++] = x;
+  sync_->Input(sp, value);
 }
+
+MSpanList* MHeap::BusyList(uint64_t npages) { return npages < kMaxMHeapList ? &busy_[npages] : &busylarge_; }
 const MSpanList* MHeap::BusyList(uint64_t npages) const {
   return npages < kMaxMHeapList ? &busy_[npages] : &busylarge_;
 }
@@ -355,8 +367,7 @@ void MHeap::FlushScanStats(MCacheStats* c) {
   c->local_tinyallocs = 0;
 }
 
-MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needzero,
-                    MCacheStats* c) {
+MSpan* MHeap::Alloc(uint64_t npage, SpanClass spanclass, bool large, bool needzero, MCacheStats* c) {
   // alloc_m
   Lock();
   Sync(SyncKind::kSweepDoneRead, {sweepdone});
@@ -560,9 +571,8 @@ void MHeap::FreeSpanLocked(MSpan* s, bool acctinuse, bool acctidle, int64_t unus
       break;
     case SpanState::kInUse:
       if (s->allocCount != 0 || s->sweepgen != sweepgen) {
-        GOGCSIM_THROW(absl::StrFormat(
-            "MHeap_FreeSpanLocked - span 0x%x allocCount %d sweepgen %d/%d: invalid free", s->base(),
-            s->allocCount, s->sweepgen, sweepgen));
+        GOGCSIM_THROW(absl::StrFormat("MHeap_FreeSpanLocked - span 0x%x allocCount %d sweepgen %d/%d: invalid free",
+                                      s->base(), s->allocCount, s->sweepgen, sweepgen));
       }
       pagesInUse -= s->npages;
       break;
@@ -617,7 +627,9 @@ void MHeap::FreeSpanLocked(MSpan* s, bool acctinuse, bool acctidle, int64_t unus
   }
   // Insert s into the appropriate list or treap.
   if (s->npages >= kMaxMHeapList) {
-    freelarge_.Insert(s, s->npages, s->fixaddr);
+    int64_t priority = freelarge_.DrawPriority();  // treap insert's fastrand()
+    Input(SyncKind::kTreapPriority, {static_cast<int64_t>(s->base())}, &priority);
+    freelarge_.Insert(s, s->npages, s->fixaddr, static_cast<uint32_t>(priority));
   } else {
     free_[s->npages].Insert(s);
   }
@@ -658,8 +670,10 @@ void MHeap::CheckInvariants() const {
         GOGCSIM_CHECK(!prevFree);  // free neighbours are always coalesced
         freeBytes += bytes;
         nfree++;
-        if (s->npages < kMaxMHeapList) GOGCSIM_CHECK(s->list == &free_[s->npages]);
-        else GOGCSIM_CHECK(s->list == nullptr);
+        if (s->npages < kMaxMHeapList)
+          GOGCSIM_CHECK(s->list == &free_[s->npages]);
+        else
+          GOGCSIM_CHECK(s->list == nullptr);
         GOGCSIM_CHECK(s->npreleased <= s->npages);
         break;
       case SpanState::kInUse:

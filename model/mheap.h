@@ -25,8 +25,8 @@ namespace gogcsim::model {
 
 inline constexpr uint64_t kPageMask = kPageSize - 1;
 inline constexpr uint64_t kMaxMHeapList = 1 << (20 - kPageShift);  // 128 pages
-inline constexpr uint64_t kHeapAllocChunk = 1 << 20;                 // heap growth minimum
-inline constexpr uint64_t kMaxMem = (1ULL << 39) - 1;                // _MaxMem, linux/amd64
+inline constexpr uint64_t kHeapAllocChunk = 1 << 20;               // heap growth minimum
+inline constexpr uint64_t kMaxMem = (1ULL << 39) - 1;              // _MaxMem, linux/amd64
 inline constexpr uint64_t kPtrSize = 8;
 inline constexpr uint64_t kPhysPageSize = 4096;
 inline constexpr uint64_t kHeapBitmapScale = kPtrSize * 4;  // bytes of heap per bitmap byte
@@ -52,9 +52,9 @@ struct MSpan {
   uint64_t startAddr = 0;  // first byte (base())
   uint64_t npages = 0;
 
-  uint64_t freeindex = 0;  // slot where the search for a free object starts
-  uint64_t nelems = 0;     // objects in the span
-  uint64_t allocCache = 0; // complement of allocBits at freeindex (1 = free)
+  uint64_t freeindex = 0;            // slot where the search for a free object starts
+  uint64_t nelems = 0;               // objects in the span
+  uint64_t allocCache = 0;           // complement of allocBits at freeindex (1 = free)
   std::vector<uint64_t> allocBits;   // bit i: slot i allocated (as of last sweep)
   std::vector<uint64_t> gcmarkBits;  // bit i: slot i marked this cycle
 
@@ -191,8 +191,10 @@ enum class SyncKind : uint8_t {
   kSweepDoneRead,   // SD: sweepone reads sweepdone, v[0]
   kSweepDoneSet,    // SN: sweepone sets sweepdone = 1
   kBeingSwept,      // CK: a span-list walk passes span v[0]: another sweeper holds it
+  kTreapPriority,   // TP (input): the treap's random priority for free span v[0]
+  kSweepPopUndo,    // BR: gcSweepBuf.pop found it empty: index += 1; v[0] the index before (read)
 };
-inline constexpr int kNumSyncKinds = static_cast<int>(SyncKind::kBeingSwept) + 1;
+inline constexpr int kNumSyncKinds = static_cast<int>(SyncKind::kSweepPopUndo) + 1;
 
 struct SyncPoint {
   SyncKind kind;
@@ -217,6 +219,9 @@ class SyncHooks {
   // after every earlier section of the lock. A replay holds the P here
   // until its next record comes up.
   virtual void Lock() {}
+  // The runtime draws a value here (a random number); sp's values say
+  // what for. A replay sets *value to the one the recording has.
+  virtual void Input(const SyncPoint& sp, int64_t* value) {}
 };
 
 class MHeap {
@@ -237,6 +242,8 @@ class MHeap {
   // sync point (the buffer's index is shared by the sweepers).
   void SweepBufPush(int i, MSpan* s);
   MSpan* SweepBufPop(int i);
+  // Calls sync()->Input for a value drawn here (simulation keeps *value).
+  void Input(SyncKind kind, std::initializer_list<int64_t> v, int64_t* value) const;
   // Calls sync()->Lock: an mcentral's or the heap's lock is taken here.
   void Lock() const {
     if (sync_ != &default_sync_) sync_->Lock();
@@ -278,9 +285,11 @@ class MHeap {
   uint64_t sweepHeapLiveBasis = 0;
   double sweepPagesPerByte = 0;
   HeapFreeStats freestats;
-  std::vector<MSpan*> allspans;              // every span ever created, in order
-  std::vector<MSpan*> sweepSpans[2];         // gcSweepBuf: [sweepgen/2%2] swept, the other unswept
-  uint64_t sweepIndex[2] = {};               // gcSweepBuf.index: sweepSpans[i].size()
+  std::vector<MSpan*> allspans;       // every span ever created, in order
+  std::vector<MSpan*> sweepSpans[2];  // gcSweepBuf: [sweepgen/2%2] swept, the other unswept
+  // gcSweepBuf.index: sweepSpans[i].size(), but for a pop of an empty
+  // buffer, which takes it below 0 (as uint64) until it gives it back.
+  uint64_t sweepIndex[2] = {};
 
   uint64_t arena_start() const { return arena_start_; }
   uint64_t arena_used() const { return arena_used_; }
@@ -326,8 +335,8 @@ class MHeap {
   uint64_t arena_start_ = 0, arena_used_ = 0, arena_alloc_ = 0, arena_end_ = 0;
   uint64_t bitmap_ = 0, bitmap_mapped_ = 0, spans_start_ = 0, spans_mapped_ = 0;
 
-  std::deque<MSpan> span_pool_;   // spanalloc's memory
-  std::vector<MSpan*> span_free_; // LIFO, as fixalloc
+  std::deque<MSpan> span_pool_;    // spanalloc's memory
+  std::vector<MSpan*> span_free_;  // LIFO, as fixalloc
 };
 
 }  // namespace gogcsim::model

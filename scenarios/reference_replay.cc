@@ -932,8 +932,10 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       if (in_use && top->sweepgen == h.sweepgen - 1) aside.push_back(top);
       unswept.pop_back();  // else freed or swept already: sweepone drops it too
     }
+    h.sweepIndex[1 - h.sweepgen / 2 % 2] = unswept.size();  // gcSweepBuf.index
     const uint64_t npages = sweeper_.SweepOne();
     unswept.insert(unswept.end(), aside.rbegin(), aside.rend());
+    h.sweepIndex[1 - h.sweepgen / 2 % 2] = unswept.size();  // gcSweepBuf.index
     if (!aside.empty()) h.sweepdone = 0;  // the claimed spans are still to sweep
     return npages;
   }

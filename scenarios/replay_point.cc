@@ -12,8 +12,8 @@ namespace {
 using model::SyncKind;
 
 // The v2 record each sync kind stands for, by SyncKind.
-constexpr const char* kRecordOf[] = {"HL", "HS", "SC", "SP", "PW", "CT", "CF", "UC", "HA", "L",  "HF",
-                                     "MA", "MF", "BU", "BO", "SE", "HR", "DR", "DZ", "SD", "SN", "CK"};
+constexpr const char* kRecordOf[] = {"HL", "HS", "SC", "SP", "PW", "CT", "CF", "UC", "HA", "L",  "HF", "MA",
+                                     "MF", "BU", "BO", "SE", "HR", "DR", "DZ", "SD", "SN", "CK", "TP", "BR"};
 static_assert(std::size(kRecordOf) == model::kNumSyncKinds);
 
 int64_t Bits(double f) { return std::bit_cast<int64_t>(f); }
@@ -51,7 +51,10 @@ ReplayPoint PointOf(const model::SyncPoint& sp) {
       p.v[2] = static_cast<int64_t>(static_cast<uint64_t>(sp.v[2]) + static_cast<uint64_t>(sp.v[1]));
       break;
     case SyncKind::kSweepPop:  // the slot: the index after the decrement
-      p.v[0] = sp.v[0] - 1;
+      p.v[0] = static_cast<int32_t>(sp.v[0] - 1);
+      break;
+    case SyncKind::kSweepPopUndo:  // the index after the give-back
+      p.v[0] = static_cast<int32_t>(sp.v[0] + 1);
       break;
     default:
       break;

@@ -94,6 +94,23 @@ void ReplayThreads::Pass(const model::SyncPoint& sp) {
 
 void ReplayThreads::PassPoint(const ReplayPoint& p) { Take(Wait(&p), p); }
 
+void ReplayThreads::KeepInput(const traces::V2Record& rec) { inputs_[{rec.tag, rec.v[0]}] = rec.v[1]; }
+
+void ReplayThreads::Input(const model::SyncPoint& sp, int64_t* value) {
+  ReplayPoint p = PointOf(sp);
+  if (auto it = inputs_.find({p.tag, p.v[0]}); it != inputs_.end()) {
+    *value = it->second;
+    inputs_.erase(it);
+    return;
+  }
+  p.v[p.n++] = *value;  // the simulated draw, shown while it waits
+  Thread& t = Wait(&p);
+  // The record carries the input last: take it, and compare the rest.
+  if (t.offered->tag == p.tag && t.offered->n == p.n) p.v[p.n - 1] = t.offered->v[p.n - 1];
+  Take(t, p);
+  *value = p.v[p.n - 1];
+}
+
 void ReplayThreads::Take(Thread& t, const ReplayPoint& p) {
   if (!Matches(p, *t.offered)) {
     t.waiting = p;

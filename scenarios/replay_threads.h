@@ -69,6 +69,15 @@ class ReplayThreads final : public model::SyncHooks {
   // A sync point reads what it reads once its record is offered.
   void Pass(const model::SyncPoint& sp) override;
   void Lock() override;
+  // Takes the value from the record, which must be the input sp names: one
+  // kept (KeepInput) if there is, else the next offered.
+  void Input(const model::SyncPoint& sp, int64_t* value) override;
+  // An input record (tag, key, value) that no call waits for yet: a stack
+  // span's heap operation runs as a call of its own when its MA comes,
+  // after the treap insert's TP record.
+  void KeepInput(const traces::V2Record& rec);
+  // Inputs kept and not yet drawn.
+  size_t kept() const { return inputs_.size(); }
   // A point of the replay's own, on a call's fiber.
   void PassPoint(const ReplayPoint& p);
 
@@ -94,6 +103,7 @@ class ReplayThreads final : public model::SyncHooks {
   std::map<uint32_t, std::unique_ptr<Thread>> threads_;
   Thread* running_ = nullptr;
   std::optional<Mismatch> mismatch_;
+  std::map<std::pair<int, int64_t>, int64_t> inputs_;  // (tag, key) -> value
 };
 
 }  // namespace gogcsim::scenarios

@@ -32,7 +32,8 @@ using traces::V2Record;
 struct Tags {
   int H = traces::V2TagOf("H"), A = traces::V2TagOf("A"), Z = traces::V2TagOf("Z"), CS = traces::V2TagOf("CS"),
       SW = traces::V2TagOf("SW"), F = traces::V2TagOf("F"), MA = traces::V2TagOf("MA"), MF = traces::V2TagOf("MF"),
-      GS = traces::V2TagOf("GS"), PT = traces::V2TagOf("PT"), ZB = traces::V2TagOf("ZB"), SD = traces::V2TagOf("SD");
+      GS = traces::V2TagOf("GS"), PT = traces::V2TagOf("PT"), ZB = traces::V2TagOf("ZB"), SD = traces::V2TagOf("SD"),
+      TP = traces::V2TagOf("TP");
   // Scheduler events: they order the Ms' records but change nothing the
   // ported runtime holds.
   bool scheduler[128] = {};
@@ -166,6 +167,23 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   absl::Status Handle(const V2Record& rec) {
     Local& l = LocalOf(rec.m);
     if (rec.global && (rec.tag == T().MA || rec.tag == T().MF)) return StackCall(rec);
+    if (rec.tag == T().TP) {
+      // A treap priority: the M's call takes it if it waits for it, or a
+      // stack span's free (MF came first) that waits for it; else a stack
+      // span's allocation (its MA record comes after) will.
+      auto waits_for = [&](uint32_t m) {
+        const ReplayPoint* w = threads_.waiting(m);
+        return w != nullptr && w->tag == rec.tag && w->v[0] == rec.v[0];
+      };
+      if (waits_for(kStackM)) {
+        if (threads_.Offer(kStackM, rec)) return Passed(rec);
+        return Diverge(rec, Text(threads_.mismatch()->point), "the stack span's call reached another point");
+      }
+      if (!waits_for(rec.m)) {
+        threads_.KeepInput(rec);
+        return Passed(rec);
+      }
+    }
     if (rec.global) {
       if (threads_.busy(rec.m)) {
         if (threads_.Offer(rec.m, rec)) return Passed(rec);
@@ -352,6 +370,11 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
 
   // After the last record: what the calls made that the recording lacks.
   void Finish() {
+    if (threads_.kept() != 0 && !report_.divergence && !report_.stopped_at_first_gc) {
+      V2Record none;
+      (void)Diverge(none, "", "a recorded treap priority no span insert of the replay drew");
+      report_.divergence->expected.clear();
+    }
     for (uint32_t m = 0; m < locals_.size() && !report_.divergence; m++) {
       CompareLocal(m);
       Local& l = locals_[m];

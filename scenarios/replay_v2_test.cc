@@ -16,10 +16,13 @@ using traces::Writer;
 // Two Ms allocate at once, each its first object of a size class, as a
 // real go1.10.2 run of tests/programs/maps.go records one (its first
 // records, `gogcsim trace dump`): the mallocgc's refill walks the empty
-// mcentral (CT 0), alloc_m reads sweepdone and reclaims (SD, BO -1, SN),
-// flushes the P's local_scan (HS), pushes the new span on the swept list
-// (BU), hands it out (HA, CT 2) and adds it to heap_live (HL); CS and Z
-// end the call. M0 (P0) allocates 376 bytes (class 42), M1 (P1) 24 bytes
+// mcentral (CT 0), alloc_m reads sweepdone and reclaims (SD; sweepone's SD,
+// its pop of the empty buffer and give-back, BO -1 and BR, and SN),
+// flushes the P's local_scan (HS), grows the heap by 1 MiB (whose free
+// span enters the treap with a random priority: TP), pushes the new span
+// on the swept list (BU), hands it out (HA, CT 2) and adds it to
+// heap_live (HL); CS and Z end the call. M1's span comes from the 127
+// pages left, on a free list. M0 (P0) allocates 376 bytes (class 42), M1 (P1) 24 bytes
 // (class 6). M1's heap_live add lands first: `m1_first`; else M0's.
 constexpr int64_t kArena = 842350460928;  // 0xc420000000
 constexpr int64_t kPage = 8192;
@@ -32,7 +35,7 @@ Recording TwoAllocations(bool m1_first, int64_t m1_live_after) {
   const int kA = V2TagOf("A"), kZ = V2TagOf("Z"), kCS = V2TagOf("CS");
   auto g = [](const char* name) { return V2TagOf(name); };
   Recording r;
-  // seq: M0 0..9, then M1's refill 10..16, then the two adds.
+  // seq: M0 0..11, then M1's refill 12..18, then the two adds.
   r.m0 = {
       {0, 0, 1, kA, {376, 376, 360, 4, 1000}, true},
       {0, 0, 1, g("DR"), {0}},
@@ -40,23 +43,25 @@ Recording TwoAllocations(bool m1_first, int64_t m1_live_after) {
       {2, 0, 1, g("SD"), {0}},
       {3, 0, 1, g("SD"), {0}},
       {4, 0, 1, g("BO"), {-1}},
-      {5, 0, 1, g("SN"), {}},
-      {6, 0, 1, g("HS"), {0, 0}},
-      {7, 0, 1, g("BU"), {kArena, 0}},
-      {8, 0, 1, g("HA"), {42, kArena, 1}},
-      {9, 0, 1, g("CT"), {42, kArena, 2}},
+      {5, 0, 1, g("BR"), {0}},
+      {6, 0, 1, g("SN"), {}},
+      {7, 0, 1, g("HS"), {0, 0}},
+      {8, 0, 1, g("TP"), {kArena, 2973049122}},  // an input: fastrand()
+      {9, 0, 1, g("BU"), {kArena, 0}},
+      {10, 0, 1, g("HA"), {42, kArena, 1}},
+      {11, 0, 1, g("CT"), {42, kArena, 2}},
   };
   r.m1 = {
       {0, 1, 2, kA, {24, 24, 8, 4, 1001}, true},
-      {10, 1, 2, g("DR"), {0}},
-      {11, 1, 2, g("CT"), {6, 0, 0}},
-      {12, 1, 2, g("SD"), {1}},  // M0's sweep set it
-      {13, 1, 2, g("HS"), {0, 0}},
-      {14, 1, 2, g("BU"), {kArena + kPage, 1}},
-      {15, 1, 2, g("HA"), {6, kArena + kPage, 1}},
-      {16, 1, 2, g("CT"), {6, kArena + kPage, 2}},
+      {12, 1, 2, g("DR"), {0}},
+      {13, 1, 2, g("CT"), {6, 0, 0}},
+      {14, 1, 2, g("SD"), {1}},  // M0's sweep set it
+      {15, 1, 2, g("HS"), {0, 0}},
+      {16, 1, 2, g("BU"), {kArena + kPage, 1}},
+      {17, 1, 2, g("HA"), {6, kArena + kPage, 1}},
+      {18, 1, 2, g("CT"), {6, kArena + kPage, 2}},
   };
-  const uint64_t m0_add = m1_first ? 18 : 17, m1_add = m1_first ? 17 : 18;
+  const uint64_t m0_add = m1_first ? 20 : 19, m1_add = m1_first ? 19 : 20;
   const int64_t m0_live = m1_first ? 2 * kPage : kPage;
   r.m0.push_back({m0_add, 0, 1, g("HL"), {kPage, m0_live}});
   r.m0.push_back({0, 0, 1, kCS, {42, kArena, 0, 0, m0_live}, true});
@@ -65,8 +70,8 @@ Recording TwoAllocations(bool m1_first, int64_t m1_live_after) {
   r.m1.push_back({0, 1, 2, kCS, {6, kArena + kPage, 0, 0, m1_live_after}, true});
   r.m1.push_back({0, 1, 2, kZ, {kArena + kPage}, true});
   // gcenable's records, which the replay reads first: GOMAXPROCS 2.
-  r.m0.push_back({19, 0, 1, g("H"), {2, 100, 4 << 20, kArena, kArena + 2 * kPage, 2000}});
-  r.m0.push_back({20, 0, 1, g("ZB"), {0x546f48}});
+  r.m0.push_back({21, 0, 1, g("H"), {2, 100, 4 << 20, kArena, kArena + 2 * kPage, 2000}});
+  r.m0.push_back({22, 0, 1, g("ZB"), {0x546f48}});
   return r;
 }
 
