@@ -309,6 +309,10 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   absl::Status Call(const V2Record& rec, std::function<void()> body) { return Call(rec, rec.m, std::move(body)); }
   // The same, on the replay's M m.
   absl::Status Call(const V2Record& rec, uint32_t m, std::function<void()> body) {
+    if (threads_.busy(m)) {
+      const ReplayPoint* w = threads_.waiting(m);
+      return Diverge(rec, w != nullptr ? Text(*w) : "", "the call under way waits for another record");
+    }
     threads_.Start(m, std::move(body));
     if (threads_.Offer(m, rec)) return Passed(rec);
     Count(rec.tag);

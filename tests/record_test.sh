@@ -12,7 +12,7 @@
 # - GOMAXPROCS 2, 4 and 8: four programs whose goroutines move between Ps;
 #   the file must be well-formed and consistent (`trace check`:
 #   per-goroutine A/Z pairs, every object in a span its serving P's mcache
-#   held).
+#   held), and replay v2 must match every record.
 # - Bad input: a corrupt and a truncated recording, a program that does not
 #   compile and one that panics: clear errors, documented statuses, no file.
 set -uo pipefail
@@ -63,6 +63,8 @@ for spec in "maps 1 12" "steady 1 0" "blocking 1 20000" "pipeline 4 4000" "stack
   else
     ps=$(grep -c "^    on P [0-7] " "$name.info")
     check "$name: allocations on more than one P" test "$ps" -gt 1
+    # Replay v2 follows the recording's order at any GOMAXPROCS.
+    replays "$name" "$name.rec" "every record matched"
   fi
 done
 

@@ -77,7 +77,8 @@ Usage:
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
 
-  gogcsim replay --reference=FILE.rec|FILE.rec.gz|FILE.trace [--json] [--first_gc_only] [--check_invariants]
+  gogcsim replay --reference=FILE.rec|FILE.rec.gz|FILE.trace [--engine=auto|v1|v2] [--json]
+                 [--first_gc_only] [--check_invariants]
       Faithful replay of a recording of a real go1.10.2 run: one made by
       gogcsim record, a reference recording (../shared/reference/), or a
       trace imported from either. The
@@ -85,8 +86,15 @@ Usage:
       which objects each cycle left unmarked, where mark termination
       began, scan work, assist time and clock readings; the ported
       allocator, sweeper and pacer compute the rest.
+      A gogcsim recording replays with engine v2 (the default, auto): each
+      thread of the program runs its runtime calls on a fiber and waits at
+      each operation on shared state until the recording's next record of
+      that thread comes up, so the replay follows the recording's order at
+      any GOMAXPROCS. --engine=v1 is the reference replay (reference
+      recordings, traces).
       Reports per record type how many of the runtime's records were
-      reproduced exactly, and the first divergence.
+      reproduced exactly, and the first divergence (with v2: its thread, P
+      and goroutine, and where each thread waits).
       Exit status 1 if any record diverges.
 
   gogcsim report RUN_DIR|SWEEP_DIR [--out=FILE.html]
