@@ -5,6 +5,19 @@
 #include "sim/check.h"
 
 namespace gogcsim::scenarios {
+namespace {
+
+// Thrown from a wait when the replay ends: unwinds the call's frames.
+struct Unwind {};
+
+}  // namespace
+
+ReplayThreads::~ReplayThreads() {
+  cancel_ = true;
+  for (auto& [m, t] : threads_) {
+    if (!t->fiber->done()) Resume(*t);
+  }
+}
 
 ReplayThreads::Thread& ReplayThreads::Of(uint32_t m) {
   std::unique_ptr<Thread>& t = threads_[m];
@@ -27,12 +40,16 @@ std::vector<uint32_t> ReplayThreads::Busy() const {
 
 // The fiber's body: the M's calls, one after another, for good.
 void ReplayThreads::Loop(Thread* t) {
-  for (;;) {
-    {
-      std::function<void()> call = std::move(t->call);
-      call();
+  while (!cancel_) {
+    if (t->busy) {
+      try {
+        std::function<void()> call = std::move(t->call);
+        call();
+      } catch (const Unwind&) {
+        return;
+      }
+      t->busy = false;
     }
-    t->busy = false;
     sim::Fiber::Yield();
   }
 }
@@ -78,6 +95,7 @@ ReplayThreads::Thread& ReplayThreads::Wait(const ReplayPoint* at) {
     t.at_lock = at == nullptr;
     if (at != nullptr) t.waiting = *at;
     sim::Fiber::Yield();
+    if (cancel_) throw Unwind{};
   }
   t.at_lock = false;
   t.waiting.reset();
@@ -116,7 +134,8 @@ void ReplayThreads::Take(Thread& t, const ReplayPoint& p) {
     t.waiting = p;
     t.stuck = true;
     mismatch_ = Mismatch{t.m, p, *t.offered};
-    for (;;) sim::Fiber::Yield();  // never resumed again
+    while (!cancel_) sim::Fiber::Yield();  // resumed only to unwind
+    throw Unwind{};
   }
   t.offered = nullptr;  // taken
 }

@@ -36,6 +36,8 @@ class ReplayThreads final : public model::SyncHooks {
   };
 
   ReplayThreads() = default;
+  // Unwinds every call still waiting, so that what its frames own is freed.
+  ~ReplayThreads();
   ReplayThreads(const ReplayThreads&) = delete;
   ReplayThreads& operator=(const ReplayThreads&) = delete;
 
@@ -101,6 +103,7 @@ class ReplayThreads final : public model::SyncHooks {
   void Loop(Thread* t);
 
   std::map<uint32_t, std::unique_ptr<Thread>> threads_;
+  bool cancel_ = false;  // the destructor's: every wait throws Unwind
   Thread* running_ = nullptr;
   std::optional<Mismatch> mismatch_;
   std::map<std::pair<int, int64_t>, int64_t> inputs_;  // (tag, key) -> value
