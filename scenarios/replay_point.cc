@@ -21,8 +21,12 @@ int64_t Bits(double f) { return std::bit_cast<int64_t>(f); }
 }  // namespace
 
 ReplayPoint MakePoint(const char* name, std::initializer_list<int64_t> v) {
+  return MakePoint(traces::V2TagOf(name), v);
+}
+
+ReplayPoint MakePoint(int tag, std::initializer_list<int64_t> v) {
   ReplayPoint p;
-  p.tag = traces::V2TagOf(name);
+  p.tag = tag;
   GOGCSIM_CHECK(p.tag >= 0 && v.size() <= std::size(p.v));
   for (int64_t x : v) p.v[p.n++] = x;
   return p;

@@ -24,6 +24,8 @@ struct ReplayPoint {
 
 // A point with tag `name` (a v2 tag name) and the given fields.
 ReplayPoint MakePoint(const char* name, std::initializer_list<int64_t> v);
+// The same by tag number (no lookup of the name: for the hot paths).
+ReplayPoint MakePoint(int tag, std::initializer_list<int64_t> v);
 // The v2 tag a sync point is recorded as.
 int TagOf(model::SyncKind kind);
 // The record a sync point stands for: the values before the operation

@@ -130,13 +130,13 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
 
   // AllocEvents: the local records the running call makes.
   void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    Produce(MakePoint("CS", {s.spanclass, static_cast<int64_t>(s.base()), s.allocCount,
+    Produce(MakePoint(T().CS, {s.spanclass, static_cast<int64_t>(s.base()), s.allocCount,
                              static_cast<int64_t>(s.freeindex), static_cast<int64_t>(heap_live)}));
   }
-  void OnSweepFree(uint64_t addr) override { Produce(MakePoint("F", {static_cast<int64_t>(addr)})); }
+  void OnSweepFree(uint64_t addr) override { Produce(MakePoint(T().F, {static_cast<int64_t>(addr)})); }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
-    Produce(MakePoint("SW", {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
+    Produce(MakePoint(T().SW, {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
                              static_cast<int64_t>(allocCount), preserve, result}));
   }
 
@@ -162,6 +162,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     std::deque<V2Record> expected;
     std::deque<ReplayPoint> produced;
     int32_t p = -1;  // the P of its call under way
+    model::AllocRequest req;  // its request, when an allocation
   };
 
   absl::Status Handle(const V2Record& rec) {
@@ -230,10 +231,15 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     report_.allocs++;
     const uint32_t m = rec.m;
     const int32_t p = rec.p;
-    threads_.Start(m, [this, m, p, q] {
-      LocalOf(m).p = p;
-      const model::AllocResult res = malloc_.Mallocgc(Cache(p), q);
-      Produce(MakePoint("Z", {static_cast<int64_t>(res.addr)}));
+    Local& l = LocalOf(m);
+    l.p = p;
+    l.req = q;
+    // Small enough for std::function to keep without allocating.
+    threads_.Start(m, [this, m] {
+      // Copies: locals_ may grow while the call waits.
+      const model::AllocRequest req = LocalOf(m).req;
+      const model::AllocResult res = malloc_.Mallocgc(Cache(LocalOf(m).p), req);
+      Produce(MakePoint(T().Z, {static_cast<int64_t>(res.addr)}));
     });
     return absl::OkStatus();
   }
