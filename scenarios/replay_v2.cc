@@ -131,13 +131,13 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   // AllocEvents: the local records the running call makes.
   void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
     Produce(MakePoint(T().CS, {s.spanclass, static_cast<int64_t>(s.base()), s.allocCount,
-                             static_cast<int64_t>(s.freeindex), static_cast<int64_t>(heap_live)}));
+                               static_cast<int64_t>(s.freeindex), static_cast<int64_t>(heap_live)}));
   }
   void OnSweepFree(uint64_t addr) override { Produce(MakePoint(T().F, {static_cast<int64_t>(addr)})); }
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
     Produce(MakePoint(T().SW, {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
-                             static_cast<int64_t>(allocCount), preserve, result}));
+                               static_cast<int64_t>(allocCount), preserve, result}));
   }
 
   // GcHooks: the collector, as far as the allocator calls into it.
@@ -161,7 +161,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   struct Local {
     std::deque<V2Record> expected;
     std::deque<ReplayPoint> produced;
-    int32_t p = -1;  // the P of its call under way
+    int32_t p = -1;           // the P of its call under way
     model::AllocRequest req;  // its request, when an allocation
   };
 
