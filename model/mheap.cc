@@ -14,6 +14,18 @@
 namespace gogcsim::model {
 namespace {
 uint64_t Round(uint64_t n, uint64_t a) { return (n + a - 1) & ~(a - 1); }
+
+// The sync point kind with values v, then *read if given (up to 4 in all).
+SyncPoint MakeSyncPoint(SyncKind kind, std::initializer_list<int64_t> v, const uint64_t* read) {
+  SyncPoint sp{kind};
+  GOGCSIM_CHECK(v.size() + (read != nullptr ? 1 : 0) <= 4);
+  for (int64_t x : v) sp.v[sp.n++] = x;
+  if (read != nullptr) {
+    sp.read = read;
+    sp.v[sp.n++] = static_cast<int64_t>(*read);
+  }
+  return sp;
+}
 }  // namespace
 
 // ---- mspan ----------------------------------------------------------------
@@ -264,14 +276,7 @@ void MHeap::FreeSpanStruct(MSpan* s) { span_free_.push_back(s); }
 
 void MHeap::Sync(SyncKind kind, std::initializer_list<int64_t> v, const uint64_t* read) const {
   if (sync_ == &default_sync_) return;
-  SyncPoint sp{kind};
-  GOGCSIM_CHECK(v.size() + (read != nullptr ? 1 : 0) <= 4);
-  for (int64_t x : v) sp.v[sp.n++] = x;
-  if (read != nullptr) {
-    sp.read = read;
-    sp.v[sp.n++] = static_cast<int64_t>(*read);
-  }
-  sync_->Pass(sp);
+  sync_->Pass(MakeSyncPoint(kind, v, read));
 }
 
 void MHeap::SweepBufPush(int i, MSpan* s) {
@@ -297,10 +302,7 @@ MSpan* MHeap::SweepBufPop(int i) {
 
 void MHeap::Input(SyncKind kind, std::initializer_list<int64_t> v, int64_t* value) const {
   if (sync_ == &default_sync_) return;
-  SyncPoint sp{kind};
-  GOGCSIM_CHECK(v.size() < 4);
-  for (int64_t x : v) sp.v[sp.n++] = x;
-  sync_->Input(sp, value);
+  sync_->Input(MakeSyncPoint(kind, v, nullptr), value);
 }
 
 MSpanList* MHeap::BusyList(uint64_t npages) { return npages < kMaxMHeapList ? &busy_[npages] : &busylarge_; }
