@@ -18,6 +18,7 @@
 #include "model/mgcsweep.h"
 #include "model/mgcwork.h"
 #include "model/proc.h"
+#include "scenarios/replay_gc.h"
 #include "sim/address_space.h"
 #include "sim/check.h"
 #include "sim/out_of_memory.h"
@@ -789,7 +790,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     // markrootSpans scans every object with a finalizer without marking it
     // (scanobject counts its bytes), and marking counts it again when it is
     // reachable: each one adds its size twice.
-    const uint64_t bytesMarked = MarkFromRecording(&freed_[cycle]) + finalizer_bytes_;
+    const uint64_t bytesMarked = MarkFromRecording(malloc_.heap(), freed_[cycle], {}) + finalizer_bytes_;
     std::vector<uint64_t>().swap(freed_[cycle]);
     m.heap_marked = bytesMarked;
     m.heap_live = bytesMarked;
@@ -799,37 +800,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     sweeper_.GcSweep();
     controller_.SetTriggerRatio(next_ratio_, false);
     Check();
-  }
-
-  // The cycle's marking, as the recording shows it: every allocated object
-  // is marked except those its sweep freed (F). Sets the mark bits of every
-  // in-use span and returns work.bytesMarked.
-  // Mark bits are all clear here: each span got fresh ones at its sweep or
-  // allocation, and nothing else marks in a replay.
-  uint64_t MarkFromRecording(std::vector<uint64_t>* freed) {
-    const model::MHeap& h = malloc_.heap();
-    uint64_t bytesMarked = 0;
-    for (model::MSpan* s : h.allspans) {
-      if (s->state != model::SpanState::kInUse) continue;
-      if (s->sweepgen != h.sweepgen) GOGCSIM_THROW("mark termination with an unswept span");
-      for (uint64_t i = 0; i < s->nelems; i++) {
-        if (!(i < s->freeindex || s->AllocBit(i))) continue;
-        if (s->MarkBit(i)) GOGCSIM_THROW("mark bit set before mark termination");
-        s->SetMarkBit(i);
-        bytesMarked += s->elemsize;
-      }
-    }
-    // Then the objects of in-use spans the sweep freed are unmarked (once,
-    // if listed twice).
-    for (const uint64_t addr : *freed) {
-      model::MSpan* s = h.SpanOf(addr);
-      if (s == nullptr || s->state != model::SpanState::kInUse || addr < s->base()) continue;
-      const uint64_t i = (addr - s->base()) / s->elemsize;
-      if (i >= s->nelems || s->base() + i * s->elemsize != addr || !s->MarkBit(i)) continue;
-      s->gcmarkBits[i / 64] &= ~(uint64_t{1} << (i % 64));
-      bytesMarked -= s->elemsize;
-    }
-    return bytesMarked;
   }
 
   // One step of the background sweeper (bgsweep's sweepone).

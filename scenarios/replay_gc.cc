@@ -13,10 +13,10 @@ using traces::V2Record;
 using traces::V2TagOf;
 
 struct Tags {
-  int GS = V2TagOf("GS"), MS = V2TagOf("MS"), PE = V2TagOf("PE"), MT = V2TagOf("MT"), HM = V2TagOf("HM"),
-      PT = V2TagOf("PT"), FM = V2TagOf("FM"), W = V2TagOf("W"), C = V2TagOf("C"), AT = V2TagOf("AT"),
-      CQ = V2TagOf("CQ"), F = V2TagOf("F"), MO = V2TagOf("MO"), DM = V2TagOf("DM"), SF = V2TagOf("SF"),
-      SX = V2TagOf("SX");
+  int H = V2TagOf("H"), GS = V2TagOf("GS"), MS = V2TagOf("MS"), PE = V2TagOf("PE"), MT = V2TagOf("MT"),
+      HM = V2TagOf("HM"), PT = V2TagOf("PT"), FM = V2TagOf("FM"), W = V2TagOf("W"), C = V2TagOf("C"),
+      AT = V2TagOf("AT"), CQ = V2TagOf("CQ"), F = V2TagOf("F"), MO = V2TagOf("MO"), DM = V2TagOf("DM"),
+      SF = V2TagOf("SF"), SX = V2TagOf("SX");
 };
 const Tags& T() {
   static const Tags* t = new Tags();
@@ -49,7 +49,9 @@ absl::Status ReplayCollector::Open(const std::string& path) {
 ReplayCollector::Dispatch ReplayCollector::Handle(const V2Record& rec, std::function<void()>* body) {
   const Tags& t = T();
   refused_.clear();
-  if (rec.tag == t.W) {
+  if (rec.tag == t.H) {
+    enablegc_ = true;  // gcenable: allocations may start cycles from here
+  } else if (rec.tag == t.W) {
     controller_->scanWork += rec.v[1];
   } else if (rec.tag == t.C) {
     controller_->bgScanCredit += rec.v[1];
@@ -107,7 +109,7 @@ ReplayCollector::Dispatch ReplayCollector::Handle(const V2Record& rec, std::func
 
 void ReplayCollector::TestHeapTrigger() {
   const model::MemStats& m = malloc_->memstats();
-  if (phase_ == Phase::kOff && m.heap_live >= m.gc_trigger) heap_triggered_ = true;
+  if (enablegc_ && phase_ == Phase::kOff && m.heap_live >= m.gc_trigger) heap_triggered_ = true;
 }
 
 void ReplayCollector::GcStart(const V2Record& gs) {
@@ -172,7 +174,9 @@ void ReplayCollector::HeapMarked() {
   }
   model::MemStats& m = malloc_->memstats();
   for (int p = 0; p < gomaxprocs_; p++) model::PurgeCachedStats(&caches_(p)->stats, &m, &malloc_->heap().freestats);
-  const uint64_t bytesMarked = MarkFromRecording() + finalizer_bytes_ + marked_twice_;
+  const uint64_t bytesMarked = MarkFromRecording(malloc_->heap(), freed_, phantom_) + finalizer_bytes_ + marked_twice_;
+  std::vector<uint64_t>().swap(freed_);
+  std::vector<uint64_t>().swap(phantom_);
   m.heap_marked = bytesMarked;
   m.heap_live = bytesMarked;
   m.heap_scan = static_cast<uint64_t>(controller_->scanWork);
@@ -187,8 +191,8 @@ void ReplayCollector::SetTrigger() {
   controller_->SetTriggerRatio(next_ratio_, false);
 }
 
-uint64_t ReplayCollector::MarkFromRecording() {
-  const model::MHeap& h = malloc_->heap();
+uint64_t MarkFromRecording(const model::MHeap& h, const std::vector<uint64_t>& freed,
+                           const std::vector<uint64_t>& marked_free) {
   uint64_t bytesMarked = 0;
   for (model::MSpan* s : h.allspans) {
     if (s->state != model::SpanState::kInUse) continue;
@@ -201,7 +205,7 @@ uint64_t ReplayCollector::MarkFromRecording() {
     }
   }
   // The objects the cycle's sweeps freed were not marked (once each).
-  for (const uint64_t addr : freed_) {
+  for (const uint64_t addr : freed) {
     model::MSpan* s = h.SpanOf(addr);
     if (s == nullptr || s->state != model::SpanState::kInUse || addr < s->base()) continue;
     const uint64_t i = (addr - s->base()) / s->elemsize;
@@ -210,7 +214,7 @@ uint64_t ReplayCollector::MarkFromRecording() {
     bytesMarked -= s->elemsize;
   }
   // Free slots the cycle marked: the sweep will keep them, as Go's does.
-  for (const uint64_t addr : phantom_) {
+  for (const uint64_t addr : marked_free) {
     model::MSpan* s = h.SpanOf(addr);
     if (s == nullptr || s->state != model::SpanState::kInUse || addr < s->base()) continue;
     const uint64_t i = (addr - s->base()) / s->elemsize;
@@ -218,8 +222,6 @@ uint64_t ReplayCollector::MarkFromRecording() {
     s->SetMarkBit(i);
     bytesMarked += s->elemsize;
   }
-  std::vector<uint64_t>().swap(freed_);
-  std::vector<uint64_t>().swap(phantom_);
   return bytesMarked;
 }
 

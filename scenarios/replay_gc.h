@@ -47,6 +47,14 @@
 
 namespace gogcsim::scenarios {
 
+// The cycle's marking, as a recording shows it: marks every allocated
+// object of the in-use spans but those in `freed` (the cycle's sweeps
+// freed them), and the free slots in `marked_free`; returns the bytes
+// marked. Mark bits are all clear before: each span got fresh ones at its
+// sweep or allocation, and nothing else marks in a replay.
+uint64_t MarkFromRecording(const model::MHeap& h, const std::vector<uint64_t>& freed,
+                           const std::vector<uint64_t>& marked_free);
+
 // Also the pacer's observer: each of its calls is a point of the order.
 class ReplayCollector final : public model::PacerObserver {
  public:
@@ -58,7 +66,7 @@ class ReplayCollector final : public model::PacerObserver {
   absl::Status Open(const std::string& path);
 
   // What the collector makes of a global record that no call under way
-  // took: kInput (applied: W, C, AT, MS, CQ), kCall (*body is the M's call
+  // took: kInput (applied: H, W, C, AT, MS, CQ), kCall (*body is the M's call
   // that makes it), or kNone.
   enum class Dispatch { kNone, kInput, kCall };
   Dispatch Handle(const traces::V2Record& rec, std::function<void()>* body);
@@ -86,9 +94,6 @@ class ReplayCollector final : public model::PacerObserver {
   void MarkTermination(const traces::V2Record& mt);
   void HeapMarked();
   void SetTrigger();
-  // Marks every allocated object but those the cycle's sweeps freed;
-  // returns the bytes marked.
-  uint64_t MarkFromRecording();
   // Reads the F records of cycle `cycle` (from 0) into freed_.
   absl::Status ReadFreed(size_t cycle);
 
@@ -107,6 +112,7 @@ class ReplayCollector final : public model::PacerObserver {
   uint64_t marked_twice_ = 0;                          // DM: new objects in slots marked while free
   Phase phase_ = Phase::kOff;
   bool blacken_ = false;
+  bool enablegc_ = false;        // gcenable has run (the H record)
   bool heap_triggered_ = false;  // an allocation found the heap trigger
   bool user_forced_ = false;
   uint32_t cycles_ = 0;

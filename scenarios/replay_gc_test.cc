@@ -77,8 +77,16 @@ TEST_F(ReplayCollectorTest, AHeapTriggeredCycleNeedsAnAllocationToHaveFoundTheTr
   EXPECT_FALSE(threads_.Offer(0, gs));
   EXPECT_TRUE(absl::StrContains(collector_.refused(), "no allocation found the heap trigger")) << collector_.refused();
   EXPECT_EQ(collector_.cycles(), 0u);
-  // With heap_live at the trigger, an allocation's test finds it.
+  // Before gcenable (the H record), gcTrigger.test is false even with
+  // heap_live at the trigger.
   malloc_.memstats().heap_live = malloc_.memstats().gc_trigger;
+  collector_.TestHeapTrigger();
+  ASSERT_EQ(collector_.Handle(gs, &body), ReplayCollector::Dispatch::kCall);
+  threads_.Start(0, body);
+  EXPECT_FALSE(threads_.Offer(0, gs));
+  EXPECT_TRUE(absl::StrContains(collector_.refused(), "no allocation found the heap trigger")) << collector_.refused();
+  // After it, an allocation's test finds the trigger.
+  EXPECT_EQ(collector_.Handle(Rec("H", {2, 100}), &body), ReplayCollector::Dispatch::kInput);
   collector_.TestHeapTrigger();
   const traces::V2Record gs2 = Rec("GS", {1, 1, 0, static_cast<int64_t>(malloc_.memstats().gc_trigger), 5000});
   ASSERT_EQ(collector_.Handle(gs2, &body), ReplayCollector::Dispatch::kCall);

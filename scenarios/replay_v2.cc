@@ -249,36 +249,22 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     const Tags& t = T();
     if (t.scheduler[rec.tag]) return absl::OkStatus();
     if (rec.tag == t.ZB) return absl::OkStatus();  // read before the replay began
-    if (rec.tag == t.H) {
-      enablegc_ = true;  // gcenable: allocations may start cycles from here
-      return absl::OkStatus();
-    }
-    const int32_t p = rec.p;
     if (rec.tag == t.PT && !gcinit_done_) {
       gcinit_done_ = true;  // gcinit, in schedinit: its gcSetTriggerRatio
-      return Call(rec, [this, p] {
-        LocalOf(threads_.current()).p = p;
-        controller_.GcInit(h_.gcpercent);
-      });
+      return Call(rec, [this] { controller_.GcInit(h_.gcpercent); });
     }
     if (rec.tag == t.SD) {
       // A sweepone outside any allocation (its read of sweepdone comes
       // first): the background sweeper, gcStart's and sweep termination's
       // loops, the recorder's at exit.
-      return Call(rec, [this, p] {
-        LocalOf(threads_.current()).p = p;
-        sweeper_.SweepOne();
-      });
+      return Call(rec, [this] { sweeper_.SweepOne(); });
     }
     std::function<void()> body;
     switch (collector_.Handle(rec, &body)) {
       case ReplayCollector::Dispatch::kInput:
         return absl::OkStatus();
       case ReplayCollector::Dispatch::kCall:
-        return Call(rec, [this, p, body = std::move(body)] {
-          LocalOf(threads_.current()).p = p;
-          body();
-        });
+        return Call(rec, std::move(body));
       case ReplayCollector::Dispatch::kNone:
         if (!collector_.refused().empty()) return Diverge(rec, "", collector_.refused());
         break;
@@ -313,12 +299,14 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
 
   // Runs body as M rec.m's call, which must pass rec.
   absl::Status Call(const V2Record& rec, std::function<void()> body) { return Call(rec, rec.m, std::move(body)); }
-  // The same, on the replay's M m.
+  // The same, on the replay's M m; a recording's M runs it on the
+  // record's P.
   absl::Status Call(const V2Record& rec, uint32_t m, std::function<void()> body) {
     if (threads_.busy(m)) {
       const ReplayPoint* w = threads_.waiting(m);
       return Diverge(rec, w != nullptr ? Text(*w) : "", "the call under way waits for another record");
     }
+    if (m != kStackM) LocalOf(m).p = rec.p;
     threads_.Start(m, std::move(body));
     if (threads_.Offer(m, rec)) return Passed(rec);
     Count(rec.tag);
@@ -457,7 +445,6 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   std::vector<Local> locals_;
   std::vector<std::unique_ptr<model::MCache>> caches_;
   std::unordered_map<uint64_t, model::MSpan*> manual_;
-  bool enablegc_ = false;
   bool gcinit_done_ = false;
   ReplayV2Report report_;
 };
