@@ -23,3 +23,17 @@ finish() {  # the summary line; the status is the test's
   echo "$passes passed, $fails failed"
   [ $fails -eq 0 ]
 }
+# For the scripts that record (tools/test.sh runs them outside Bazel):
+# ROOT, PROGS (tests/programs), GOGCSIM_GO_SRC, and the instrumented
+# toolchain built or found in the cache; the working directory is TMP.
+# Returns non-zero, after the failed check, if the toolchain cannot be had.
+recorder_setup() {
+  ROOT="$(dirname "$(dirname "$LIB_SRC")")"
+  PROGS="$ROOT/tests/programs"
+  : "${GOGCSIM_GO_SRC:=$ROOT/../shared/go/go1.10.2-src.tar.xz}"
+  export GOGCSIM_GO_SRC
+  cd "$TMP" || return 1
+  "$BIN" toolchain >toolchain.txt; local rc=$?  # progress on stderr when it builds
+  check "the instrumented toolchain builds (or is cached)" test $rc -eq 0
+  return $rc
+}

@@ -17,15 +17,7 @@
 #   compile and one that panics: clear errors, documented statuses, no file.
 set -uo pipefail
 source "$(dirname "$0")/cli_lib.sh"
-ROOT="$(dirname "$(dirname "$LIB_SRC")")"
-PROGS="$ROOT/tests/programs"
-: "${GOGCSIM_GO_SRC:=$ROOT/../shared/go/go1.10.2-src.tar.xz}"
-export GOGCSIM_GO_SRC
-cd "$TMP"
-
-"$BIN" toolchain >toolchain.txt; rc=$?  # progress on stderr when it builds
-check "the instrumented toolchain builds (or is cached)" test $rc -eq 0
-[ $rc -eq 0 ] || { finish; exit 1; }
+recorder_setup || { finish; exit 1; }
 
 replays() {  # replays NAME FILE WANT: the replay's report ends in WANT
   "$BIN" replay --reference="$2" >"$1.replay" 2>&1; local rc=$?

@@ -9,15 +9,7 @@
 # REPLAY_V2_RUNS=N repeats the whole grid N times (default 1).
 set -uo pipefail
 source "$(dirname "$0")/cli_lib.sh"
-ROOT="$(dirname "$(dirname "$LIB_SRC")")"
-PROGS="$ROOT/tests/programs"
-: "${GOGCSIM_GO_SRC:=$ROOT/../shared/go/go1.10.2-src.tar.xz}"
-export GOGCSIM_GO_SRC
-cd "$TMP"
-
-"$BIN" toolchain >toolchain.txt; rc=$?
-check "the instrumented toolchain builds (or is cached)" test $rc -eq 0
-[ $rc -eq 0 ] || { finish; exit 1; }
+recorder_setup || { finish; exit 1; }
 
 # name and arguments: ours (tests/programs) at sizes that keep the grid
 # short, and the five reference programs as they are.
