@@ -43,6 +43,7 @@ absl::Status ReplayCollector::Open(const std::string& path) {
   auto r = traces::RecordingV2Reader::Open(path);
   if (!r.ok()) return r.status();
   scout_ = std::move(*r);
+  scout_->KeepOnly({T().MT, T().F, T().MO});
   return absl::OkStatus();
 }
 

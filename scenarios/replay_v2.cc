@@ -1,6 +1,6 @@
 #include "scenarios/replay_v2.h"
 
-#include <deque>
+#include <array>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -21,6 +21,7 @@
 #include "sim/check.h"
 #include "sim/event_queue.h"
 #include "sim/out_of_memory.h"
+#include "sim/ring_queue.h"
 #include "traces/recording_v2.h"
 
 namespace gogcsim::scenarios {
@@ -120,12 +121,12 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       }
       if (absl::Status st = Handle(rec); !st.ok()) return st;
       if (!collector_.error().ok()) return Located(collector_.error());
-      if (report_.divergence) return report_;
+      if (report_.divergence) return Report();
       report_.records++;
     }
     Finish();
     report_.cycles = collector_.cycles();
-    return report_;
+    return Report();
   }
 
   // AllocEvents: the local records the running call makes.
@@ -159,8 +160,8 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   // An M's local records: those the recording has and its calls have not
   // made yet, and those its calls made before the recording showed them.
   struct Local {
-    std::deque<V2Record> expected;
-    std::deque<ReplayPoint> produced;
+    sim::RingQueue<V2Record> expected;
+    sim::RingQueue<ReplayPoint> produced;
     int32_t p = -1;           // the P of its call under way
     model::AllocRequest req;  // its request, when an allocation
   };
@@ -325,9 +326,17 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   }
 
   ReplayV2Count& Count(int tag) {
-    ReplayV2Count& c = report_.counts[traces::V2SchemaOf(tag).name];
+    ReplayV2Count& c = counts_[tag];
     c.total++;
     return c;
+  }
+
+  // The report, with the counts by tag name.
+  ReplayV2Report& Report() {
+    for (size_t tag = 0; tag < counts_.size(); tag++) {
+      if (counts_[tag].total != 0) report_.counts[traces::V2SchemaOf(static_cast<int>(tag)).name] = counts_[tag];
+    }
+    return report_;
   }
 
   // A local record of the running call.
@@ -446,6 +455,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   std::vector<std::unique_ptr<model::MCache>> caches_;
   std::unordered_map<uint64_t, model::MSpan*> manual_;
   bool gcinit_done_ = false;
+  std::array<ReplayV2Count, 256> counts_{};  // by tag
   ReplayV2Report report_;
 };
 

@@ -335,6 +335,18 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     s.has_head = true;
     return absl::OkStatus();
   }
+  if (filtered_) {
+    const bool bits = IsV2BitsTag(tag);
+    const bool keep = tag == kV2TagAZ || an ? keep_[2] || keep_[3]
+                      : bits               ? keep_[tag == kV2TagFB ? 10 : kV2TagMO]
+                                           : keep_[tag];
+    if (!keep) {
+      for (int64_t w = 0; bits && w < r.v[2]; w++) {
+        if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
+      }
+      return absl::OkStatus();
+    }
+  }
   if (an) {  // the AZ it abbreviates
     const int slot = tag - kV2TagAN;
     if (!s.has_shape[slot]) {
@@ -384,6 +396,15 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   return absl::OkStatus();
 }
 
+void RecordingV2Reader::KeepOnly(std::initializer_list<int> tags) {
+  filtered_ = true;
+  for (bool& k : keep_) k = false;
+  for (const int t : tags) {
+    GOGCSIM_CHECK(t >= 0 && t < 128);
+    keep_[t] = true;
+  }
+}
+
 absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
   if (!error_.ok()) return error_;
   while (out_.empty()) {
@@ -394,16 +415,16 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
         return Error(streams_[si].offset, absl::StrCat("sequence number ", next_seq_, " appears twice"));
       }
       Stream& s = streams_[si];
-      for (V2Record& l : s.pre) {
-        l.seq = next_seq_;
-        out_.push_back(l);
+      for (size_t k = 0; k < s.pre.size(); k++) {
+        s.pre[k].seq = next_seq_;
+        out_.push_back(s.pre[k]);
       }
       s.pre.clear();
-      out_.push_back(s.head);
+      if (!filtered_ || keep_[s.head.tag]) out_.push_back(s.head);
       s.has_head = false;
       next_seq_++;
       if (absl::Status st = Advance(si); !st.ok()) return st;
-      break;
+      continue;
     }
     if (!heap_.empty() && heap_.top().seq < next_seq_) {
       return Error(streams_[heap_.top().stream].offset,
@@ -424,9 +445,9 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
       for (size_t i : stream_of_m_) {
         if (i == 0) continue;
         Stream& s = streams_[i - 1];
-        for (V2Record& l : s.pre) {
-          l.seq = next_seq_;
-          out_.push_back(l);
+        for (size_t k = 0; k < s.pre.size(); k++) {
+          s.pre[k].seq = next_seq_;
+          out_.push_back(s.pre[k]);
         }
         s.pre.clear();
       }

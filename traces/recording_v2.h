@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <initializer_list>
 #include <memory>
 #include <queue>
 #include <string>
@@ -31,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "sim/ring_queue.h"
 #include "traces/record_source.h"
 #include "traces/reference_reader.h"
 
@@ -93,6 +95,12 @@ class RecordingV2Reader {
   // error naming the file and offset. Errors are sticky.
   absl::StatusOr<bool> Next(V2Record* rec);
 
+  // From now on returns only records of these tags (as Next returns them:
+  // the A and Z of an AZ, the F of an FB), and checks less of the others:
+  // for a second reader of a file that a first reads in full. Their index
+  // then counts the records returned.
+  void KeepOnly(std::initializer_list<int> tags);
+
   const std::string& path() const { return path_; }
   uint64_t records() const { return index_; }  // returned so far
   uint64_t bytes() const { return offset_; }      // read so far
@@ -120,7 +128,7 @@ class RecordingV2Reader {
     uint64_t shape_addr[kV2Shapes] = {};
     int slot = 0;
     bool chunk_first = true;
-    std::deque<V2Record> pre;  // local records before `head`
+    sim::RingQueue<V2Record> pre;  // local records before `head`
     bool has_head = false;
     V2Record head;  // the next global record, decoded
     struct Pending {
@@ -157,7 +165,9 @@ class RecordingV2Reader {
   bool tails_done_ = false;
   uint64_t total_globals_ = 0, total_records_ = 0;
   uint64_t decoded_ = 0;  // records as written (AZ and FB count once)
-  std::deque<V2Record> out_;  // decided, not returned yet
+  sim::RingQueue<V2Record> out_;  // decided, not returned yet
+  bool filtered_ = false;         // KeepOnly was called
+  bool keep_[128] = {};           // by tag, when filtered_
   std::vector<Stream> streams_;
   std::vector<size_t> stream_of_m_;  // index + 1, 0 for none
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, std::greater<>> heap_;
