@@ -300,9 +300,9 @@ MSpan* MHeap::SweepBufPop(int i) {
   return s;
 }
 
-void MHeap::Input(SyncKind kind, std::initializer_list<int64_t> v, int64_t* value) const {
+void MHeap::Input(SyncKind kind, std::initializer_list<int64_t> v, std::span<int64_t> values) const {
   if (sync_ == &default_sync_) return;
-  sync_->Input(MakeSyncPoint(kind, v, nullptr), value);
+  sync_->Input(MakeSyncPoint(kind, v, nullptr), values);
 }
 
 MSpanList* MHeap::BusyList(uint64_t npages) { return npages < kMaxMHeapList ? &busy_[npages] : &busylarge_; }
@@ -629,9 +629,13 @@ void MHeap::FreeSpanLocked(MSpan* s, bool acctinuse, bool acctidle, int64_t unus
   }
   // Insert s into the appropriate list or treap.
   if (s->npages >= kMaxMHeapList) {
-    int64_t priority = freelarge_.DrawPriority();  // treap insert's fastrand()
-    Input(SyncKind::kTreapPriority, {static_cast<int64_t>(s->base())}, &priority);
-    freelarge_.Insert(s, s->npages, s->fixaddr, static_cast<uint32_t>(priority));
+    // The treap insert's fastrand(), and the mspan's address, by which
+    // the treap orders equal sizes: Go's comes from persistentalloc's
+    // per-P chunks, which the model does not lay out.
+    int64_t drawn[2] = {freelarge_.DrawPriority(), static_cast<int64_t>(s->fixaddr)};
+    Input(SyncKind::kTreapPriority, {static_cast<int64_t>(s->base())}, drawn);
+    s->fixaddr = static_cast<uint64_t>(drawn[1]);
+    freelarge_.Insert(s, s->npages, s->fixaddr, static_cast<uint32_t>(drawn[0]));
   } else {
     free_[s->npages].Insert(s);
   }

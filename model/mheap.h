@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
+#include <span>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -191,7 +192,7 @@ enum class SyncKind : uint8_t {
   kSweepDoneRead,   // SD: sweepone reads sweepdone, v[0]
   kSweepDoneSet,    // SN: sweepone sets sweepdone = 1
   kBeingSwept,      // CK: a span-list walk passes span v[0]: another sweeper holds it
-  kTreapPriority,   // TP (input): the treap's random priority for free span v[0]
+  kTreapPriority,   // TP (inputs): the treap's random priority for free span v[0], its mspan's address
   kSweepPopUndo,    // BR: gcSweepBuf.pop found it empty: index += 1; v[0] the index before (read)
 };
 inline constexpr int kNumSyncKinds = static_cast<int>(SyncKind::kSweepPopUndo) + 1;
@@ -219,9 +220,10 @@ class SyncHooks {
   // after every earlier section of the lock. A replay holds the P here
   // until its next record comes up.
   virtual void Lock() {}
-  // The runtime draws a value here (a random number); sp's values say
-  // what for. A replay sets *value to the one the recording has.
-  virtual void Input(const SyncPoint& sp, int64_t* value) {}
+  // The runtime draws values here (a random number, an address the model
+  // does not lay out as Go did); sp's values say what for. A replay sets
+  // them to those the recording has.
+  virtual void Input(const SyncPoint& sp, std::span<int64_t> values) {}
 };
 
 class MHeap {
@@ -242,8 +244,8 @@ class MHeap {
   // sync point (the buffer's index is shared by the sweepers).
   void SweepBufPush(int i, MSpan* s);
   MSpan* SweepBufPop(int i);
-  // Calls sync()->Input for a value drawn here (simulation keeps *value).
-  void Input(SyncKind kind, std::initializer_list<int64_t> v, int64_t* value) const;
+  // Calls sync()->Input for values drawn here (simulation keeps them).
+  void Input(SyncKind kind, std::initializer_list<int64_t> v, std::span<int64_t> values) const;
   // Calls sync()->Lock: an mcentral's or the heap's lock is taken here.
   void Lock() const {
     if (sync_ != &default_sync_) sync_->Lock();

@@ -1,5 +1,7 @@
 #include "model/mheap.h"
 
+#include <map>
+#include <span>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -128,6 +130,60 @@ TEST_F(MHeapTest, ScavengeReleasesLongIdleSpansOnly) {
   MSpan* b = AllocSmall(2);
   EXPECT_EQ(b->base(), a->base());
   EXPECT_EQ(stats_.heap_released, 125u * 8192);
+}
+
+// The treap orders free spans of equal size by their mspan's address
+// (mgclarge.go's insert), and an allocation smaller than every node takes
+// the least. A replay gives that address as an input, since Go's
+// spanalloc takes it from per-P persistentalloc chunks; simulation uses
+// the order the structures were made in.
+class SpanAddressInputs : public SyncHooks {
+ public:
+  std::map<uint64_t, int64_t> addr;  // span base -> mspan address
+  void Input(const SyncPoint& sp, std::span<int64_t> values) override {
+    ASSERT_EQ(sp.kind, SyncKind::kTreapPriority);
+    ASSERT_EQ(values.size(), 2u);  // fastrand(), the address
+    if (auto it = addr.find(static_cast<uint64_t>(sp.v[0])); it != addr.end()) values[1] = it->second;
+  }
+};
+
+// Two free 128-page spans in the treap, kept apart by in-use pages; returns
+// the base of the one a 128-page allocation takes.
+uint64_t TakenOfTwoEqualSpans(SyncHooks* hooks, bool second_first) {
+  sim::AddressSpace os;
+  sim::EventQueue q;
+  MemStats stats;
+  MCacheStats cstats;
+  MHeap heap(&os, &q.clock(), &stats, 1);
+  EXPECT_TRUE(heap.Init().ok());
+  auto alloc = [&](uint64_t npages) { return heap.Alloc(npages, MakeSpanClass(0, false), true, true, &cstats); };
+  MSpan* a = alloc(128);  // the first MiB
+  alloc(1);
+  MSpan* b = alloc(128);  // from a second grow, coalesced with the 127-page tail
+  alloc(1);
+  const uint64_t abase = a->base(), bbase = b->base();
+  if (auto* in = dynamic_cast<SpanAddressInputs*>(hooks); in != nullptr) {
+    in->addr[abase] = second_first ? 0x7f0000002000 : 0x7f0000001000;
+    in->addr[bbase] = second_first ? 0x7f0000001000 : 0x7f0000002000;
+  }
+  if (hooks != nullptr) heap.set_sync(hooks);
+  for (MSpan* s : {a, b}) {
+    s->allocCount = 0;
+    heap.FreeSpan(s, 0, &cstats);
+  }
+  heap.CheckInvariants();
+  EXPECT_EQ(heap.freelarge().size(), 2u);
+  MSpan* got = alloc(128);
+  return got->base() == abase ? 0 : got->base() == bbase ? 1 : 2;
+}
+
+TEST(MTreapOrderTest, EqualSpansGoByTheirMSpanAddress) {
+  // Simulation: a's structure was made first, so it orders first.
+  EXPECT_EQ(TakenOfTwoEqualSpans(nullptr, false), 0u);
+  SpanAddressInputs in;
+  EXPECT_EQ(TakenOfTwoEqualSpans(&in, false), 0u);
+  SpanAddressInputs in2;
+  EXPECT_EQ(TakenOfTwoEqualSpans(&in2, true), 1u);  // b's mspan lies lower
 }
 
 // PeekNextFreeIndex answers what NextFreeIndex returns next, without moving

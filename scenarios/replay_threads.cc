@@ -1,5 +1,6 @@
 #include "scenarios/replay_threads.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/check.h"
@@ -112,21 +113,25 @@ void ReplayThreads::Pass(const model::SyncPoint& sp) {
 
 void ReplayThreads::PassPoint(const ReplayPoint& p) { Take(Wait(&p), p); }
 
-void ReplayThreads::KeepInput(const traces::V2Record& rec) { inputs_[{rec.tag, rec.v[0]}] = rec.v[1]; }
+void ReplayThreads::KeepInput(const traces::V2Record& rec) {
+  inputs_[{rec.tag, rec.v[0]}] = std::vector<int64_t>(rec.v + 1, rec.v + rec.n);
+}
 
-void ReplayThreads::Input(const model::SyncPoint& sp, int64_t* value) {
+void ReplayThreads::Input(const model::SyncPoint& sp, std::span<int64_t> values) {
   ReplayPoint p = PointOf(sp);
   if (auto it = inputs_.find({p.tag, p.v[0]}); it != inputs_.end()) {
-    *value = it->second;
+    GOGCSIM_CHECK(it->second.size() >= values.size());
+    std::copy_n(it->second.end() - values.size(), values.size(), values.begin());
     inputs_.erase(it);
     return;
   }
-  p.v[p.n++] = *value;  // the simulated draw, shown while it waits
+  const int first = p.n;
+  for (const int64_t v : values) p.v[p.n++] = v;  // the simulated draws, shown while it waits
   Thread& t = Wait(&p);
-  // The record carries the input last: take it, and compare the rest.
-  if (t.offered->tag == p.tag && t.offered->n == p.n) p.v[p.n - 1] = t.offered->v[p.n - 1];
+  // The record carries the inputs last: take them, and compare the rest.
+  if (t.offered->tag == p.tag && t.offered->n == p.n) std::copy_n(t.offered->v + first, values.size(), p.v + first);
   Take(t, p);
-  *value = p.v[p.n - 1];
+  std::copy_n(p.v + first, values.size(), values.begin());
 }
 
 void ReplayThreads::Take(Thread& t, const ReplayPoint& p) {

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "model/mheap.h"
@@ -71,10 +72,11 @@ class ReplayThreads final : public model::SyncHooks {
   // A sync point reads what it reads once its record is offered.
   void Pass(const model::SyncPoint& sp) override;
   void Lock() override;
-  // Takes the value from the record, which must be the input sp names: one
-  // kept (KeepInput) if there is, else the next offered.
-  void Input(const model::SyncPoint& sp, int64_t* value) override;
-  // An input record (tag, key, value) that no call waits for yet: a stack
+  // Takes the values from the record, which must be the input sp names:
+  // one kept (KeepInput) if there is, else the next offered. The record
+  // carries them last.
+  void Input(const model::SyncPoint& sp, std::span<int64_t> values) override;
+  // An input record (tag, key, values) that no call waits for yet: a stack
   // span's heap operation runs as a call of its own when its MA comes,
   // after the treap insert's TP record.
   void KeepInput(const traces::V2Record& rec);
@@ -106,7 +108,7 @@ class ReplayThreads final : public model::SyncHooks {
   bool cancel_ = false;  // the destructor's: every wait throws Unwind
   Thread* running_ = nullptr;
   std::optional<Mismatch> mismatch_;
-  std::map<std::pair<int, int64_t>, int64_t> inputs_;  // (tag, key) -> value
+  std::map<std::pair<int, int64_t>, std::vector<int64_t>> inputs_;  // (tag, key) -> values
 };
 
 }  // namespace gogcsim::scenarios

@@ -26,6 +26,7 @@ using traces::Writer;
 // (class 6). M1's heap_live add lands first: `m1_first`; else M0's.
 constexpr int64_t kArena = 842350460928;  // 0xc420000000
 constexpr int64_t kPage = 8192;
+constexpr int64_t kSpanStruct = 139927695167488;  // the mspan's address (persistentalloc, off the heap)
 
 struct Recording {
   std::vector<Writer::Rec> m0, m1;
@@ -46,7 +47,7 @@ Recording TwoAllocations(bool m1_first, int64_t m1_live_after) {
       {5, 0, 1, g("BR"), {0}},
       {6, 0, 1, g("SN"), {}},
       {7, 0, 1, g("HS"), {0, 0}},
-      {8, 0, 1, g("TP"), {kArena, 2973049122}},  // an input: fastrand()
+      {8, 0, 1, g("TP"), {kArena, 2973049122, kSpanStruct}},  // inputs: fastrand(), the mspan's address
       {9, 0, 1, g("BU"), {kArena, 0}},
       {10, 0, 1, g("HA"), {42, kArena, 1}},
       {11, 0, 1, g("CT"), {42, kArena, 2}},

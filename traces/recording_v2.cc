@@ -99,7 +99,7 @@ struct SchemaTable {
     set(31, "DM", 2);        // addr size
     set(kV2TagMO, "MO", 1);  // addr: what the reader makes of an MB, per slot
     // Extended tags (64..127: tag byte 0, then tag - 64 as a uvarint).
-    set(65, "TP", 2);  // base priority
+    set(65, "TP", 3);  // base priority mspan
     set(66, "BR", 1);  // index after
     for (int k = 0; k < kV2Shapes; k++) set(kV2TagAN + k, kAN[k], 2, 1u << 0);  // t, address delta
   }
@@ -176,8 +176,9 @@ absl::StatusOr<std::unique_ptr<RecordingV2Reader>> RecordingV2Reader::Open(const
   }
   if (head[8] != kRecordingV2Version) {
     std::fclose(f);
-    return absl::InvalidArgumentError(absl::StrCat(path, ": offset 8: recording format version ", head[8],
-                                                   ", this gogcsim reads version ", kRecordingV2Version));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": offset 8: recording format version ", head[8], ", this gogcsim reads version ", kRecordingV2Version,
+        head[8] < kRecordingV2Version ? " (recorded by an older gogcsim: record the program again)" : ""));
   }
   auto r = std::unique_ptr<RecordingV2Reader>(new RecordingV2Reader(path, f));
   r->offset_ = kFileHeader;

@@ -40,7 +40,7 @@ namespace gogcsim::traces {
 
 // The file's first 8 bytes; a version byte follows.
 inline constexpr std::string_view kRecordingV2Magic = "GOGCSIMR";
-inline constexpr int kRecordingV2Version = 2;
+inline constexpr int kRecordingV2Version = 3;
 
 // Tags 1..24 are format v1's (RefTag + 1); 32.. are v2's own.
 inline constexpr int kV2FirstOwnTag = 32;

@@ -110,7 +110,7 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
   const std::string no_end = good.substr(0, good.size() - 26);
   std::vector<Case> cases = {
       {"magic", "NOTAREC!" + good.substr(8), "offset 0: not a gogcsim recording"},
-      {"version", std::string("GOGCSIMR\x03", 9) + good.substr(9), "offset 8: recording format version 3"},
+      {"version", std::string("GOGCSIMR\x02", 9) + good.substr(9), "offset 8: recording format version 2, this gogcsim reads version 3 (recorded by an older gogcsim"},
       {"crc", flipped, "offset 16: chunk checksum mismatch"},
       {"truncated", good.substr(0, 30), "offset 16: truncated chunk header"},
       {"cut chunk", good.substr(0, 50), "offset 16: truncated chunk"},

@@ -73,7 +73,9 @@ class Writer {
                 0, 0) +
            body;
   }
-  static std::string FileHead() { return std::string("GOGCSIMR\x02", 9) + std::string(7, '\0'); }
+  static std::string FileHead() {
+    return std::string(kRecordingV2Magic) + static_cast<char>(kRecordingV2Version) + std::string(7, '\0');
+  }
 
  private:
   static void U(std::string* s, uint64_t v) {

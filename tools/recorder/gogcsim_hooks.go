@@ -353,8 +353,11 @@ func gsrecFinalizer(p unsafe.Pointer, set bool) {
 	gsrecUnlock(mp)
 }
 
-// mTreap.insert's fastrand() priority for span (inside the heap lock): the
-// treap's shape decides which of two equal spans an allocation gets.
+// mTreap.insert's fastrand() priority for span (inside the heap lock), and
+// the mspan's own address: the treap orders spans of equal size by it, and
+// decides with its shape which of two equal spans an allocation gets.
+// (spanalloc takes its chunks from the persistentalloc of whichever P
+// refills it, so the addresses do not follow the order of allocation.)
 func gsrecTreapPriority(span *mspan) uint32 {
 	v := fastrand()
 	if !gsrecRecording() {
@@ -364,6 +367,7 @@ func gsrecTreapPriority(span *mspan) uint32 {
 	if b := gsrecBegin(gsrecTagTP); b != nil {
 		b.f(int64(span.base()))
 		b.f(int64(v))
+		b.f(int64(uintptr(unsafe.Pointer(span))))
 		b.end()
 	}
 	gsrecUnlock(mp)
