@@ -376,6 +376,10 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   }
 
   // After the last record: what the calls made that the recording lacks.
+  // The recorder's close does not stop the Ms: it keeps each M's records
+  // completed before it took that M's buffer, a prefix, and what an M made
+  // after that is not in the file. So an M's last produced records, past
+  // what it recorded, are counted as cut, not compared.
   void Finish() {
     if (threads_.kept() != 0 && !report_.divergence && !report_.stopped_at_first_gc) {
       V2Record none;
@@ -385,13 +389,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     for (uint32_t m = 0; m < locals_.size() && !report_.divergence; m++) {
       CompareLocal(m);
       Local& l = locals_[m];
-      if (!report_.divergence && !l.produced.empty() && !report_.stopped_at_first_gc) {
-        V2Record none;
-        none.m = m;
-        none.p = l.p;
-        (void)Diverge(none, Text(l.produced.front()), "the replay made a record the recording does not have");
-        report_.divergence->expected.clear();
-      }
+      if (!report_.divergence && !report_.stopped_at_first_gc) report_.cut += l.produced.size();
     }
   }
 

@@ -53,6 +53,10 @@ struct ReplayV2Report {
   uint64_t allocs = 0;   // allocation requests replayed
   uint32_t cycles = 0;   // GC cycles started
   bool stopped_at_first_gc = false;
+  // Records the Ms' calls made past the end of what each M recorded: made
+  // after the recorder's close took its buffer, they are not in the file
+  // and not compared.
+  uint64_t cut = 0;
   // Per tag (sorted by name), the records the replay produced or passed.
   std::map<std::string, ReplayV2Count> counts;
   std::optional<ReplayV2Divergence> divergence;

@@ -130,6 +130,25 @@ TEST(ReplayV2Test, ARecordNoCallCanMakeIsTheDivergence) {
   EXPECT_EQ(rep->divergence->why, "no call of the M under way makes this record, and it begins none");
 }
 
+TEST(ReplayV2Test, WhatAnMMadeAfterTheRecorderClosedIsCutNotCompared) {
+  // The recorder's close keeps each M's records up to where it took the
+  // M's buffer; M1's mallocgc finished after that (its CS and Z).
+  Recording r = TwoAllocations(true, kPage);
+  r.m1.resize(r.m1.size() - 2);
+  auto rep = ReplayV2(Write("cut.rec", r), ReplayV2Options());
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_TRUE(rep->ok()) << rep->divergence->why;
+  EXPECT_EQ(rep->cut, 2u);
+  EXPECT_EQ(rep->counts["Z"].matched, 1u);
+  // A record missing before one the M did record is still a divergence.
+  Recording gap = TwoAllocations(true, kPage);
+  gap.m1.erase(gap.m1.end() - 2);  // M1's CS, before its Z
+  auto rep2 = ReplayV2(Write("gap.rec", gap), ReplayV2Options());
+  ASSERT_TRUE(rep2.ok()) << rep2.status();
+  ASSERT_FALSE(rep2->ok());
+  EXPECT_EQ(rep2->divergence->simulated, "CS 6 842350469120 0 0 8192");
+}
+
 TEST(ReplayV2Test, ARecordingWithoutGcenablesRecordsIsBadInput) {
   Recording r = TwoAllocations(true, kPage);
   r.m0.pop_back();  // ZB

@@ -23,6 +23,7 @@ int ReplayV2Command(const std::string& path, bool first_gc_only, uint64_t seed, 
     j["allocs"] = rep->allocs;
     j["cycles"] = rep->cycles;
     j["stopped_at_first_gc"] = rep->stopped_at_first_gc;
+    j["cut"] = rep->cut;
     nlohmann::ordered_json counts = nlohmann::ordered_json::object();
     for (const auto& [tag, c] : rep->counts) counts[tag] = {{"matched", c.matched}, {"total", c.total}};
     j["counts"] = counts;
@@ -56,6 +57,12 @@ int ReplayV2Command(const std::string& path, bool first_gc_only, uint64_t seed, 
       std::printf("  state: %s\n", d.state.c_str());
     } else {
       std::printf("every record matched\n");
+    }
+    if (rep->cut != 0) {
+      std::printf(
+          "  (%llu records the replay made after the last of their M's in the file: made after the\n"
+          "   recorder closed, which does not stop the program's threads; not compared)\n",
+          static_cast<unsigned long long>(rep->cut));
     }
   }
   return rep->ok() ? 0 : kExitDifferent;
