@@ -82,7 +82,7 @@ ReplayCollector::Dispatch ReplayCollector::Handle(const V2Record& rec, std::func
     *body = [this, rec] { EndCycle(rec); };
     return Dispatch::kCall;
   } else if (rec.tag == t.MT) {
-    *body = [this, rec] { MarkTermination(rec); };
+    *body = [this] { MarkTermination(); };
     return Dispatch::kCall;
   } else if (rec.tag == t.FM) {
     if (rec.v[0] < 0 || rec.v[0] >= gomaxprocs_) {
@@ -135,8 +135,11 @@ void ReplayCollector::GcStart(const V2Record& gs) {
     refused_ = "gcStart with spans left unswept";
     return;
   }
-  threads_->PassPoint(MakePoint(
-      "GS", {static_cast<int64_t>(cycles_), kind, 0, static_cast<int64_t>(malloc_->memstats().heap_live), gs.v[4]}));
+  // The trigger's kind and the clock are inputs.
+  ReplayPoint point =
+      MakePoint("GS", {static_cast<int64_t>(cycles_), 0, 0, static_cast<int64_t>(malloc_->memstats().heap_live), 0});
+  point.inputs = 1u << 1 | 1u << 4;
+  threads_->PassPoint(point);
   controller_->StartCycle(gomaxprocs_);  // PR, then PS
   // markrootSpans scans the objects with finalizers.
   finalizer_bytes_ = 0;
@@ -155,13 +158,15 @@ void ReplayCollector::EndCycle(const V2Record& pe) {
   next_ratio_ = controller_->EndCycle(pe.v[6], gomaxprocs_, user_forced_);
 }
 
-void ReplayCollector::MarkTermination(const V2Record& mt) {
+void ReplayCollector::MarkTermination() {
   if (phase_ != Phase::kMark || blacken_) {
     refused_ = "mark termination before gcMarkDone's endCycle";
     return;
   }
   phase_ = Phase::kMarkTermination;
-  threads_->PassPoint(MakePoint("MT", {mt.v[0], std::bit_cast<int64_t>(next_ratio_)}));
+  ReplayPoint point = MakePoint("MT", {0, std::bit_cast<int64_t>(next_ratio_)});
+  point.inputs = 1;  // the clock
+  threads_->PassPoint(point);
 }
 
 void ReplayCollector::HeapMarked() {

@@ -91,7 +91,7 @@ class ReplayCollector final : public model::PacerObserver {
   enum class Phase { kOff, kMark, kMarkTermination };
   void GcStart(const traces::V2Record& gs);
   void EndCycle(const traces::V2Record& pe);
-  void MarkTermination(const traces::V2Record& mt);
+  void MarkTermination();
   void HeapMarked();
   void SetTrigger();
   // Reads the F records of cycle `cycle` (from 0) into freed_.

@@ -90,22 +90,30 @@ ReplayPoint PointOf(const model::ReviseDecision& d) {
 }
 
 ReplayPoint PointOf(const model::EndCycleDecision& d) {
-  return MakePoint("PE", {d.userForced, Bits(d.in_triggerRatio), d.gcpercent, static_cast<int64_t>(d.heap_live),
-                          static_cast<int64_t>(d.heap_marked), d.markStartTime, d.now, d.assistTime, d.gomaxprocs,
-                          Bits(d.triggerRatio)});
+  ReplayPoint p = MakePoint("PE", {d.userForced, Bits(d.in_triggerRatio), d.gcpercent,
+                                   static_cast<int64_t>(d.heap_live), static_cast<int64_t>(d.heap_marked),
+                                   d.markStartTime, d.now, d.assistTime, d.gomaxprocs, Bits(d.triggerRatio)});
+  p.inputs = 1u << 6;  // now: endCycle's clock, which the replay takes from the record
+  return p;
 }
 
 bool Matches(const ReplayPoint& p, const traces::V2Record& rec) {
   if (rec.tag != p.tag || rec.n != p.n) return false;
   for (int k = 0; k < p.n; k++) {
-    if (rec.v[k] != p.v[k]) return false;
+    if (rec.v[k] != p.v[k] && (p.inputs >> k & 1) == 0) return false;
   }
   return true;
 }
 
 std::string Text(const ReplayPoint& p) {
   std::string s = traces::V2SchemaOf(p.tag).name;
-  for (int k = 0; k < p.n; k++) absl::StrAppend(&s, " ", p.v[k]);
+  for (int k = 0; k < p.n; k++) {
+    if ((p.inputs >> k & 1) != 0) {
+      absl::StrAppend(&s, " *");
+    } else {
+      absl::StrAppend(&s, " ", p.v[k]);
+    }
+  }
   return s;
 }
 

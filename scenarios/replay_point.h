@@ -19,6 +19,10 @@ namespace gogcsim::scenarios {
 struct ReplayPoint {
   int tag = 0;  // v2 tag
   int n = 0;    // fields in v
+  // Bit k: v[k] is an input the recording gives (a time, which trigger
+  // or caller, a random draw), not compared: the replay does not copy it
+  // from the record to match.
+  uint32_t inputs = 0;
   int64_t v[16] = {};
 };
 
@@ -38,10 +42,10 @@ ReplayPoint PointOf(const model::StartCycleDecision& d);
 ReplayPoint PointOf(const model::ReviseDecision& d);
 ReplayPoint PointOf(const model::EndCycleDecision& d);
 
-// Same tag, same number of fields, same values.
+// Same tag, same number of fields, same values but for the point's inputs.
 bool Matches(const ReplayPoint& p, const traces::V2Record& rec);
 
-std::string Text(const ReplayPoint& p);         // "HL 8192 16384"
+std::string Text(const ReplayPoint& p);         // "HL 8192 16384"; an input shows as "*"
 std::string Text(const traces::V2Record& rec);  // "HL P1 g7 8192 16384"
 
 }  // namespace gogcsim::scenarios

@@ -126,12 +126,17 @@ void ReplayThreads::Input(const model::SyncPoint& sp, std::span<int64_t> values)
     return;
   }
   const int first = p.n;
-  for (const int64_t v : values) p.v[p.n++] = v;  // the simulated draws, shown while it waits
+  for (const int64_t v : values) {
+    p.inputs |= 1u << p.n;
+    p.v[p.n++] = v;  // the simulated draws, shown while it waits
+  }
   Thread& t = Wait(&p);
-  // The record carries the inputs last: take them, and compare the rest.
-  if (t.offered->tag == p.tag && t.offered->n == p.n) std::copy_n(t.offered->v + first, values.size(), p.v + first);
+  // The record carries the inputs last; Take checks the rest.
+  int64_t given[4] = {};
+  GOGCSIM_CHECK(values.size() <= 4);
+  if (t.offered->tag == p.tag && t.offered->n == p.n) std::copy_n(t.offered->v + first, values.size(), given);
   Take(t, p);
-  std::copy_n(p.v + first, values.size(), values.begin());
+  std::copy_n(given, values.size(), values.begin());
 }
 
 void ReplayThreads::Take(Thread& t, const ReplayPoint& p) {

@@ -135,10 +135,15 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
                                static_cast<int64_t>(s.freeindex), static_cast<int64_t>(heap_live)}));
   }
   void OnSweepFree(uint64_t addr) override { Produce(MakePoint(T().F, {static_cast<int64_t>(addr)})); }
+  // SW's first field says which sweeper ran (0 a sweep of the allocator,
+  // 66 the background sweeper, 67 the recorder's at exit): who the caller
+  // was, an input like the record's P and goroutine; the rest is computed.
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
-    Produce(MakePoint(T().SW, {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
-                               static_cast<int64_t>(allocCount), preserve, result}));
+    ReplayPoint p = MakePoint(T().SW, {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
+                                       static_cast<int64_t>(allocCount), preserve, result});
+    p.inputs = 1;
+    Produce(p);
   }
 
   // GcHooks: the collector, as far as the allocator calls into it.
@@ -350,7 +355,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     Local& l = LocalOf(m);
     while (!l.expected.empty() && !l.produced.empty() && !report_.divergence) {
       const V2Record& rec = l.expected.front();
-      if (!MatchesLocal(l.produced.front(), rec)) {
+      if (!Matches(l.produced.front(), rec)) {
         Count(rec.tag);
         (void)Diverge(rec, Text(l.produced.front()), "the M's call made another record");
         return;
@@ -363,16 +368,6 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       Count(l.expected.front().tag);
       (void)Diverge(l.expected.front(), "", "no call of the M under way makes this record");
     }
-  }
-
-  // SW's first field says which sweeper ran (0 a sweep of the allocator,
-  // 66 the background sweeper, 67 the recorder's at exit): who the caller
-  // was, an input like the record's P and goroutine; the rest is computed.
-  static bool MatchesLocal(const ReplayPoint& p, const V2Record& rec) {
-    if (rec.tag != T().SW) return Matches(p, rec);
-    ReplayPoint q = p;
-    q.v[0] = rec.v[0];
-    return Matches(q, rec);
   }
 
   // After the last record: what the calls made that the recording lacks.
