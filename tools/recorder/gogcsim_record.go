@@ -737,6 +737,29 @@ func gsrecUnlock(mp *m) {
 	releasem(mp)
 }
 
+// gsrecWaitSweeps waits until no span is being swept. Once gosweepone
+// finds no span left to claim, the spans other threads claimed may still
+// be under way, and their F records say which objects the last cycle left
+// unmarked: a close before they end would cut them from the file.
+func gsrecWaitSweeps() {
+	sg := mheap_.sweepgen
+	for {
+		busy := false
+		lock(&mheap_.lock)
+		for _, s := range mheap_.allspans {
+			if s.state == _MSpanInUse && atomic.Load(&s.sweepgen) == sg-1 {
+				busy = true
+				break
+			}
+		}
+		unlock(&mheap_.lock)
+		if !busy {
+			return
+		}
+		osyield()
+	}
+}
+
 // gsrecClose writes out every M's records and the end frame (the number of
 // global records). Called when the program exits (runtime.main's return, os.Exit).
 // First it finishes the last cycle's sweep, so that every cycle's marks are
@@ -760,6 +783,7 @@ func gsrecClose() {
 	}
 	for gosweepone() != ^uintptr(0) {
 	}
+	gsrecWaitSweeps()
 	gsrec.exitG = -1
 	if !atomic.Cas(&gsrec.state, gsrecStateOn, gsrecStateClose) {
 		return
