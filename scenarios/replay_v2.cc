@@ -204,7 +204,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     }
     if (rec.tag == T().A) return Request(rec);
     if (rec.tag == T().Z || rec.tag == T().CS || rec.tag == T().SW || rec.tag == T().F) {
-      l.expected.push_back(rec);
+      Assign(l.expected.push_slot(), rec);
       if (l.produced.empty()) threads_.Run(rec.m);
       CompareLocal(rec.m);
       return absl::OkStatus();

@@ -31,10 +31,13 @@ class RingQueue {
     GOGCSIM_CHECK(i < size_);
     return buf_[(head_ + i) & (cap_ - 1)];
   }
-  void push_back(T v) {
+  void push_back(T v) { push_slot() = std::move(v); }
+  // The new last element's slot, as the element last there left it: for a
+  // caller that overwrites only what it needs.
+  T& push_slot() {
     if (size_ == cap_) Grow();
-    buf_[(head_ + size_) & (cap_ - 1)] = std::move(v);
     size_++;
+    return buf_[(head_ + size_ - 1) & (cap_ - 1)];
   }
   void pop_front() {
     GOGCSIM_CHECK(size_ != 0);

@@ -46,6 +46,17 @@ TEST(RingQueueTest, ClearEmpties) {
   EXPECT_EQ(q.size(), 1u);
 }
 
+TEST(RingQueueTest, PushSlotHandsBackTheSlotAsItWasLeft) {
+  RingQueue<int> q;
+  for (int i = 0; i < 8; i++) q.push_back(i);  // fills the first array of 8
+  for (int i = 0; i < 8; i++) q.pop_front();
+  int& slot = q.push_slot();  // slot 0 again, still holding 0
+  EXPECT_EQ(slot, 0);
+  slot = 42;
+  EXPECT_EQ(q.front(), 42);
+  EXPECT_EQ(q.size(), 1u);
+}
+
 TEST(RingQueueDeathTest, FrontOfAnEmptyQueueStops) { EXPECT_DEATH(RingQueue<int>().front(), ""); }
 
 }  // namespace

@@ -308,7 +308,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     s.p = static_cast<int32_t>(u) - 1;
     s.g = static_cast<int64_t>(g);
   }
-  V2Record r;
+  V2Record& r = scratch_;  // fields past r.n are stale: Assign copies r.v[0, r.n)
   r.global = global;
   r.seq = s.seq;
   r.m = s.m;
@@ -332,7 +332,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     if (tag == kV2TagAZ || IsV2BitsTag(tag) || an) {
       return bad(absl::StrCat(sc.name, " is always local"));
     }
-    s.head = r;
+    Assign(s.head, r);
     s.has_head = true;
     return absl::OkStatus();
   }
@@ -366,14 +366,15 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     s.slot = (s.slot + 1) % kV2Shapes;
   }
   if (tag == kV2TagAZ) {  // its A, then its Z
-    V2Record a = r;
+    r.n = 6;                // an AN's fields are now an AZ's
+    V2Record& a = s.pre.push_slot();
+    Assign(a, r);
     a.tag = 2;
     a.n = 5;
-    s.pre.push_back(a);
     r.tag = 3;
     r.n = 1;
     r.v[0] = r.v[5];
-    s.pre.push_back(r);
+    Assign(s.pre.push_slot(), r);
   } else if (IsV2BitsTag(tag)) {  // one F (MO) per set bit
     const uint64_t base = static_cast<uint64_t>(r.v[0]), elemsize = static_cast<uint64_t>(r.v[1]);
     const int64_t nwords = r.v[2];
@@ -388,11 +389,11 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
       if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
       for (; u != 0; u &= u - 1) {
         r.v[0] = static_cast<int64_t>(base + (static_cast<uint64_t>(w) * 64 + std::countr_zero(u)) * elemsize);
-        s.pre.push_back(r);
+        Assign(s.pre.push_slot(), r);
       }
     }
   } else {
-    s.pre.push_back(r);
+    Assign(s.pre.push_slot(), r);
   }
   return absl::OkStatus();
 }
@@ -418,10 +419,10 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
       Stream& s = streams_[si];
       for (size_t k = 0; k < s.pre.size(); k++) {
         s.pre[k].seq = next_seq_;
-        out_.push_back(s.pre[k]);
+        Assign(out_.push_slot(), s.pre[k]);
       }
       s.pre.clear();
-      if (!filtered_ || keep_[s.head.tag]) out_.push_back(s.head);
+      if (!filtered_ || keep_[s.head.tag]) Assign(out_.push_slot(), s.head);
       s.has_head = false;
       next_seq_++;
       if (absl::Status st = Advance(si); !st.ok()) return st;
@@ -448,7 +449,7 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
         Stream& s = streams_[i - 1];
         for (size_t k = 0; k < s.pre.size(); k++) {
           s.pre[k].seq = next_seq_;
-          out_.push_back(s.pre[k]);
+          Assign(out_.push_slot(), s.pre[k]);
         }
         s.pre.clear();
       }
@@ -457,7 +458,7 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
     absl::StatusOr<bool> more = ReadChunk();
     if (!more.ok()) return more.status();
   }
-  *rec = out_.front();
+  Assign(*rec, out_.front());
   out_.pop_front();
   rec->index = index_++;
   return true;

@@ -82,6 +82,25 @@ struct V2Record {
   uint64_t offset = 0; // byte offset of the record's chunk in the file
 };
 
+// Copies src into dst: its header and fields v[0, src.n), and zeroes dst's
+// fields from there to dst.n. A record's fields past its n are zero (as a
+// new V2Record's are) as long as it is only ever written by Assign: the
+// reader copies each record several times, and most use few of the 16.
+inline void Assign(V2Record& dst, const V2Record& src) {
+  const int old_n = dst.n;
+  dst.index = src.index;
+  dst.global = src.global;
+  dst.seq = src.seq;
+  dst.m = src.m;
+  dst.p = src.p;
+  dst.g = src.g;
+  dst.tag = src.tag;
+  dst.n = src.n;
+  dst.offset = src.offset;
+  for (int k = 0; k < src.n; k++) dst.v[k] = src.v[k];
+  for (int k = src.n; k < old_n; k++) dst.v[k] = 0;
+}
+
 class RecordingV2Reader {
  public:
   // NotFound for a missing file; InvalidArgument when it is not a v2
@@ -92,7 +111,8 @@ class RecordingV2Reader {
   RecordingV2Reader& operator=(const RecordingV2Reader&) = delete;
 
   // The next record in sequence order: true, false after the last one, or an
-  // error naming the file and offset. Errors are sticky.
+  // error naming the file and offset. Errors are sticky. *rec is written
+  // by Assign: its fields past rec->n stay zero if they were.
   absl::StatusOr<bool> Next(V2Record* rec);
 
   // From now on returns only records of these tags (as Next returns them:
@@ -166,6 +186,7 @@ class RecordingV2Reader {
   uint64_t total_globals_ = 0, total_records_ = 0;
   uint64_t decoded_ = 0;  // records as written (AZ and FB count once)
   sim::RingQueue<V2Record> out_;  // decided, not returned yet
+  V2Record scratch_;              // the record being decoded
   bool filtered_ = false;         // KeepOnly was called
   bool keep_[128] = {};           // by tag, when filtered_
   std::vector<Stream> streams_;
