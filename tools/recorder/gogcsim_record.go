@@ -737,17 +737,19 @@ func gsrecUnlock(mp *m) {
 	releasem(mp)
 }
 
-// gsrecWaitSweeps waits until no span is being swept. Once gosweepone
-// finds no span left to claim, the spans other threads claimed may still
-// be under way, and their F records say which objects the last cycle left
-// unmarked: a close before they end would cut them from the file.
+// gsrecWaitSweeps waits until every in-use span is swept. Once gosweepone
+// finds no span left to pop, another thread may still hold one it popped
+// and has not yet claimed (sweepgen sg-2), or one it is sweeping (sg-1),
+// and their F records say which objects the last cycle left unmarked: a
+// close before they end would cut them from the file. It gives up after
+// a second rather than hang the program's exit.
 func gsrecWaitSweeps() {
 	sg := mheap_.sweepgen
-	for {
+	for deadline := nanotime() + 1e9; nanotime() < deadline; {
 		busy := false
 		lock(&mheap_.lock)
 		for _, s := range mheap_.allspans {
-			if s.state == _MSpanInUse && atomic.Load(&s.sweepgen) == sg-1 {
+			if st := atomic.Load(&s.sweepgen); s.state == _MSpanInUse && (st == sg-2 || st == sg-1) {
 				busy = true
 				break
 			}
