@@ -106,9 +106,10 @@ ReplayThreads::Thread& ReplayThreads::Wait(const ReplayPoint* at) {
 void ReplayThreads::Lock() { Wait(nullptr); }
 
 void ReplayThreads::Pass(const model::SyncPoint& sp) {
-  const ReplayPoint shown = PointOf(sp.Read());
-  Thread& t = Wait(&shown);
-  Take(t, PointOf(sp.Read()));  // read now: other Ms may have acted meanwhile
+  ReplayPoint p = PointOf(sp.Read());
+  Thread& t = Wait(&p);
+  if (sp.read != nullptr) p = PointOf(sp.Read());  // read now: other Ms may have acted meanwhile
+  Take(t, p);
 }
 
 void ReplayThreads::PassPoint(const ReplayPoint& p) { Take(Wait(&p), p); }

@@ -131,19 +131,19 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
 
   // AllocEvents: the local records the running call makes.
   void OnCacheSpan(const model::MSpan& s, uint64_t heap_live) override {
-    Produce(MakePoint(T().CS, {s.spanclass, static_cast<int64_t>(s.base()), s.allocCount,
-                               static_cast<int64_t>(s.freeindex), static_cast<int64_t>(heap_live)}));
+    Produce(T().CS, {s.spanclass, static_cast<int64_t>(s.base()), s.allocCount, static_cast<int64_t>(s.freeindex),
+                     static_cast<int64_t>(heap_live)});
   }
-  void OnSweepFree(uint64_t addr) override { Produce(MakePoint(T().F, {static_cast<int64_t>(addr)})); }
+  void OnSweepFree(uint64_t addr) override { Produce(T().F, {static_cast<int64_t>(addr)}); }
   // SW's first field says which sweeper ran (0 a sweep of the allocator,
   // 66 the background sweeper, 67 the recorder's at exit): who the caller
   // was, an input like the record's P and goroutine; the rest is computed.
   void OnSweep(uint64_t base, model::SpanClass spc, uint64_t npages, uint64_t allocCount, bool preserve,
                bool result) override {
-    ReplayPoint p = MakePoint(T().SW, {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages),
-                                       static_cast<int64_t>(allocCount), preserve, result});
-    p.inputs = 1;
-    Produce(p);
+    Produce(T().SW,
+            {0, static_cast<int64_t>(base), spc, static_cast<int64_t>(npages), static_cast<int64_t>(allocCount),
+             preserve, result},
+            /*inputs=*/1);
   }
 
   // GcHooks: the collector, as far as the allocator calls into it.
@@ -245,7 +245,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       // Copies: locals_ may grow while the call waits.
       const model::AllocRequest req = LocalOf(m).req;
       const model::AllocResult res = malloc_.Mallocgc(Cache(LocalOf(m).p), req);
-      Produce(MakePoint(T().Z, {static_cast<int64_t>(res.addr)}));
+      Produce(T().Z, {static_cast<int64_t>(res.addr)});
     });
     return absl::OkStatus();
   }
@@ -345,10 +345,17 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   }
 
   // A local record of the running call.
-  void Produce(ReplayPoint p) {
+  // Written in place: this runs for every allocation (its Z).
+  void Produce(int tag, std::initializer_list<int64_t> v, uint32_t inputs = 0) {
     const int64_t m = threads_.current();
-    GOGCSIM_CHECK(m >= 0);
-    LocalOf(static_cast<uint32_t>(m)).produced.push_back(std::move(p));
+    GOGCSIM_CHECK(m >= 0 && v.size() <= 16);
+    ReplayPoint& p = LocalOf(static_cast<uint32_t>(m)).produced.push_slot();
+    const int old_n = p.n;
+    p.tag = tag;
+    p.n = static_cast<int>(v.size());
+    p.inputs = inputs;
+    std::copy(v.begin(), v.end(), p.v);
+    for (int k = p.n; k < old_n; k++) p.v[k] = 0;  // as a new point's
   }
 
   void CompareLocal(uint32_t m) {
