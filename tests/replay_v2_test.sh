@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Replay v2 on programs recorded fresh on every run (run by tools/test.sh
-# after `bazel build //tools:gogcsim`, outside Bazel's sandbox: it uses the
+# after tests/record_test.sh, outside Bazel's sandbox: it uses the
 # toolchain cache). Each program is recorded at GOMAXPROCS 1, 2, 4 and 8,
 # and every record of every recording must match: the recordings differ
 # on every run, so this is the check that the schedule comes from the

@@ -41,7 +41,14 @@ if ! bash tests/record_test.sh; then
   echo "the recorder test failed" >&2
   exit 1
 fi
+# Replay v2 on 11 programs recorded fresh at GOMAXPROCS 1, 2, 4 and 8:
+# every record of every recording must match.
+echo "replay v2 grid (tests/replay_v2_test.sh):"
+if ! bash tests/replay_v2_test.sh; then
+  echo "the replay v2 grid failed" >&2
+  exit 1
+fi
 # Everything passed (pipefail): report the count of test targets run, the
-# recorder test counting as one.
-n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 1}')
+# recorder test and the grid counting as one each.
+n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 2}')
 echo "tests: $n passed, 0 failed"
