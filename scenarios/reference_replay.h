@@ -10,15 +10,17 @@
 // everything else; their effects are formatted as reference-format lines
 // and compared with the recorded ones, per tag, in order within each tag.
 //
-// With several Ps, the recorder serialized events of different Ps, so an
-// allocation's effects (CS, L, Z) may appear after other Ps' events. The
-// replay therefore runs a request lazily, when the first record it explains
-// shows up: a Z whose address the request would return, a CS of its span
-// class, or an L.
-// Other multi-P rules follow the runtime's concurrency: two Ps' refills
-// (whose sweeps and revise calls precede their span hand-out), the Ps'
-// mcache flushes at mark termination (run by several helper threads), and
-// the background sweeper's claim on the span it sweeps.
+// Goroutines interleave even on one P (an assist parks, another goroutine
+// allocates), so the replay runs a request lazily, when the first record it
+// explains shows up: a Z whose address the request would return, a CS of
+// its span class, an L, or a sweep or revise of its refill.
+// With several Ps, the v1 recorder wrote records in the order it serialized
+// them through one spinlock at write time, not in the order the Ps'
+// operations on shared state (heap_live adds, mcentral lock sections,
+// sweepgen claims, pagesSwept) took effect. The replay takes the file's
+// order as the schedule, with no rule to guess the other: it matches such
+// a recording up to the first record where the two orders differ. Format
+// v2 records that order, and replay v2 (replay_v2.h) follows it.
 #ifndef GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
 #define GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
 
