@@ -84,7 +84,7 @@ TEST(ReplayPointTest, InputsAreNotCompared) {
   EXPECT_FALSE(Matches(gs, Record("GS", {4, 1, 0, 4194304, 123456789})));  // and the cycle
   EXPECT_EQ(Text(gs), "GS 3 * 0 4194304 *");
   // endCycle's clock is its input; the rest of PE is compared.
-  model::EndCycleDecision d;
+  model::EndCycleDecision d{};
   d.now = 5000;
   ReplayPoint pe = PointOf(d);
   EXPECT_EQ(pe.inputs, 1u << 6);

@@ -408,7 +408,9 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     d.why = std::move(why);
     for (const uint32_t m : threads_.Busy()) {
       const ReplayPoint* w = threads_.waiting(m);
-      d.waits.push_back(absl::StrCat("M", m, " (P", LocalOf(m).p, "): ",
+      const std::string who =
+          m == kStackM ? std::string("the stack spans' M") : absl::StrCat("M", m, " (P", LocalOf(m).p, ")");
+      d.waits.push_back(absl::StrCat(who, ": ",
                                      w != nullptr          ? "waits at " + Text(*w)
                                      : threads_.at_lock(m) ? std::string("waits to take a lock")
                                                            : std::string("has a call not yet begun")));

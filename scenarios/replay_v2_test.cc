@@ -149,6 +149,24 @@ TEST(ReplayV2Test, WhatAnMMadeAfterTheRecorderClosedIsCutNotCompared) {
   EXPECT_EQ(rep2->divergence->simulated, "CS 6 842350469120 0 0 8192");
 }
 
+TEST(ReplayV2Test, ADivergenceWhileAStackSpanWaitsIsReported) {
+  // A stack's first span: the heap grows by 1 MiB, whose free span enters
+  // the treap (its TP input) before the MA; the recording has no TP, so
+  // the stack span's call waits at it when the MA comes.
+  Recording r;
+  const int kMA = V2TagOf("MA");
+  r.m0 = {{0, 0, 1, kMA, {kArena, 4}},
+          {1, 0, 1, V2TagOf("H"), {2, 100, 4 << 20, kArena, kArena + 2 * kPage, 2000}},
+          {2, 0, 1, V2TagOf("ZB"), {0x546f48}}};
+  auto rep = ReplayV2(Write("stack.rec", r), ReplayV2Options());
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  ASSERT_FALSE(rep->ok());
+  EXPECT_EQ(rep->divergence->expected, "MA P0 g1 842350460928 4");
+  ASSERT_EQ(rep->divergence->waits.size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(rep->divergence->waits[0], "the stack spans' M: waits at TP"))
+      << rep->divergence->waits[0];
+}
+
 TEST(ReplayV2Test, ARecordingWithoutGcenablesRecordsIsBadInput) {
   Recording r = TwoAllocations(true, kPage);
   r.m0.pop_back();  // ZB

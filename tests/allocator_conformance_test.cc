@@ -14,15 +14,21 @@
 namespace gogcsim {
 namespace {
 
-class AllocatorConformance : public ::testing::TestWithParam<const char*> {};
-
-TEST_P(AllocatorConformance, EveryRecordBeforeTheFirstGCMatches) {
-  absl::StatusOr<std::string> path = traces::ReferenceFile(std::string(GetParam()) + ".rec.gz");
-  ASSERT_TRUE(path.ok()) << path.status();
+// The reference recording `name`, replayed up to its first GC with the
+// invariants checked.
+absl::StatusOr<scenarios::ReplayReport> ReplayToFirstGC(const std::string& name) {
+  absl::StatusOr<std::string> path = traces::ReferenceFile(name + ".rec.gz");
+  if (!path.ok()) return path.status();
   scenarios::ReplayOptions opts;
   opts.stop_at_first_gc = true;
   opts.check_invariants = true;
-  absl::StatusOr<scenarios::ReplayReport> rep = scenarios::ReplayReference(*path, opts);
+  return scenarios::ReplayReference(*path, opts);
+}
+
+class AllocatorConformance : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(AllocatorConformance, EveryRecordBeforeTheFirstGCMatches) {
+  absl::StatusOr<scenarios::ReplayReport> rep = ReplayToFirstGC(GetParam());
   ASSERT_TRUE(rep.ok()) << rep.status();
   EXPECT_TRUE(rep->stopped_at_first_gc);
   std::printf("%s: %llu lines, %llu allocation requests before the first GC\n", GetParam(),
@@ -52,12 +58,7 @@ INSTANTIATE_TEST_SUITE_P(Recordings, AllocatorConformance,
 // 12,502, where P1's CS shows P0's concurrent heap_live add; the counts up
 // to the first GC, measured, are a floor. The invariants hold throughout.
 TEST(AllocatorConformanceGoMaxProcs2, WorkersP2MatchesInFileOrderUpToTheFirstRace) {
-  absl::StatusOr<std::string> path = traces::ReferenceFile("workers-p2.rec.gz");
-  ASSERT_TRUE(path.ok()) << path.status();
-  scenarios::ReplayOptions opts;
-  opts.stop_at_first_gc = true;
-  opts.check_invariants = true;
-  absl::StatusOr<scenarios::ReplayReport> rep = scenarios::ReplayReference(*path, opts);
+  absl::StatusOr<scenarios::ReplayReport> rep = ReplayToFirstGC("workers-p2");
   ASSERT_TRUE(rep.ok()) << rep.status();
   EXPECT_TRUE(rep->stopped_at_first_gc);
   EXPECT_EQ(rep->lines, 32754u);  // the line before the first GS
