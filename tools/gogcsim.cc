@@ -90,8 +90,12 @@ Usage:
       thread of the program runs its runtime calls on a fiber and waits at
       each operation on shared state until the recording's next record of
       that thread comes up, so the replay follows the recording's order at
-      any GOMAXPROCS. --engine=v1 is the reference replay (reference
-      recordings, traces).
+      any GOMAXPROCS. Fields that are the recording's inputs (clocks,
+      which trigger or sweeper, random draws) are not compared. What a
+      thread did after the recorder closed at exit is counted as cut, not
+      compared. --engine=v1 is the reference replay (reference recordings,
+      traces); at GOMAXPROCS > 1 it follows the file's order, which a v1
+      recording does not keep, so it diverges early (README).
       Reports per record type how many of the runtime's records were
       reproduced exactly, and the first divergence (with v2: its thread, P
       and goroutine, and where each thread waits).
