@@ -338,8 +338,8 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   }
   if (filtered_) {
     const bool bits = IsV2BitsTag(tag);
-    const bool keep = tag == kV2TagAZ || an ? keep_[2] || keep_[3]
-                      : bits               ? keep_[tag == kV2TagFB ? 10 : kV2TagMO]
+    const bool keep = tag == kV2TagAZ || an ? keep_[kV2TagA] || keep_[kV2TagZ]
+                      : bits               ? keep_[V2BitsRecordTag(tag)]
                                            : keep_[tag];
     if (!keep) {
       for (int64_t w = 0; bits && w < r.v[2]; w++) {
@@ -369,9 +369,9 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     r.n = 6;                // an AN's fields are now an AZ's
     V2Record& a = s.pre.push_slot();
     Assign(a, r);
-    a.tag = 2;
+    a.tag = kV2TagA;
     a.n = 5;
-    r.tag = 3;
+    r.tag = kV2TagZ;
     r.n = 1;
     r.v[0] = r.v[5];
     Assign(s.pre.push_slot(), r);
@@ -383,7 +383,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     if (nwords < 0 || nwords > kMaxFBWords) {
       return bad(absl::StrCat(sc.name, " with ", nwords, " words (a span's objects take at most ", kMaxFBWords, ")"));
     }
-    r.tag = tag == kV2TagFB ? 10 : kV2TagMO;
+    r.tag = V2BitsRecordTag(tag);
     r.n = 1;
     for (int64_t w = 0; w < nwords; w++) {
       if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));

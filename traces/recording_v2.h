@@ -51,8 +51,12 @@ inline constexpr int kV2TagFB = 47;
 // MB: a sweep's marked free slots, in FB's form; read as one MO per slot.
 inline constexpr int kV2TagMB = 30;
 inline constexpr int kV2TagMO = 64;  // above the 6 bits of a written tag
+// What they come out as: A and Z (of an AZ or AN), F (of an FB).
+inline constexpr int kV2TagA = 2, kV2TagZ = 3, kV2TagF = 10;
 // FB and MB: base elemsize nwords, then nwords words of bits.
 inline constexpr bool IsV2BitsTag(int tag) { return tag == kV2TagFB || tag == kV2TagMB; }
+// The record one set bit of an FB or MB comes out as.
+inline constexpr int V2BitsRecordTag(int tag) { return tag == kV2TagFB ? kV2TagF : kV2TagMO; }
 // AN, tags 52..55: an AZ with the size, typsize, ptrdata and flags of its
 // chunk's shape slot tag - 52 (each AZ takes the next slot, in turn): t,
 // and its address minus the slot's last one.

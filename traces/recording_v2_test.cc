@@ -260,6 +260,15 @@ TEST(RecordingV2Reader, EveryTruncationIsAnError) {
   }
 }
 
+// The tags the reader expands AZ, AN and FB into are the schema's.
+TEST(RecordingV2Reader, ExpandedTagsAreTheSchemas) {
+  EXPECT_EQ(kV2TagA, V2TagOf("A"));
+  EXPECT_EQ(kV2TagZ, V2TagOf("Z"));
+  EXPECT_EQ(kV2TagF, V2TagOf("F"));
+  EXPECT_EQ(V2BitsRecordTag(kV2TagFB), V2TagOf("F"));
+  EXPECT_EQ(V2BitsRecordTag(kV2TagMB), V2TagOf("MO"));
+}
+
 // A second reader that keeps a few tags returns exactly the full reader's
 // records of those tags, in the same order: the F of an FB, the A and Z
 // of an AZ or AN, and global records among them.
