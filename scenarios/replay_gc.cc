@@ -39,12 +39,11 @@ ReplayCollector::ReplayCollector(model::Malloc* malloc, model::GcController* con
   controller_->set_observer(this);
 }
 
-absl::Status ReplayCollector::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<traces::RecordingV2Reader>> ReplayCollector::OpenScout(const std::string& path) {
   auto r = traces::RecordingV2Reader::Open(path);
   if (!r.ok()) return r.status();
-  scout_ = std::move(*r);
-  scout_->KeepOnly({T().MT, T().F, T().MO});
-  return absl::OkStatus();
+  (*r)->KeepOnly({T().MT, T().F, T().MO}, /*times=*/false);
+  return r;
 }
 
 ReplayCollector::Dispatch ReplayCollector::Handle(const V2Record& rec, std::function<void()>* body) {
@@ -234,11 +233,11 @@ uint64_t MarkFromRecording(const model::MHeap& h, const std::vector<uint64_t>& f
 absl::Status ReplayCollector::ReadFreed(size_t cycle) {
   freed_.clear();
   phantom_.clear();
-  V2Record rec;
   while (scout_mt_ < cycle + 2) {
-    absl::StatusOr<bool> more = scout_->Next(&rec);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+    absl::StatusOr<const V2Record*> next = scout_->NextRecord(scout_lane_);
+    if (!next.ok()) return next.status();
+    if (*next == nullptr) break;
+    const V2Record& rec = **next;
     if (rec.tag == T().MT) {
       scout_mt_++;
     } else if (rec.tag == T().F && scout_mt_ == cycle + 1) {

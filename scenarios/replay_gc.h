@@ -44,6 +44,7 @@
 #include "scenarios/replay_point.h"
 #include "scenarios/replay_threads.h"
 #include "traces/recording_v2.h"
+#include "traces/recording_v2_prefetch.h"
 
 namespace gogcsim::scenarios {
 
@@ -62,8 +63,13 @@ class ReplayCollector final : public model::PacerObserver {
   ReplayCollector(model::Malloc* malloc, model::GcController* controller, model::Sweeper* sweeper,
                   ReplayThreads* threads, std::function<model::MCache*(int)> caches, int gomaxprocs);
 
-  // Opens the second reader of the recording, for the F records.
-  absl::Status Open(const std::string& path);
+  // The second reader of the recording, for the F records: opened and
+  // filtered. The replay reads it on `scout`'s lane `lane` (SetScout).
+  static absl::StatusOr<std::unique_ptr<traces::RecordingV2Reader>> OpenScout(const std::string& path);
+  void SetScout(traces::RecordingV2Prefetch* scout, size_t lane) {
+    scout_ = scout;
+    scout_lane_ = lane;
+  }
 
   // What the collector makes of a global record that no call under way
   // took: kInput (applied: H, W, C, AT, MS, CQ), kCall (*body is the M's call
@@ -103,7 +109,8 @@ class ReplayCollector final : public model::PacerObserver {
   ReplayThreads* threads_;
   std::function<model::MCache*(int)> caches_;
   int gomaxprocs_;
-  std::unique_ptr<traces::RecordingV2Reader> scout_;
+  traces::RecordingV2Prefetch* scout_ = nullptr;  // decoded on its own thread
+  size_t scout_lane_ = 0;
   size_t scout_mt_ = 0;                                // MT records the scout has passed
   std::vector<uint64_t> freed_;                        // the F addresses of the cycle being marked
   std::vector<uint64_t> phantom_;                      // its MO addresses: free slots it marked

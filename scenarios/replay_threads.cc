@@ -21,12 +21,17 @@ ReplayThreads::~ReplayThreads() {
 }
 
 ReplayThreads::Thread& ReplayThreads::Of(uint32_t m) {
+  if (m < by_m_.size() && by_m_[m] != nullptr) return *by_m_[m];
   std::unique_ptr<Thread>& t = threads_[m];
   if (t == nullptr) {
     t = std::make_unique<Thread>();
     t->m = m;
     Thread* raw = t.get();
     t->fiber = std::make_unique<sim::Fiber>([this, raw] { Loop(raw); });
+    if (m < kIndexed) {
+      if (by_m_.size() <= m) by_m_.resize(m + 1, nullptr);
+      by_m_[m] = raw;
+    }
   }
   return *t;
 }
@@ -85,8 +90,8 @@ void ReplayThreads::Run(uint32_t m) {
 }
 
 const ReplayPoint* ReplayThreads::waiting(uint32_t m) const {
-  if (!busy(m) || !threads_.at(m)->waiting) return nullptr;
-  return &*threads_.at(m)->waiting;
+  if (!busy(m) || !Find(m)->waiting) return nullptr;
+  return &*Find(m)->waiting;
 }
 
 ReplayThreads::Thread& ReplayThreads::Wait(const ReplayPoint* at) {

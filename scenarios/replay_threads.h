@@ -46,8 +46,8 @@ class ReplayThreads final : public model::SyncHooks {
   // have no call under way.
   void Start(uint32_t m, std::function<void()> body);
   bool busy(uint32_t m) const {
-    auto it = threads_.find(m);
-    return it != threads_.end() && it->second->busy;
+    const Thread* t = Find(m);
+    return t != nullptr && t->busy;
   }
 
   // Offers rec, a global record of M m, to m's call: runs it until it has
@@ -61,7 +61,7 @@ class ReplayThreads final : public model::SyncHooks {
   // The point M m's call waits at; nullptr when it waits at a lock, has not
   // started, or m has no call.
   const ReplayPoint* waiting(uint32_t m) const;
-  bool at_lock(uint32_t m) const { return busy(m) && threads_.at(m)->at_lock; }
+  bool at_lock(uint32_t m) const { return busy(m) && Find(m)->at_lock; }
   const std::optional<Mismatch>& mismatch() const { return mismatch_; }
   // The M whose call runs now, or -1.
   int64_t current() const { return running_ == nullptr ? int64_t{-1} : int64_t{running_->m}; }
@@ -97,6 +97,13 @@ class ReplayThreads final : public model::SyncHooks {
     const traces::V2Record* offered = nullptr;
   };
   Thread& Of(uint32_t m);
+  // M m's thread, or nullptr: by index for the recording's Ms (each
+  // record asks), in threads_ for the others.
+  const Thread* Find(uint32_t m) const {
+    if (m < by_m_.size()) return by_m_[m];
+    auto it = threads_.find(m);
+    return it == threads_.end() ? nullptr : it->second.get();
+  }
   // Suspends the running call until a record is offered to it; it shows
   // as waiting at `at` (nullptr: at a lock).
   Thread& Wait(const ReplayPoint* at);
@@ -105,6 +112,8 @@ class ReplayThreads final : public model::SyncHooks {
   void Loop(Thread* t);
 
   std::map<uint32_t, std::unique_ptr<Thread>> threads_;
+  std::vector<Thread*> by_m_;  // threads_'s, for m < kIndexed
+  static constexpr uint32_t kIndexed = 4096;
   bool cancel_ = false;  // the destructor's: every wait throws Unwind
   Thread* running_ = nullptr;
   std::optional<Mismatch> mismatch_;

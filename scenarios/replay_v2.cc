@@ -23,6 +23,7 @@
 #include "sim/out_of_memory.h"
 #include "sim/ring_queue.h"
 #include "traces/recording_v2.h"
+#include "traces/recording_v2_prefetch.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -42,10 +43,9 @@ struct Tags {
     for (const char* name : {"GB", "GE", "SY", "SR", "WS", "WR", "MW", "PP"}) scheduler[traces::V2TagOf(name)] = true;
   }
 };
-const Tags& T() {
-  static const Tags* t = new Tags();
-  return *t;
-}
+// Built once, before main; read for every record.
+const Tags* const kTags = new Tags();
+inline const Tags& T() { return *kTags; }
 
 // What gcenable's H and ZB records say of the run.
 struct Header {
@@ -109,12 +109,19 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     sweeper_.set_local_stats([this] { return &Cache(RunningP())->stats; });
     auto reader = traces::RecordingV2Reader::Open(path);
     if (!reader.ok()) return reader.status();
-    if (absl::Status st = collector_.Open(path); !st.ok()) return st;
-    V2Record rec;
+    auto scout = ReplayCollector::OpenScout(path);
+    if (!scout.ok()) return scout.status();
+    // Both decoded on a thread of their own, ahead of the replay.
+    std::vector<std::unique_ptr<traces::RecordingV2Reader>> readers;
+    readers.push_back(std::move(*reader));
+    readers.push_back(std::move(*scout));
+    traces::RecordingV2Prefetch records(std::move(readers));
+    collector_.SetScout(&records, 1);
     for (;;) {
-      absl::StatusOr<bool> more = (*reader)->Next(&rec);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
+      absl::StatusOr<const V2Record*> next = records.NextRecord();
+      if (!next.ok()) return next.status();
+      if (*next == nullptr) break;
+      const V2Record& rec = **next;
       if (rec.tag == T().GS && opts_.stop_at_first_gc) {
         report_.stopped_at_first_gc = true;
         break;

@@ -85,6 +85,37 @@ void BM_ReplayV2(benchmark::State& state) {
 }
 BENCHMARK(BM_ReplayV2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The reader alone, in full (arg 0) and as the replay's F scout reads it
+// (arg 1): the share of a replay's time that decoding takes.
+void BM_ReadV2(benchmark::State& state) {
+  const char* path = std::getenv("GOGCSIM_RECORDING");
+  if (path == nullptr || *path == '\0') {
+    state.SkipWithError("set GOGCSIM_RECORDING to a gogcsim recording");
+    return;
+  }
+  uint64_t records = 0;
+  for (auto _ : state) {
+    auto reader = traces::RecordingV2Reader::Open(path);
+    if (!reader.ok()) {
+      state.SkipWithError("cannot open the recording");
+      return;
+    }
+    if (state.range(0) == 1) (*reader)->KeepOnly({traces::V2TagOf("MT"), traces::kV2TagF, traces::kV2TagMO}, false);
+    traces::V2Record rec;
+    for (;;) {
+      absl::StatusOr<bool> more = (*reader)->Next(&rec);
+      if (!more.ok()) {
+        state.SkipWithError("the recording is invalid");
+        return;
+      }
+      if (!*more) break;
+      records++;
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(records));
+}
+BENCHMARK(BM_ReadV2)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace
 }  // namespace gogcsim::scenarios
 

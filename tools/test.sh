@@ -23,8 +23,8 @@ fi
 echo "decision logs identical in the optimized and sanitizer builds: $(wc -l <"$fnv_opt") hashes"
 # The threaded parts under ThreadSanitizer (after the check above: this
 # run points bazel-testlogs elsewhere): the sweep's thread pool (on 2 and
-# 3 threads) and the replay's record prefetcher.
-bazel test --config=tsan //scenarios:sweep_test //traces:record_prefetcher_test "$@" 2>&1 | tee -a "$log"
+# 3 threads) and the replays' record prefetchers (v1, v2).
+bazel test --config=tsan //scenarios:sweep_test //traces:record_prefetcher_test //traces:recording_v2_prefetch_test "$@" 2>&1 | tee -a "$log"
 # A first run must look like the tool it is: Debian's /etc/bazel/bazelrc
 # turns on --sandbox_debug (.bazelrc turns it off again), and -Werror
 # keeps compiler warnings out.

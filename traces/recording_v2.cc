@@ -1,5 +1,9 @@
 #include "traces/recording_v2.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <array>
@@ -114,12 +118,17 @@ uint32_t Le32(const unsigned char* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
 }
 
-// A uvarint at data[*pos]; false if it runs past `end` or over 10 bytes.
-bool Uvarint(const std::string& data, size_t* pos, uint64_t* out) {
+// A uvarint at *p, advancing it; false if it runs past `end` or over 10
+// bytes. Most are one byte: that test comes first.
+inline bool Uvarint(const unsigned char*& p, const unsigned char* end, uint64_t* out) {
+  if (p < end && *p < 0x80) {
+    *out = *p++;
+    return true;
+  }
   uint64_t v = 0;
   for (int shift = 0; shift < 70; shift += 7) {
-    if (*pos >= data.size()) return false;
-    const auto c = static_cast<unsigned char>(data[(*pos)++]);
+    if (p >= end) return false;
+    const unsigned c = *p++;
     v |= uint64_t{c & 0x7fu} << shift;
     if (c < 0x80) {
       *out = v;
@@ -127,6 +136,23 @@ bool Uvarint(const std::string& data, size_t* pos, uint64_t* out) {
     }
   }
   return false;
+}
+
+// Skips a uvarint that is not needed.
+inline bool SkipUvarint(const unsigned char*& p, const unsigned char* end) {
+  for (int k = 0; k < 10; k++) {
+    if (p >= end) return false;
+    if (*p++ < 0x80) return true;
+  }
+  return false;
+}
+
+bool Uvarint(std::string_view data, size_t* pos, uint64_t* out) {
+  const auto* b = reinterpret_cast<const unsigned char*>(data.data());
+  const unsigned char* p = b + *pos;
+  const bool ok = Uvarint(p, b + data.size(), out);
+  *pos = static_cast<size_t>(p - b);
+  return ok;
 }
 
 }  // namespace
@@ -157,35 +183,42 @@ bool IsRecordingV2(const std::string& path) {
 }
 
 absl::StatusOr<std::unique_ptr<RecordingV2Reader>> RecordingV2Reader::Open(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such file"));
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
   }
-  unsigned char head[kFileHeader];
-  const size_t got = std::fread(head, 1, sizeof head, f);
-  if (got >= 8 && std::memcmp(head, "GOGCSIMS", 8) == 0) {
-    std::fclose(f);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a regular file"));
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = size == 0 ? nullptr : ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot map: ", std::strerror(errno)));
+  auto r = std::unique_ptr<RecordingV2Reader>(new RecordingV2Reader(path, static_cast<const char*>(map), size));
+  const auto* head = reinterpret_cast<const unsigned char*>(r->map_);
+  if (size >= 8 && std::memcmp(head, "GOGCSIMS", 8) == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": a recorder spool (the raw records a recorded program writes), not a recording: "
                            "record through `gogcsim record`, which encodes the spool when the program exits"));
   }
-  if (got != sizeof head || std::memcmp(head, kRecordingV2Magic.data(), kRecordingV2Magic.size()) != 0) {
-    std::fclose(f);
+  if (size < kFileHeader || std::memcmp(head, kRecordingV2Magic.data(), kRecordingV2Magic.size()) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": offset 0: not a gogcsim recording (format v2)"));
   }
   if (head[8] != kRecordingV2Version) {
-    std::fclose(f);
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": offset 8: recording format version ", head[8], ", this gogcsim reads version ", kRecordingV2Version,
         head[8] < kRecordingV2Version ? " (recorded by an older gogcsim: record the program again)" : ""));
   }
-  auto r = std::unique_ptr<RecordingV2Reader>(new RecordingV2Reader(path, f));
   r->offset_ = kFileHeader;
   return r;
 }
 
-RecordingV2Reader::~RecordingV2Reader() { std::fclose(f_); }
+RecordingV2Reader::~RecordingV2Reader() {
+  if (map_ != nullptr) ::munmap(const_cast<char*>(map_), size_);
+}
 
 absl::Status RecordingV2Reader::Fail(absl::Status st) {
   error_ = st;
@@ -198,24 +231,23 @@ absl::Status RecordingV2Reader::Error(uint64_t offset, const std::string& what) 
 
 absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
   if (end_seen_) return false;
-  unsigned char h[kChunkHeader];
   const uint64_t at = offset_;
-  const size_t got = std::fread(h, 1, sizeof h, f_);
-  if (got == 0 && std::feof(f_)) {
+  if (at == size_) {
     return Fail(absl::DataLossError(absl::StrCat(path_, ": offset ", at,
                                                  ": the recording ends without its end chunk (truncated, or the "
                                                  "program did not exit through main or os.Exit)")));
   }
-  if (got != sizeof h) {
+  if (size_ - at < kChunkHeader) {
     return Fail(absl::DataLossError(absl::StrCat(path_, ": offset ", at, ": truncated chunk header")));
   }
+  const auto* h = reinterpret_cast<const unsigned char*>(map_ + at);
   const uint32_t len = Le32(h), crc = Le32(h + 4), m = Le32(h + 8), count = Le32(h + 12);
   const uint64_t first = uint64_t{Le32(h + 16)} | uint64_t{Le32(h + 20)} << 32;
   if (len > kMaxChunk) return Error(at, absl::StrCat("chunk length ", len, " is over ", kMaxChunk));
-  std::string data(len, '\0');
-  if (std::fread(data.data(), 1, len, f_) != len) {
+  if (size_ - at - kChunkHeader < len) {
     return Fail(absl::DataLossError(absl::StrCat(path_, ": offset ", at, ": truncated chunk (", len, " bytes)")));
   }
+  const std::string_view data(map_ + at + kChunkHeader, len);
   offset_ += kChunkHeader + len;
   chunks_++;
   if (crc32(0, reinterpret_cast<const Bytef*>(data.data()), len) != crc) {
@@ -226,7 +258,7 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
     if (!Uvarint(data, &pos, &total_globals_) || !Uvarint(data, &pos, &total_records_) || pos != data.size()) {
       return Error(at, "malformed end chunk");
     }
-    if (std::fgetc(f_) != EOF) return Error(offset_, "data after the end chunk");
+    if (offset_ != size_) return Error(offset_, "data after the end chunk");
     end_seen_ = true;
     return true;
   }
@@ -239,7 +271,7 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
     stream_of_m_[m] = streams_.size();
   }
   const size_t s = stream_of_m_[m] - 1;
-  streams_[s].ahead.push_back({std::move(data), count, first, at});
+  streams_[s].ahead.push_back({data, count, first, at});
   if (absl::Status st = Advance(s); !st.ok()) return st;
   return true;
 }
@@ -252,7 +284,7 @@ absl::Status RecordingV2Reader::Advance(size_t si) {
       if (s.pos != s.chunk.size()) return Error(s.offset, "bytes left over after the chunk's last record");
       if (s.ahead.empty()) return absl::OkStatus();  // more may come, or these are its last
       Stream::Pending& c = s.ahead.front();
-      s.chunk = std::move(c.data);
+      s.chunk = c.data;
       s.left = c.count;
       s.offset = c.offset;
       s.pos = 0;
@@ -277,13 +309,16 @@ absl::Status RecordingV2Reader::Advance(size_t si) {
 
 absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   auto bad = [&](const std::string& what) { return Error(s.offset, absl::StrCat("M ", s.m, ": ", what)); };
-  if (s.pos >= s.chunk.size()) return bad("the chunk ends before its record count");
-  const auto byte = static_cast<unsigned char>(s.chunk[s.pos++]);
-  int tag = byte & 0x3f;  // an AN becomes the AZ it stands for
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.chunk.data());
+  const unsigned char* p = begin + s.pos;
+  const unsigned char* const end = begin + s.chunk.size();
+  if (p >= end) return bad("the chunk ends before its record count");
+  const unsigned byte = *p++;
+  int tag = static_cast<int>(byte & 0x3f);  // an AN becomes the AZ it stands for
   const bool global = (byte & 0x40) == 0;
   uint64_t u;
   if (tag == 0) {  // an extended tag: 64 + the uvarint that follows
-    if (!Uvarint(s.chunk, &s.pos, &u) || u >= 64) return bad("malformed extended tag");
+    if (!Uvarint(p, end, &u) || u >= 64) return bad("malformed extended tag");
     tag = 64 + static_cast<int>(u);
   }
   if (tag == kV2TagMO) return bad("MO is what a reader makes of an MB: never written");
@@ -292,7 +327,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   if (global) {
     const uint64_t chunk_first_seq = s.head.seq;
     uint64_t delta;
-    if (!Uvarint(s.chunk, &s.pos, &delta)) return bad("malformed sequence number");
+    if (!Uvarint(p, end, &delta)) return bad("malformed sequence number");
     const bool first_global = s.chunk_first;
     if (first_global ? delta != 0 : delta == 0) return bad("sequence numbers not increasing");
     s.seq = first_global ? chunk_first_seq : s.seq + delta;
@@ -303,12 +338,23 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     if (s.p == -2) return bad("the chunk's first record omits its P and goroutine");
   } else {
     uint64_t g;
-    if (!Uvarint(s.chunk, &s.pos, &u) || !Uvarint(s.chunk, &s.pos, &g)) return bad("malformed P or goroutine");
+    if (!Uvarint(p, end, &u) || !Uvarint(p, end, &g)) return bad("malformed P or goroutine");
     if (u > 1u << 20) return bad(absl::StrCat("P ", static_cast<int64_t>(u) - 1, " out of range"));
     s.p = static_cast<int32_t>(u) - 1;
     s.g = static_cast<int64_t>(g);
   }
-  V2Record& r = scratch_;  // fields past r.n are stale: Assign copies r.v[0, r.n)
+  const bool an = tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes;
+  const bool bits = IsV2BitsTag(tag);
+  if (global && (tag == kV2TagAZ || bits || an)) return bad(absl::StrCat(sc.name, " is always local"));
+  // A second reader's local record of a tag it does not keep: only its
+  // times (which later deltas build on) and an FB's or MB's word count are
+  // decoded.
+  bool keep = true;
+  if (filtered_ && !global) {
+    keep = tag == kV2TagAZ || an ? keep_[kV2TagA] || keep_[kV2TagZ] : bits ? keep_[V2BitsRecordTag(tag)] : keep_[tag];
+  }
+  V2Record& r = global ? s.head : scratch_;  // fields past r.n are stale: Assign copies r.v[0, r.n)
+  const int old_n = r.n;
   r.global = global;
   r.seq = s.seq;
   r.m = s.m;
@@ -318,35 +364,34 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   r.n = sc.fields;
   r.offset = s.offset;
   for (int k = 0; k < sc.fields; k++) {
-    if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed field ", k + 1, " of ", sc.name));
+    const bool time = (sc.time_mask >> k & 1) != 0 && times_;
+    if (!keep && !time && !(bits && k == 2)) {
+      if (!SkipUvarint(p, end)) return bad(absl::StrCat("malformed field ", k + 1, " of ", sc.name));
+      continue;
+    }
+    if (!Uvarint(p, end, &u)) return bad(absl::StrCat("malformed field ", k + 1, " of ", sc.name));
     int64_t v = static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
-    if (sc.time_mask & (1u << k)) {
+    if ((sc.time_mask >> k & 1) != 0 && !times_) {
+      v = 0;
+    } else if (time) {
       v = static_cast<int64_t>(static_cast<uint64_t>(v) + static_cast<uint64_t>(s.last_t));
       s.last_t = v;
     }
     r.v[k] = v;
   }
   s.left--;
-  const bool an = tag >= kV2TagAN && tag < kV2TagAN + kV2Shapes;
   if (global) {
-    if (tag == kV2TagAZ || IsV2BitsTag(tag) || an) {
-      return bad(absl::StrCat(sc.name, " is always local"));
-    }
-    Assign(s.head, r);
+    for (int k = r.n; k < old_n; k++) r.v[k] = 0;  // as Assign leaves them
     s.has_head = true;
+    s.pos = static_cast<size_t>(p - begin);
     return absl::OkStatus();
   }
-  if (filtered_) {
-    const bool bits = IsV2BitsTag(tag);
-    const bool keep = tag == kV2TagAZ || an ? keep_[kV2TagA] || keep_[kV2TagZ]
-                      : bits               ? keep_[V2BitsRecordTag(tag)]
-                                           : keep_[tag];
-    if (!keep) {
-      for (int64_t w = 0; bits && w < r.v[2]; w++) {
-        if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
-      }
-      return absl::OkStatus();
+  if (!keep) {
+    for (int64_t w = 0; bits && w < r.v[2]; w++) {
+      if (!SkipUvarint(p, end)) return bad(absl::StrCat("malformed ", sc.name, " word"));
     }
+    s.pos = static_cast<size_t>(p - begin);
+    return absl::OkStatus();
   }
   if (an) {  // the AZ it abbreviates
     const int slot = tag - kV2TagAN;
@@ -367,15 +412,20 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   }
   if (tag == kV2TagAZ) {  // its A, then its Z
     r.n = 6;                // an AN's fields are now an AZ's
-    V2Record& a = s.pre.push_slot();
-    Assign(a, r);
-    a.tag = kV2TagA;
-    a.n = 5;
-    r.tag = kV2TagZ;
-    r.n = 1;
-    r.v[0] = r.v[5];
-    Assign(s.pre.push_slot(), r);
-  } else if (IsV2BitsTag(tag)) {  // one F (MO) per set bit
+    if (!filtered_ || keep_[kV2TagA]) {
+      V2Record& a = s.pre.push_slot();
+      Assign(a, r);
+      a.tag = kV2TagA;
+      a.n = 5;
+      a.v[5] = 0;
+    }
+    if (!filtered_ || keep_[kV2TagZ]) {
+      r.tag = kV2TagZ;
+      r.n = 1;
+      r.v[0] = r.v[5];
+      Assign(s.pre.push_slot(), r);
+    }
+  } else if (bits) {  // one F (MO) per set bit
     const uint64_t base = static_cast<uint64_t>(r.v[0]), elemsize = static_cast<uint64_t>(r.v[1]);
     const int64_t nwords = r.v[2];
     // One bit per object of the span, as the recorder writes them: more
@@ -383,10 +433,10 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     if (nwords < 0 || nwords > kMaxFBWords) {
       return bad(absl::StrCat(sc.name, " with ", nwords, " words (a span's objects take at most ", kMaxFBWords, ")"));
     }
-    r.tag = V2BitsRecordTag(tag);
+    r.tag = static_cast<uint8_t>(V2BitsRecordTag(tag));
     r.n = 1;
     for (int64_t w = 0; w < nwords; w++) {
-      if (!Uvarint(s.chunk, &s.pos, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
+      if (!Uvarint(p, end, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
       for (; u != 0; u &= u - 1) {
         r.v[0] = static_cast<int64_t>(base + (static_cast<uint64_t>(w) * 64 + std::countr_zero(u)) * elemsize);
         Assign(s.pre.push_slot(), r);
@@ -395,11 +445,13 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   } else {
     Assign(s.pre.push_slot(), r);
   }
+  s.pos = static_cast<size_t>(p - begin);
   return absl::OkStatus();
 }
 
-void RecordingV2Reader::KeepOnly(std::initializer_list<int> tags) {
+void RecordingV2Reader::KeepOnly(std::initializer_list<int> tags, bool times) {
   filtered_ = true;
+  times_ = times;
   for (bool& k : keep_) k = false;
   for (const int t : tags) {
     GOGCSIM_CHECK(t >= 0 && t < 128);
@@ -408,24 +460,58 @@ void RecordingV2Reader::KeepOnly(std::initializer_list<int> tags) {
 }
 
 absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
+  absl::StatusOr<const V2Record*> r = NextRecord();
+  if (!r.ok()) return r.status();
+  if (*r == nullptr) return false;
+  Assign(*rec, **r);
+  return true;
+}
+
+absl::StatusOr<const V2Record*> RecordingV2Reader::NextRecord() {
   if (!error_.ok()) return error_;
-  while (out_.empty()) {
+  for (;;) {
+    if (drain_ != kNoStream) {  // the stream whose head is next: its local records, then the head
+      Stream& s = streams_[drain_];
+      if (!s.pre.empty()) {
+        // Its slot stays as it is until the stream decodes again, in a
+        // later call.
+        V2Record& r = s.pre.front();
+        s.pre.pop_front();
+        r.seq = next_seq_;
+        r.index = index_++;
+        return &r;
+      }
+      const size_t si = drain_;
+      drain_ = kNoStream;
+      if (tails_done_) continue;
+      advance_ = si;  // after the caller is done with the head
+      next_seq_++;
+      if (!filtered_ || keep_[s.head.tag]) {
+        s.head.index = index_++;
+        return &s.head;
+      }
+      continue;
+    }
+    if (advance_ != kNoStream) {
+      const size_t si = advance_;
+      advance_ = kNoStream;
+      streams_[si].has_head = false;
+      if (absl::Status st = Advance(si); !st.ok()) return st;
+    }
+    if (tails_done_) {
+      // What each M wrote after its last global record, by M id.
+      while (tail_next_ < stream_of_m_.size() && stream_of_m_[tail_next_] == 0) tail_next_++;
+      if (tail_next_ == stream_of_m_.size()) return nullptr;
+      drain_ = stream_of_m_[tail_next_++] - 1;
+      continue;
+    }
     if (!heap_.empty() && heap_.top().seq == next_seq_) {
       const size_t si = heap_.top().stream;
       heap_.pop();
       if (!heap_.empty() && heap_.top().seq == next_seq_) {
         return Error(streams_[si].offset, absl::StrCat("sequence number ", next_seq_, " appears twice"));
       }
-      Stream& s = streams_[si];
-      for (size_t k = 0; k < s.pre.size(); k++) {
-        s.pre[k].seq = next_seq_;
-        Assign(out_.push_slot(), s.pre[k]);
-      }
-      s.pre.clear();
-      if (!filtered_ || keep_[s.head.tag]) Assign(out_.push_slot(), s.head);
-      s.has_head = false;
-      next_seq_++;
-      if (absl::Status st = Advance(si); !st.ok()) return st;
+      drain_ = si;
       continue;
     }
     if (!heap_.empty() && heap_.top().seq < next_seq_) {
@@ -437,31 +523,16 @@ absl::StatusOr<bool> RecordingV2Reader::Next(V2Record* rec) {
         return Error(offset_, absl::StrCat("global record ", next_seq_, " of ", total_globals_,
                                            " is missing (a chunk was lost or the counts disagree)"));
       }
-      if (tails_done_) return false;
-      tails_done_ = true;
       if (decoded_ != total_records_) {
         return Error(offset_, absl::StrCat("the chunks hold ", decoded_, " records, the end chunk says ",
                                            total_records_));
       }
-      // What each M wrote after its last global record, by M id.
-      for (size_t i : stream_of_m_) {
-        if (i == 0) continue;
-        Stream& s = streams_[i - 1];
-        for (size_t k = 0; k < s.pre.size(); k++) {
-          s.pre[k].seq = next_seq_;
-          Assign(out_.push_slot(), s.pre[k]);
-        }
-        s.pre.clear();
-      }
+      tails_done_ = true;
       continue;
     }
     absl::StatusOr<bool> more = ReadChunk();
     if (!more.ok()) return more.status();
   }
-  Assign(*rec, out_.front());
-  out_.pop_front();
-  rec->index = index_++;
-  return true;
 }
 
 bool ToRefRecord(const V2Record& r, RefRecord* out) {

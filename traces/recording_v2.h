@@ -118,12 +118,17 @@ class RecordingV2Reader {
   // error naming the file and offset. Errors are sticky. *rec is written
   // by Assign: its fields past rec->n stay zero if they were.
   absl::StatusOr<bool> Next(V2Record* rec);
+  // The same without the copy: the next record, valid until the next call;
+  // nullptr after the last one.
+  absl::StatusOr<const V2Record*> NextRecord();
 
   // From now on returns only records of these tags (as Next returns them:
   // the A and Z of an AZ, the F of an FB), and checks less of the others:
   // for a second reader of a file that a first reads in full. Their index
   // then counts the records returned.
-  void KeepOnly(std::initializer_list<int> tags);
+  // Without `times`, no time is decoded: those of the records returned
+  // are 0 (the scout of a replay reads only addresses).
+  void KeepOnly(std::initializer_list<int> tags, bool times = true);
 
   const std::string& path() const { return path_; }
   uint64_t records() const { return index_; }  // returned so far
@@ -136,7 +141,7 @@ class RecordingV2Reader {
   // One M's records: its current chunk, being decoded, and those read ahead.
   struct Stream {
     uint32_t m = 0;
-    std::string chunk;
+    std::string_view chunk;  // in the file's mapping
     size_t pos = 0;
     uint32_t left = 0;  // records left in `chunk`
     uint64_t offset = 0;
@@ -156,7 +161,7 @@ class RecordingV2Reader {
     bool has_head = false;
     V2Record head;  // the next global record, decoded
     struct Pending {
-      std::string data;
+      std::string_view data;
       uint32_t count;
       uint64_t first;
       uint64_t offset;
@@ -169,7 +174,7 @@ class RecordingV2Reader {
     bool operator>(const HeapEntry& o) const { return seq > o.seq; }
   };
 
-  RecordingV2Reader(std::string path, std::FILE* f) : path_(std::move(path)), f_(f) {}
+  RecordingV2Reader(std::string path, const char* map, size_t size) : path_(std::move(path)), map_(map), size_(size) {}
   absl::Status Fail(absl::Status st);
   absl::Status Error(uint64_t offset, const std::string& what);
   // Reads one chunk into its M's stream; false at the end of the file.
@@ -180,7 +185,8 @@ class RecordingV2Reader {
   absl::Status DecodeOne(Stream& s);
 
   std::string path_;
-  std::FILE* f_;
+  const char* map_;  // the whole file, mapped read-only
+  size_t size_;
   uint64_t offset_ = 0;
   uint64_t chunks_ = 0;
   uint64_t next_seq_ = 0;  // of the next global record
@@ -189,9 +195,13 @@ class RecordingV2Reader {
   bool tails_done_ = false;
   uint64_t total_globals_ = 0, total_records_ = 0;
   uint64_t decoded_ = 0;  // records as written (AZ and FB count once)
-  sim::RingQueue<V2Record> out_;  // decided, not returned yet
-  V2Record scratch_;              // the record being decoded
+  static constexpr size_t kNoStream = ~size_t{0};
+  size_t drain_ = kNoStream;    // the stream whose records are being returned
+  size_t advance_ = kNoStream;  // the stream whose head was returned last
+  size_t tail_next_ = 0;        // at the end: the next M id whose tail to return
+  V2Record scratch_;            // the local record being decoded
   bool filtered_ = false;         // KeepOnly was called
+  bool times_ = true;             // and asked for times
   bool keep_[128] = {};           // by tag, when filtered_
   std::vector<Stream> streams_;
   std::vector<size_t> stream_of_m_;  // index + 1, 0 for none
