@@ -222,8 +222,7 @@ struct Request {
   int64_t p;
   model::AllocRequest req;
   bool executed = false;
-  SimRecords produced;     // effects not yet seen in the recording
-  uint64_t last_seen = 0;  // line of its A record or of its last record compared
+  SimRecords produced;  // effects not yet seen in the recording
 };
 
 class Replayer : public model::AllocEvents, public model::GcHooks, public model::PacerObserver {
@@ -258,12 +257,20 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       Handle(rec);
       if (!error_.ok()) return error_;
       report_.lines = rec.line;
-      RetireOldRequests(rec.line);
+      // With several Ps, the file's order is not the order the Ps acted
+      // in: past the first record it cannot explain, the replay is off the
+      // real schedule, and what it compares says nothing. It stops there,
+      // as replay v2 does at any divergence. With one P the order is
+      // exact, and the rest is still compared.
+      if (pp_.gomaxprocs > 1 && report_.first_divergence) {
+        report_.stopped_at_divergence = true;
+        break;
+      }
       const uint64_t block = window_.front().block;
       window_.pop_front();
       reader_->ReleaseBefore(block);  // the records after it may still be in its batch
     }
-    if (!report_.stopped_at_first_gc) {
+    if (!report_.stopped_at_first_gc && !report_.stopped_at_divergence) {
       if (flushing_) FinishMarkTermination();
       ReportLeftovers();
       SetAsideUnrecordedSweep();
@@ -387,7 +394,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
       case RefTag::kA: {
         Request& r = requests_.emplace_back();
         r.p = rec.v[0];
-        r.last_seen = rec.line;
         r.req = RequestOf(rec);
         report_.allocs++;
         break;
@@ -781,7 +787,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
   void Consume(const RefRecord& rec, SimRecords* q, SimRecords::iterator e, Request* r) {
     SimRecord got = std::move(*e);
     q->erase(e);
-    if (r != nullptr) r->last_seen = rec.line;
     if (rec.tag == RefTag::kZ && r != nullptr && r->req.size == 0) {
       // runtime.zerobase is a link-time address of the recorded program's
       // binary, not something the runtime computes: it must lie outside the
@@ -904,42 +909,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     }
   }
 
-  // Drops the requests that neither ran nor had a record seen for
-  // kRetireLines lines, once the replay has diverged: requests whose
-  // simulated records the recording never shows would otherwise be
-  // searched again for every later record (workers-p2, which diverges at
-  // line 12,502, replays in 8 s with this and in 161 s without). Before
-  // that, a request waits as long as its goroutine does: one parked
-  // mid-malloc (in an assist or in gcStart while another goroutine starts
-  // the cycle) returns when it is scheduled again, 15,646 lines later in a
-  // recording of tests/programs/blocking.go at GOMAXPROCS 1.
-  void RetireOldRequests(uint64_t line) {
-    RetireOldCollectorRecords(line);
-    if (!report_.first_divergence) return;
-    if (line % 4096 != 0) return;  // a pass over every request costs
-    auto old = [&](const Request& q) { return q.last_seen + kRetireLines < line; };
-    if (std::none_of(requests_.begin(), requests_.end(), old)) return;
-    std::deque<Request> keep;
-    for (Request& q : requests_) {
-      if (!old(q)) {
-        keep.push_back(std::move(q));
-        continue;
-      }
-      for (const SimRecord& r : q.produced) {
-        CountLeftover(r, line, absl::StrFormat("(nothing within %d lines)", kRetireLines));
-      }
-    }
-    requests_.swap(keep);
-  }
-
-  // The same for the collector's records made kRetireLines ago.
-  void RetireOldCollectorRecords(uint64_t line) {
-    while (!gc_out_.empty() && gc_out_.begin()->at + kRetireLines < line) {
-      CountLeftover(*gc_out_.begin(), line, absl::StrFormat("(nothing within %d lines)", kRetireLines));
-      gc_out_.erase(gc_out_.begin());
-    }
-  }
-
   void Check() {
     if (!opts_.check_invariants) return;
     std::vector<model::MCache*> cs;
@@ -947,8 +916,6 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
     malloc_.CheckInvariants(cs);
     if (report_.cycles == 0) malloc_.CheckHeapLiveBeforeFirstGC();
   }
-
-  static constexpr uint64_t kRetireLines = 1 << 13;
 
   ReplayOptions opts_;
   Header pp_;

@@ -19,8 +19,9 @@
 // operations on shared state (heap_live adds, mcentral lock sections,
 // sweepgen claims, pagesSwept) took effect. The replay takes the file's
 // order as the schedule, with no rule to guess the other: it matches such
-// a recording up to the first record where the two orders differ. Format
-// v2 records that order, and replay v2 (replay_v2.h) follows it.
+// a recording up to the first record where the two orders differ, and
+// stops there. Format v2 records that order, and replay v2 (replay_v2.h)
+// follows it.
 #ifndef GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
 #define GOGCSIM_SCENARIOS_REFERENCE_REPLAY_H_
 
@@ -52,6 +53,9 @@ struct ReplayReport {
   uint64_t lines = 0;   // recording lines consumed
   uint64_t allocs = 0;  // allocation requests replayed
   bool stopped_at_first_gc = false;
+  // GOMAXPROCS > 1: stopped at the first divergence (the file's order is
+  // not the Ps' order past it); the counts are up to it.
+  bool stopped_at_divergence = false;
   uint32_t cycles = 0;   // GC cycles started
   // Per checked tag, sorted by tag name: the ten the simulator must
   // reproduce (kRequiredTags; SW counts who=0 sweeps only) plus checks of

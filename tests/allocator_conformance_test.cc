@@ -54,27 +54,25 @@ INSTANTIATE_TEST_SUITE_P(Recordings, AllocatorConformance,
 
 // workers-p2 replays in the file's order, which is not the order in which
 // its two Ps' allocator steps took effect (tests/replay_conformance_test.cc
-// says why a v1 recording cannot show it): every record matches before line
-// 12,502, where P1's CS shows P0's concurrent heap_live add; the counts up
-// to the first GC, measured, are a floor. The invariants hold throughout.
+// says why a v1 recording cannot show it): the replay stops at line
+// 12,502, before the first GC, where P1's CS shows P0's concurrent
+// heap_live add; every record before it matched. The invariants hold
+// throughout.
 TEST(AllocatorConformanceGoMaxProcs2, WorkersP2MatchesInFileOrderUpToTheFirstRace) {
   absl::StatusOr<scenarios::ReplayReport> rep = ReplayToFirstGC("workers-p2");
   ASSERT_TRUE(rep.ok()) << rep.status();
-  EXPECT_TRUE(rep->stopped_at_first_gc);
-  EXPECT_EQ(rep->lines, 32754u);  // the line before the first GS
-  EXPECT_EQ(rep->allocs, 16118u);
+  EXPECT_FALSE(rep->stopped_at_first_gc);
+  EXPECT_TRUE(rep->stopped_at_divergence);
+  EXPECT_EQ(rep->lines, 12502u);
   ASSERT_TRUE(rep->first_divergence.has_value());
-  EXPECT_GE(rep->first_divergence->line, 12502u);  // every record before it matched
-  // Per tag: matched at least, of total.
-  const std::map<std::string, std::pair<uint64_t, uint64_t>> floor = {
-      {"Z", {15640, 16114}}, {"CS", {502, 508}}, {"PT", {1, 1}}, {"MA", {11, 11}}, {"MF", {1, 1}}};
-  for (const auto& [tag, want] : floor) {
-    const scenarios::TagCount c = rep->records.count(tag) ? rep->records.at(tag) : scenarios::TagCount{};
+  EXPECT_EQ(rep->first_divergence->line, 12502u);
+  EXPECT_EQ(rep->cycles, 0u);
+  for (const auto& [tag, c] : rep->records) {
     std::printf("workers-p2 %-3s %6llu / %-6llu matched\n", tag.c_str(), static_cast<unsigned long long>(c.matched),
                 static_cast<unsigned long long>(c.total));
-    EXPECT_GE(c.matched, want.first) << tag;
-    EXPECT_EQ(c.total, want.second) << tag;
+    EXPECT_EQ(c.matched, tag == "CS" ? c.total - 1 : c.total) << tag;
   }
+  EXPECT_GT(rep->records["Z"].matched, 6000u);
 }
 
 }  // namespace

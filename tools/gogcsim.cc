@@ -95,7 +95,8 @@ Usage:
       thread did after the recorder closed at exit is counted as cut, not
       compared. --engine=v1 is the reference replay (reference recordings,
       traces); at GOMAXPROCS > 1 it follows the file's order, which a v1
-      recording does not keep, so it diverges early (README).
+      recording does not keep, so it diverges early and stops there
+      (README).
       Reports per record type how many of the runtime's records were
       reproduced exactly, and the first divergence (with v2: its thread, P
       and goroutine, and where each thread waits).
@@ -439,6 +440,7 @@ int Replay() {
     j["allocs"] = rep->allocs;
     j["cycles"] = rep->cycles;
     j["stopped_at_first_gc"] = rep->stopped_at_first_gc;
+    j["stopped_at_divergence"] = rep->stopped_at_divergence;
     nlohmann::ordered_json recs = nlohmann::ordered_json::object(), checks = nlohmann::ordered_json::object();
     for (const char* tag : required) {
       recs[tag] = count_json(counts(rep->records, tag));
@@ -468,6 +470,10 @@ int Replay() {
     std::printf("replay %s: %llu lines, %llu allocation requests, %u GC cycles%s\n", rep->path.c_str(),
                 static_cast<unsigned long long>(rep->lines), static_cast<unsigned long long>(rep->allocs),
                 rep->cycles, rep->stopped_at_first_gc ? " (allocator only: stopped at the first GC)" : "");
+    if (rep->stopped_at_divergence) {
+      std::printf("  stopped at the first divergence: with several Ps, a format v1 file's order is not the order "
+                  "the Ps acted in past it\n");
+    }
     std::printf("  %-5s %10s %10s\n", "tag", "matched", "total");
     auto row = [](const std::string& tag, const gogcsim::scenarios::TagCount& c) {
       std::string extra = c.extra == 0 ? "" : absl::StrFormat("  (+%d simulated, not recorded)", c.extra);
