@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
@@ -300,11 +301,27 @@ absl::Status RecordingV2Reader::Advance(size_t si) {
       }
       s.head.seq = c.first;  // the chunk's first global record has delta 0
       s.ahead.pop_front();
+      ReleaseDone();
     }
     if (absl::Status st = DecodeOne(s); !st.ok()) return st;
   }
   heap_.push({s.head.seq, si});
   return absl::OkStatus();
+}
+
+void RecordingV2Reader::ReleaseDone() {
+  // The file's pages below every chunk still held: given back, so that the
+  // mapping's resident part is the Ms' current chunks, not all that was read.
+  uint64_t low = offset_;
+  for (const Stream& s : streams_) {
+    if (s.left != 0) low = std::min<uint64_t>(low, s.offset);
+    if (!s.ahead.empty()) low = std::min<uint64_t>(low, s.ahead.front().offset);
+  }
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t upto = low / page * page;
+  if (upto < released_ + kReleaseStep) return;
+  ::madvise(const_cast<char*>(map_) + released_, upto - released_, MADV_DONTNEED);
+  released_ = upto;
 }
 
 absl::Status RecordingV2Reader::DecodeOne(Stream& s) {

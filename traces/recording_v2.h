@@ -181,12 +181,16 @@ class RecordingV2Reader {
   absl::StatusOr<bool> ReadChunk();
   // Starts stream s on its next pending chunk if it has no head record.
   absl::Status Advance(size_t s);
+  // Gives back the mapped pages no stream needs again.
+  void ReleaseDone();
   // Decodes one record of s's chunk into s.pre or s.head.
   absl::Status DecodeOne(Stream& s);
 
   std::string path_;
   const char* map_;  // the whole file, mapped read-only
   size_t size_;
+  uint64_t released_ = 0;  // bytes of the mapping given back (ReleaseDone)
+  static constexpr uint64_t kReleaseStep = 1 << 20;
   uint64_t offset_ = 0;
   uint64_t chunks_ = 0;
   uint64_t next_seq_ = 0;  // of the next global record
