@@ -43,7 +43,6 @@ struct SimRecord {
   int n = 0;    // fields
   // A Z whose address no zerobase can have (see Consume): matches nothing.
   bool bad_zerobase = false;
-  uint64_t at = 0;  // the recording's line when it was made
 
   // The fields. Records are queued by the thousand and moved about, so
   // they are kept small: inline, but for PT, PS and PE, which have more.
@@ -367,10 +366,7 @@ class Replayer : public model::AllocEvents, public model::GcHooks, public model:
 
   // Where simulated records go: the running request's list, or the
   // collector's own (gcStart, mark termination, background sweeps).
-  void Emit(SimRecord r) {
-    r.at = window_.size() > 0 ? window_.front().rec.line : 0;
-    out_->push_back(std::move(r));
-  }
+  void Emit(SimRecord r) { out_->push_back(std::move(r)); }
 
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.

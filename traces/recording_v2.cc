@@ -10,6 +10,7 @@
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <utility>
 
@@ -317,7 +318,7 @@ void RecordingV2Reader::ReleaseDone() {
     if (s.left != 0) low = std::min<uint64_t>(low, s.offset);
     if (!s.ahead.empty()) low = std::min<uint64_t>(low, s.ahead.front().offset);
   }
-  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   const uint64_t upto = low / page * page;
   if (upto < released_ + kReleaseStep) return;
   ::madvise(const_cast<char*>(map_) + released_, upto - released_, MADV_DONTNEED);
@@ -381,17 +382,15 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   r.n = sc.fields;
   r.offset = s.offset;
   for (int k = 0; k < sc.fields; k++) {
-    const bool time = (sc.time_mask >> k & 1) != 0 && times_;
-    if (!keep && !time && !(bits && k == 2)) {
+    const bool time = (sc.time_mask >> k & 1) != 0;
+    if (!keep && !(time && times_) && !(bits && k == 2)) {
       if (!SkipUvarint(p, end)) return bad(absl::StrCat("malformed field ", k + 1, " of ", sc.name));
       continue;
     }
     if (!Uvarint(p, end, &u)) return bad(absl::StrCat("malformed field ", k + 1, " of ", sc.name));
     int64_t v = static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
-    if ((sc.time_mask >> k & 1) != 0 && !times_) {
-      v = 0;
-    } else if (time) {
-      v = static_cast<int64_t>(static_cast<uint64_t>(v) + static_cast<uint64_t>(s.last_t));
+    if (time) {  // a delta from the last time; 0 when times are not decoded
+      v = times_ ? static_cast<int64_t>(static_cast<uint64_t>(v) + static_cast<uint64_t>(s.last_t)) : 0;
       s.last_t = v;
     }
     r.v[k] = v;

@@ -21,7 +21,6 @@
 #define GOGCSIM_TRACES_RECORDING_V2_H_
 
 #include <cstdint>
-#include <cstdio>
 #include <deque>
 #include <initializer_list>
 #include <memory>
