@@ -331,6 +331,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   const unsigned char* p = begin + s.pos;
   const unsigned char* const end = begin + s.chunk.size();
   if (p >= end) return bad("the chunk ends before its record count");
+  decoded_steps_++;
   const unsigned byte = *p++;
   int tag = static_cast<int>(byte & 0x3f);  // an AN becomes the AZ it stands for
   const bool global = (byte & 0x40) == 0;
@@ -371,7 +372,12 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   if (filtered_ && !global) {
     keep = tag == kV2TagAZ || an ? keep_[kV2TagA] || keep_[kV2TagZ] : bits ? keep_[V2BitsRecordTag(tag)] : keep_[tag];
   }
-  V2Record& r = global ? s.head : scratch_;  // fields past r.n are stale: Assign copies r.v[0, r.n)
+  // A local record that comes out as it is decoded is decoded in its slot
+  // (fields past n zeroed at the end); one that comes out as several (an
+  // FB's Fs, an AZ's A and Z) in scratch_, whose fields past r.n are stale:
+  // Assign copies r.v[0, r.n).
+  const bool in_slot = !global && keep && !bits && (whole_az_ || !(tag == kV2TagAZ || an));
+  V2Record& r = global ? s.head : in_slot ? s.pre.push_slot() : scratch_;
   const int old_n = r.n;
   r.global = global;
   r.seq = s.seq;
@@ -426,8 +432,14 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     s.has_shape[s.slot] = true;
     s.slot = (s.slot + 1) % kV2Shapes;
   }
-  if (tag == kV2TagAZ) {  // its A, then its Z
-    r.n = 6;                // an AN's fields are now an AZ's
+  if (in_slot) {
+    if (tag == kV2TagAZ) {  // whole
+      r.tag = kV2TagAZ;
+      r.n = 6;
+    }
+    for (int k = r.n; k < old_n; k++) r.v[k] = 0;  // as Assign leaves them
+  } else if (tag == kV2TagAZ) {  // its A, then its Z; an AN's fields are now an AZ's
+    r.n = 6;
     if (!filtered_ || keep_[kV2TagA]) {
       V2Record& a = s.pre.push_slot();
       Assign(a, r);
@@ -449,17 +461,21 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     if (nwords < 0 || nwords > kMaxFBWords) {
       return bad(absl::StrCat(sc.name, " with ", nwords, " words (a span's objects take at most ", kMaxFBWords, ")"));
     }
-    r.tag = static_cast<uint8_t>(V2BitsRecordTag(tag));
-    r.n = 1;
+    r.tag = static_cast<uint8_t>(whole_bits_ ? tag : V2BitsRecordTag(tag));
+    r.n = whole_bits_ ? 3 : 1;
     for (int64_t w = 0; w < nwords; w++) {
       if (!Uvarint(p, end, &u)) return bad(absl::StrCat("malformed ", sc.name, " word"));
+      if (whole_bits_ && u != 0) {
+        r.v[0] = static_cast<int64_t>(base + static_cast<uint64_t>(w) * 64 * elemsize);
+        r.v[2] = static_cast<int64_t>(u);
+        Assign(s.pre.push_slot(), r);
+        continue;
+      }
       for (; u != 0; u &= u - 1) {
         r.v[0] = static_cast<int64_t>(base + (static_cast<uint64_t>(w) * 64 + std::countr_zero(u)) * elemsize);
         Assign(s.pre.push_slot(), r);
       }
     }
-  } else {
-    Assign(s.pre.push_slot(), r);
   }
   s.pos = static_cast<size_t>(p - begin);
   return absl::OkStatus();
@@ -494,7 +510,10 @@ absl::StatusOr<const V2Record*> RecordingV2Reader::NextRecord() {
         V2Record& r = s.pre.front();
         s.pre.pop_front();
         r.seq = next_seq_;
-        r.index = index_++;
+        r.index = index_;
+        // An AZ kept whole stands for its A and Z, a word of bits for an
+        // F (MO) per bit.
+        index_ += r.tag == kV2TagAZ ? 2 : IsV2BitsTag(r.tag) ? std::popcount(static_cast<uint64_t>(r.v[2])) : 1;
         return &r;
       }
       const size_t si = drain_;

@@ -20,6 +20,7 @@
 #ifndef GOGCSIM_TRACES_RECORDING_V2_H_
 #define GOGCSIM_TRACES_RECORDING_V2_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
@@ -72,18 +73,22 @@ const V2Schema& V2SchemaOf(int tag);
 // The tag named `name`, or -1.
 int V2TagOf(std::string_view name);
 
-struct V2Record {
+// Aligned, with the header first in 48 bytes, so that a record of up to
+// two fields is one cache line and one of up to ten two: the readers copy
+// records between threads, and most have few fields.
+struct alignas(64) V2Record {
   uint64_t index = 0;   // position in the merged order
-  bool global = false;  // has a global sequence number (shared state)
-  uint64_t seq = 0;     // that number; for a local record, its M's next global one
-  uint32_t m = 0;      // the M (thread) that wrote it
-  int32_t p = -1;      // its P, -1 for none
-  int64_t g = 0;       // its goroutine (0: the M's system goroutine)
+  uint64_t seq = 0;     // global sequence number; for a local record, its M's next global one
+  uint64_t offset = 0;  // byte offset of the record's chunk in the file
+  int64_t g = 0;        // its goroutine (0: the M's system goroutine)
+  uint32_t m = 0;       // the M (thread) that wrote it
+  int32_t p = -1;       // its P, -1 for none
   uint8_t tag = 0;
-  int n = 0;           // fields
-  int64_t v[16] = {};  // fields; times are absolute
-  uint64_t offset = 0; // byte offset of the record's chunk in the file
+  bool global = false;  // has a global sequence number (shared state)
+  int n = 0;            // fields
+  int64_t v[16] = {};   // fields; times are absolute
 };
+static_assert(offsetof(V2Record, v) == 48);
 
 // Copies src into dst: its header and fields v[0, src.n), and zeroes dst's
 // fields from there to dst.n. A record's fields past its n are zero (as a
@@ -128,11 +133,23 @@ class RecordingV2Reader {
   // Without `times`, no time is decoded: those of the records returned
   // are 0 (the scout of a replay reads only addresses).
   void KeepOnly(std::initializer_list<int> tags, bool times = true);
+  // From now on returns an AZ (and an AN) as one record, tag kV2TagAZ with
+  // an AZ's six fields, not as its A and Z: an allocation its M recorded
+  // nothing inside. Its index is its A's; its Z's is one more.
+  void KeepAZ() { whole_az_ = true; }
+  // From now on returns an FB (MB) as one record per nonzero word of its
+  // bitmap, tag kV2TagFB (kV2TagMB) with three fields: the address of the
+  // word's first slot, the element size, and the word (bit k: the slot at
+  // the address plus k element sizes). Not as one F (MO) per set bit. Its
+  // index is its first F's; they count one each.
+  void KeepBits() { whole_bits_ = true; }
 
   const std::string& path() const { return path_; }
   uint64_t records() const { return index_; }  // returned so far
-  uint64_t bytes() const { return offset_; }      // read so far
+  uint64_t bytes() const { return offset_; }   // read so far
   uint64_t chunks() const { return chunks_; }
+  // Records decoded so far, as written (an AZ or FB once; kept or not).
+  uint64_t decoded() const { return decoded_steps_; }
   // The Ms seen so far.
   size_t threads() const { return streams_.size(); }
 
@@ -197,15 +214,18 @@ class RecordingV2Reader {
   bool end_seen_ = false;
   bool tails_done_ = false;
   uint64_t total_globals_ = 0, total_records_ = 0;
-  uint64_t decoded_ = 0;  // records as written (AZ and FB count once)
+  uint64_t decoded_ = 0;        // records as written (AZ and FB count once)
+  uint64_t decoded_steps_ = 0;  // of those, the ones decoded so far
   static constexpr size_t kNoStream = ~size_t{0};
   size_t drain_ = kNoStream;    // the stream whose records are being returned
   size_t advance_ = kNoStream;  // the stream whose head was returned last
   size_t tail_next_ = 0;        // at the end: the next M id whose tail to return
   V2Record scratch_;            // the local record being decoded
-  bool filtered_ = false;         // KeepOnly was called
-  bool times_ = true;             // and asked for times
-  bool keep_[128] = {};           // by tag, when filtered_
+  bool filtered_ = false;       // KeepOnly was called
+  bool times_ = true;           // and asked for times
+  bool whole_az_ = false;       // KeepAZ was called
+  bool whole_bits_ = false;     // KeepBits was called
+  bool keep_[128] = {};         // by tag, when filtered_
   std::vector<Stream> streams_;
   std::vector<size_t> stream_of_m_;  // index + 1, 0 for none
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, std::greater<>> heap_;
@@ -228,8 +248,7 @@ class V2RecordSource final : public RecordSource {
   uint64_t lines() const override { return line_; }
 
  private:
-  V2RecordSource(std::unique_ptr<RecordingV2Reader> r, bool with_text)
-      : reader_(std::move(r)), with_text_(with_text) {}
+  V2RecordSource(std::unique_ptr<RecordingV2Reader> r, bool with_text) : reader_(std::move(r)), with_text_(with_text) {}
   std::unique_ptr<RecordingV2Reader> reader_;
   bool with_text_;
   V2Record v2_;
