@@ -10,7 +10,7 @@ RecordingV2Prefetch::RecordingV2Prefetch(std::vector<std::unique_ptr<RecordingV2
   lanes_.resize(readers.size());
   for (size_t i = 0; i < readers.size(); i++) {
     lanes_[i].reader = std::move(readers[i]);
-    for (size_t k = 0; k < kAhead; k++) lanes_[i].free.push_back(std::make_unique<Batch>());
+    for (size_t k = 0; k < (i == 0 ? kAhead : kAheadOthers); k++) lanes_[i].free.push_back(std::make_unique<Batch>());
   }
   thread_ = std::thread([this] { Produce(); });
 }
@@ -24,22 +24,93 @@ RecordingV2Prefetch::~RecordingV2Prefetch() {
   thread_.join();
 }
 
-void RecordingV2Prefetch::Fill(RecordingV2Reader& reader, Batch& b) {
-  b.size = 0;
+namespace {
+
+// A packed record's header word: tag, n, global, and which header fields
+// follow it (those not taken from the previous record).
+constexpr uint64_t kGlobal = 1 << 16;
+constexpr uint64_t kNewMP = 1 << 17;      // m and p follow, in one word
+constexpr uint64_t kNewG = 1 << 18;       // g follows
+constexpr uint64_t kNewOffset = 1 << 19;  // offset follows
+constexpr uint64_t kNewIndex = 1 << 20;   // index follows; else the last one's plus 1 or 2
+constexpr uint64_t kIndexPlus2 = 1 << 21;
+constexpr uint64_t kNewSeq = 1 << 22;  // seq follows; else the last one's plus 0 or 1
+constexpr uint64_t kSeqPlus1 = 1 << 23;
+
+}  // namespace
+
+void RecordingV2Prefetch::Pack(const V2Record& r, Last* last, bool first, Batch& b) {
+  const Last* prev = first ? nullptr : last;
+  uint64_t* w = b.words.get() + b.used;
+  uint64_t& head = *w++;
+  head = uint64_t{r.tag} | uint64_t(r.n) << 8 | (r.global ? kGlobal : 0);
+  if (prev == nullptr || r.m != prev->m || r.p != prev->p) {
+    head |= kNewMP;
+    *w++ = uint64_t{r.m} << 32 | static_cast<uint32_t>(r.p);
+  }
+  if (prev == nullptr || r.g != prev->g) {
+    head |= kNewG;
+    *w++ = static_cast<uint64_t>(r.g);
+  }
+  if (prev == nullptr || r.offset != prev->offset) {
+    head |= kNewOffset;
+    *w++ = r.offset;
+  }
+  if (prev != nullptr && r.index == prev->index + 1) {
+  } else if (prev != nullptr && r.index == prev->index + 2) {
+    head |= kIndexPlus2;
+  } else {
+    head |= kNewIndex;
+    *w++ = r.index;
+  }
+  if (prev != nullptr && r.seq == prev->seq) {
+  } else if (prev != nullptr && r.seq == prev->seq + 1) {
+    head |= kSeqPlus1;
+  } else {
+    head |= kNewSeq;
+    *w++ = r.seq;
+  }
+  for (int k = 0; k < r.n; k++) *w++ = static_cast<uint64_t>(r.v[k]);
+  b.used = static_cast<size_t>(w - b.words.get());
+  *last = Last{r.m, r.p, r.g, r.offset, r.index, r.seq};
+}
+
+void RecordingV2Prefetch::Unpack(const uint64_t*& w, V2Record* r) {
+  const uint64_t head = *w++;
+  const int old_n = r->n;
+  r->tag = static_cast<uint8_t>(head);
+  r->n = static_cast<int>(head >> 8 & 0xff);
+  r->global = (head & kGlobal) != 0;
+  if ((head & kNewMP) != 0) {
+    r->m = static_cast<uint32_t>(*w >> 32);
+    r->p = static_cast<int32_t>(static_cast<uint32_t>(*w++));
+  }
+  if ((head & kNewG) != 0) r->g = static_cast<int64_t>(*w++);
+  if ((head & kNewOffset) != 0) r->offset = *w++;
+  r->index = (head & kNewIndex) != 0 ? *w++ : r->index + ((head & kIndexPlus2) != 0 ? 2 : 1);
+  r->seq = (head & kNewSeq) != 0 ? *w++ : r->seq + ((head & kSeqPlus1) != 0 ? 1 : 0);
+  for (int k = 0; k < r->n; k++) r->v[k] = static_cast<int64_t>(*w++);
+  for (int k = r->n; k < old_n; k++) r->v[k] = 0;  // as Assign leaves them
+}
+
+void RecordingV2Prefetch::Fill(RecordingV2Reader& reader, uint64_t max_decoded, Batch& b) {
+  b.used = 0;
   b.last = false;
-  while (b.size < kBatch) {
+  Last last;
+  const uint64_t start = reader.decoded();
+  for (size_t k = 0; k < kBatch && (k == 0 || reader.decoded() - start < max_decoded); k++) {
     absl::StatusOr<const V2Record*> r = reader.NextRecord();
     if (!r.ok() || *r == nullptr) {
       b.last = true;
       b.status = r.ok() ? absl::OkStatus() : r.status();
       return;
     }
-    Assign(b.records[b.size++], **r);
+    Pack(**r, &last, k == 0, b);
   }
 }
 
-// Fills a free batch of whichever lane has the fewest decoded ahead, until
-// every lane has made its last.
+// Fills a free batch of the first lane that has one, until every lane
+// has made its last.
 void RecordingV2Prefetch::Produce() {
   for (;;) {
     size_t lane = lanes_.size();
@@ -48,20 +119,16 @@ void RecordingV2Prefetch::Produce() {
       std::unique_lock<std::mutex> l(mu_);
       cv_.wait(l, [&] {
         if (stop_) return true;
-        bool any = false;
-        for (size_t i = 0; i < lanes_.size(); i++) {
-          const Lane& ln = lanes_[i];
-          if (ln.done || ln.free.empty()) continue;
-          if (!any || ln.full.size() < lanes_[lane].full.size()) lane = i;
-          any = true;
+        for (lane = 0; lane < lanes_.size(); lane++) {
+          if (!lanes_[lane].done && !lanes_[lane].free.empty()) return true;
         }
-        return any;
+        return false;
       });
       if (stop_) return;
       b = std::move(lanes_[lane].free.back());
       lanes_[lane].free.pop_back();
     }
-    Fill(*lanes_[lane].reader, *b);
+    Fill(*lanes_[lane].reader, lane == 0 ? ~uint64_t{0} : kBatchDecoded, *b);
     lanes_[lane].done = b->last;
     bool all_done = true;
     for (const Lane& ln : lanes_) all_done = all_done && ln.done;
@@ -79,7 +146,12 @@ absl::StatusOr<const V2Record*> RecordingV2Prefetch::NextRecord(size_t lane) {
   Lane& ln = lanes_[lane];
   for (;;) {
     if (ln.current != nullptr) {
-      if (ln.pos < ln.current->size) return &ln.current->records[ln.pos++];
+      if (ln.pos < ln.current->used) {
+        const uint64_t* w = ln.current->words.get() + ln.pos;
+        Unpack(w, &ln.record);
+        ln.pos = static_cast<size_t>(w - ln.current->words.get());
+        return &ln.record;
+      }
       if (ln.current->last) {
         if (!ln.current->status.ok()) return ln.current->status;
         return nullptr;

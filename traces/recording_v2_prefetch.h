@@ -1,9 +1,13 @@
 // Readers of a format v2 recording (traces/recording_v2.h) run on one
 // thread of their own, a few batches ahead of their caller: decoding then
 // overlaps with what the caller does with the records. Each reader is a
-// lane: a replay reads the file in full on one and a filtered second
-// reader's records on another (scenarios/replay_gc.h). The records, their
-// order and the errors are each reader's own, whatever the threads' timing.
+// lane: a replay reads the file in full on lane 0 and a filtered second
+// reader's records on lane 1 (scenarios/replay_gc.h), which it takes in
+// bursts, each a GC cycle ahead of lane 0. So lane 0 comes first: the
+// other lanes are filled only while lane 0 is full, further ahead, and in
+// batches that decode at most kBatchDecoded of the file's records, so that
+// one never keeps the thread from lane 0 long. The records, their order and the errors are
+// each reader's own, whatever the threads' timing.
 #ifndef GOGCSIM_TRACES_RECORDING_V2_PREFETCH_H_
 #define GOGCSIM_TRACES_RECORDING_V2_PREFETCH_H_
 
@@ -23,10 +27,13 @@ namespace gogcsim::traces {
 
 class RecordingV2Prefetch {
  public:
-  // Records per batch, and batches decoded ahead per lane: with 184-byte
-  // records about 3 MB a lane.
+  // Records per batch; batches decoded ahead on lane 0 and on the others;
+  // the file's records a batch of the others decodes at most (a filtered
+  // reader's batch would else span much of the file).
   static constexpr size_t kBatch = 4096;
   static constexpr size_t kAhead = 4;
+  static constexpr size_t kAheadOthers = 32;
+  static constexpr uint64_t kBatchDecoded = 8192;
 
   // Starts reading the readers, lanes 0, 1, ..., on a new thread; nothing
   // else may use them.
@@ -44,23 +51,44 @@ class RecordingV2Prefetch {
   absl::StatusOr<bool> Next(V2Record* rec, size_t lane = 0);
 
  private:
+  // Records cross to the caller's thread packed (Pack): a header word,
+  // the header fields that differ from the previous record's, and the
+  // fields. Most records have a field or six of 16, and their header
+  // repeats the last one's, so a batch is a quarter of the V2Records it
+  // holds: less for the two cores to pass between their caches.
   struct Batch {
-    std::vector<V2Record> records = std::vector<V2Record>(kBatch);
-    size_t size = 0;
+    // Touched as filled: most of it never is.
+    std::unique_ptr<uint64_t[]> words{new uint64_t[kBatch * kMaxWords]};
+    size_t used = 0;    // words
     bool last = false;  // nothing follows: the end, or `status`
     absl::Status status;
   };
+  static constexpr size_t kMaxWords = 6 + 16;  // of one packed record
   struct Lane {
     std::unique_ptr<RecordingV2Reader> reader;  // the thread's only
     std::deque<std::unique_ptr<Batch>> full;    // decoded, in order (mu_)
     std::vector<std::unique_ptr<Batch>> free;   // to refill (mu_)
     bool done = false;                          // its last batch is made (the thread's)
     std::unique_ptr<Batch> current;             // the caller's
-    size_t pos = 0;                             // in current
+    size_t pos = 0;                             // word, in current
+    V2Record record;                            // the caller's, unpacked
   };
   void Produce();
-  // Fills b from lane's reader.
-  static void Fill(RecordingV2Reader& reader, Batch& b);
+  // Fills b from lane's reader, with up to kBatch records, decoding up to
+  // about max_decoded of the file's.
+  static void Fill(RecordingV2Reader& reader, uint64_t max_decoded, Batch& b);
+  // The header fields a packed record may take from the one before.
+  struct Last {
+    uint32_t m = 0;
+    int32_t p = 0;
+    int64_t g = 0;
+    uint64_t offset = 0, index = 0, seq = 0;
+  };
+  // Appends r to b, packed against *last (the batch's previous record's;
+  // nullptr for its first), and makes r's header *last. Unpack reads it
+  // back into *r, which holds the previous record.
+  static void Pack(const V2Record& r, Last* last, bool first, Batch& b);
+  static void Unpack(const uint64_t*& w, V2Record* r);
 
   std::vector<Lane> lanes_;
   std::mutex mu_;

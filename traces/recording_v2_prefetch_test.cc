@@ -24,13 +24,18 @@ struct Read {
   absl::Status status;
 };
 
-// Every record of path, from the reader itself or through a prefetch.
-Read ReadAll(const std::string& path, bool prefetch) {
+// Every record of path, from the reader itself or through a prefetch;
+// `whole`: with AZ records and FB words kept whole (whose indexes jump).
+Read ReadAll(const std::string& path, bool prefetch, bool whole = false) {
   Read out;
   absl::StatusOr<std::unique_ptr<RecordingV2Reader>> r = RecordingV2Reader::Open(path);
   if (!r.ok()) {
     out.status = r.status();
     return out;
+  }
+  if (whole) {
+    (*r)->KeepAZ();
+    (*r)->KeepBits();
   }
   std::unique_ptr<RecordingV2Prefetch> pf;
   if (prefetch) pf = std::make_unique<RecordingV2Prefetch>(Readers(std::move(*r)));
@@ -55,6 +60,10 @@ void ExpectSame(const Read& want, const Read& got, const std::string& what) {
     EXPECT_EQ(b.m, a.m) << what << " " << i;
     EXPECT_EQ(b.seq, a.seq) << what << " " << i;
     EXPECT_EQ(b.offset, a.offset) << what << " " << i;
+    EXPECT_EQ(b.global, a.global) << what << " " << i;
+    EXPECT_EQ(b.p, a.p) << what << " " << i;
+    EXPECT_EQ(b.g, a.g) << what << " " << i;
+    EXPECT_EQ(b.n, a.n) << what << " " << i;
     EXPECT_EQ(std::vector<int64_t>(b.v, b.v + 16), std::vector<int64_t>(a.v, a.v + 16)) << what << " " << i;
   }
 }
@@ -67,6 +76,7 @@ TEST(RecordingV2Prefetch, GivesTheReadersRecordsAndErrors) {
     const std::string path = e.path().string();
     const Read want = ReadAll(path, false);
     ExpectSame(want, ReadAll(path, true), path);
+    ExpectSame(ReadAll(path, false, true), ReadAll(path, true, true), path + " (whole)");
     files++;
     errors += want.status.ok() ? 0 : 1;
   }
