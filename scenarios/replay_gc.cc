@@ -43,6 +43,7 @@ absl::StatusOr<std::unique_ptr<traces::RecordingV2Reader>> ReplayCollector::Open
   auto r = traces::RecordingV2Reader::Open(path);
   if (!r.ok()) return r.status();
   (*r)->KeepOnly({T().MT, T().F, T().MO}, /*times=*/false);
+  (*r)->KeepBits();  // a word of frees per record: ReadFreed expands them
   return r;
 }
 
@@ -240,10 +241,13 @@ absl::Status ReplayCollector::ReadFreed(size_t cycle) {
     const V2Record& rec = **next;
     if (rec.tag == T().MT) {
       scout_mt_++;
-    } else if (rec.tag == T().F && scout_mt_ == cycle + 1) {
-      freed_.push_back(static_cast<uint64_t>(rec.v[0]));
-    } else if (rec.tag == T().MO && scout_mt_ == cycle + 1) {
-      phantom_.push_back(static_cast<uint64_t>(rec.v[0]));
+    } else if ((rec.tag == traces::kV2TagFB || rec.tag == traces::kV2TagMB) && scout_mt_ == cycle + 1) {
+      // A word of a sweep's bitmap: bit k, the slot k element sizes on.
+      std::vector<uint64_t>& to = rec.tag == traces::kV2TagFB ? freed_ : phantom_;
+      const uint64_t base = static_cast<uint64_t>(rec.v[0]), elemsize = static_cast<uint64_t>(rec.v[1]);
+      for (uint64_t u = static_cast<uint64_t>(rec.v[2]); u != 0; u &= u - 1) {
+        to.push_back(base + static_cast<uint64_t>(std::countr_zero(u)) * elemsize);
+      }
     }
   }
   return absl::OkStatus();

@@ -12,6 +12,7 @@
 
 #include "model/mgcpacer.h"
 #include "model/mheap.h"
+#include "sim/ring_queue.h"
 #include "traces/recording_v2.h"
 
 namespace gogcsim::scenarios {
@@ -44,6 +45,17 @@ ReplayPoint PointOf(const model::EndCycleDecision& d);
 
 // Same tag, same number of fields, same values but for the point's inputs.
 bool Matches(const ReplayPoint& p, const traces::V2Record& rec);
+
+// A word of a sweep's freed-object bitmap (an FB kept whole by the reader:
+// the address of its first slot, the element size, the bits) stands for an
+// F record per set bit, lowest first. MatchFrees matches them against the
+// points at the front of `produced`: each one that is the next F is popped
+// and its bit cleared from fb (whose index moves to the next F's). Returns
+// how many matched; it stops when the word is done, `produced` runs out,
+// or at a point that is not the next F (*mismatch).
+int MatchFrees(traces::V2Record& fb, sim::RingQueue<ReplayPoint>& produced, bool* mismatch);
+// The F record fb stands for next (its word nonzero).
+traces::V2Record NextFree(const traces::V2Record& fb);
 
 std::string Text(const ReplayPoint& p);         // "HL 8192 16384"; an input shows as "*"
 std::string Text(const traces::V2Record& rec);  // "HL P1 g7 8192 16384"

@@ -1,6 +1,6 @@
 #include "scenarios/replay_point.h"
 
-#include <bit>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -88,6 +88,44 @@ TEST(ReplayPointTest, InputsAreNotCompared) {
   d.now = 5000;
   ReplayPoint pe = PointOf(d);
   EXPECT_EQ(pe.inputs, 1u << 6);
+}
+
+// A word of an FB stands for an F per set bit, lowest first: objects 0,
+// 5 and 63 of 48 bytes from the word's address. The sweep's points match
+// them one by one; the word keeps what is left, its index the next F's.
+TEST(ReplayPointTest, AWordOfFreesIsAnFPerBit) {
+  constexpr int64_t kBase = 842350460928;
+  traces::V2Record fb = Record("FB", {kBase, 48, int64_t{1} | 1 << 5 | int64_t{1} << 63});
+  fb.tag = static_cast<uint8_t>(traces::kV2TagFB);
+  fb.index = 100;
+  sim::RingQueue<ReplayPoint> produced;
+  produced.push_back(MakePoint("F", {kBase}));
+  produced.push_back(MakePoint("F", {kBase + 5 * 48}));
+  bool mismatch = true;
+  EXPECT_EQ(MatchFrees(fb, produced, &mismatch), 2);
+  EXPECT_FALSE(mismatch);
+  EXPECT_TRUE(produced.empty());
+  EXPECT_EQ(fb.v[2], int64_t{1} << 63);
+  EXPECT_EQ(fb.index, 102u);
+  EXPECT_EQ(Text(NextFree(fb)), "F P-1 g0 " + std::to_string(kBase + 63 * 48));
+  EXPECT_EQ(NextFree(fb).index, 102u);
+  // Another object than the next F: nothing is taken.
+  produced.push_back(MakePoint("F", {kBase + 62 * 48}));
+  EXPECT_EQ(MatchFrees(fb, produced, &mismatch), 0);
+  EXPECT_TRUE(mismatch);
+  EXPECT_EQ(produced.size(), 1u);
+  produced.pop_front();
+  // Another record: a mismatch too.
+  produced.push_back(MakePoint("Z", {kBase + 63 * 48}));
+  EXPECT_EQ(MatchFrees(fb, produced, &mismatch), 0);
+  EXPECT_TRUE(mismatch);
+  produced.pop_front();
+  produced.push_back(MakePoint("F", {kBase + 63 * 48}));
+  produced.push_back(MakePoint("SW", {0}));
+  EXPECT_EQ(MatchFrees(fb, produced, &mismatch), 1);
+  EXPECT_FALSE(mismatch);
+  EXPECT_EQ(fb.v[2], 0);
+  EXPECT_EQ(produced.size(), 1u);  // the word is done: the SW is the next record's
 }
 
 }  // namespace

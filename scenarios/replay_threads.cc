@@ -10,6 +10,8 @@ namespace {
 
 // Thrown from a wait when the replay ends: unwinds the call's frames.
 struct Unwind {};
+// Thrown from a wait in a call run directly: it cannot wait.
+struct Reached {};
 
 }  // namespace
 
@@ -89,6 +91,22 @@ void ReplayThreads::Run(uint32_t m) {
   if (t.busy && !t.stuck) Resume(t);
 }
 
+bool ReplayThreads::RunDirect(uint32_t m, absl::FunctionRef<void()> body) {
+  Thread& t = Of(m);
+  GOGCSIM_CHECK(running_ == nullptr && !t.busy);
+  running_ = &t;
+  direct_ = true;
+  bool ended = true;
+  try {
+    body();
+  } catch (const Reached&) {
+    ended = false;
+  }
+  direct_ = false;
+  running_ = nullptr;
+  return ended;
+}
+
 const ReplayPoint* ReplayThreads::waiting(uint32_t m) const {
   if (!busy(m) || !Find(m)->waiting) return nullptr;
   return &*Find(m)->waiting;
@@ -97,6 +115,10 @@ const ReplayPoint* ReplayThreads::waiting(uint32_t m) const {
 ReplayThreads::Thread& ReplayThreads::Wait(const ReplayPoint* at) {
   GOGCSIM_CHECK(running_ != nullptr);  // the model runs only on calls' fibers
   Thread& t = *running_;
+  if (direct_) {
+    mismatch_ = Mismatch{t.m, at != nullptr ? *at : ReplayPoint(), traces::V2Record()};
+    throw Reached{};
+  }
   while (t.offered == nullptr) {
     t.at_lock = at == nullptr;
     if (at != nullptr) t.waiting = *at;

@@ -20,6 +20,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "model/mheap.h"
 #include "scenarios/replay_point.h"
 #include "sim/fiber.h"
@@ -57,6 +58,12 @@ class ReplayThreads final : public model::SyncHooks {
   bool Offer(uint32_t m, const traces::V2Record& rec);
   // Runs M m's call, with no record to offer, until it waits or ends.
   void Run(uint32_t m);
+  // Runs body as a call of M m (which has none under way) on the caller's
+  // stack, with no fiber: for a call the recording shows with nothing of
+  // its M inside, so one that must not wait. Returns false if it reached a
+  // lock or a sync point anyway: it is abandoned there, and mismatch()
+  // names the point (with an empty record).
+  bool RunDirect(uint32_t m, absl::FunctionRef<void()> body);
 
   // The point M m's call waits at; nullptr when it waits at a lock, has not
   // started, or m has no call.
@@ -116,6 +123,7 @@ class ReplayThreads final : public model::SyncHooks {
   static constexpr uint32_t kIndexed = 4096;
   bool cancel_ = false;  // the destructor's: every wait throws Unwind
   Thread* running_ = nullptr;
+  bool direct_ = false;  // running_ runs on the caller's stack (RunDirect)
   std::optional<Mismatch> mismatch_;
   std::map<std::pair<int, int64_t>, std::vector<int64_t>> inputs_;  // (tag, key) -> values
 };

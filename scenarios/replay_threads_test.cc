@@ -116,5 +116,36 @@ TEST(ReplayThreadsTest, WaitingShowsThePointAndCurrentTheRunningM) {
   EXPECT_FALSE(t.busy(3));
 }
 
+// A call the recording shows with nothing of its M inside runs on the
+// caller's stack; one that reaches a lock or a point anyway is abandoned
+// there, and the mismatch names the point.
+TEST(ReplayThreadsTest, ADirectCallRunsAtOnceAndMustNotWait) {
+  ReplayThreads t;
+  Counter c(&t);
+  int64_t running = -1;
+  EXPECT_TRUE(t.RunDirect(3, [&] { running = t.current(); }));
+  EXPECT_EQ(running, 3);
+  EXPECT_EQ(t.current(), -1);
+  EXPECT_FALSE(t.busy(3));
+  EXPECT_FALSE(t.mismatch().has_value());
+
+  bool after = false;
+  EXPECT_FALSE(t.RunDirect(3, [&] {
+    c.Add(10);
+    after = true;
+  }));
+  EXPECT_FALSE(after);
+  EXPECT_EQ(c.live, 0);
+  ASSERT_TRUE(t.mismatch().has_value());
+  EXPECT_EQ(t.mismatch()->m, 3u);
+  EXPECT_EQ(t.mismatch()->point.tag, 0);  // the lock, before the point
+  EXPECT_EQ(t.current(), -1);
+
+  ReplayThreads t2;
+  EXPECT_FALSE(t2.RunDirect(0, [&] { t2.Pass(SyncPoint{SyncKind::kHeapLive, 2, {8, 0}}); }));
+  ASSERT_TRUE(t2.mismatch().has_value());
+  EXPECT_EQ(Text(t2.mismatch()->point), "HL 8 8");
+}
+
 }  // namespace
 }  // namespace gogcsim::scenarios

@@ -1,6 +1,8 @@
 #include "scenarios/replay_v2.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -109,6 +111,8 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     sweeper_.set_local_stats([this] { return &Cache(RunningP())->stats; });
     auto reader = traces::RecordingV2Reader::Open(path);
     if (!reader.ok()) return reader.status();
+    (*reader)->KeepAZ();
+    (*reader)->KeepBits();
     auto scout = ReplayCollector::OpenScout(path);
     if (!scout.ok()) return scout.status();
     // Both decoded on a thread of their own, ahead of the replay.
@@ -129,11 +133,19 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       if (absl::Status st = Handle(rec); !st.ok()) return st;
       if (!collector_.error().ok()) return Located(collector_.error());
       if (report_.divergence) return Report();
-      report_.records++;
+      report_.records += RecordsIn(rec);
     }
     Finish();
     report_.cycles = collector_.cycles();
     return Report();
+  }
+
+  // The file's records rec stands for: an AZ its A and Z; a word of
+  // bits, an F (MO) per bit.
+  static uint64_t RecordsIn(const V2Record& rec) {
+    if (rec.tag == traces::kV2TagAZ) return 2;
+    if (traces::IsV2BitsTag(rec.tag)) return static_cast<uint64_t>(std::popcount(static_cast<uint64_t>(rec.v[2])));
+    return 1;
   }
 
   // AllocEvents: the local records the running call makes.
@@ -209,8 +221,9 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       }
       return StartCall(rec);
     }
+    if (rec.tag == traces::kV2TagAZ) return Allocate(rec);
     if (rec.tag == T().A) return Request(rec);
-    if (rec.tag == T().Z || rec.tag == T().CS || rec.tag == T().SW || rec.tag == T().F) {
+    if (rec.tag == T().Z || rec.tag == T().CS || rec.tag == T().SW || rec.tag == traces::kV2TagFB) {
       Assign(l.expected.push_slot(), rec);
       if (l.produced.empty()) threads_.Run(rec.m);
       CompareLocal(rec.m);
@@ -219,8 +232,9 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     return absl::OkStatus();  // AS, AE: an assist's bookkeeping, not replayed yet
   }
 
-  // An allocation request: mallocgc on the M's P, from the M's next record.
-  absl::Status Request(const V2Record& rec) {
+  // An allocation request (A, or AZ): its fields in range, and the M's
+  // previous call ended.
+  absl::Status BeginRequest(const V2Record& rec) {
     if (rec.p < -1 || rec.p >= h_.gomaxprocs || rec.v[0] < 0 || rec.v[0] > (int64_t{1} << 40) || rec.v[1] < 0 ||
         rec.v[2] < 0 || rec.v[2] > rec.v[0]) {
       return absl::InvalidArgumentError(absl::StrFormat("%s: offset %d: record %d: A record out of range: %s",
@@ -232,6 +246,11 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       return Diverge(rec, w != nullptr ? Text(*w) : "a lock",
                      "the M's previous call waits where the recording has no record of the M");
     }
+    report_.allocs++;
+    return absl::OkStatus();
+  }
+
+  static model::AllocRequest RequestOf(const V2Record& rec) {
     model::AllocRequest q;
     q.size = static_cast<uint64_t>(rec.v[0]);
     q.typsize = static_cast<uint64_t>(rec.v[1]);
@@ -241,7 +260,13 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     // The recording does not name types; a 48-byte type that is all
     // pointers is runtime._defer (the only one among the runtime's types).
     q.defer_block = q.typsize == model::kDeferSize && q.ptrdata == model::kDeferSize;
-    report_.allocs++;
+    return q;
+  }
+
+  // An allocation request: mallocgc on the M's P, from the M's next record.
+  absl::Status Request(const V2Record& rec) {
+    if (absl::Status st = BeginRequest(rec); !st.ok() || report_.divergence) return st;
+    const model::AllocRequest q = RequestOf(rec);
     const uint32_t m = rec.m;
     const int32_t p = rec.p;
     Local& l = LocalOf(m);
@@ -254,6 +279,47 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       const model::AllocResult res = malloc_.Mallocgc(Cache(LocalOf(m).p), req);
       Produce(T().Z, {static_cast<int64_t>(res.addr)});
     });
+    return absl::OkStatus();
+  }
+
+  // An allocation its M recorded nothing inside (AZ: the request and its
+  // result together). Its mallocgc runs on the replay's own stack, with no
+  // fiber: it must reach no lock or sync point, for each would be a record
+  // of the M between the two; if it does, that is the divergence. Most
+  // allocations are these (the fast path), so most need no fiber switch.
+  absl::Status Allocate(const V2Record& rec) {
+    if (absl::Status st = BeginRequest(rec); !st.ok() || report_.divergence) return st;
+    Local& l = LocalOf(rec.m);
+    l.p = rec.p;
+    const bool alone = l.expected.empty() && l.produced.empty();
+    const model::AllocRequest req = RequestOf(rec);
+    const bool ended = threads_.RunDirect(rec.m, [&] {
+      const model::AllocResult res = malloc_.Mallocgc(Cache(l.p), req);
+      Produce(T().Z, {static_cast<int64_t>(res.addr)});
+    });
+    // The common case, compared in place: the call made just its Z.
+    if (ended && alone && l.produced.size() == 1 && l.produced.front().tag == T().Z && l.produced.front().n == 1 &&
+        l.produced.front().v[0] == rec.v[5]) {
+      l.produced.pop_front();
+      Count(T().Z).matched++;
+      return absl::OkStatus();
+    }
+    V2Record& z = l.expected.push_slot();  // the result, as the Z it stands for
+    const int old_n = z.n;
+    Assign(z, rec);
+    z.index = rec.index + 1;
+    z.tag = static_cast<uint8_t>(T().Z);
+    z.n = 1;
+    z.v[0] = rec.v[5];
+    for (int k = 1; k < std::max(old_n, rec.n); k++) z.v[k] = 0;  // as Assign leaves them
+    if (!ended) {
+      const ReplayPoint& at = threads_.mismatch()->point;
+      Count(z.tag);
+      return Diverge(z, at.tag == 0 ? "a lock" : Text(at),
+                     "the recording has nothing of the M inside this allocation (AZ); its call reached a lock or "
+                     "sync point");
+    }
+    CompareLocal(rec.m);
     return absl::OkStatus();
   }
 
@@ -368,6 +434,10 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   void CompareLocal(uint32_t m) {
     Local& l = LocalOf(m);
     while (!l.expected.empty() && !l.produced.empty() && !report_.divergence) {
+      if (l.expected.front().tag == traces::kV2TagFB) {
+        CompareFrees(l);
+        continue;
+      }
       const V2Record& rec = l.expected.front();
       if (!Matches(l.produced.front(), rec)) {
         Count(rec.tag);
@@ -379,9 +449,27 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       l.produced.pop_front();
     }
     if (!l.expected.empty() && l.produced.empty() && !threads_.busy(m) && !report_.divergence) {
-      Count(l.expected.front().tag);
-      (void)Diverge(l.expected.front(), "", "no call of the M under way makes this record");
+      const V2Record& rec = l.expected.front();
+      const V2Record missing = rec.tag == traces::kV2TagFB ? NextFree(rec) : rec;
+      Count(missing.tag);
+      (void)Diverge(missing, "", "no call of the M under way makes this record");
     }
+  }
+
+  // The produced records against a word of a sweep's freed-object bitmap.
+  void CompareFrees(Local& l) {
+    V2Record& fb = l.expected.front();
+    bool mismatch = false;
+    const int matched = MatchFrees(fb, l.produced, &mismatch);
+    ReplayV2Count& c = counts_[T().F];
+    c.matched += static_cast<uint64_t>(matched);
+    c.total += static_cast<uint64_t>(matched);
+    if (mismatch) {
+      Count(T().F);
+      (void)Diverge(NextFree(fb), Text(l.produced.front()), "the M's call made another record");
+      return;
+    }
+    if (fb.v[2] == 0) l.expected.pop_front();
   }
 
   // After the last record: what the calls made that the recording lacks.

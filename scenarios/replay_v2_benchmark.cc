@@ -12,11 +12,16 @@
 #include <sys/resource.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "benchmark/benchmark.h"
+#include "scenarios/replay_gc.h"
 #include "scenarios/replay_v2.h"
 #include "traces/recording_v2.h"
+#include "traces/recording_v2_prefetch.h"
 
 namespace gogcsim::scenarios {
 namespace {
@@ -85,8 +90,9 @@ void BM_ReplayV2(benchmark::State& state) {
 }
 BENCHMARK(BM_ReplayV2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The reader alone, in full (arg 0) and as the replay's F scout reads it
-// (arg 1): the share of a replay's time that decoding takes.
+// The reader alone, as the replay reads the file in full (arg 0: AZ
+// records whole) and as its F scout does (arg 1): the share of a replay's
+// time that decoding takes.
 void BM_ReadV2(benchmark::State& state) {
   const char* path = std::getenv("GOGCSIM_RECORDING");
   if (path == nullptr || *path == '\0') {
@@ -95,12 +101,12 @@ void BM_ReadV2(benchmark::State& state) {
   }
   uint64_t records = 0;
   for (auto _ : state) {
-    auto reader = traces::RecordingV2Reader::Open(path);
+    auto reader = state.range(0) == 1 ? ReplayCollector::OpenScout(path) : traces::RecordingV2Reader::Open(path);
     if (!reader.ok()) {
       state.SkipWithError("cannot open the recording");
       return;
     }
-    if (state.range(0) == 1) (*reader)->KeepOnly({traces::V2TagOf("MT"), traces::kV2TagF, traces::kV2TagMO}, false);
+    if (state.range(0) == 0) (*reader)->KeepAZ();
     traces::V2Record rec;
     for (;;) {
       absl::StatusOr<bool> more = (*reader)->Next(&rec);
@@ -115,6 +121,49 @@ void BM_ReadV2(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(records));
 }
 BENCHMARK(BM_ReadV2)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Both readers as the replay runs them, on the prefetch's thread, with a
+// caller that only takes the records (lane 0 in full; the scout's lane
+// kept a batch ahead): the decoding thread's cost with the hand-over.
+void BM_PrefetchV2(benchmark::State& state) {
+  const char* path = std::getenv("GOGCSIM_RECORDING");
+  if (path == nullptr || *path == '\0') {
+    state.SkipWithError("set GOGCSIM_RECORDING to a gogcsim recording");
+    return;
+  }
+  uint64_t records = 0;
+  for (auto _ : state) {
+    auto reader = traces::RecordingV2Reader::Open(path);
+    auto scout = ReplayCollector::OpenScout(path);
+    if (!reader.ok() || !scout.ok()) {
+      state.SkipWithError("cannot open the recording");
+      return;
+    }
+    (*reader)->KeepAZ();
+    std::vector<std::unique_ptr<traces::RecordingV2Reader>> lanes;
+    lanes.push_back(std::move(*reader));
+    lanes.push_back(std::move(*scout));
+    traces::RecordingV2Prefetch prefetch(std::move(lanes));
+    bool scout_done = false;
+    for (uint64_t k = 0;; k++) {
+      absl::StatusOr<const traces::V2Record*> r = prefetch.NextRecord(0);
+      if (!r.ok()) {
+        state.SkipWithError("the recording is invalid");
+        return;
+      }
+      if (*r == nullptr) break;
+      benchmark::DoNotOptimize((*r)->v[0]);
+      records++;
+      // The scout reads about one record for every 30 of the full lane.
+      if (!scout_done && k % 30 == 0) {
+        absl::StatusOr<const traces::V2Record*> f = prefetch.NextRecord(1);
+        scout_done = !f.ok() || *f == nullptr;
+      }
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(records));
+}
+BENCHMARK(BM_PrefetchV2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace gogcsim::scenarios

@@ -167,6 +167,49 @@ TEST(ReplayV2Test, ADivergenceWhileAStackSpanWaitsIsReported) {
       << rep->divergence->waits[0];
 }
 
+// An allocation its M recorded nothing inside (AZ, the request and its
+// result together: mallocgc's fast path) runs with no fiber; its result is
+// compared as the Z it stands for, and a lock or sync point its call
+// reaches is a divergence.
+Recording WithAZ(int64_t size, int64_t addr) {
+  Recording r = TwoAllocations(true, kPage);
+  // After M0's first object, before gcenable's H.
+  r.m0.insert(r.m0.end() - 2, {0, 0, 1, traces::kV2TagAZ, {size, size, size - 16, 4, 1002, addr}, true});
+  return r;
+}
+
+TEST(ReplayV2Test, AnAllocationRecordedWithNothingInsideIsComparedAsItsZ) {
+  // 376 bytes again: the next 384-byte slot of M0's span.
+  auto rep = ReplayV2(Write("az.rec", WithAZ(376, kArena + 384)), ReplayV2Options());
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_TRUE(rep->ok()) << rep->divergence->why << ": " << rep->divergence->expected << " / "
+                         << rep->divergence->simulated;
+  EXPECT_EQ(rep->allocs, 3u);
+  EXPECT_EQ(rep->counts["Z"].matched, 3u);
+  EXPECT_EQ(rep->counts["Z"].total, 3u);
+
+  auto wrong = ReplayV2(Write("az-wrong.rec", WithAZ(376, kArena + 768)), ReplayV2Options());
+  ASSERT_TRUE(wrong.ok()) << wrong.status();
+  ASSERT_FALSE(wrong->ok());
+  const ReplayV2Divergence& d = *wrong->divergence;
+  EXPECT_EQ(d.expected, "Z P0 g1 " + std::to_string(kArena + 768));
+  EXPECT_EQ(d.simulated, "Z " + std::to_string(kArena + 384));
+  EXPECT_EQ(d.why, "the M's call made another record");
+  // M0's first Z came before; M1's come last (after its last global).
+  EXPECT_EQ(wrong->counts["Z"].matched, 1u);
+  EXPECT_EQ(wrong->counts["Z"].total, 2u);
+
+  // 24 bytes: P0 has no span of that class, so the call must refill
+  // (mcentral's lock), which an AZ says it did not.
+  auto refill = ReplayV2(Write("az-refill.rec", WithAZ(24, kArena + 2 * kPage)), ReplayV2Options());
+  ASSERT_TRUE(refill.ok()) << refill.status();
+  ASSERT_FALSE(refill->ok());
+  EXPECT_EQ(refill->divergence->simulated, "a lock");
+  EXPECT_TRUE(absl::StrContains(refill->divergence->why, "nothing of the M inside this allocation (AZ)"))
+      << refill->divergence->why;
+  EXPECT_EQ(refill->divergence->index, wrong->divergence->index);  // the Z of the same record
+}
+
 TEST(ReplayV2Test, ARecordingWithoutGcenablesRecordsIsBadInput) {
   Recording r = TwoAllocations(true, kPage);
   r.m0.pop_back();  // ZB
