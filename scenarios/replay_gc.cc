@@ -1,6 +1,5 @@
 #include "scenarios/replay_gc.h"
 
-#include <bit>
 #include <utility>
 
 #include "absl/strings/str_format.h"
@@ -242,11 +241,10 @@ absl::Status ReplayCollector::ReadFreed(size_t cycle) {
     if (rec.tag == T().MT) {
       scout_mt_++;
     } else if ((rec.tag == traces::kV2TagFB || rec.tag == traces::kV2TagMB) && scout_mt_ == cycle + 1) {
-      // A word of a sweep's bitmap: bit k, the slot k element sizes on.
+      // A word of a sweep's bitmap: a slot per set bit.
       std::vector<uint64_t>& to = rec.tag == traces::kV2TagFB ? freed_ : phantom_;
-      const uint64_t base = static_cast<uint64_t>(rec.v[0]), elemsize = static_cast<uint64_t>(rec.v[1]);
-      for (uint64_t u = static_cast<uint64_t>(rec.v[2]); u != 0; u &= u - 1) {
-        to.push_back(base + static_cast<uint64_t>(std::countr_zero(u)) * elemsize);
+      for (V2Record word = rec; word.v[2] != 0; traces::V2ClearLowestSlot(word)) {
+        to.push_back(static_cast<uint64_t>(traces::V2LowestSlot(word)));
       }
     }
   }

@@ -110,14 +110,13 @@ int MatchFrees(traces::V2Record& fb, sim::RingQueue<ReplayPoint>& produced, bool
   *mismatch = false;
   int matched = 0;
   while (fb.v[2] != 0 && !produced.empty()) {
-    const uint64_t word = static_cast<uint64_t>(fb.v[2]);
     const ReplayPoint& got = produced.front();
-    if (got.tag != kF || got.n != 1 || got.v[0] != fb.v[0] + std::countr_zero(word) * fb.v[1]) {
+    if (got.tag != kF || got.n != 1 || got.v[0] != traces::V2LowestSlot(fb)) {
       *mismatch = true;
       break;
     }
     produced.pop_front();
-    fb.v[2] = static_cast<int64_t>(word & (word - 1));
+    traces::V2ClearLowestSlot(fb);
     fb.index++;
     matched++;
   }
@@ -125,16 +124,11 @@ int MatchFrees(traces::V2Record& fb, sim::RingQueue<ReplayPoint>& produced, bool
 }
 
 traces::V2Record NextFree(const traces::V2Record& fb) {
-  traces::V2Record f;
-  f.index = fb.index;
-  f.seq = fb.seq;
-  f.offset = fb.offset;
-  f.g = fb.g;
-  f.m = fb.m;
-  f.p = fb.p;
+  traces::V2Record f = fb;  // its header
   f.tag = static_cast<uint8_t>(traces::V2TagOf("F"));
   f.n = 1;
-  f.v[0] = fb.v[0] + std::countr_zero(static_cast<uint64_t>(fb.v[2])) * fb.v[1];
+  f.v[0] = traces::V2LowestSlot(fb);
+  f.v[1] = f.v[2] = 0;
   return f;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -109,10 +108,8 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     malloc_.heap().set_sync(&threads_);
     // A sweep flushes the statistics of the P of the call that runs it.
     sweeper_.set_local_stats([this] { return &Cache(RunningP())->stats; });
-    auto reader = traces::RecordingV2Reader::Open(path);
+    auto reader = OpenReplayV2Reader(path);
     if (!reader.ok()) return reader.status();
-    (*reader)->KeepAZ();
-    (*reader)->KeepBits();
     auto scout = ReplayCollector::OpenScout(path);
     if (!scout.ok()) return scout.status();
     // Both decoded on a thread of their own, ahead of the replay.
@@ -133,19 +130,11 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       if (absl::Status st = Handle(rec); !st.ok()) return st;
       if (!collector_.error().ok()) return Located(collector_.error());
       if (report_.divergence) return Report();
-      report_.records += RecordsIn(rec);
+      report_.records += traces::V2RecordsIn(rec);
     }
     Finish();
     report_.cycles = collector_.cycles();
     return Report();
-  }
-
-  // The file's records rec stands for: an AZ its A and Z; a word of
-  // bits, an F (MO) per bit.
-  static uint64_t RecordsIn(const V2Record& rec) {
-    if (rec.tag == traces::kV2TagAZ) return 2;
-    if (traces::IsV2BitsTag(rec.tag)) return static_cast<uint64_t>(std::popcount(static_cast<uint64_t>(rec.v[2])));
-    return 1;
   }
 
   // AllocEvents: the local records the running call makes.
@@ -304,14 +293,12 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
       Count(T().Z).matched++;
       return absl::OkStatus();
     }
-    V2Record& z = l.expected.push_slot();  // the result, as the Z it stands for
-    const int old_n = z.n;
-    Assign(z, rec);
-    z.index = rec.index + 1;
+    V2Record& z = l.expected.push_slot() = rec;  // the result, as the Z it stands for
+    z.index++;
     z.tag = static_cast<uint8_t>(T().Z);
     z.n = 1;
     z.v[0] = rec.v[5];
-    for (int k = 1; k < std::max(old_n, rec.n); k++) z.v[k] = 0;  // as Assign leaves them
+    std::fill(z.v + 1, z.v + rec.n, 0);
     if (!ended) {
       const ReplayPoint& at = threads_.mismatch()->point;
       Count(z.tag);
@@ -557,6 +544,14 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
 };
 
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<traces::RecordingV2Reader>> OpenReplayV2Reader(const std::string& path) {
+  auto r = traces::RecordingV2Reader::Open(path);
+  if (!r.ok()) return r.status();
+  (*r)->KeepAZ();    // most allocations run as one call with no fiber
+  (*r)->KeepBits();  // a sweep's frees compared a word at a time
+  return r;
+}
 
 absl::StatusOr<ReplayV2Report> ReplayV2(const std::string& path, const ReplayV2Options& opts) {
   absl::StatusOr<Header> h = ReadHeader(path);

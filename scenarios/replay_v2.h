@@ -20,11 +20,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "traces/recording_v2.h"
 
 namespace gogcsim::scenarios {
 
@@ -67,6 +69,10 @@ struct ReplayV2Options {
   bool stop_at_first_gc = false;
   uint64_t seed = 1;
 };
+
+// The reader with which the replay reads the file in full: AZ records
+// and words of freed-object bits whole (traces/recording_v2.h).
+absl::StatusOr<std::unique_ptr<traces::RecordingV2Reader>> OpenReplayV2Reader(const std::string& path);
 
 // InvalidArgument/DataLoss for a file that is not a valid v2 recording
 // (naming it and the offset), ResourceExhausted for a simulated OOM.

@@ -57,12 +57,19 @@ Recorded Measure(const std::string& path) {
   return r;
 }
 
-void BM_ReplayV2(benchmark::State& state) {
+// $GOGCSIM_RECORDING, or nullptr with the benchmark skipped.
+const char* RecordingOrSkip(benchmark::State& state) {
   const char* path = std::getenv("GOGCSIM_RECORDING");
   if (path == nullptr || *path == '\0') {
     state.SkipWithError("set GOGCSIM_RECORDING to a gogcsim recording (tools/replay_benchmark.sh makes one)");
-    return;
+    return nullptr;
   }
+  return path;
+}
+
+void BM_ReplayV2(benchmark::State& state) {
+  const char* path = RecordingOrSkip(state);
+  if (path == nullptr) return;
   const Recorded rec = Measure(path);
   if (!rec.ok) {
     state.SkipWithError("cannot read the recording, or it has no allocations");
@@ -90,23 +97,19 @@ void BM_ReplayV2(benchmark::State& state) {
 }
 BENCHMARK(BM_ReplayV2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The reader alone, as the replay reads the file in full (arg 0: AZ
-// records whole) and as its F scout does (arg 1): the share of a replay's
-// time that decoding takes.
+// The reader alone, as the replay reads the file in full (arg 0) and as
+// its F scout does (arg 1): the share of a replay's time that decoding
+// takes.
 void BM_ReadV2(benchmark::State& state) {
-  const char* path = std::getenv("GOGCSIM_RECORDING");
-  if (path == nullptr || *path == '\0') {
-    state.SkipWithError("set GOGCSIM_RECORDING to a gogcsim recording");
-    return;
-  }
+  const char* path = RecordingOrSkip(state);
+  if (path == nullptr) return;
   uint64_t records = 0;
   for (auto _ : state) {
-    auto reader = state.range(0) == 1 ? ReplayCollector::OpenScout(path) : traces::RecordingV2Reader::Open(path);
+    auto reader = state.range(0) == 1 ? ReplayCollector::OpenScout(path) : OpenReplayV2Reader(path);
     if (!reader.ok()) {
       state.SkipWithError("cannot open the recording");
       return;
     }
-    if (state.range(0) == 0) (*reader)->KeepAZ();
     traces::V2Record rec;
     for (;;) {
       absl::StatusOr<bool> more = (*reader)->Next(&rec);
@@ -126,20 +129,16 @@ BENCHMARK(BM_ReadV2)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime
 // caller that only takes the records (lane 0 in full; the scout's lane
 // kept a batch ahead): the decoding thread's cost with the hand-over.
 void BM_PrefetchV2(benchmark::State& state) {
-  const char* path = std::getenv("GOGCSIM_RECORDING");
-  if (path == nullptr || *path == '\0') {
-    state.SkipWithError("set GOGCSIM_RECORDING to a gogcsim recording");
-    return;
-  }
+  const char* path = RecordingOrSkip(state);
+  if (path == nullptr) return;
   uint64_t records = 0;
   for (auto _ : state) {
-    auto reader = traces::RecordingV2Reader::Open(path);
+    auto reader = OpenReplayV2Reader(path);
     auto scout = ReplayCollector::OpenScout(path);
     if (!reader.ok() || !scout.ok()) {
       state.SkipWithError("cannot open the recording");
       return;
     }
-    (*reader)->KeepAZ();
     std::vector<std::unique_ptr<traces::RecordingV2Reader>> lanes;
     lanes.push_back(std::move(*reader));
     lanes.push_back(std::move(*scout));

@@ -292,7 +292,7 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
   }
   if (m >= kMaxM) return Error(at, absl::StrCat("M id ", m, " is out of range"));
   if (count == 0 || len == 0) return Error(at, "empty chunk");
-  decoded_ += count;
+  chunk_records_ += count;
   if (m >= stream_of_m_.size()) stream_of_m_.resize(m + 1, 0);
   if (stream_of_m_[m] == 0) {
     streams_.emplace_back().m = m;
@@ -361,7 +361,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   const unsigned char* p = begin + s.pos;
   const unsigned char* const end = begin + s.chunk.size();
   if (p >= end) return bad("the chunk ends before its record count");
-  decoded_steps_++;
+  decoded_++;
   const unsigned byte = *p++;
   int tag = static_cast<int>(byte & 0x3f);  // an AN becomes the AZ it stands for
   const bool global = (byte & 0x40) == 0;
@@ -544,9 +544,7 @@ absl::StatusOr<const V2Record*> RecordingV2Reader::NextRecord() {
         s.pre.pop_front();
         r.seq = next_seq_;
         r.index = index_;
-        // An AZ kept whole stands for its A and Z, a word of bits for an
-        // F (MO) per bit.
-        index_ += r.tag == kV2TagAZ ? 2 : IsV2BitsTag(r.tag) ? std::popcount(static_cast<uint64_t>(r.v[2])) : 1;
+        index_ += V2RecordsIn(r);
         return &r;
       }
       const size_t si = drain_;
@@ -591,8 +589,8 @@ absl::StatusOr<const V2Record*> RecordingV2Reader::NextRecord() {
         return Error(offset_, absl::StrCat("global record ", next_seq_, " of ", total_globals_,
                                            " is missing (a chunk was lost or the counts disagree)"));
       }
-      if (decoded_ != total_records_) {
-        return Error(offset_, absl::StrCat("the chunks hold ", decoded_, " records, the end chunk says ",
+      if (chunk_records_ != total_records_) {
+        return Error(offset_, absl::StrCat("the chunks hold ", chunk_records_, " records, the end chunk says ",
                                            total_records_));
       }
       tails_done_ = true;

@@ -20,6 +20,7 @@
 #ifndef GOGCSIM_TRACES_RECORDING_V2_H_
 #define GOGCSIM_TRACES_RECORDING_V2_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -90,6 +91,23 @@ struct alignas(64) V2Record {
 };
 static_assert(offsetof(V2Record, v) == 48);
 
+// The file's records r stands for: an AZ kept whole (KeepAZ) its A and
+// Z, a word of bits (KeepBits) an F or MO per set bit, any other one.
+inline uint64_t V2RecordsIn(const V2Record& r) {
+  if (r.tag == kV2TagAZ) return 2;
+  if (IsV2BitsTag(r.tag)) return static_cast<uint64_t>(std::popcount(static_cast<uint64_t>(r.v[2])));
+  return 1;
+}
+// The address of a word of bits' lowest slot set (its word nonzero), and
+// the word without it.
+inline int64_t V2LowestSlot(const V2Record& word) {
+  return word.v[0] + std::countr_zero(static_cast<uint64_t>(word.v[2])) * word.v[1];
+}
+inline void V2ClearLowestSlot(V2Record& word) {
+  const uint64_t u = static_cast<uint64_t>(word.v[2]);
+  word.v[2] = static_cast<int64_t>(u & (u - 1));
+}
+
 // Copies src into dst: its header and fields v[0, src.n), and zeroes dst's
 // fields from there to dst.n. A record's fields past its n are zero (as a
 // new V2Record's are) as long as it is only ever written by Assign: the
@@ -149,7 +167,7 @@ class RecordingV2Reader {
   uint64_t bytes() const { return offset_; }   // read so far
   uint64_t chunks() const { return chunks_; }
   // Records decoded so far, as written (an AZ or FB once; kept or not).
-  uint64_t decoded() const { return decoded_steps_; }
+  uint64_t decoded() const { return decoded_; }
   // The Ms seen so far.
   size_t threads() const { return streams_.size(); }
 
@@ -214,8 +232,8 @@ class RecordingV2Reader {
   bool end_seen_ = false;
   bool tails_done_ = false;
   uint64_t total_globals_ = 0, total_records_ = 0;
-  uint64_t decoded_ = 0;        // records as written (AZ and FB count once)
-  uint64_t decoded_steps_ = 0;  // of those, the ones decoded so far
+  uint64_t chunk_records_ = 0;  // records as written (AZ and FB count once), in the chunks read
+  uint64_t decoded_ = 0;        // of those, the ones decoded so far
   static constexpr size_t kNoStream = ~size_t{0};
   size_t drain_ = kNoStream;    // the stream whose records are being returned
   size_t advance_ = kNoStream;  // the stream whose head was returned last

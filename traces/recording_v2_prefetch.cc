@@ -56,17 +56,17 @@ void RecordingV2Prefetch::Pack(const V2Record& r, Last* last, bool first, Batch&
     head |= kNewOffset;
     *w++ = r.offset;
   }
-  if (prev != nullptr && r.index == prev->index + 1) {
-  } else if (prev != nullptr && r.index == prev->index + 2) {
+  const uint64_t index_step = prev == nullptr ? 0 : r.index - prev->index;
+  if (index_step == 2) {
     head |= kIndexPlus2;
-  } else {
+  } else if (index_step != 1) {
     head |= kNewIndex;
     *w++ = r.index;
   }
-  if (prev != nullptr && r.seq == prev->seq) {
-  } else if (prev != nullptr && r.seq == prev->seq + 1) {
+  const uint64_t seq_step = prev == nullptr ? ~uint64_t{0} : r.seq - prev->seq;
+  if (seq_step == 1) {
     head |= kSeqPlus1;
-  } else {
+  } else if (seq_step != 0) {
     head |= kNewSeq;
     *w++ = r.seq;
   }

@@ -6,8 +6,8 @@
 // bursts, each a GC cycle ahead of lane 0. So lane 0 comes first: the
 // other lanes are filled only while lane 0 is full, further ahead, and in
 // batches that decode at most kBatchDecoded of the file's records, so that
-// one never keeps the thread from lane 0 long. The records, their order and the errors are
-// each reader's own, whatever the threads' timing.
+// one never keeps the thread from lane 0 long. The records, their order
+// and the errors are each reader's own, whatever the threads' timing.
 #ifndef GOGCSIM_TRACES_RECORDING_V2_PREFETCH_H_
 #define GOGCSIM_TRACES_RECORDING_V2_PREFETCH_H_
 
