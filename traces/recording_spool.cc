@@ -2,10 +2,12 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -31,6 +33,10 @@ constexpr uint32_t kFrameBuf = 1, kFrameTypes = 2, kFrameEnd = 3;
 constexpr uint32_t kChunkBytes = 64 << 10;
 constexpr uint32_t kMaxRecord = 256;
 constexpr uint32_t kEndM = 0xffffffff;
+// A chunk also closes before a global record this many numbers past its
+// first: an M that records seldom (sysmon) then leaves chunks a reader
+// finishes within that span, not one it holds from the start to the end.
+constexpr uint64_t kChunkSpan = 1 << 16;
 
 uint32_t Le32(const unsigned char* p) {
   return uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24;
@@ -52,7 +58,17 @@ struct TypeInfo {
   uint64_t size, ptrdata, flags;  // flags: noscan 1, nil type 2
 };
 
-// The encoder: one raw buffer at a time, as chunks of format v2.
+// Where a chunk the encoder wrote lies, and where it belongs.
+struct ChunkAt {
+  uint64_t offset;  // in the encoder's output
+  uint32_t bytes;   // with its header
+  uint32_t m;
+  bool global;     // it holds a global record
+  uint64_t first;  // its first one's number
+};
+
+// The encoder: one raw buffer at a time, as chunks of format v2, in the
+// order the spool gives them (Sorted says the order to copy them in).
 class Encoder {
  public:
   Encoder(std::FILE* out, const std::string& spool) : out_(out), spool_(spool) {}
@@ -64,6 +80,11 @@ class Encoder {
   uint64_t written() const { return written_; }
   uint64_t bytes() const { return bytes_; }
   size_t types() const { return types_.size(); }
+  // The chunks in the order a reader wants them: by the number of the
+  // global record each one's first record comes just before (its own
+  // first global's, or for one with none its M's next chunk's with one),
+  // the end chunk last. An M's chunks keep their order.
+  std::vector<ChunkAt> Sorted() const;
 
  private:
   absl::Status Error(uint64_t offset, const std::string& what) const {
@@ -77,7 +98,8 @@ class Encoder {
     for (; v >= 0x80; v >>= 7) body_[n_++] = static_cast<unsigned char>(v | 0x80);
     body_[n_++] = static_cast<unsigned char>(v);
   }
-  absl::Status WriteChunk(uint32_t m, uint32_t count, uint64_t first);
+  // `global`: the chunk holds a global record, the first numbered `first`.
+  absl::Status WriteChunk(uint32_t m, uint32_t count, bool global, uint64_t first);
   absl::Status Write(const void* p, size_t n);
 
   std::FILE* out_;
@@ -88,7 +110,24 @@ class Encoder {
   unsigned char body_[kChunkBytes + kMaxRecord];
   uint32_t n_ = 0;
   uint64_t written_ = 0, bytes_ = 0;
+  std::vector<ChunkAt> chunks_;
 };
+
+std::vector<ChunkAt> Encoder::Sorted() const {
+  std::vector<std::pair<uint64_t, size_t>> key(chunks_.size());  // (number, position)
+  absl::flat_hash_map<uint32_t, uint64_t> next;                  // by M: its next chunk's number
+  for (size_t k = chunks_.size(); k-- > 0;) {
+    const ChunkAt& c = chunks_[k];
+    auto it = next.try_emplace(c.m, ~uint64_t{0}).first;  // none after: its tail, at the end
+    if (c.global) it->second = c.first;
+    key[k] = {c.m == kEndM ? ~uint64_t{0} : it->second, k};
+  }
+  std::stable_sort(key.begin(), key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<ChunkAt> out;
+  out.reserve(key.size());
+  for (const auto& [number, k] : key) out.push_back(chunks_[k]);
+  return out;
+}
 
 absl::Status Encoder::Write(const void* p, size_t n) {
   if (std::fwrite(p, 1, n, out_) != n) return absl::InternalError(absl::StrCat("write: ", std::strerror(errno)));
@@ -96,7 +135,7 @@ absl::Status Encoder::Write(const void* p, size_t n) {
   return absl::OkStatus();
 }
 
-absl::Status Encoder::WriteChunk(uint32_t m, uint32_t count, uint64_t first) {
+absl::Status Encoder::WriteChunk(uint32_t m, uint32_t count, bool global, uint64_t first) {
   unsigned char head[24] = {};
   Put32(head, n_);
   Put32(head + 4, static_cast<uint32_t>(crc32(0, body_, n_)));
@@ -104,6 +143,7 @@ absl::Status Encoder::WriteChunk(uint32_t m, uint32_t count, uint64_t first) {
   Put32(head + 12, count);
   Put32(head + 16, static_cast<uint32_t>(first));
   Put32(head + 20, static_cast<uint32_t>(first >> 32));
+  chunks_.push_back({bytes_, static_cast<uint32_t>(sizeof head + n_), m, global, first});
   if (absl::Status st = Write(head, sizeof head); !st.ok()) return st;
   if (absl::Status st = Write(body_, n_); !st.ok()) return st;
   n_ = 0;
@@ -189,8 +229,10 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
   uint64_t shape[kV2Shapes] = {}, shape_typ[kV2Shapes] = {}, shape_addr[kV2Shapes] = {};
   int slot = 0;
   for (uint32_t i = 0; i < words;) {
-    if (n_ + kMaxRecord > kChunkBytes) {
-      if (absl::Status st = WriteChunk(m, count, has_g ? first_g : 0); !st.ok()) return st;
+    const uint64_t h0 = w[i];
+    const bool far = has_g && (h0 & (kCompact | kGlobal)) == kGlobal && w[i + 2] - first_g > kChunkSpan;
+    if (n_ + kMaxRecord > kChunkBytes || far) {
+      if (absl::Status st = WriteChunk(m, count, has_g, has_g ? first_g : 0); !st.ok()) return st;
       count = 0;
     }
     if (count == 0) {  // a chunk decodes on its own
@@ -310,14 +352,31 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
     written_++;
   }
   if (count == 0) return absl::OkStatus();
-  return WriteChunk(m, count, has_g ? first_g : 0);
+  return WriteChunk(m, count, has_g, has_g ? first_g : 0);
 }
 
 absl::Status Encoder::End(uint64_t globals) {
   n_ = 0;
   PutU(globals);
   PutU(written_);
-  return WriteChunk(kEndM, 0, 0);
+  return WriteChunk(kEndM, 0, false, 0);
+}
+
+// Copies the chunks at `order` in `from` (named `staged`) to `to` (`out`).
+absl::Status CopyChunks(std::FILE* from, const std::vector<ChunkAt>& order, std::FILE* to, const std::string& staged,
+                        const std::string& out) {
+  if (std::fflush(from) != 0) return absl::InternalError(absl::StrCat(staged, ": write: ", std::strerror(errno)));
+  std::vector<char> b(kChunkBytes + kMaxRecord + 24);
+  for (const ChunkAt& k : order) {
+    if (std::fseek(from, static_cast<long>(k.offset), SEEK_SET) != 0 ||
+        std::fread(b.data(), 1, k.bytes, from) != k.bytes) {
+      return absl::InternalError(absl::StrCat(staged, ": read: ", std::strerror(errno)));
+    }
+    if (std::fwrite(b.data(), 1, k.bytes, to) != k.bytes) {
+      return absl::InternalError(absl::StrCat(out, ": write: ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -346,7 +405,15 @@ absl::StatusOr<SpoolStats> ConvertSpool(const std::string& spool, const std::str
   if (o == nullptr) return absl::InternalError(absl::StrCat(out, ": ", std::strerror(errno)));
   std::vector<char> obuf(1 << 20);
   std::setvbuf(o.get(), obuf.data(), _IOFBF, obuf.size());
-  auto enc = std::make_unique<Encoder>(o.get(), spool);
+  // The chunks as encoded, beside `out` and unlinked at once (nothing is
+  // left behind, whatever happens), then copied into it in order.
+  const std::string staged = out + ".chunks";
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> c(std::fopen(staged.c_str(), "w+b"), &std::fclose);
+  if (c == nullptr) return absl::InternalError(absl::StrCat(staged, ": ", std::strerror(errno)));
+  std::remove(staged.c_str());
+  std::vector<char> cbuf(1 << 20);
+  std::setvbuf(c.get(), cbuf.data(), _IOFBF, cbuf.size());
+  auto enc = std::make_unique<Encoder>(c.get(), spool);
   const std::string v2_head =
       std::string(kRecordingV2Magic) + static_cast<char>(kRecordingV2Version) + std::string(7, '\0');
   if (std::fwrite(v2_head.data(), 1, v2_head.size(), o.get()) != v2_head.size()) {
@@ -383,7 +450,7 @@ absl::StatusOr<SpoolStats> ConvertSpool(const std::string& spool, const std::str
       ended = true;
     }
     if (!st.ok()) {
-      if (absl::IsInternal(st)) return absl::InternalError(absl::StrCat(out, ": ", st.message()));
+      if (absl::IsInternal(st)) return absl::InternalError(absl::StrCat(staged, ": ", st.message()));
       return st;
     }
     offset += 16 + uint64_t{n} * 8;
@@ -392,6 +459,7 @@ absl::StatusOr<SpoolStats> ConvertSpool(const std::string& spool, const std::str
     return absl::InvalidArgumentError(
         absl::StrCat(spool, ": no end frame after byte ", offset, ": the recorded program was cut short"));
   }
+  if (absl::Status st = CopyChunks(c.get(), enc->Sorted(), o.get(), staged, out); !st.ok()) return st;
   if (std::fflush(o.get()) != 0) return absl::InternalError(absl::StrCat(out, ": write: ", std::strerror(errno)));
   stats.types = enc->types();
   stats.records = enc->written();

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,71 @@ TEST(Spool, FBWordsOfBitsAreCopiedAsTheyAre) {
   EXPECT_EQ(recs[0].tag, 10);  // F
   EXPECT_EQ(recs[0].v[0], 0xc000000000);
   EXPECT_EQ(recs[1].v[0], 0xc000000020);
+}
+
+// The chunks of a recording, as their headers say (recording_v2.md).
+struct ChunkHead {
+  uint32_t m, count;
+  uint64_t first;
+};
+std::vector<ChunkHead> Chunks(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  const std::string b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto le = [&](size_t at, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--) v = v << 8 | static_cast<unsigned char>(b[at + static_cast<size_t>(i)]);
+    return v;
+  };
+  std::vector<ChunkHead> out;
+  for (size_t at = 16; at + 24 <= b.size(); at += 24 + le(at, 4)) {
+    out.push_back({static_cast<uint32_t>(le(at + 8, 4)), static_cast<uint32_t>(le(at + 12, 4)), le(at + 16, 8)});
+  }
+  return out;
+}
+
+// Sysmon's M records seldom and its buffer reaches the spool at exit, after
+// every other. Its chunks still come where their records are, and one that
+// would span more than 65,536 global records is cut, so that a reader
+// holds few chunks at a time, not the whole file before record 1.
+TEST(Spool, ChunksComeInTheOrderOfTheirRecords) {
+  constexpr uint64_t kGlobals = 70002;
+  constexpr int kPW = 50;  // a global record with one field
+  Spool s;
+  std::vector<uint64_t> buf;
+  for (uint64_t seq = 1; seq < kGlobals; seq++) {
+    if (seq == 70000) continue;  // sysmon's
+    buf.insert(buf.end(), {General(kPW, true, 1, 0), 5, seq, seq});
+    if (buf.size() + 4 > (32 << 10)) {
+      s.Frame(1, 2, buf);
+      buf.clear();
+    }
+  }
+  s.Frame(1, 2, buf);
+  s.Frame(1, 1, {General(kPW, true, 1, -1), 0, 0, 0, General(kPW, true, 1, -1), 0, 70000, 70000});
+  s.Frame(3, 0, {kGlobals});
+  const std::string out = std::string(testing::TempDir()) + "/order.rec";
+  auto st = ConvertSpool(s.Write("order.spool"), out);
+  ASSERT_TRUE(st.ok()) << st.status();
+  const std::vector<ChunkHead> chunks = Chunks(out);
+  ASSERT_GE(chunks.size(), 4u);
+  EXPECT_EQ(chunks[0].m, 1u);
+  EXPECT_EQ(chunks[0].first, 0u);
+  EXPECT_EQ(chunks[0].count, 1u);  // cut: its next record is 70,000 numbers on
+  int sysmon = 0;
+  for (size_t k = 0; k + 1 < chunks.size(); k++) {
+    sysmon += chunks[k].m == 1;
+    if (k > 0) {
+      EXPECT_LT(chunks[k - 1].first, chunks[k].first) << "chunk " << k;
+    }
+  }
+  EXPECT_EQ(sysmon, 2);
+  EXPECT_EQ(chunks.back().m, 0xffffffffu);  // the end chunk, last
+  const std::vector<V2Record> recs = ReadAll(out);
+  ASSERT_EQ(recs.size(), kGlobals);
+  for (uint64_t seq = 0; seq < kGlobals; seq++) {
+    EXPECT_EQ(recs[seq].v[0], static_cast<int64_t>(seq));
+    EXPECT_EQ(recs[seq].m, seq == 0 || seq == 70000 ? 1u : 2u) << seq;
+  }
 }
 
 std::string ConvertError(const Spool& s, const std::string& name) {
