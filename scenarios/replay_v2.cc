@@ -112,6 +112,7 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     if (!reader.ok()) return reader.status();
     auto scout = ReplayCollector::OpenScout(path);
     if (!scout.ok()) return scout.status();
+    traces::RecordingV2Reader::ShareChecks(**reader, **scout);
     // Both decoded on a thread of their own, ahead of the replay.
     std::vector<std::unique_ptr<traces::RecordingV2Reader>> readers;
     readers.push_back(std::move(*reader));

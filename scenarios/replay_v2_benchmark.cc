@@ -139,6 +139,7 @@ void BM_PrefetchV2(benchmark::State& state) {
       state.SkipWithError("cannot open the recording");
       return;
     }
+    traces::RecordingV2Reader::ShareChecks(**reader, **scout);  // as the replay does
     std::vector<std::unique_ptr<traces::RecordingV2Reader>> lanes;
     lanes.push_back(std::move(*reader));
     lanes.push_back(std::move(*scout));

@@ -121,11 +121,28 @@ uint32_t Le32(const unsigned char* p) {
 }
 
 // A uvarint at *p, advancing it; false if it runs past `end` or over 10
-// bytes. Most are one byte: that test comes first.
+// bytes. Most are one byte: that test comes first. One of up to 8 bytes
+// (56 bits: addresses, times) is read as one word, its 7-bit groups packed
+// without a branch per byte.
 inline bool Uvarint(const unsigned char*& p, const unsigned char* end, uint64_t* out) {
   if (p < end && *p < 0x80) {
     *out = *p++;
     return true;
+  }
+  if (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    const uint64_t ends = ~w & 0x8080808080808080u;  // little-endian: byte k's high bit is bit 8k+7
+    if (ends != 0) {
+      // The bytes up to the first that ends it, without their high bits.
+      uint64_t x = w & (ends ^ (ends - 1)) & 0x7f7f7f7f7f7f7f7fu;
+      x = ((x & 0x7f007f007f007f00u) >> 1) | (x & 0x007f007f007f007fu);  // 14 bits a pair
+      x = ((x & 0x3fff00003fff0000u) >> 2) | (x & 0x00003fff00003fffu);  // 28 a quad
+      x = ((x & 0x0fffffff00000000u) >> 4) | (x & 0x000000000fffffffu);  // 56
+      *out = x;
+      p += (std::countr_zero(ends) >> 3) + 1;
+      return true;
+    }
   }
   uint64_t v = 0;
   for (int shift = 0; shift < 70; shift += 7) {
@@ -278,8 +295,13 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
   const std::string_view data(map_ + at + kChunkHeader, len);
   offset_ += kChunkHeader + len;
   chunks_++;
-  if (crc32(0, reinterpret_cast<const Bytef*>(data.data()), len) != crc) {
-    return Error(at, "chunk checksum mismatch (corrupt data)");
+  if (at >= checked_->load(std::memory_order_acquire)) {
+    if (crc32(0, reinterpret_cast<const Bytef*>(data.data()), len) != crc) {
+      return Error(at, "chunk checksum mismatch (corrupt data)");
+    }
+    uint64_t was = checked_->load(std::memory_order_relaxed);
+    while (was < offset_ && !checked_->compare_exchange_weak(was, offset_, std::memory_order_release)) {
+    }
   }
   if (m == kEndM) {
     size_t pos = 0;
@@ -351,6 +373,44 @@ void RecordingV2Reader::ReleaseDone() {
   released_ = upto;
 }
 
+bool RecordingV2Reader::DecodeAZ(Stream& s, int tag, const unsigned char*& p, const unsigned char* end) {
+  const bool an = tag != kV2TagAZ;
+  const int slot = an ? tag - kV2TagAN : s.slot;
+  if (an && !s.has_shape[slot]) return false;
+  int64_t v[6];
+  for (int k = 0; k < (an ? 2 : 6); k++) {
+    uint64_t u;
+    if (!Uvarint(p, end, &u)) return false;
+    v[k] = static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
+  }
+  V2Record& r = s.pre.push_slot();
+  const int old_n = r.n;
+  r.global = false;
+  r.seq = s.seq;
+  r.m = s.m;
+  r.p = s.p;
+  r.g = s.g;
+  r.tag = kV2TagAZ;
+  r.n = 6;
+  r.offset = s.offset;
+  // A time is a delta from the chunk's last one; an AN's address one from
+  // its slot's last.
+  s.last_t = static_cast<int64_t>(static_cast<uint64_t>(v[an ? 0 : 4]) + static_cast<uint64_t>(s.last_t));
+  if (an) {
+    s.shape_addr[slot] += static_cast<uint64_t>(v[1]);
+    for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k];
+  } else {
+    for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k] = v[k];
+    s.shape_addr[slot] = static_cast<uint64_t>(v[5]);
+    s.has_shape[slot] = true;
+    s.slot = (slot + 1) % kV2Shapes;
+  }
+  r.v[4] = s.last_t;
+  r.v[5] = static_cast<int64_t>(s.shape_addr[slot]);
+  for (int k = 6; k < old_n; k++) r.v[k] = 0;  // as Assign leaves them
+  return true;
+}
+
 absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   // Out of line: the message is built only on an error, and the hot path
   // keeps a small frame.
@@ -363,6 +423,25 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   if (p >= end) return bad("the chunk ends before its record count");
   decoded_++;
   const unsigned byte = *p++;
+  // Most records are an allocation (AZ, or AN) of the last record's P and
+  // goroutine: read whole by a replay, skipped by its scout. Anything
+  // amiss is left to the general path below, which says what.
+  if ((byte & 0xc0) == 0xc0 && s.p != -2) {
+    const int t0 = static_cast<int>(byte & 0x3f);
+    const bool an = t0 >= kV2TagAN && t0 < kV2TagAN + kV2Shapes;
+    const unsigned char* q = p;
+    if ((an || t0 == kV2TagAZ) && whole_az_ && !filtered_ && DecodeAZ(s, t0, q, end)) {
+      s.left--;
+      s.pos = static_cast<size_t>(q - begin);
+      return absl::OkStatus();
+    }
+    if ((an || t0 == kV2TagAZ) && filtered_ && !times_ && !keep_[kV2TagA] && !keep_[kV2TagZ] &&
+        SkipUvarints(q, end, an ? 2 : 6)) {
+      s.left--;
+      s.pos = static_cast<size_t>(q - begin);
+      return absl::OkStatus();
+    }
+  }
   int tag = static_cast<int>(byte & 0x3f);  // an AN becomes the AZ it stands for
   const bool global = (byte & 0x40) == 0;
   uint64_t u;

@@ -20,6 +20,7 @@
 #ifndef GOGCSIM_TRACES_RECORDING_V2_H_
 #define GOGCSIM_TRACES_RECORDING_V2_H_
 
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -161,6 +162,10 @@ class RecordingV2Reader {
   // the address plus k element sizes). Not as one F (MO) per set bit. Its
   // index is its first F's; they count one each.
   void KeepBits() { whole_bits_ = true; }
+  // Two readers of the same file (a replay's two lanes) check each chunk's
+  // CRC once between them: each skips the chunks the other has checked.
+  // Either may run ahead; they may be on different threads.
+  static void ShareChecks(RecordingV2Reader& a, RecordingV2Reader& b) { b.checked_ = a.checked_; }
 
   const std::string& path() const { return path_; }
   uint64_t records() const { return index_; }  // returned so far
@@ -219,6 +224,10 @@ class RecordingV2Reader {
   void ReleaseDone();
   // Decodes one record of s's chunk into s.pre or s.head.
   absl::Status DecodeOne(Stream& s);
+  // DecodeOne's fast path: the fields at p of an AZ or AN (tag) into a
+  // whole AZ in s.pre, advancing p; false, with nothing changed, for one
+  // that is not well-formed.
+  bool DecodeAZ(Stream& s, int tag, const unsigned char*& p, const unsigned char* end);
 
   std::string path_;
   const char* map_;  // the whole file, mapped read-only
@@ -248,6 +257,9 @@ class RecordingV2Reader {
   std::vector<size_t> stream_of_m_;  // index + 1, 0 for none
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, std::greater<>> heap_;
   absl::Status error_;
+  // The end of the chunks checked so far, by this reader or one it shares
+  // checks with (ShareChecks): both read the chunks in file order.
+  std::shared_ptr<std::atomic<uint64_t>> checked_ = std::make_shared<std::atomic<uint64_t>>(0);
 };
 
 // Whether the file starts with kRecordingV2Magic (gzip or plain: no; v2

@@ -61,6 +61,22 @@ void Run(const std::string& bytes) {
       absl::StatusOr<bool> more = (*opened)->Next(&rec);
       if (!more.ok() || !*more) break;
     }
+    // As a replay reads it: whole AZs and bitmap words on one reader, and
+    // a filtered second one (its scout) that shares its checks.
+    auto whole = RecordingV2Reader::Open(in), scout = RecordingV2Reader::Open(in);
+    if (whole.ok() && scout.ok()) {
+      (*whole)->KeepAZ();
+      (*whole)->KeepBits();
+      (*scout)->KeepOnly({V2TagOf("MT"), kV2TagF, kV2TagMO}, /*times=*/false);
+      (*scout)->KeepBits();
+      RecordingV2Reader::ShareChecks(**whole, **scout);
+      for (RecordingV2Reader* r : {scout->get(), whole->get()}) {
+        for (;;) {
+          absl::StatusOr<const V2Record*> more = r->NextRecord();
+          if (!more.ok() || *more == nullptr) break;
+        }
+      }
+    }
     (void)CheckRecording(in);
     auto src = OpenRecording(in, RecordText::kLine);
     if (src.ok()) {

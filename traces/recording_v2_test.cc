@@ -36,13 +36,14 @@ std::string TwoMs(Writer& w) {
          w.Chunk(1, {{0, 1, 7, kZ, {842350469120}, true}}) + w.End(4, 9);
 }
 
-std::vector<V2Record> ReadAll(const std::string& path, absl::Status* err) {
+std::vector<V2Record> ReadAll(const std::string& path, absl::Status* err, bool whole_az = false) {
   std::vector<V2Record> out;
   absl::StatusOr<std::unique_ptr<RecordingV2Reader>> r = RecordingV2Reader::Open(path);
   if (!r.ok()) {
     *err = r.status();
     return out;
   }
+  if (whole_az) (*r)->KeepAZ();
   for (V2Record v;;) {
     absl::StatusOr<bool> more = (*r)->Next(&v);
     if (!more.ok()) {
@@ -224,11 +225,78 @@ TEST(RecordingV2Reader, ANOfASlotNoAZOfItsChunkFilledIsAnError) {
             "AN1 names shape slot 1"}}) {
     second.push_back({0, 0, 1, kGS, {1, 0, 0, 8192, 1500}});
     const std::string bytes = head + first + w.Chunk(0, second) + w.End(1, 1 + second.size());
+    for (const bool whole : {false, true}) {  // KeepAZ reads an AN by a path of its own
+      absl::Status err;
+      ReadAll(Write("an-alone.rec", bytes), &err, whole);
+      EXPECT_FALSE(err.ok()) << what;
+      EXPECT_TRUE(absl::StrContains(err.message(), what)) << err;
+      EXPECT_TRUE(absl::StrContains(err.message(), absl::StrCat("offset ", head.size() + first.size()))) << err;
+    }
+  }
+}
+
+// Every field length, 1 to 10 bytes, read back as written: fields near a
+// chunk's end and far from it, alone (Z) and in a whole AZ (KeepAZ).
+TEST(RecordingV2Reader, FieldsOfEveryLengthReadBack) {
+  std::vector<int64_t> values = {INT64_MIN, INT64_MAX, -1};
+  for (int k = 0; k < 63; k++) {
+    values.push_back(int64_t{1} << k);
+    values.push_back((int64_t{1} << k) - 1);
+    values.push_back(-(int64_t{1} << k));
+  }
+  Writer w;
+  std::vector<Writer::Rec> recs;
+  for (size_t i = 0; i < values.size(); i++) {
+    const int64_t v = values[i], u = values[(i + 1) % values.size()];
+    recs.push_back({0, 0, 1, kZ, {v}, true});
+    recs.push_back({0, 0, 1, kV2TagAZ, {v, u, v, u, v, u}, true});
+  }
+  recs.push_back({0, 0, 1, kGS, {1, 0, 0, values.back(), values.front()}});
+  const std::string path = Write("lengths.rec", Writer::FileHead() + w.Chunk(0, recs) + w.End(1, recs.size()));
+  for (const bool whole : {false, true}) {
+    auto r = RecordingV2Reader::Open(path);
+    ASSERT_TRUE(r.ok()) << r.status();
+    if (whole) (*r)->KeepAZ();
+    for (size_t i = 0; i < values.size(); i++) {
+      const int64_t v = values[i], u = values[(i + 1) % values.size()];
+      V2Record got;
+      ASSERT_TRUE(*(*r)->Next(&got));
+      EXPECT_EQ(got.tag, kZ);
+      EXPECT_EQ(got.v[0], v) << i;
+      ASSERT_TRUE(*(*r)->Next(&got));
+      if (whole) {
+        EXPECT_EQ(got.tag, kV2TagAZ);
+        EXPECT_EQ(std::vector<int64_t>(got.v, got.v + 6), (std::vector<int64_t>{v, u, v, u, v, u})) << i;
+        continue;
+      }
+      EXPECT_EQ(std::vector<int64_t>(got.v, got.v + 5), (std::vector<int64_t>{v, u, v, u, v})) << i;
+      ASSERT_TRUE(*(*r)->Next(&got));
+      EXPECT_EQ(got.v[0], u) << i;
+    }
+  }
+}
+
+// Two readers that share checks (a replay's lanes) each stop at a chunk
+// whose checksum is wrong, whichever reaches it first.
+TEST(RecordingV2Reader, ReadersThatShareChecksEachFindACorruptChunk) {
+  Writer w;
+  std::string bytes = TwoMs(w);
+  bytes[bytes.size() - 26 - 1] ^= 0x01;  // the last byte of M1's last chunk
+  const std::string path = Write("shared-crc.rec", bytes);
+  auto a = RecordingV2Reader::Open(path), b = RecordingV2Reader::Open(path);
+  ASSERT_TRUE(a.ok() && b.ok());
+  RecordingV2Reader::ShareChecks(**a, **b);
+  for (RecordingV2Reader* r : {a->get(), b->get()}) {
     absl::Status err;
-    ReadAll(Write("an-alone.rec", bytes), &err);
-    EXPECT_FALSE(err.ok()) << what;
-    EXPECT_TRUE(absl::StrContains(err.message(), what)) << err;
-    EXPECT_TRUE(absl::StrContains(err.message(), absl::StrCat("offset ", head.size() + first.size()))) << err;
+    for (V2Record v;;) {
+      absl::StatusOr<bool> more = r->Next(&v);
+      if (!more.ok()) {
+        err = more.status();
+        break;
+      }
+      ASSERT_TRUE(*more) << "read to the end past a corrupt chunk";
+    }
+    EXPECT_TRUE(absl::StrContains(err.message(), "chunk checksum mismatch")) << err;
   }
 }
 
