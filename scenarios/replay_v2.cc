@@ -283,17 +283,15 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     l.p = rec.p;
     const bool alone = l.expected.empty() && l.produced.empty();
     const model::AllocRequest req = RequestOf(rec);
-    const bool ended = threads_.RunDirect(rec.m, [&] {
-      const model::AllocResult res = malloc_.Mallocgc(Cache(l.p), req);
-      Produce(T().Z, {static_cast<int64_t>(res.addr)});
-    });
-    // The common case, compared in place: the call made just its Z.
-    if (ended && alone && l.produced.size() == 1 && l.produced.front().tag == T().Z && l.produced.front().n == 1 &&
-        l.produced.front().v[0] == rec.v[5]) {
-      l.produced.pop_front();
+    uint64_t addr = 0;
+    const bool ended = threads_.RunDirect(rec.m, [&] { addr = malloc_.Mallocgc(Cache(l.p), req).addr; });
+    // The common case, compared in place: the call made nothing but its
+    // result. Else its Z is the last of what it made.
+    if (ended && alone && l.produced.empty() && static_cast<int64_t>(addr) == rec.v[5]) {
       Count(T().Z).matched++;
       return absl::OkStatus();
     }
+    if (ended) ProduceOn(rec.m, T().Z, {static_cast<int64_t>(addr)});
     V2Record& z = l.expected.push_slot() = rec;  // the result, as the Z it stands for
     z.index++;
     z.tag = static_cast<uint8_t>(T().Z);
@@ -405,12 +403,16 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
     return report_;
   }
 
-  // A local record of the running call.
-  // Written in place: this runs for every allocation (its Z).
+  // A local record of the running call (ProduceOn: of M m's), written in
+  // place: this runs for most frees.
   void Produce(int tag, std::initializer_list<int64_t> v, uint32_t inputs = 0) {
     const int64_t m = threads_.current();
-    GOGCSIM_CHECK(m >= 0 && v.size() <= 16);
-    ReplayPoint& p = LocalOf(static_cast<uint32_t>(m)).produced.push_slot();
+    GOGCSIM_CHECK(m >= 0);
+    ProduceOn(static_cast<uint32_t>(m), tag, v, inputs);
+  }
+  void ProduceOn(uint32_t m, int tag, std::initializer_list<int64_t> v, uint32_t inputs = 0) {
+    GOGCSIM_CHECK(v.size() <= 16);
+    ReplayPoint& p = LocalOf(m).produced.push_slot();
     const int old_n = p.n;
     p.tag = tag;
     p.n = static_cast<int>(v.size());
