@@ -22,8 +22,7 @@ ReplayThreads::~ReplayThreads() {
   }
 }
 
-ReplayThreads::Thread& ReplayThreads::Of(uint32_t m) {
-  if (m < by_m_.size() && by_m_[m] != nullptr) return *by_m_[m];
+ReplayThreads::Thread& ReplayThreads::Create(uint32_t m) {
   std::unique_ptr<Thread>& t = threads_[m];
   if (t == nullptr) {
     t = std::make_unique<Thread>();

@@ -103,7 +103,13 @@ class ReplayThreads final : public model::SyncHooks {
     std::optional<ReplayPoint> waiting;
     const traces::V2Record* offered = nullptr;
   };
-  Thread& Of(uint32_t m);
+  Thread& Of(uint32_t m) {
+    if (m < by_m_.size() && by_m_[m] != nullptr) return *by_m_[m];
+    return Create(m);
+  }
+  // Of for an M it has not indexed: its thread, made on first use. Out of
+  // line, so that Of for an indexed M is a load.
+  Thread& Create(uint32_t m);
   // M m's thread, or nullptr: by index for the recording's Ms (each
   // record asks), in threads_ for the others.
   const Thread* Find(uint32_t m) const {
