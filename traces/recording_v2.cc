@@ -373,6 +373,17 @@ void RecordingV2Reader::ReleaseDone() {
   released_ = upto;
 }
 
+void RecordingV2Reader::SetHeader(V2Record& r, const Stream& s, bool global, int tag, int n) {
+  r.global = global;
+  r.seq = s.seq;
+  r.m = s.m;
+  r.p = s.p;
+  r.g = s.g;
+  r.tag = static_cast<uint8_t>(tag);
+  r.n = n;
+  r.offset = s.offset;
+}
+
 bool RecordingV2Reader::DecodeAZ(Stream& s, int tag, const unsigned char*& p, const unsigned char* end) {
   const bool an = tag != kV2TagAZ;
   const int slot = an ? tag - kV2TagAN : s.slot;
@@ -385,14 +396,7 @@ bool RecordingV2Reader::DecodeAZ(Stream& s, int tag, const unsigned char*& p, co
   }
   V2Record& r = s.pre.push_slot();
   const int old_n = r.n;
-  r.global = false;
-  r.seq = s.seq;
-  r.m = s.m;
-  r.p = s.p;
-  r.g = s.g;
-  r.tag = kV2TagAZ;
-  r.n = 6;
-  r.offset = s.offset;
+  SetHeader(r, s, false, kV2TagAZ, 6);
   // A time is a delta from the chunk's last one; an AN's address one from
   // its slot's last.
   s.last_t = static_cast<int64_t>(static_cast<uint64_t>(v[an ? 0 : 4]) + static_cast<uint64_t>(s.last_t));
@@ -488,14 +492,7 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
   const bool in_slot = !global && keep && !bits && (whole_az_ || !(tag == kV2TagAZ || an));
   V2Record& r = global ? s.head : in_slot ? s.pre.push_slot() : scratch_;
   const int old_n = r.n;
-  r.global = global;
-  r.seq = s.seq;
-  r.m = s.m;
-  r.p = s.p;
-  r.g = s.g;
-  r.tag = static_cast<uint8_t>(tag);
-  r.n = sc.fields;
-  r.offset = s.offset;
+  SetHeader(r, s, global, tag, sc.fields);
   if (!keep && !times_ && !bits) {  // nothing of it is needed
     if (!SkipUvarints(p, end, sc.fields)) return bad("malformed fields of ", sc.name);
   }

@@ -224,6 +224,8 @@ class RecordingV2Reader {
   void ReleaseDone();
   // Decodes one record of s's chunk into s.pre or s.head.
   absl::Status DecodeOne(Stream& s);
+  // r's header: the stream's M, P, goroutine, last number and chunk.
+  static void SetHeader(V2Record& r, const Stream& s, bool global, int tag, int n);
   // DecodeOne's fast path: the fields at p of an AZ or AN (tag) into a
   // whole AZ in s.pre, advancing p; false, with nothing changed, for one
   // that is not well-formed.
