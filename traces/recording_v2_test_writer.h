@@ -52,11 +52,12 @@ class Writer {
       for (size_t k = 0; k < r.v.size(); k++) {
         int64_t v = r.v[k];
         if (s.time_mask & (1u << k)) {
-          const int64_t d = v - last_t;
+          // Wraps, as the reader's sum does (a time may be any int64).
+          const auto d = static_cast<int64_t>(static_cast<uint64_t>(v) - static_cast<uint64_t>(last_t));
           last_t = v;
           v = d;
         }
-        U(&body, static_cast<uint64_t>((v << 1) ^ (v >> 63)));
+        U(&body, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
       }
     }
     return Head(static_cast<uint32_t>(body.size()),
