@@ -229,8 +229,8 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
   uint64_t shape[kV2Shapes] = {}, shape_typ[kV2Shapes] = {}, shape_addr[kV2Shapes] = {};
   int slot = 0;
   for (uint32_t i = 0; i < words;) {
-    const uint64_t h0 = w[i];
-    const bool far = has_g && (h0 & (kCompact | kGlobal)) == kGlobal && w[i + 2] - first_g > kChunkSpan;
+    const uint64_t h = w[i];
+    const bool far = has_g && (h & (kCompact | kGlobal)) == kGlobal && w[i + 2] - first_g > kChunkSpan;
     if (n_ + kMaxRecord > kChunkBytes || far) {
       if (absl::Status st = WriteChunk(m, count, has_g, has_g ? first_g : 0); !st.ok()) return st;
       count = 0;
@@ -242,7 +242,6 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
       for (uint64_t& s : shape) s = 0;
       slot = 0;
     }
-    const uint64_t h = w[i];
     int tag = static_cast<uint8_t>(h);
     if (h & kCompact) {
       const uint32_t at = i;

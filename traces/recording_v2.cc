@@ -384,33 +384,40 @@ void RecordingV2Reader::SetHeader(V2Record& r, const Stream& s, bool global, int
   r.offset = s.offset;
 }
 
+void RecordingV2Reader::ShapeAZ(Stream& s, int tag, int64_t* v) {
+  if (tag != kV2TagAZ) {  // an AN: time, address delta
+    const int slot = tag - kV2TagAN;
+    const int64_t t = v[0];
+    s.shape_addr[slot] += static_cast<uint64_t>(v[1]);
+    for (int k = 0; k < 4; k++) v[k] = s.shape[slot][k];
+    v[4] = t;
+    v[5] = static_cast<int64_t>(s.shape_addr[slot]);
+    return;
+  }
+  for (int k = 0; k < 4; k++) s.shape[s.slot][k] = v[k];
+  s.shape_addr[s.slot] = static_cast<uint64_t>(v[5]);
+  s.has_shape[s.slot] = true;
+  s.slot = (s.slot + 1) % kV2Shapes;
+}
+
 bool RecordingV2Reader::DecodeAZ(Stream& s, int tag, const unsigned char*& p, const unsigned char* end) {
   const bool an = tag != kV2TagAZ;
-  const int slot = an ? tag - kV2TagAN : s.slot;
-  if (an && !s.has_shape[slot]) return false;
+  if (an && !s.has_shape[tag - kV2TagAN]) return false;
   int64_t v[6];
   for (int k = 0; k < (an ? 2 : 6); k++) {
     uint64_t u;
     if (!Uvarint(p, end, &u)) return false;
     v[k] = static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
   }
+  // The time, a delta from the chunk's last one.
+  int64_t& t = v[an ? 0 : 4];
+  t = static_cast<int64_t>(static_cast<uint64_t>(t) + static_cast<uint64_t>(s.last_t));
+  s.last_t = t;
+  ShapeAZ(s, tag, v);
   V2Record& r = s.pre.push_slot();
   const int old_n = r.n;
   SetHeader(r, s, false, kV2TagAZ, 6);
-  // A time is a delta from the chunk's last one; an AN's address one from
-  // its slot's last.
-  s.last_t = static_cast<int64_t>(static_cast<uint64_t>(v[an ? 0 : 4]) + static_cast<uint64_t>(s.last_t));
-  if (an) {
-    s.shape_addr[slot] += static_cast<uint64_t>(v[1]);
-    for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k];
-  } else {
-    for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k] = v[k];
-    s.shape_addr[slot] = static_cast<uint64_t>(v[5]);
-    s.has_shape[slot] = true;
-    s.slot = (slot + 1) % kV2Shapes;
-  }
-  r.v[4] = s.last_t;
-  r.v[5] = static_cast<int64_t>(s.shape_addr[slot]);
+  for (int k = 0; k < 6; k++) r.v[k] = v[k];
   for (int k = 6; k < old_n; k++) r.v[k] = 0;  // as Assign leaves them
   return true;
 }
@@ -434,13 +441,9 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     const int t0 = static_cast<int>(byte & 0x3f);
     const bool an = t0 >= kV2TagAN && t0 < kV2TagAN + kV2Shapes;
     const unsigned char* q = p;
-    if ((an || t0 == kV2TagAZ) && whole_az_ && !filtered_ && DecodeAZ(s, t0, q, end)) {
-      s.left--;
-      s.pos = static_cast<size_t>(q - begin);
-      return absl::OkStatus();
-    }
-    if ((an || t0 == kV2TagAZ) && filtered_ && !times_ && !keep_[kV2TagA] && !keep_[kV2TagZ] &&
-        SkipUvarints(q, end, an ? 2 : 6)) {
+    const bool whole = whole_az_ && !filtered_;                                    // a replay's reader
+    const bool skip = filtered_ && !times_ && !keep_[kV2TagA] && !keep_[kV2TagZ];  // its scout
+    if ((an || t0 == kV2TagAZ) && ((whole && DecodeAZ(s, t0, q, end)) || (skip && SkipUvarints(q, end, an ? 2 : 6)))) {
       s.left--;
       s.pos = static_cast<size_t>(q - begin);
       return absl::OkStatus();
@@ -524,22 +527,12 @@ absl::Status RecordingV2Reader::DecodeOne(Stream& s) {
     s.pos = static_cast<size_t>(p - begin);
     return absl::OkStatus();
   }
-  if (an) {  // the AZ it abbreviates
-    const int slot = tag - kV2TagAN;
-    if (!s.has_shape[slot]) {
-      return bad(sc.name, " names shape slot ", slot, ", which no AZ of its chunk filled");
-    }
-    const int64_t t = r.v[0];
-    s.shape_addr[slot] += static_cast<uint64_t>(r.v[1]);
-    for (int k = 0; k < 4; k++) r.v[k] = s.shape[slot][k];
-    r.v[4] = t;
-    r.v[5] = static_cast<int64_t>(s.shape_addr[slot]);
+  if (an && !s.has_shape[tag - kV2TagAN]) {
+    return bad(sc.name, " names shape slot ", tag - kV2TagAN, ", which no AZ of its chunk filled");
+  }
+  if (an || tag == kV2TagAZ) {  // an AN: the AZ it abbreviates
+    ShapeAZ(s, tag, r.v);
     tag = kV2TagAZ;
-  } else if (tag == kV2TagAZ) {
-    for (int k = 0; k < 4; k++) s.shape[s.slot][k] = r.v[k];
-    s.shape_addr[s.slot] = static_cast<uint64_t>(r.v[5]);
-    s.has_shape[s.slot] = true;
-    s.slot = (s.slot + 1) % kV2Shapes;
   }
   if (in_slot) {
     if (tag == kV2TagAZ) {  // whole

@@ -226,6 +226,10 @@ class RecordingV2Reader {
   absl::Status DecodeOne(Stream& s);
   // r's header: the stream's M, P, goroutine, last number and chunk.
   static void SetHeader(V2Record& r, const Stream& s, bool global, int tag, int n);
+  // An AZ's six fields (v) fill the chunk's next shape slot; an AN's two
+  // (time, address delta) become the AZ's six from its slot, which holds
+  // a shape.
+  static void ShapeAZ(Stream& s, int tag, int64_t* v);
   // DecodeOne's fast path: the fields at p of an AZ or AN (tag) into a
   // whole AZ in s.pre, advancing p; false, with nothing changed, for one
   // that is not well-formed.
