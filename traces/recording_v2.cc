@@ -326,7 +326,7 @@ absl::StatusOr<bool> RecordingV2Reader::ReadChunk() {
   return true;
 }
 
-absl::Status RecordingV2Reader::Advance(size_t si) {
+absl::Status RecordingV2Reader::Advance(size_t si, bool push) {
   Stream& s = streams_[si];
   if (s.has_head) return absl::OkStatus();  // already in the heap
   while (!s.has_head) {
@@ -354,7 +354,7 @@ absl::Status RecordingV2Reader::Advance(size_t si) {
     }
     if (absl::Status st = DecodeOne(s); !st.ok()) return st;
   }
-  heap_.push({s.head.seq, si});
+  if (push) heap_.push({s.head.seq, si});
   return absl::OkStatus();
 }
 
@@ -630,8 +630,19 @@ absl::StatusOr<const V2Record*> RecordingV2Reader::NextRecord() {
     if (advance_ != kNoStream) {
       const size_t si = advance_;
       advance_ = kNoStream;
-      streams_[si].has_head = false;
-      if (absl::Status st = Advance(si); !st.ok()) return st;
+      Stream& s = streams_[si];
+      s.has_head = false;
+      if (absl::Status st = Advance(si, /*push=*/false); !st.ok()) return st;
+      if (s.has_head) {
+        // An M often writes several global records in a row: its next
+        // head, if it is the next number and no other stream holds one
+        // as low, is drained without a round through the heap.
+        if (s.head.seq == next_seq_ && (heap_.empty() || heap_.top().seq > next_seq_)) {
+          drain_ = si;
+          continue;
+        }
+        heap_.push({s.head.seq, si});
+      }
     }
     if (tails_done_) {
       // What each M wrote after its last global record, by M id.

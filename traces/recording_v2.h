@@ -218,8 +218,9 @@ class RecordingV2Reader {
   absl::Status Error(uint64_t offset, const std::string& what);
   // Reads one chunk into its M's stream; false at the end of the file.
   absl::StatusOr<bool> ReadChunk();
-  // Starts stream s on its next pending chunk if it has no head record.
-  absl::Status Advance(size_t s);
+  // Decodes stream s up to its next head record, starting its next pending
+  // chunk if need be, and puts that head in the heap unless `push` is false.
+  absl::Status Advance(size_t s, bool push = true);
   // Gives back the mapped pages no stream needs again.
   void ReleaseDone();
   // Decodes one record of s's chunk into s.pre or s.head.

@@ -121,6 +121,12 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
        "global record 1 of 3 is missing"},
       {"twice", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.Chunk(1, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2),
        "appears twice"},
+      // M0's second global record follows its first without a round
+      // through the heap (NextRecord's fast path), and M1 holds it too.
+      {"twice in a run",
+       Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}, {1, 0, 1, kZ, {2}}}) + w.Chunk(1, {{1, 0, 1, kZ, {3}}}) +
+           w.End(2, 3),
+       "sequence number 1 appears twice"},
       {"unknown tag", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, 100, {}}}) + w.End(1, 1), "unknown record tag 100"},
       {"count", Writer::FileHead() + w.Chunk(0, {{0, 0, 1, kZ, {1}}}) + w.End(1, 2), "the end chunk says 2"},
       {"trailing", good + "x", "data after the end chunk"},
