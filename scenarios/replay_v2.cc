@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
@@ -518,8 +519,12 @@ class Engine final : public model::AllocEvents, public model::GcHooks {
   model::MCache* Cache(int64_t p) {
     // P -1 (no P yet) uses the bootstrap mcache, which becomes P 0's.
     const size_t i = p < 0 ? 0 : static_cast<size_t>(p);
-    while (caches_.size() <= i) caches_.push_back(malloc_.NewMCache());
+    if (i >= caches_.size()) [[unlikely]] AddCaches(i);
     return caches_[i].get();
+  }
+  // Out of line: Cache runs once an allocation, this once a P.
+  ABSL_ATTRIBUTE_NOINLINE void AddCaches(size_t i) {
+    while (caches_.size() <= i) caches_.push_back(malloc_.NewMCache());
   }
 
   // The replay's M for stack spans: no M of a recording has this id (it
