@@ -43,6 +43,7 @@ const HeapObject* ObjectGraph::Find(const MSpan& s, uint64_t base) const {
 }
 
 void ObjectGraph::Free(const MSpan& s, uint64_t base) {
+  if (spans_.empty()) return;  // a replay's heap: no graph, and a lookup per freed object
   auto it = spans_.find(&s);
   if (it == spans_.end()) return;
   SpanObjects& t = it->second;
