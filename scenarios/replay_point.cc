@@ -106,12 +106,11 @@ bool Matches(const ReplayPoint& p, const traces::V2Record& rec) {
 }
 
 int MatchFrees(traces::V2Record& fb, sim::RingQueue<ReplayPoint>& produced, bool* mismatch) {
-  static const int kF = traces::V2TagOf("F");
   *mismatch = false;
   int matched = 0;
   while (fb.v[2] != 0 && !produced.empty()) {
     const ReplayPoint& got = produced.front();
-    if (got.tag != kF || got.n != 1 || got.v[0] != traces::V2LowestSlot(fb)) {
+    if (got.tag != traces::kV2TagF || got.n != 1 || got.v[0] != traces::V2LowestSlot(fb)) {
       *mismatch = true;
       break;
     }
@@ -125,7 +124,7 @@ int MatchFrees(traces::V2Record& fb, sim::RingQueue<ReplayPoint>& produced, bool
 
 traces::V2Record NextFree(const traces::V2Record& fb) {
   traces::V2Record f = fb;  // its header
-  f.tag = static_cast<uint8_t>(traces::V2TagOf("F"));
+  f.tag = static_cast<uint8_t>(traces::kV2TagF);
   f.n = 1;
   f.v[0] = traces::V2LowestSlot(fb);
   f.v[1] = f.v[2] = 0;

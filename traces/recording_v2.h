@@ -76,8 +76,9 @@ const V2Schema& V2SchemaOf(int tag);
 int V2TagOf(std::string_view name);
 
 // Aligned, with the header first in 48 bytes, so that a record of up to
-// two fields is one cache line and one of up to ten two: the readers copy
-// records between threads, and most have few fields.
+// two fields is one cache line and one of up to ten two: the readers and
+// the replay copy records from slot to slot (Assign), and most have few
+// fields.
 struct alignas(64) V2Record {
   uint64_t index = 0;   // position in the merged order
   uint64_t seq = 0;     // global sequence number; for a local record, its M's next global one
