@@ -36,16 +36,11 @@ std::string TwoMs(Writer& w) {
          w.Chunk(1, {{0, 1, 7, kZ, {842350469120}, true}}) + w.End(4, 9);
 }
 
-std::vector<V2Record> ReadAll(const std::string& path, absl::Status* err, bool whole_az = false) {
+// The records r has left, up to its error (*err) or the end.
+std::vector<V2Record> Drain(RecordingV2Reader& r, absl::Status* err) {
   std::vector<V2Record> out;
-  absl::StatusOr<std::unique_ptr<RecordingV2Reader>> r = RecordingV2Reader::Open(path);
-  if (!r.ok()) {
-    *err = r.status();
-    return out;
-  }
-  if (whole_az) (*r)->KeepAZ();
   for (V2Record v;;) {
-    absl::StatusOr<bool> more = (*r)->Next(&v);
+    absl::StatusOr<bool> more = r.Next(&v);
     if (!more.ok()) {
       *err = more.status();
       return out;
@@ -54,6 +49,21 @@ std::vector<V2Record> ReadAll(const std::string& path, absl::Status* err, bool w
     out.push_back(v);
   }
 }
+
+std::vector<V2Record> ReadAll(const std::string& path, absl::Status* err, bool whole_az = false) {
+  absl::StatusOr<std::unique_ptr<RecordingV2Reader>> r = RecordingV2Reader::Open(path);
+  if (!r.ok()) {
+    *err = r.status();
+    return {};
+  }
+  if (whole_az) (*r)->KeepAZ();
+  return Drain(**r, err);
+}
+
+// Seeds of the recording fuzzer's corpus: one with every tag (a GC cycle
+// included), one recorded from a real program at GOMAXPROCS 2.
+constexpr const char* kCorpusSeeds[] = {"two-ms-every-tag.rec", "recorded-tiny-p2.rec"};
+std::string CorpusSeed(const char* seed) { return std::string("traces/testdata/fuzz/recording/") + seed; }
 
 TEST(RecordingV2Reader, MergesTheMsBySequenceNumber) {
   Writer w;
@@ -348,8 +358,8 @@ TEST(RecordingV2Reader, ExpandedTagsAreTheSchemas) {
 // records of those tags, in the same order: the F of an FB, the A and Z
 // of an AZ or AN, and global records among them.
 TEST(RecordingV2Reader, KeepOnlyReturnsTheFullOrdersRecordsOfItsTags) {
-  for (const char* seed : {"two-ms-every-tag.rec", "recorded-tiny-p2.rec"}) {
-    const std::string path = std::string("traces/testdata/fuzz/recording/") + seed;
+  for (const char* seed : kCorpusSeeds) {
+    const std::string path = CorpusSeed(seed);
     absl::Status err;
     const std::vector<V2Record> all = ReadAll(path, &err);
     ASSERT_TRUE(err.ok()) << err;
@@ -364,13 +374,8 @@ TEST(RecordingV2Reader, KeepOnlyReturnsTheFullOrdersRecordsOfItsTags) {
       auto r = RecordingV2Reader::Open(path);
       ASSERT_TRUE(r.ok());
       (*r)->KeepOnly({keep[0], keep[1], keep[2]});
-      std::vector<V2Record> got;
-      for (V2Record v;;) {
-        absl::StatusOr<bool> more = (*r)->Next(&v);
-        ASSERT_TRUE(more.ok()) << more.status();
-        if (!*more) break;
-        got.push_back(v);
-      }
+      const std::vector<V2Record> got = Drain(**r, &err);
+      ASSERT_TRUE(err.ok()) << err;
       ASSERT_EQ(got.size(), want.size()) << seed << " " << tags[0];
       // The first seed has every tag; the second no GC cycle.
       if (seed[0] == 't' || tags[0][0] != 'M') {
@@ -393,8 +398,8 @@ TEST(RecordingV2Reader, KeepOnlyReturnsTheFullOrdersRecordsOfItsTags) {
 // or MO per bit), they are exactly the records the full reader returns,
 // indexes included.
 TEST(RecordingV2Reader, KeepAZAndKeepBitsAreTheRecordsTheyStandFor) {
-  for (const char* seed : {"two-ms-every-tag.rec", "recorded-tiny-p2.rec"}) {
-    const std::string path = std::string("traces/testdata/fuzz/recording/") + seed;
+  for (const char* seed : kCorpusSeeds) {
+    const std::string path = CorpusSeed(seed);
     absl::Status err;
     const std::vector<V2Record> all = ReadAll(path, &err);
     ASSERT_TRUE(err.ok()) << err;
@@ -402,12 +407,11 @@ TEST(RecordingV2Reader, KeepAZAndKeepBitsAreTheRecordsTheyStandFor) {
     ASSERT_TRUE(r.ok());
     (*r)->KeepAZ();
     (*r)->KeepBits();
+    const std::vector<V2Record> whole = Drain(**r, &err);
+    ASSERT_TRUE(err.ok()) << err;
     std::vector<V2Record> got;
     int whole_az = 0, words = 0;
-    for (V2Record v;;) {
-      absl::StatusOr<bool> more = (*r)->Next(&v);
-      ASSERT_TRUE(more.ok()) << more.status();
-      if (!*more) break;
+    for (const V2Record& v : whole) {
       V2Record e = v;
       if (v.tag == kV2TagAZ) {
         whole_az++;
