@@ -616,6 +616,9 @@ func gsrecProbe() {
 	if gp == gp.m.g0 || gp == gp.m.gsignal {
 		return
 	}
+	if atomic.Load64(&gsrec.owner) == uint64(gp.m.id)+1 {
+		return // under gsrecLock, which made the room before it took the lock
+	}
 	var here byte
 	if uintptr(unsafe.Pointer(&here))-gp.stack.lo < 4096+_StackGuard {
 		gsrecGrow()
@@ -711,6 +714,12 @@ func (s *gsrecM) end() {
 
 // gsrecLock serializes a shared-state operation with its record. Re-entrant
 // for its M; holds off preemption while held.
+//
+// The stack never grows while it is held: growing takes mheap.lock (a
+// stack span), and the hooks inside mheap.lock's sections take gsrecLock,
+// so that would invert the two locks' order and deadlock against another
+// M. gsrecProbe makes room for the whole section first, and skips its own
+// check inside it.
 func gsrecLock() *m {
 	mp := acquirem()
 	id := uint64(mp.id) + 1
@@ -718,6 +727,7 @@ func gsrecLock() *m {
 		gsrec.depth++
 		return mp
 	}
+	gsrecProbe()
 	for i := 0; !atomic.Cas64(&gsrec.owner, 0, id); i++ {
 		if i < 50 {
 			procyield(10)
