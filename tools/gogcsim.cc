@@ -35,6 +35,7 @@
 #include "tools/report_command.h"
 #include "tools/sweep_command.h"
 #include "tools/trace_command.h"
+#include "tools/validate_command.h"
 #include "traces/atomic_file.h"
 #include "traces/decision_log.h"
 
@@ -149,6 +150,14 @@ Usage:
       simulated against the real runs' min and max (inside if within them
       widened by 2%), then cycle by cycle against the first real run:
       trigger, heap at mark termination, goal and marked heap.
+  gogcsim validate GRID_DIR [--json]
+      A grid of what-if predictions against real runs, as
+      tools/validation_grid.sh makes it: GRID_DIR/cells/PROGRAM-pP-gG, each
+      with run/ (gogcsim run --out) and real-*.stderr. Prints each cell's
+      cycles, peak heap at mark termination and mean marked heap against
+      the real min-max, the mean |error| of each measure against the real
+      mean and the cells inside the min-max widened by 2%; writes
+      GRID_DIR/validation.{csv,json,html}.
   gogcsim toolchain [--plain] [--go_src=TARBALL]
       Build (or find in the cache) the instrumented, or with --plain the
       plain, go1.10.2 toolchain and print its GOROOT. Exit status 5 if it
@@ -562,6 +571,7 @@ int main(int argc, char** argv) {
     if (cmd == "trace") return gogcsim::tools::TraceCommand(rest);
     if (cmd == "record") return gogcsim::tools::RecordCommand(rest);
     if (cmd == "compare") return gogcsim::tools::CompareCommand(rest);
+    if (cmd == "validate") return gogcsim::tools::ValidateCommand(rest);
     if (cmd == "toolchain") return gogcsim::tools::ToolchainCommand(rest);
     return Fail("unknown command \"" + cmd + "\" (try gogcsim --help)");
   };

@@ -49,8 +49,9 @@ bool ParseGcLine(std::string_view line, RealCycle* c);
 
 // Reads a log. InvalidArgument naming path:line for a gc or pacer line that
 // is cut or malformed; NotFound for a missing file; InvalidArgument if the
-// file has no gc line at all (not a gctrace log).
-absl::StatusOr<RealLog> ReadGcTrace(const std::string& path);
+// file has no gc line at all (not a gctrace log), unless allow_no_cycles
+// (the caller ran the program, which ended before its first cycle).
+absl::StatusOr<RealLog> ReadGcTrace(const std::string& path, bool allow_no_cycles = false);
 
 }  // namespace gogcsim::traces
 

@@ -1,0 +1,138 @@
+#include "traces/run_comparison.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "sim/check.h"
+#include "traces/jsonl.h"
+
+namespace gogcsim::traces {
+namespace {
+
+void Summarize(RunTotals* t) {
+  double sum = 0;
+  int n = 0;
+  for (size_t i = 0; i < t->cycles.size(); i++) {
+    t->peak_mt = std::max(t->peak_mt, static_cast<double>(t->cycles[i].heap_mt));
+    if (i + 1 < t->cycles.size() && t->cycles[i].marked >= 0) {
+      sum += static_cast<double>(t->cycles[i].marked);
+      n++;
+    }
+  }
+  t->mean_marked = n > 0 ? sum / n : 0;
+}
+
+}  // namespace
+
+absl::StatusOr<RunTotals> ReadSimulatedRun(const std::string& dir) {
+  RunTotals t;
+  t.name = dir;
+  JsonLinesReader r;
+  if (absl::Status st = r.Open(dir + "/cycles.jsonl"); !st.ok()) return st;
+  int64_t next_trigger = -1;
+  for (Json j;;) {
+    absl::StatusOr<bool> more = r.Next(&j);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    absl::StatusOr<int64_t> h1 = IntField(j, "heap1"), goal = IntField(j, "heap_goal"), marked = IntField(j, "heap2"),
+                            next = IntField(j, "next_gc_trigger");
+    absl::StatusOr<double> cpu = FloatField(j, "gc_cpu_fraction");
+    for (const absl::Status& st : {h1.status(), goal.status(), marked.status(), next.status(), cpu.status()}) {
+      if (!st.ok()) return LineError(r.path(), r.line(), st.message());
+    }
+    // A cycle's trigger is the one the cycle before it set.
+    t.cycles.push_back(CycleHeap{next_trigger, *h1, *goal, *marked});
+    next_trigger = *next;
+    t.gc_cpu_pct = *cpu * 100;
+  }
+  Summarize(&t);
+  return t;
+}
+
+RunTotals FromRealLog(const RealLog& log) {
+  RunTotals t;
+  t.name = log.path;
+  for (size_t i = 0; i < log.cycles.size(); i++) {
+    const RealCycle& r = log.cycles[i];
+    CycleHeap c;
+    if (r.has_pacer) {
+      c.trigger = r.H_T;
+      c.heap_mt = r.H_a;
+      c.goal = r.H_g;
+    } else {
+      c.heap_mt = r.heap1_mb << 20;
+      c.goal = r.goal_mb << 20;
+    }
+    if (i + 1 < log.cycles.size() && log.cycles[i + 1].has_pacer) c.marked = log.cycles[i + 1].H_m_prev;
+    t.cycles.push_back(c);
+  }
+  if (!log.cycles.empty()) t.gc_cpu_pct = static_cast<double>(log.cycles.back().cpu_pct);
+  Summarize(&t);
+  return t;
+}
+
+const char* MeasureName(Measure m) {
+  switch (m) {
+    case Measure::kCycles:
+      return "GC cycles";
+    case Measure::kPeakHeapMT:
+      return "peak heap at mark termination (MB)";
+    case Measure::kMeanMarked:
+      return "mean marked heap (MB)";
+    case Measure::kGcCpu:
+      return "GC CPU at the end (%)";
+  }
+  GOGCSIM_CHECK(false);
+  return "";
+}
+
+const char* MeasureKey(Measure m) {
+  switch (m) {
+    case Measure::kCycles:
+      return "cycles";
+    case Measure::kPeakHeapMT:
+      return "peak_heap_mt_mb";
+    case Measure::kMeanMarked:
+      return "mean_marked_mb";
+    case Measure::kGcCpu:
+      return "gc_cpu_pct";
+  }
+  GOGCSIM_CHECK(false);
+  return "";
+}
+
+double MeasureValue(const RunTotals& t, Measure m) {
+  constexpr double kMB = 1 << 20;
+  switch (m) {
+    case Measure::kCycles:
+      return static_cast<double>(t.cycles.size());
+    case Measure::kPeakHeapMT:
+      return t.peak_mt / kMB;
+    case Measure::kMeanMarked:
+      return t.mean_marked / kMB;
+    case Measure::kGcCpu:
+      return t.gc_cpu_pct;
+  }
+  GOGCSIM_CHECK(false);
+  return 0;
+}
+
+MeasureComparison Compare(const RunTotals& sim, const std::vector<RunTotals>& real, Measure m) {
+  GOGCSIM_CHECK(!real.empty());
+  MeasureComparison c;
+  c.simulated = MeasureValue(sim, m);
+  c.real_min = c.real_max = MeasureValue(real[0], m);
+  double sum = 0;
+  for (const RunTotals& r : real) {
+    const double v = MeasureValue(r, m);
+    c.real_min = std::min(c.real_min, v);
+    c.real_max = std::max(c.real_max, v);
+    sum += v;
+  }
+  c.real_mean = sum / static_cast<double>(real.size());
+  c.inside = c.simulated >= c.real_min * (1 - kInsideSlack) && c.simulated <= c.real_max * (1 + kInsideSlack);
+  c.error_pct = c.real_mean != 0 ? (c.simulated - c.real_mean) / c.real_mean * 100 : 0;
+  return c;
+}
+
+}  // namespace gogcsim::traces
