@@ -34,16 +34,43 @@ absl::StatusOr<RunTotals> ReadSimulatedRun(const std::string& dir) {
     absl::StatusOr<bool> more = r.Next(&j);
     if (!more.ok()) return more.status();
     if (!*more) break;
-    absl::StatusOr<int64_t> h1 = IntField(j, "heap1"), goal = IntField(j, "heap_goal"), marked = IntField(j, "heap2"),
+    absl::StatusOr<int64_t> h1 = IntField(j, "heap1"), goal = IntField(j, "heap_goal"),
                             next = IntField(j, "next_gc_trigger");
     absl::StatusOr<double> cpu = FloatField(j, "gc_cpu_fraction");
-    for (const absl::Status& st : {h1.status(), goal.status(), marked.status(), next.status(), cpu.status()}) {
+    for (const absl::Status& st : {h1.status(), goal.status(), next.status(), cpu.status()}) {
       if (!st.ok()) return LineError(r.path(), r.line(), st.message());
     }
-    // A cycle's trigger is the one the cycle before it set.
-    t.cycles.push_back(CycleHeap{next_trigger, *h1, *goal, *marked});
+    // A cycle's trigger is the one the cycle before it set; its marked
+    // heap, as gcpacertrace shows it, the next endCycle's (below).
+    t.cycles.push_back(CycleHeap{next_trigger, *h1, *goal, -1});
     next_trigger = *next;
     t.gc_cpu_pct = *cpu * 100;
+  }
+  // What gcpacertrace prints, from the pacer's own inputs at each
+  // endCycle: H_a (heap_live) and H_m_prev (heap_marked, which startCycle
+  // fakes from the trigger on a heap at heapminimum), as the real side.
+  JsonLinesReader d;
+  if (absl::Status st = d.Open(dir + "/decisions.jsonl"); !st.ok()) return st;
+  size_t cycle = 0;
+  for (Json j;;) {
+    absl::StatusOr<bool> more = d.Next(&j);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    absl::StatusOr<std::string> kind = StringField(j, "kind");
+    if (!kind.ok()) return LineError(d.path(), d.line(), kind.status().message());
+    if (*kind != "end_cycle") continue;
+    absl::StatusOr<const Json*> forced = Field(j, "in.userForced");
+    absl::StatusOr<int64_t> live = IntField(j, "in.heap_live"), marked = IntField(j, "in.heap_marked");
+    for (const absl::Status& st : {forced.status(), live.status(), marked.status()}) {
+      if (!st.ok()) return LineError(d.path(), d.line(), st.message());
+    }
+    if (cycle >= t.cycles.size()) break;  // the run ended in this cycle's mark termination
+    // A forced cycle's endCycle returns before its pacer line.
+    if (!(*forced)->is_boolean() || !(*forced)->get<bool>()) {
+      t.cycles[cycle].heap_mt = *live;
+      if (cycle > 0) t.cycles[cycle - 1].marked = *marked;
+    }
+    cycle++;
   }
   Summarize(&t);
   return t;

@@ -25,13 +25,17 @@ struct CycleHeap {
 struct RunTotals {
   std::string name;
   std::vector<CycleHeap> cycles;
-  double peak_mt = 0;      // bytes
-  double mean_marked = 0;  // bytes: of every cycle but the last, as H_m_prev
-  double gc_cpu_pct = 0;   // at the end, %
+  double peak_mt = 0;  // bytes
+  // Bytes: of every cycle but the last, as the next cycle's H_m_prev (which
+  // startCycle fakes from the trigger while the trigger is heapminimum).
+  double mean_marked = 0;
+  double gc_cpu_pct = 0;  // at the end, %
 };
 
-// From a run directory (gogcsim run --out=DIR): DIR/cycles.jsonl, which
-// is empty if the run ended before its first cycle.
+// From a run directory (gogcsim run --out=DIR): DIR/cycles.jsonl (empty
+// if the run ended before its first cycle) and, for what gcpacertrace
+// would print (H_a as the heap at mark termination, H_m_prev as the
+// marked heap), the end_cycle records of DIR/decisions.jsonl.
 absl::StatusOr<RunTotals> ReadSimulatedRun(const std::string& dir);
 
 // From a real log: a cycle's marked heap is the next cycle's H_m_prev; a

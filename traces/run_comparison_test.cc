@@ -18,7 +18,9 @@ std::string TmpDir(const std::string& name) {
   return dir;
 }
 
-// Three cycles as `gogcsim run --out` writes them (only the fields read).
+// Three cycles as `gogcsim run --out` writes them (only the fields read):
+// cycles.jsonl, and decisions.jsonl with each cycle's endCycle (the second
+// one forced: it has no pacer line in a real log) among other calls.
 constexpr char kCycles[] =
     R"({"heap1":5000000,"heap_goal":4500000,"heap2":2000000,"next_gc_trigger":3500000,"gc_cpu_fraction":0.25})"
     "\n"
@@ -26,17 +28,38 @@ constexpr char kCycles[] =
     "\n"
     R"({"heap1":6000000,"heap_goal":6000000,"heap2":9999999,"next_gc_trigger":5000000,"gc_cpu_fraction":0.0625})"
     "\n";
+constexpr char kDecisions[] =
+    R"({"kind":"set_trigger","in":{"heap_marked":2236962}})"
+    "\n"
+    R"({"kind":"end_cycle","in":{"userForced":false,"heap_live":5100000,"heap_marked":2236962}})"
+    "\n"
+    R"({"kind":"end_cycle","in":{"userForced":true,"heap_live":7100000,"heap_marked":2100000}})"
+    "\n"
+    R"({"kind":"revise","in":{"heap_marked":2100000}})"
+    "\n"
+    R"({"kind":"end_cycle","in":{"userForced":false,"heap_live":6100000,"heap_marked":3100000}})"
+    "\n";
 
-TEST(ReadSimulatedRun, TotalsOfItsCycles) {
+TEST(ReadSimulatedRun, WhatGcpacertraceWouldPrint) {
   const std::string dir = TmpDir("run");
   std::ofstream(dir + "/cycles.jsonl") << kCycles;
+  std::ofstream(dir + "/decisions.jsonl") << kDecisions;
   absl::StatusOr<RunTotals> t = ReadSimulatedRun(dir);
   ASSERT_TRUE(t.ok()) << t.status();
   ASSERT_EQ(t->cycles.size(), 3u);
   EXPECT_EQ(t->cycles[0].trigger, -1);  // nothing set it
   EXPECT_EQ(t->cycles[1].trigger, 3500000);
+  // H_a where endCycle printed it; the forced cycle keeps heap1.
+  EXPECT_EQ(t->cycles[0].heap_mt, 5100000);
+  EXPECT_EQ(t->cycles[1].heap_mt, 7000000);
+  EXPECT_EQ(t->cycles[2].heap_mt, 6100000);
   EXPECT_EQ(t->peak_mt, 7000000);
-  EXPECT_EQ(t->mean_marked, 2500000);  // the last cycle's 9999999 is not a H_m_prev
+  // Each cycle's marked heap is the next cycle's H_m_prev: cycle 2's is
+  // 3100000; cycle 1's next endCycle was forced and printed nothing.
+  EXPECT_EQ(t->cycles[0].marked, -1);
+  EXPECT_EQ(t->cycles[1].marked, 3100000);
+  EXPECT_EQ(t->cycles[2].marked, -1);
+  EXPECT_EQ(t->mean_marked, 3100000);
   EXPECT_EQ(t->gc_cpu_pct, 6.25);
   EXPECT_EQ(MeasureValue(*t, Measure::kCycles), 3);
   EXPECT_EQ(MeasureValue(*t, Measure::kPeakHeapMT), 7000000.0 / (1 << 20));
@@ -50,8 +73,16 @@ TEST(ReadSimulatedRun, ErrorsNameTheFile) {
   ASSERT_FALSE(t.ok());
   EXPECT_TRUE(absl::StrContains(t.status().message(), "bad/cycles.jsonl:1")) << t.status();
   EXPECT_EQ(ReadSimulatedRun(TmpDir("missing")).status().code(), absl::StatusCode::kNotFound);
+  const std::string bad_decisions = TmpDir("bad_decisions");
+  std::ofstream(bad_decisions + "/cycles.jsonl") << kCycles;
+  std::ofstream(bad_decisions + "/decisions.jsonl") << R"({"kind":"end_cycle","in":{"heap_live":1}})"
+                                                    << "\n";
+  t = ReadSimulatedRun(bad_decisions);
+  ASSERT_FALSE(t.ok());
+  EXPECT_TRUE(absl::StrContains(t.status().message(), "bad_decisions/decisions.jsonl:1")) << t.status();
   const std::string empty = TmpDir("empty");
   std::ofstream(empty + "/cycles.jsonl") << "";
+  std::ofstream(empty + "/decisions.jsonl") << "";
   absl::StatusOr<RunTotals> none = ReadSimulatedRun(empty);  // ended before its first cycle
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_EQ(MeasureValue(*none, Measure::kCycles), 0);

@@ -41,11 +41,23 @@ std::string Real(int n, int64_t peak, int64_t marked) {
   return s;
 }
 
+// Its decisions.jsonl: each cycle's endCycle, with the heap at mark
+// termination as Cycles has it and H_m_prev `marked` after the first.
+std::string EndCycles(int n, int64_t peak, int64_t marked) {
+  std::string s;
+  for (int i = 0; i < n; i++) {
+    absl::StrAppend(&s, R"({"kind":"end_cycle","in":{"userForced":false,"heap_live":)", i == 0 ? peak : peak / 2,
+                    R"(,"heap_marked":)", i == 0 ? 2236962 : marked, "}}\n");
+  }
+  return s;
+}
+
 void Cell(const std::string& grid, const std::string& name, const std::string& cycles,
-          const std::vector<std::string>& real) {
+          const std::vector<std::string>& real, const std::string& decisions = "") {
   const fs::path dir = fs::path(grid) / "cells" / name;
   fs::create_directories(dir / "run");
   std::ofstream(dir / "run" / "cycles.jsonl") << cycles;
+  std::ofstream(dir / "run" / "decisions.jsonl") << decisions;
   for (size_t i = 0; i < real.size(); i++) std::ofstream(dir / absl::StrCat("real-", i + 1, ".stderr")) << real[i];
 }
 
@@ -56,10 +68,12 @@ constexpr int64_t kMB = 1 << 20;
 TEST(ReadGrid, CellsSortedAndJudged) {
   const std::string g = Grid("two");
   // Predicted 20 cycles against 18-19: 20 <= 19 * 1.02 = 19.38? no: out.
-  Cell(g, "trees-p4-g50", Cycles(20, 10 * kMB, 4 * kMB), {Real(18, 10 * kMB, 4 * kMB), Real(19, 10 * kMB, 4 * kMB)});
+  Cell(g, "trees-p4-g50", Cycles(20, 10 * kMB, 4 * kMB), {Real(18, 10 * kMB, 4 * kMB), Real(19, 10 * kMB, 4 * kMB)},
+       EndCycles(20, 10 * kMB, 4 * kMB));
   // Inside on all three.
-  Cell(g, "trees-p1-g100", Cycles(10, 8 * kMB, 2 * kMB), {Real(10, 8 * kMB, 2 * kMB), Real(11, 9 * kMB, 3 * kMB)});
-  Cell(g, "churn-p1-g25", Cycles(40, 6 * kMB, 3 * kMB), {Real(40, 6 * kMB, 3 * kMB)});
+  Cell(g, "trees-p1-g100", Cycles(10, 8 * kMB, 2 * kMB), {Real(10, 8 * kMB, 2 * kMB), Real(11, 9 * kMB, 3 * kMB)},
+       EndCycles(10, 8 * kMB, 2 * kMB));
+  Cell(g, "churn-p1-g25", Cycles(40, 6 * kMB, 3 * kMB), {Real(40, 6 * kMB, 3 * kMB)}, EndCycles(40, 6 * kMB, 3 * kMB));
   absl::StatusOr<traces::Grid> grid = ReadGrid(g);
   ASSERT_TRUE(grid.ok()) << grid.status();
   ASSERT_EQ(grid->cells.size(), 3u);
