@@ -48,7 +48,14 @@ if ! bash tests/replay_v2_test.sh; then
   echo "the replay v2 grid failed" >&2
   exit 1
 fi
+# What-if predictions against real runs: a small grid made fresh, its
+# errors inside what was measured.
+echo "what-if validation grid (tests/validation_grid_test.sh):"
+if ! bash tests/validation_grid_test.sh; then
+  echo "the what-if validation grid failed" >&2
+  exit 1
+fi
 # Everything passed (pipefail): report the count of test targets run, the
-# recorder test and the grid counting as one each.
-n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 2}')
+# recorder test and the two grids counting as one each.
+n=$(grep -Eo 'Executed [0-9]+ out of [0-9]+ tests?' "$log" | awk '{s += $5} END {print s + 3}')
 echo "tests: $n passed, 0 failed"
