@@ -47,6 +47,8 @@ ABSL_FLAG(uint64_t, records, 0, "records each mutator goroutine allocates (0: th
 ABSL_FLAG(std::string, out, "", "directory for decisions.jsonl, cycles.jsonl, gctrace.txt, summary.json");
 ABSL_FLAG(bool, check_marks, false, "verify at every mark termination that all reachable objects are marked");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
+ABSL_FLAG(std::vector<std::string>, real, {},
+          "report: real go1.10.2 runs' stderr (GODEBUG=gctrace=1,gcpacertrace=1), comma-separated, to overlay");
 ABSL_FLAG(std::string, reference, "", "reference recording (.rec.gz) to replay");
 ABSL_FLAG(bool, check_invariants, false, "check allocator invariants after every step (slow)");
 ABSL_FLAG(std::string, engine, "auto",
@@ -103,10 +105,14 @@ Usage:
       and goroutine, and where each thread waits).
       Exit status 1 if any record diverges.
 
-  gogcsim report RUN_DIR|SWEEP_DIR [--out=FILE.html]
+  gogcsim report RUN_DIR|SWEEP_DIR [--real=REAL.stderr,...] [--out=FILE.html]
       One self-contained HTML file (inline SVG charts, no network needed):
       heap, goal and trigger over time, trigger ratio, assist and GC CPU
       share per cycle; for a sweep, peak heap and GC CPU against GOGC.
+      --real overlays real go1.10.2 runs of the program (their stderr with
+      GODEBUG=gctrace=1,gcpacertrace=1) on a run's heap chart: each real
+      cycle's heap at mark termination and goal at its start time; adds
+      both per cycle against the run's, and the measures of `compare`.
       Default output: DIR/report.html.
 
   gogcsim diff A B [--tolerance=REL] [--json]

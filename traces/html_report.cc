@@ -12,7 +12,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "traces/atomic_file.h"
+#include "traces/gctrace.h"
 #include "traces/jsonl.h"
+#include "traces/run_comparison.h"
 #include "traces/svg_chart.h"
 #include "traces/sweep_table.h"
 
@@ -121,9 +123,9 @@ struct CycleRow {  // one line of cycles.jsonl (ns, bytes)
 
 // What the charts take from decisions.jsonl (time in s, bytes in MiB).
 struct DecisionSeries {
-  Points heap_live;            // in.heap_live of every record
-  Points goal, trigger;        // out.next_gc of set_trigger and start_cycle; out.gc_trigger of set_trigger
-  std::vector<double> trigger_ratio;               // in.triggerRatio of each start_cycle
+  Points heap_live;                   // in.heap_live of every record
+  Points goal, trigger;               // out.next_gc of set_trigger and start_cycle; out.gc_trigger of set_trigger
+  std::vector<double> trigger_ratio;  // in.triggerRatio of each start_cycle
   std::vector<double> actual_growth, goal_growth;  // each end_cycle: heap_live/heap_marked - 1, GOGC/100
   double last_t = 0;
 };
@@ -240,9 +242,87 @@ std::string SummaryValue(const std::string& key, const Json& v) {
   return v.dump();
 }
 
+// The real runs over the run's heap chart (at each real cycle's start
+// time, as gctrace prints it: its heap at mark termination and its goal),
+// then per cycle against the run's, and the measures compared.
+struct RealOverlay {
+  std::vector<RealLog> logs;
+  std::vector<RunTotals> totals;
+};
+
+void AddRealToHeapChart(const RealOverlay& real, Chart* c) {
+  for (size_t k = 0; k < real.logs.size(); k++) {
+    const char* color = kPalette[5 + k % 3];
+    ChartSeries mt = Series(absl::StrCat("real run ", k + 1, ": heap at mark termination"), color);
+    ChartSeries goal = Series(absl::StrCat("real run ", k + 1, ": goal"), color);
+    mt.line = false;
+    mt.markers = true;
+    goal.step = goal.dashed = true;
+    for (size_t i = 0; i < real.logs[k].cycles.size(); i++) {
+      const RealCycle& r = real.logs[k].cycles[i];
+      const CycleHeap& h = real.totals[k].cycles[i];
+      mt.points.emplace_back(r.t_s, static_cast<double>(h.heap_mt) / kMiB);
+      mt.tips.push_back(absl::StrFormat("real run %d, gc %d: heap at mark termination %s MiB", k + 1, r.n,
+                                        MiB(static_cast<uint64_t>(h.heap_mt))));
+      goal.points.emplace_back(r.t_s, static_cast<double>(h.goal) / kMiB);
+    }
+    c->series.push_back(std::move(mt));
+    c->series.push_back(std::move(goal));
+  }
+}
+
+absl::StatusOr<std::string> RealSection(const std::string& run_dir, const RealOverlay& real) {
+  absl::StatusOr<RunTotals> sim = ReadSimulatedRun(run_dir);
+  if (!sim.ok()) return sim.status();
+  Chart c;
+  c.title = "Heap at mark termination and goal per cycle, against the real runs";
+  c.x_label = "GC cycle";
+  c.y_label = "heap (MiB)";
+  auto per_cycle = [](const RunTotals& t, const std::string& name, const char* color, bool goal) {
+    ChartSeries s = Series(name, color);
+    s.markers = !goal;
+    s.dashed = goal;
+    for (size_t i = 0; i < t.cycles.size(); i++) {
+      const int64_t v = goal ? t.cycles[i].goal : t.cycles[i].heap_mt;
+      if (v >= 0) s.points.emplace_back(static_cast<double>(i + 1), static_cast<double>(v) / kMiB);
+    }
+    return s;
+  };
+  c.series.push_back(per_cycle(*sim, "simulated: heap at mark termination", kPalette[0], false));
+  c.series.push_back(per_cycle(*sim, "simulated: goal", kPalette[1], true));
+  for (size_t k = 0; k < real.totals.size(); k++) {
+    const char* color = kPalette[5 + k % 3];
+    c.series.push_back(
+        per_cycle(real.totals[k], absl::StrCat("real run ", k + 1, ": heap at mark termination"), color, false));
+    c.series.push_back(per_cycle(real.totals[k], absl::StrCat("real run ", k + 1, ": goal"), color, true));
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (Measure m : kMeasures) {
+    const MeasureComparison x = Compare(*sim, real.totals, m);
+    rows.push_back({MeasureName(m), absl::StrFormat("%.2f", x.simulated), absl::StrFormat("%.2f", x.real_min),
+                    absl::StrFormat("%.2f", x.real_max), absl::StrFormat("%+.1f%%", x.error_pct),
+                    x.inside ? "yes" : "no"});
+  }
+  std::string logs;
+  for (size_t k = 0; k < real.logs.size(); k++) absl::StrAppend(&logs, k ? ", " : "", k + 1, " ", real.logs[k].path);
+  return absl::StrCat(
+      "<h2>Against real runs</h2>\n", SvgChart(c),
+      Note(absl::StrCat("Real runs: ", logs,
+                        ". Heap at mark termination and goal as gcpacertrace prints them (H_a, H_g; gctrace's "
+                        "rounded MB for a forced cycle), the run's from its endCycle inputs.")),
+      Table({"measure", "simulated", "real min", "real max", "vs real mean", "inside min-max +-2%"}, rows));
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> RunReportHtml(const std::string& run_dir) {
+absl::StatusOr<std::string> RunReportHtml(const std::string& run_dir, const std::vector<std::string>& real_logs) {
+  RealOverlay real;
+  for (const std::string& path : real_logs) {
+    absl::StatusOr<RealLog> log = ReadGcTrace(path);
+    if (!log.ok()) return log.status();
+    real.totals.push_back(FromRealLog(*log));
+    real.logs.push_back(*std::move(log));
+  }
   const fs::path dir(run_dir);
   auto summary = ReadJsonFile((dir / "summary.json").string());
   if (!summary.ok()) return summary.status();
@@ -254,14 +334,15 @@ absl::StatusOr<std::string> RunReportHtml(const std::string& run_dir) {
   FieldReader sf(*summary);
   const std::string scenario = sf.S("scenario");
   const double end_t = std::max(dec->last_t, static_cast<double>(sf.I("virtual_ns")) / kNsPerS);
-  if (!sf.status().ok()) return absl::InvalidArgumentError(absl::StrCat(run_dir, "/summary.json: ", sf.status().message()));
+  if (!sf.status().ok())
+    return absl::InvalidArgumentError(absl::StrCat(run_dir, "/summary.json: ", sf.status().message()));
   const std::vector<CycleRow>& cs = *cycles;
 
   std::string body = absl::StrCat("<h1>gogcsim run: ", HtmlEscape(scenario), "</h1>\n");
-  absl::StrAppend(&body, Note(absl::StrFormat(
-                             "%d GC cycles in %.3f s of virtual time. Hover over a line or a point for its name "
-                             "or value.",
-                             cs.size(), end_t)));
+  absl::StrAppend(
+      &body, Note(absl::StrFormat("%d GC cycles in %.3f s of virtual time. Hover over a line or a point for its name "
+                                  "or value.",
+                                  cs.size(), end_t)));
 
   // Heap over time.
   {
@@ -292,6 +373,7 @@ absl::StatusOr<std::string> RunReportHtml(const std::string& run_dir) {
       marked.tips.push_back(absl::StrFormat("gc %d: marked %s MiB", r.gc, MiB(r.heap2)));
     }
     c.series = {live, goal, trig, start, marked};
+    AddRealToHeapChart(real, &c);
     absl::StrAppend(&body, "<h2>Heap</h2>\n", SvgChart(c),
                     Note("heap_live from every pacer decision (decisions.jsonl); the goal from set_trigger and "
                          "start_cycle (which raises it to heap_live + 1 MiB when needed); the trigger from "
@@ -383,6 +465,11 @@ absl::StatusOr<std::string> RunReportHtml(const std::string& run_dir) {
         absl::StrFormat("%.3f", static_cast<double>(r.pause) / 1e6),
     });
   }
+  if (!real.logs.empty()) {
+    absl::StatusOr<std::string> section = RealSection(run_dir, real);
+    if (!section.ok()) return section.status();
+    body += *section;
+  }
   absl::StrAppend(&body, "<h2>Cycles</h2>\n",
                   Table({"gc", "start (s)", "heap start / mark term. / marked (MiB)", "goal (MiB)", "trigger ratio",
                          "GC CPU (ms)", "assist share", "GC CPU share", "pause (ms)"},
@@ -402,7 +489,8 @@ struct SweepPoint {
 };
 
 std::string JoinGogc(const std::set<int64_t>& v) {
-  return absl::StrJoin(v, ", ", [](std::string* out, int64_t g) { absl::StrAppend(out, g < 0 ? "off" : absl::StrCat(g)); });
+  return absl::StrJoin(v, ", ",
+                       [](std::string* out, int64_t g) { absl::StrAppend(out, g < 0 ? "off" : absl::StrCat(g)); });
 }
 
 }  // namespace
@@ -432,8 +520,8 @@ absl::StatusOr<std::string> SweepReportHtml(const std::string& sweep_dir) {
   }
   for (auto& [p, by_gogc] : points) {
     for (auto& [g, pt] : by_gogc) {
-      for (double* v : {&pt.cycles, &pt.peak_heap_live, &pt.peak_heap_inuse, &pt.gc_cpu_fraction,
-                        &pt.assist_fraction}) {
+      for (double* v :
+           {&pt.cycles, &pt.peak_heap_live, &pt.peak_heap_inuse, &pt.gc_cpu_fraction, &pt.assist_fraction}) {
         *v /= pt.n;
       }
     }
@@ -513,15 +601,21 @@ absl::StatusOr<std::string> SweepReportHtml(const std::string& sweep_dir) {
   return Page(absl::StrCat("gogcsim sweep: ", scenario), body);
 }
 
-absl::StatusOr<std::string> ReportHtml(const std::string& dir) {
+absl::StatusOr<std::string> ReportHtml(const std::string& dir, const std::vector<std::string>& real_logs) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return absl::NotFoundError(absl::StrCat(dir, ": not a directory"));
-  if (fs::exists(fs::path(dir) / "sweep.json", ec)) return SweepReportHtml(dir);
-  return RunReportHtml(dir);
+  if (fs::exists(fs::path(dir) / "sweep.json", ec)) {
+    if (!real_logs.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(dir, ": a sweep; real runs overlay a run directory's report"));
+    }
+    return SweepReportHtml(dir);
+  }
+  return RunReportHtml(dir, real_logs);
 }
 
-absl::Status WriteReport(const std::string& dir, const std::string& out_path) {
-  auto html = ReportHtml(dir);
+absl::Status WriteReport(const std::string& dir, const std::string& out_path,
+                         const std::vector<std::string>& real_logs) {
+  auto html = ReportHtml(dir, real_logs);
   if (!html.ok()) return html.status();
   return WriteFileAtomically(out_path, *html);
 }

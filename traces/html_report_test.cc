@@ -85,6 +85,45 @@ TEST(HtmlReportTest, RunReportHasTheChartsAndDerivedFigures) {
   EXPECT_NE(html->find("<td class=\"n\">40000000 (0.040 s)</td>"), std::string::npos);
 }
 
+// Two real cycles (go1.10.2's lines, gctrace.h): H_a 5.5 and 7 MiB, goals
+// 6 and 8 MiB; cycle 1's marked heap (cycle 2's H_m_prev) 3 MiB.
+constexpr char kRealLog[] =
+    "pacer: H_m_prev=2236962 h_t=+8.75e-001 H_T=4194304 h_a=+1.0e+000 H_a=5767168 h_g=+1.0e+000 H_g=6291456 "
+    "u_a=+2.5e-001 u_g=+2.5e-001 W_a=1 goal\xce\x94=+0.0e+000 actual\xce\x94=+0.0e+000 u_a/u_g=+1.0e+000\n"
+    "gc 1 @0.012s 5%: 0.1+4.0+0.1 ms clock, 0.1+0.3/0.5/0+0.1 ms cpu, 4->5->3 MB, 6 MB goal, 1 P\n"
+    "pacer: H_m_prev=3145728 h_t=+7.5e-001 H_T=5505024 h_a=+1.0e+000 H_a=7340032 h_g=+1.0e+000 H_g=8388608 "
+    "u_a=+2.5e-001 u_g=+2.5e-001 W_a=1 goal\xce\x94=+0.0e+000 actual\xce\x94=+0.0e+000 u_a/u_g=+1.0e+000\n"
+    "gc 2 @0.030s 6%: 0.1+4.0+0.1 ms clock, 0.1+0.9/1.0/0+0.1 ms cpu, 5->7->3 MB, 8 MB goal, 1 P\n";
+
+TEST(HtmlReportTest, RealRunsOverlaid) {
+  const std::string real = (fs::path(::testing::TempDir()) / "real-1.stderr").string();
+  std::ofstream(real) << kRealLog;
+  auto html = RunReportHtml(TestData("run"), {real});
+  ASSERT_TRUE(html.ok()) << html.status();
+  ExpectSelfContained(*html);
+  EXPECT_EQ(Count(*html, "<svg class=\"chart\""), 5u);  // the four, and the per-cycle comparison
+  EXPECT_NE(html->find("<h2>Against real runs</h2>"), std::string::npos);
+  // On the heap chart (markers with their hover text) and per cycle.
+  EXPECT_EQ(Count(*html, "real run 1, gc 2: heap at mark termination 7.00 MiB"), 1u);
+  EXPECT_NE(html->find("Heap at mark termination and goal per cycle, against the real runs"), std::string::npos);
+  // The measures: 2 cycles on both sides; peak 6 MiB (the run's H_a)
+  // against 7; marked 3 MiB (the run's second endCycle) against 3.
+  EXPECT_NE(html->find("<td>GC cycles</td><td class=\"n\">2.00</td><td class=\"n\">2.00</td>"), std::string::npos);
+  EXPECT_NE(html->find("<td>peak heap at mark termination (MB)</td><td class=\"n\">6.00</td><td class=\"n\">7.00</td>"),
+            std::string::npos);
+  EXPECT_NE(html->find("<td>mean marked heap (MB)</td><td class=\"n\">3.00</td><td class=\"n\">3.00</td>"),
+            std::string::npos);
+  // Without real runs, nothing of it.
+  auto plain = RunReportHtml(TestData("run"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->find("Against real runs"), std::string::npos);
+  // A sweep takes none; a file that is not a log is named.
+  EXPECT_FALSE(ReportHtml(TestData("sweep"), {real}).ok());
+  auto bad = RunReportHtml(TestData("run"), {TestData("run/summary.json")});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("summary.json: no \"gc N @...\" line"), std::string::npos) << bad.status();
+}
+
 TEST(HtmlReportTest, SameInputsSameBytes) {
   auto a = ReportHtml(TestData("run"));
   auto b = ReportHtml(Copy(TestData("run"), "run_copy"));
@@ -102,8 +141,8 @@ TEST(HtmlReportTest, SweepReportPlotsMeansOverSeedsAgainstGogc) {
   ExpectSelfContained(*html);
   EXPECT_NE(html->find("<h1>gogcsim sweep: fixture-sweep</h1>"), std::string::npos);
   EXPECT_EQ(Count(*html, "<svg class=\"chart\""), 3u);
-  for (const char* title : {"Peak heap_live against GOGC", "GC CPU fraction against GOGC",
-                            "Assist fraction against GOGC"}) {
+  for (const char* title :
+       {"Peak heap_live against GOGC", "GC CPU fraction against GOGC", "Assist fraction against GOGC"}) {
     EXPECT_NE(html->find(std::string("<title>") + title + "</title>"), std::string::npos) << title;
   }
   // 400/50 = 8: log scale, ticks at the GOGC values.
@@ -147,12 +186,12 @@ TEST(HtmlReportTest, ErrorsNameTheFileAndLine) {
   std::ofstream(dir + "/cycles.jsonl") << "{\"gc\":1}\n";
   r = ReportHtml(dir);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find(dir + "/cycles.jsonl:1: field \"t_sweep_term_ns\" missing"),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find(dir + "/cycles.jsonl:1: field \"t_sweep_term_ns\" missing"), std::string::npos)
       << r.status();
 
   fs::copy_file(TestData("run/cycles.jsonl"), dir + "/cycles.jsonl", fs::copy_options::overwrite_existing);
-  std::ofstream(dir + "/decisions.jsonl", std::ios::app) << "{\"seq\":8,\"t\":1,\"kind\":\"bogus\",\"in\":{\"heap_live\":1}}\n";
+  std::ofstream(dir + "/decisions.jsonl", std::ios::app)
+      << "{\"seq\":8,\"t\":1,\"kind\":\"bogus\",\"in\":{\"heap_live\":1}}\n";
   r = ReportHtml(dir);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find(dir + "/decisions.jsonl:9: unknown kind \"bogus\""), std::string::npos)
