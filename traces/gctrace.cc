@@ -92,6 +92,7 @@ absl::StatusOr<RealLog> ReadGcTrace(const std::string& path, bool allow_no_cycle
       if (!PacerInt(line, "H_m_prev", &pacer.H_m_prev) || !PacerInt(line, "H_T", &pacer.H_T) ||
           !PacerInt(line, "H_a", &pacer.H_a) || !PacerInt(line, "H_g", &pacer.H_g) ||
           !PacerDouble(line, "u_a", &pacer.u_a)) {
+        if (in.eof()) break;  // the program exited while the runtime printed it
         return bad("a pacer line without H_m_prev, H_T, H_a, H_g and u_a");
       }
       have_pacer = true;
@@ -99,7 +100,10 @@ absl::StatusOr<RealLog> ReadGcTrace(const std::string& path, bool allow_no_cycle
     }
     if (line.rfind("gc ", 0) == 0) {
       RealCycle c;
-      if (!ParseGcLine(line, &c)) return bad("not a go1.10 gctrace line");
+      if (!ParseGcLine(line, &c)) {
+        if (in.eof()) break;  // the last line, without its newline: cut by the program's exit
+        return bad("not a go1.10 gctrace line");
+      }
       if (have_pacer) {
         c.has_pacer = true;
         c.H_m_prev = pacer.H_m_prev;

@@ -48,7 +48,9 @@ struct RealLog {
 bool ParseGcLine(std::string_view line, RealCycle* c);
 
 // Reads a log. InvalidArgument naming path:line for a gc or pacer line that
-// is cut or malformed; NotFound for a missing file; InvalidArgument if the
+// is cut or malformed, except the file's last line when it has no newline
+// (the program exited while the runtime printed it: the cycle is not
+// counted); NotFound for a missing file; InvalidArgument if the
 // file has no gc line at all (not a gctrace log), unless allow_no_cycles
 // (the caller ran the program, which ended before its first cycle).
 absl::StatusOr<RealLog> ReadGcTrace(const std::string& path, bool allow_no_cycles = false);

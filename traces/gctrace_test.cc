@@ -73,5 +73,20 @@ TEST(ReadGcTrace, Errors) {
   EXPECT_TRUE(absl::StrContains(st.message(), "pacer.stderr:1: a pacer line without")) << st;
 }
 
+// A program that exits while the runtime prints a gc line leaves it cut,
+// without its newline (seen in a real bigbuf run: "gc 25 @0.075s 11%:
+// 0.045+0.60+0.023" at the end of its stderr): the cycles before it count.
+TEST(ReadGcTrace, LastLineCutByTheExit) {
+  const std::string first(kLog, std::string_view(kLog).find("hello"));  // gc 1 with its pacer line
+  absl::StatusOr<RealLog> log = ReadGcTrace(Write("exit.stderr", first + "gc 2 @0.025s 3%: 0.024+2.5+0.14"));
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_EQ(log->cycles.size(), 1u);
+  log = ReadGcTrace(Write("exit2.stderr", first + "pacer: H_m_prev=3202424 h_t=+5.0"));
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_EQ(log->cycles.size(), 1u);
+  // With its newline it was written whole, and is malformed.
+  EXPECT_FALSE(ReadGcTrace(Write("exit3.stderr", first + "gc 2 @0.025s 3%: 0.024+2.5+0.14\n")).ok());
+}
+
 }  // namespace
 }  // namespace gogcsim::traces
