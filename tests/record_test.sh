@@ -66,6 +66,11 @@ check "run takes a recording" test $rc -eq 0
 check "run: what-if at GOGC 200" grep -q "^scenario maps-p1.rec (seed 1, GOMAXPROCS 1, GOGC 200): [0-9]* GC cycles" run.out
 "$BIN" sweep maps-p1.rec --gogc_list=50,100 --threads=1 >sweep.out 2>&1; rc=$?
 check "sweep takes a recording" test $rc -eq 0
+# The import keeps when each goroutine ran (GB and GE: GO_RUN, GO_STOP).
+"$BIN" trace import --from=recording pipeline-p4.rec pipeline-p4.trace >import.out 2>&1
+"$BIN" trace info pipeline-p4.trace >import.info 2>&1
+check "import: GO_RUN events" grep -Eq "^    GO_RUN +[1-9]" import.info
+check "import: GO_STOP events" grep -Eq "^    GO_STOP +[1-9]" import.info
 
 # Exits: main returns while a goroutine spins in a loop without calls (Go
 # 1.10 cannot stop the world then: the recorder must not need to), and

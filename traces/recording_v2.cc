@@ -713,6 +713,7 @@ absl::StatusOr<bool> V2RecordSource::Next(RefRecord* rec) {
     absl::StatusOr<bool> more = reader_->Next(&v2_);
     if (!more.ok() || !*more) return more;
     if (ToRefRecord(v2_, rec)) break;
+    if (on_schedule_ && (v2_.tag == kV2TagGB || v2_.tag == kV2TagGE)) on_schedule_(v2_);
   }
   rec->line = ++line_;
   rec->text = with_text_ ? std::string_view(text_, FormatRefLine(*rec, text_)) : std::string_view();

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <queue>
@@ -64,6 +65,8 @@ inline constexpr int V2BitsRecordTag(int tag) { return tag == kV2TagFB ? kV2TagF
 // and its address minus the slot's last one.
 inline constexpr int kV2TagAN = 52;
 inline constexpr int kV2Shapes = 4;
+// A goroutine begins running on its P (t) / stops (reason t).
+inline constexpr int kV2TagGB = 39, kV2TagGE = 40;
 
 struct V2Schema {
   const char* name = nullptr;  // nullptr: no such tag
@@ -284,11 +287,15 @@ class V2RecordSource final : public RecordSource {
   absl::StatusOr<bool> Next(RefRecord* rec) override;
   const std::string& path() const override { return reader_->path(); }
   uint64_t lines() const override { return line_; }
+  // Called with each GB and GE record (v2's own, which Next skips) as Next
+  // passes it, so in file order among the records Next returns.
+  void set_on_schedule(std::function<void(const V2Record&)> f) { on_schedule_ = std::move(f); }
 
  private:
   V2RecordSource(std::unique_ptr<RecordingV2Reader> r, bool with_text) : reader_(std::move(r)), with_text_(with_text) {}
   std::unique_ptr<RecordingV2Reader> reader_;
   bool with_text_;
+  std::function<void(const V2Record&)> on_schedule_;
   V2Record v2_;
   uint64_t line_ = 0;
   char text_[kMaxRefFields * 21 + 16];

@@ -92,6 +92,33 @@ TEST(RecordingV2Reader, MergesTheMsBySequenceNumber) {
   EXPECT_EQ(recs[9].v[0], 842350469120);
 }
 
+// GB and GE (v2's own) reach the schedule callback in file order among the
+// v1 records, with their P, goroutine and fields; Next skips them.
+TEST(V2RecordSource, GivesGbAndGeToTheScheduleCallback) {
+  Writer w;
+  const std::string rec =
+      Writer::FileHead() +
+      w.Chunk(0, {{0, 0, 5, kV2TagGB, {1000}}, {0, 0, 5, kA, {24, 24, 8, 4, 1100}, true},
+                  {1, 0, 5, kV2TagGE, {1, 1200}}, {2, 0, 6, kV2TagGB, {1300}}, {3, 0, 6, kV2TagGE, {4, 1400}}}) +
+      w.End(4, 5);
+  absl::StatusOr<std::unique_ptr<V2RecordSource>> src = V2RecordSource::Open(Write("sched.rec", rec), true);
+  ASSERT_TRUE(src.ok()) << src.status();
+  std::vector<std::string> seen;
+  (*src)->set_on_schedule([&](const V2Record& r) {
+    seen.push_back(absl::StrCat(r.tag == kV2TagGB ? "GB" : "GE", " p", r.p, " g", r.g, " ", r.v[0],
+                                r.tag == kV2TagGE ? absl::StrCat(" ", r.v[1]) : ""));
+  });
+  RefRecord r;
+  absl::StatusOr<bool> more = (*src)->Next(&r);
+  ASSERT_TRUE(more.ok() && *more) << more.status();
+  EXPECT_EQ(std::string(r.text), "A 0 5 24 24 8 4 1100");
+  EXPECT_EQ(seen, (std::vector<std::string>{"GB p0 g5 1000"}));  // only what came before the A
+  more = (*src)->Next(&r);
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_FALSE(*more);
+  EXPECT_EQ(seen, (std::vector<std::string>{"GB p0 g5 1000", "GE p0 g5 1 1200", "GB p0 g6 1300", "GE p0 g6 4 1400"}));
+}
+
 TEST(V2RecordSource, GivesFormatV1Records) {
   Writer w;
   absl::StatusOr<std::unique_ptr<V2RecordSource>> src = V2RecordSource::Open(Write("v1.rec", TwoMs(w)), true);

@@ -14,6 +14,7 @@
 #include "model/sizeclasses.h"
 #include "sim/check.h"
 #include "traces/record_checker.h"
+#include "traces/recording_v2.h"
 #include "traces/reference_reader.h"
 #include "traces/trace_record_source.h"
 #include "traces/trace_writer.h"
@@ -359,6 +360,19 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   // Pass 2: the records again, with GO_START and DEATH events added.
   absl::StatusOr<std::unique_ptr<RecordSource>> opened = OpenRecording(in, RecordText::kIfFree);
   if (!opened.ok()) return opened.status();
+  // A v2 recording says when each goroutine ran: GO_RUN and GO_STOP, so
+  // that a what-if run blocks a goroutine where it blocked.
+  if (auto* v2 = dynamic_cast<V2RecordSource*>(opened->get()); v2 != nullptr) {
+    v2->set_on_schedule([&tw, &stats](const V2Record& r) {
+      const uint64_t g = static_cast<uint64_t>(r.g);
+      if (r.tag == kV2TagGB) {
+        tw.GoRun(r.p, g, r.v[0]);
+      } else {
+        tw.GoStop(r.p, g, r.v[1], r.v[0]);
+      }
+      stats.schedule_events++;
+    });
+  }
   // Records out of range stop the import, as they stop a replay.
   std::unique_ptr<RecordSource> rd = CheckRecords(*std::move(opened));
   std::vector<uint64_t> alloc_event(r.requests.size(), kNone);

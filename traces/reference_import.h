@@ -59,6 +59,7 @@ struct ReferenceImportStats {
   uint64_t unpaired = 0;       // Zs no waiting request matched (their objects get no DEATH)
   uint64_t unanswered = 0;     // requests no Z answered
   uint64_t deaths_dropped = 0;  // freed objects paired with a request made after the cycle's GS
+  uint64_t schedule_events = 0;  // GO_RUN and GO_STOP (a v2 recording's GB and GE)
 };
 
 // Reads `in` twice (the deaths of a cycle are known only after its sweep but

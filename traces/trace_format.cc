@@ -15,6 +15,8 @@ static_assert(static_cast<int>(EventKind::kGoExit) == pb::EVENT_KIND_GO_EXIT);
 static_assert(static_cast<int>(EventKind::kDeath) == pb::EVENT_KIND_DEATH);
 static_assert(static_cast<int>(EventKind::kEdge) == pb::EVENT_KIND_EDGE);
 static_assert(static_cast<int>(EventKind::kGc) == pb::EVENT_KIND_GC);
+static_assert(static_cast<int>(EventKind::kGoRun) == pb::EVENT_KIND_GO_RUN);
+static_assert(static_cast<int>(EventKind::kGoStop) == pb::EVENT_KIND_GO_STOP);
 static_assert(static_cast<int>(RefKind(RefTag::kH)) == pb::EVENT_KIND_REF_H);
 static_assert(static_cast<int>(RefKind(RefTag::kZ)) == pb::EVENT_KIND_REF_Z);
 static_assert(static_cast<int>(RefKind(RefTag::kF)) == pb::EVENT_KIND_REF_F);
@@ -38,6 +40,10 @@ std::array<KindLayout, kNumEventKinds> MakeLayouts() {
   alloc.size = alloc.type = 1;
   timed(a[static_cast<int>(EventKind::kGoStart)]);
   timed(a[static_cast<int>(EventKind::kGoExit)]);
+  timed(a[static_cast<int>(EventKind::kGoRun)]);
+  KindLayout& stop = a[static_cast<int>(EventKind::kGoStop)];
+  timed(stop);
+  stop.args = 1;
   KindLayout& death = a[static_cast<int>(EventKind::kDeath)];
   death.valid = true;
   death.object = death.earliest = 1;
@@ -75,6 +81,10 @@ const char* EventKindName(EventKind kind) {
       return "GO_START";
     case EventKind::kGoExit:
       return "GO_EXIT";
+    case EventKind::kGoRun:
+      return "GO_RUN";
+    case EventKind::kGoStop:
+      return "GO_STOP";
     case EventKind::kDeath:
       return "DEATH";
     case EventKind::kEdge:

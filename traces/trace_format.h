@@ -41,9 +41,14 @@ enum class EventKind : uint8_t {
   kDeath = 3,
   kEdge = 4,
   kGc = 5,
+  kGoRun = 6,   // GB: begins running on its P
+  kGoStop = 7,  // GE: stops; args[0] is the reason (kStop*)
   kRefBase = 32,  // + RefTag: a reference record (never RefTag::kA)
 };
 inline constexpr int kNumEventKinds = 32 + kNumRefTags;
+
+// GO_STOP's reason (a v2 recording's GE).
+inline constexpr int64_t kStopBlocked = 1, kStopGosched = 2, kStopPreempted = 3, kStopExit = 4, kStopSyscall = 5;
 
 inline constexpr EventKind RefKind(RefTag tag) {
   return static_cast<EventKind>(static_cast<int>(EventKind::kRefBase) + static_cast<int>(tag));

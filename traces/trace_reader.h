@@ -30,7 +30,7 @@ namespace gogcsim::traces {
 struct TraceEvent {
   EventKind kind = EventKind::kAlloc;
   uint64_t index = 0;  // position in the file's event stream, from 0
-  // Timed kinds (ALLOC, GO_START, GO_EXIT): their time; others: the time of
+  // Timed kinds (ALLOC, GO_START, GO_EXIT, GO_RUN, GO_STOP): their time; others: the time of
   // the last timed event before them. Header clock units.
   int64_t time = 0;
   int32_t p = -1;      // ALLOC, GO_*: P, -1 none or unknown
@@ -149,11 +149,23 @@ class TraceReader {
         break;
       case EventKind::kGoStart:
       case EventKind::kGoExit:
+      case EventKind::kGoRun:
         c.time += static_cast<uint64_t>(c.time_delta[c.it]);
         ev->p = c.p[c.it];
         ev->g = c.g[c.it];
         c.it++;
         break;
+      case EventKind::kGoStop: {
+        c.time += static_cast<uint64_t>(c.time_delta[c.it]);
+        ev->p = c.p[c.it];
+        ev->g = c.g[c.it];
+        c.it++;
+        uint64_t* prev = prev_args_[static_cast<int>(k)].data();
+        prev[0] += static_cast<uint64_t>(c.arg_delta[c.ia++]);
+        ev->nargs = 1;
+        ev->args = reinterpret_cast<const int64_t*>(prev);
+        break;
+      }
       case EventKind::kDeath:
         c.object += static_cast<uint64_t>(c.object_delta[c.io++]);
         ev->object = c.object;

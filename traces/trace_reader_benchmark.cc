@@ -64,7 +64,10 @@ inline uint64_t Fold(const TraceEvent& ev) {
       return ev.size + ev.type + ev.g + static_cast<uint64_t>(ev.p) + static_cast<uint64_t>(ev.time) + ev.object;
     case EventKind::kGoStart:
     case EventKind::kGoExit:
+    case EventKind::kGoRun:
       return ev.g + static_cast<uint64_t>(ev.p) + static_cast<uint64_t>(ev.time);
+    case EventKind::kGoStop:
+      return ev.g + static_cast<uint64_t>(ev.p) + static_cast<uint64_t>(ev.time) + static_cast<uint64_t>(ev.args[0]);
     case EventKind::kDeath:
       return ev.object + ev.earliest;
     case EventKind::kEdge:

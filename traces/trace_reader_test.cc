@@ -69,6 +69,10 @@ std::vector<Ev> TestEvents() {
   uint64_t allocs = 0;
   for (int round = 0; round < 7; round++) {
     evs.push_back({EventKind::kGoStart, round % 2, uint64_t{1} << (8 * round), 0, 0, times[round]});
+    evs.push_back({EventKind::kGoRun, round % 2 - 1, uint64_t{3} << (8 * round), 0, 0, times[(round + 5) % 7]});
+    Ev stop{EventKind::kGoStop, round % 2, uint64_t{3} << (8 * round), 0, 0, times[(round + 6) % 7]};
+    stop.args = {round == 3 ? INT64_MIN : round % 5 + 1};  // the reasons, and a wild one
+    evs.push_back(stop);
     for (int i = 0; i < 5; i++) {
       evs.push_back({EventKind::kAlloc, i == 0 ? -1 : round % 2, static_cast<uint64_t>(round + 1),
                      static_cast<uint64_t>(1) << (3 * i + round), static_cast<uint32_t>(i % 3),
@@ -117,6 +121,12 @@ absl::Status Write(const std::string& path, const std::vector<Ev>& evs, const Tr
       case EventKind::kGoExit:
         (*w)->GoExit(e.p, e.g, e.time);
         break;
+      case EventKind::kGoRun:
+        (*w)->GoRun(e.p, e.g, e.time);
+        break;
+      case EventKind::kGoStop:
+        (*w)->GoStop(e.p, e.g, e.time, e.args[0]);
+        break;
       case EventKind::kDeath:
         (*w)->Death(e.object, e.earliest);
         break;
@@ -159,9 +169,18 @@ void ExpectEvents(const std::string& path, const std::vector<Ev>& want) {
         [[fallthrough]];
       case EventKind::kGoStart:
       case EventKind::kGoExit:
+      case EventKind::kGoRun:
         EXPECT_EQ(ev.p, w.p) << i;
         EXPECT_EQ(ev.g, w.g) << i;
         EXPECT_EQ(ev.time, w.time) << i;
+        last_time = w.time;
+        break;
+      case EventKind::kGoStop:
+        EXPECT_EQ(ev.p, w.p) << i;
+        EXPECT_EQ(ev.g, w.g) << i;
+        EXPECT_EQ(ev.time, w.time) << i;
+        ASSERT_EQ(ev.nargs, 1) << i;
+        EXPECT_EQ(ev.args[0], w.args[0]) << i;
         last_time = w.time;
         break;
       case EventKind::kDeath:

@@ -32,6 +32,8 @@ absl::StatusOr<TraceSummary> SummarizeTrace(const std::string& path) {
       }
       case EventKind::kGoStart:
       case EventKind::kGoExit:
+      case EventKind::kGoRun:
+      case EventKind::kGoStop:
         goroutines.insert(ev.g);
         ps.insert(ev.p);
         if (clock) {

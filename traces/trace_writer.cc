@@ -160,6 +160,13 @@ void TraceWriter::GoStart(int32_t p, uint64_t g, int64_t time) { Timed(EventKind
 
 void TraceWriter::GoExit(int32_t p, uint64_t g, int64_t time) { Timed(EventKind::kGoExit, p, g, time); }
 
+void TraceWriter::GoRun(int32_t p, uint64_t g, int64_t time) { Timed(EventKind::kGoRun, p, g, time); }
+
+void TraceWriter::GoStop(int32_t p, uint64_t g, int64_t time, int64_t reason) {
+  Timed(EventKind::kGoStop, p, g, time);
+  Args(EventKind::kGoStop, &reason, 1);
+}
+
 void TraceWriter::Death(uint64_t object, uint64_t earliest) {
   GOGCSIM_CHECK(object < allocations_);
   GOGCSIM_CHECK(!dead_[object]);

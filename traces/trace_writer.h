@@ -45,6 +45,8 @@ class TraceWriter {
   uint64_t Alloc(int32_t p, uint64_t g, uint64_t size, uint32_t type, int64_t time);
   void GoStart(int32_t p, uint64_t g, int64_t time);
   void GoExit(int32_t p, uint64_t g, int64_t time);
+  void GoRun(int32_t p, uint64_t g, int64_t time);
+  void GoStop(int32_t p, uint64_t g, int64_t time, int64_t reason);
   // The object is unreachable after the preceding event; it was reachable at
   // event index `earliest` (< events()), or kNoEarliest if unknown.
   void Death(uint64_t object, uint64_t earliest = kNoEarliest);
