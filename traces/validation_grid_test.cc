@@ -138,7 +138,7 @@ TEST(ReadGrid, ErrorsNameTheCell) {
   EXPECT_TRUE(absl::StrContains(grid.status().message(), "churn-p4-g200/run/cycles.jsonl")) << grid.status();
 
   g = Grid("cutlog");
-  Cell(g, "churn-p4-g200", Cycles(1, kMB, kMB), {"gc 1 @0.01s 4%: 0.1+1.0+0.1 ms clock, 0.1+0/0/0"});
+  Cell(g, "churn-p4-g200", Cycles(1, kMB, kMB), {"gc 1 @0.01s 4%: 0.1+1.0+0.1 ms clock, 0.1+0/0/0\n"});
   grid = ReadGrid(g);
   ASSERT_FALSE(grid.ok());
   EXPECT_TRUE(absl::StrContains(grid.status().message(), "real-1.stderr:1")) << grid.status();
