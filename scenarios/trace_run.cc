@@ -8,6 +8,7 @@
 #include "model/mgc.h"
 #include "model/proc.h"
 #include "scenarios/machine.h"
+#include "scenarios/trace_goroutines.h"
 #include "sim/check.h"
 
 namespace gogcsim::scenarios {
@@ -38,6 +39,7 @@ class TraceMutator : public model::GBody {
           Kill(g, e.object);
           continue;
         }
+        if (e.kind != TraceEvent::Kind::kAlloc) continue;  // when goroutines ran: one goroutine here
         next_ = e;
         pending_ = true;
         break;
@@ -127,6 +129,12 @@ absl::StatusOr<RunResult> RunTrace(const RunConfig& cfg, TraceEventSource* sourc
   Machine mc(cfg, decisions, cycles);
   if (absl::Status st = mc.Boot(); !st.ok()) return st;
   RunResult result;
+  if (source->has_schedule()) {
+    TraceGoroutines program(source, &mc.gc(), &mc.sched(), &result);
+    if (program.Start()) mc.RunUntilDead(program.goroutines(), progress, &result);
+    if (!program.error().ok()) return program.error();
+    return result;
+  }
   TraceMutator mutator(source, &mc.gc(), &result);
   mc.RunUntilDead({mc.sched().NewG("main", &mutator, mc.sched().p(0))}, progress, &result);
   if (!mutator.error().ok()) return mutator.error();

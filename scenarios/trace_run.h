@@ -13,27 +13,14 @@
 #include "absl/status/statusor.h"
 #include "model/malloc.h"
 #include "scenarios/simulation.h"
+#include "scenarios/trace_event.h"
 
 namespace gogcsim::scenarios {
 
-// One step of the recorded program.
-struct TraceEvent {
-  enum class Kind { kAlloc, kDeath };
-  Kind kind = Kind::kAlloc;
-  int64_t t_ns = 0;          // kAlloc: the recorded clock, ns
-  model::AllocRequest req;   // kAlloc
-  uint64_t object = 0;       // kDeath: the dead object's allocation ordinal (0-based)
-};
-
-class TraceEventSource {
- public:
-  virtual ~TraceEventSource() = default;
-  // The next event: true and *e filled, false at the end, or an error.
-  virtual absl::StatusOr<bool> Next(TraceEvent* e) = 0;
-};
-
-// Runs the recorded program as one mutator goroutine on cfg.gomaxprocs Ps
-// (the others run mark workers), with cfg's GOGC, pacer and costs. Between
+// Runs the recorded program on cfg.gomaxprocs Ps, with cfg's GOGC, pacer
+// and costs: as its own goroutines if the source has_schedule()
+// (scenarios/trace_goroutines.h), else as one mutator goroutine (the other
+// Ps run mark workers). Between
 // allocations the mutator computes until its clock catches up with the
 // recorded one (the recorded gaps already include the real mallocgc's
 // time); if the simulated runtime is slower, it allocates at once.

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
 #include "traces/record_checker.h"
@@ -22,8 +23,9 @@ struct PlacedDeath {
 
 class TraceSource : public TraceEventSource {
  public:
-  TraceSource(std::unique_ptr<traces::TraceReader> reader, std::vector<PlacedDeath> placed)
-      : reader_(std::move(reader)), placed_(std::move(placed)) {
+  TraceSource(std::unique_ptr<traces::TraceReader> reader, std::vector<PlacedDeath> placed,
+              absl::flat_hash_set<uint64_t> allocating)
+      : reader_(std::move(reader)), placed_(std::move(placed)), allocating_(std::move(allocating)) {
     const auto& h = reader_->header();
     ns_per_unit_ = h.clock_unit_ns() > 0 ? h.clock_unit_ns() : 1.0;
     for (const auto& t : h.types()) {
@@ -37,6 +39,8 @@ class TraceSource : public TraceEventSource {
       types_.push_back(r);
     }
   }
+
+  bool has_schedule() const override { return !allocating_.empty(); }
 
   absl::StatusOr<bool> Next(TraceEvent* e) override {
     for (;;) {
@@ -64,6 +68,15 @@ class TraceSource : public TraceEventSource {
         e->object = ev.object;
         return true;
       }
+      if (ev.kind == traces::EventKind::kGoRun || ev.kind == traces::EventKind::kGoStop) {
+        if (!allocating_.contains(ev.g)) continue;  // the runtime's own (mark workers, bgsweep, ...)
+        *e = TraceEvent{};
+        e->kind = ev.kind == traces::EventKind::kGoRun ? TraceEvent::Kind::kRun : TraceEvent::Kind::kStop;
+        e->t_ns = static_cast<int64_t>(static_cast<double>(ev.time) * ns_per_unit_);
+        e->g = ev.g;
+        if (ev.kind == traces::EventKind::kGoStop) e->reason = ev.args[0];
+        return true;
+      }
       if (ev.kind != traces::EventKind::kAlloc) continue;
       if (ev.type >= types_.size()) {
         return absl::DataLossError(absl::StrFormat("%s: event %d: type %d not in the header", reader_->path(),
@@ -84,6 +97,7 @@ class TraceSource : public TraceEventSource {
       alloc_ = TraceEvent{};
       alloc_.kind = TraceEvent::Kind::kAlloc;
       alloc_.t_ns = static_cast<int64_t>(t);
+      alloc_.g = ev.g;
       alloc_.req = types_[ev.type];
       alloc_.req.size = ev.size;
       have_alloc_ = true;  // after the deaths placed before it
@@ -93,6 +107,11 @@ class TraceSource : public TraceEventSource {
  private:
   std::unique_ptr<traces::TraceReader> reader_;
   std::vector<PlacedDeath> placed_;  // by `before`
+  // The goroutines that allocate, if the trace says when goroutines ran:
+  // those the what-if runs. The others are the runtime's (mark workers,
+  // bgsweep, the scavenger, forcegc), which the simulation has itself, or
+  // compute only.
+  absl::flat_hash_set<uint64_t> allocating_;
   size_t next_placed_ = 0;
   std::vector<model::AllocRequest> types_;
   double ns_per_unit_ = 1;
@@ -123,6 +142,7 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   if (info == nullptr) info = &local;
   *info = TraceInfo{};
   std::vector<PlacedDeath> placed;
+  absl::flat_hash_set<uint64_t> allocating;
   {
     auto reader = traces::TraceReader::Open(path);
     if (!reader.ok()) return reader.status();
@@ -152,7 +172,11 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
       // A recorded cycle start (reference imports keep GS) is the bound
       // even for a cycle that found nothing dead.
       if (ev.kind == traces::RefKind(traces::RefTag::kGS)) prev_start = allocs;
-      if (ev.kind == traces::EventKind::kAlloc) allocs++;
+      if (ev.kind == traces::EventKind::kGoRun || ev.kind == traces::EventKind::kGoStop) info->schedule_events++;
+      if (ev.kind == traces::EventKind::kAlloc) {
+        allocs++;
+        allocating.insert(ev.g);
+      }
     });
     if (!st.ok()) return st;
     if (!run.empty()) Spread(&run, prev_start, run_at, &placed);
@@ -162,7 +186,8 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
                    [](const PlacedDeath& a, const PlacedDeath& b) { return a.before < b.before; });
   auto reader = traces::TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<TraceEventSource>(new TraceSource(*std::move(reader), std::move(placed)));
+  if (info->schedule_events == 0) allocating.clear();  // nothing says when they ran
+  return std::unique_ptr<TraceEventSource>(new TraceSource(*std::move(reader), std::move(placed), std::move(allocating)));
 }
 
 }  // namespace gogcsim::scenarios

@@ -27,6 +27,7 @@ struct TraceInfo {
   bool has_gogc = false;
   uint64_t allocations = 0;
   uint64_t deaths = 0, estimated_deaths = 0;  // estimated: placed as above
+  uint64_t schedule_events = 0;               // GO_RUN and GO_STOP
 };
 
 // Opens the trace and reads it once to place the deaths; the source then

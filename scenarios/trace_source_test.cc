@@ -39,6 +39,9 @@ std::vector<std::string> Events(const std::string& path) {
       EXPECT_EQ(e.req.size, 64u);
       EXPECT_EQ(e.req.ptrdata, 64u);
       out.push_back("A" + std::to_string(allocs++) + "@" + std::to_string(e.t_ns));
+    } else if (e.kind == TraceEvent::Kind::kRun || e.kind == TraceEvent::Kind::kStop) {
+      out.push_back((e.kind == TraceEvent::Kind::kRun ? "R" : "S" + std::to_string(e.reason) + ".") + "g" +
+                    std::to_string(e.g) + "@" + std::to_string(e.t_ns));
     } else {
       out.push_back("D" + std::to_string(e.object));
     }
@@ -57,6 +60,39 @@ TEST(TraceSource, DeathsWithoutABoundStayWhereTheTraceHasThem) {
   (*w)->Death(2);
   ASSERT_TRUE((*w)->Finish().ok());
   EXPECT_EQ(Events(path), (std::vector<std::string>{"A0@10", "A1@20", "D0", "A2@30", "D2"}));
+}
+
+// GO_RUN and GO_STOP come out for the goroutines that allocate; those
+// that never do are the runtime's own (a mark worker's GB and GE here),
+// which the simulation has itself.
+TEST(TraceSource, WhenAllocatingGoroutinesRan) {
+  const std::string path = TmpPath("schedule.trace");
+  auto w = traces::TraceWriter::Create(path, OneType());
+  ASSERT_TRUE(w.ok()) << w.status();
+  (*w)->GoRun(0, 5, 10);
+  (*w)->Alloc(0, 5, 64, 0, 20);
+  (*w)->GoStop(0, 5, 30, traces::kStopBlocked);
+  (*w)->GoRun(0, 10, 40);  // a mark worker
+  (*w)->GoStop(0, 10, 50, traces::kStopBlocked);
+  (*w)->GoRun(0, 5, 60);
+  (*w)->GoStop(0, 5, 70, traces::kStopExit);
+  ASSERT_TRUE((*w)->Finish().ok());
+  TraceInfo info;
+  auto src = OpenTraceEvents(path, &info);
+  ASSERT_TRUE(src.ok()) << src.status();
+  EXPECT_TRUE((*src)->has_schedule());
+  EXPECT_EQ(info.schedule_events, 6u);
+  EXPECT_EQ(Events(path), (std::vector<std::string>{"Rg5@10", "A0@20", "S1.g5@30", "Rg5@60", "S4.g5@70"}));
+
+  // Without them, one goroutine runs the program (has_schedule false).
+  const std::string plain = TmpPath("plain.trace");
+  auto w2 = traces::TraceWriter::Create(plain, OneType());
+  ASSERT_TRUE(w2.ok()) << w2.status();
+  (*w2)->Alloc(0, 5, 64, 0, 20);
+  ASSERT_TRUE((*w2)->Finish().ok());
+  auto src2 = OpenTraceEvents(plain, nullptr);
+  ASSERT_TRUE(src2.ok()) << src2.status();
+  EXPECT_FALSE((*src2)->has_schedule());
 }
 
 TEST(TraceSource, BoundedDeathsSpreadOverTheirCycleOldestFirst) {
