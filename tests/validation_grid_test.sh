@@ -5,7 +5,8 @@
 # 50, 100 and 200, each cell against 5 plain go1.10.2 runs. The mean
 # |error| of each measure must stay inside what was measured at c05fcfb
 # over 13 such grids (cycles 7.0-21.6%, peak heap at mark termination
-# 8.6-82.9%, mean marked heap 17.3-32.8%), with a margin for the real
+# 8.6-82.9%, mean marked heap 17.3-32.8%) and at 7e3f1be over 6 (9.8-15.5%,
+# 17.1-48.7%, 18.8-31.5%), with a margin for the real
 # runs' noise: churn's real marks sometimes run 5-16 ms instead of 0.5
 # and take the heap from 4 to 23 MB, which no prediction follows. So the
 # bounds catch a model change that makes prediction clearly worse (what-if
