@@ -187,7 +187,8 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   auto reader = traces::TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
   if (info->schedule_events == 0) allocating.clear();  // nothing says when they ran
-  return std::unique_ptr<TraceEventSource>(new TraceSource(*std::move(reader), std::move(placed), std::move(allocating)));
+  return std::unique_ptr<TraceEventSource>(
+      new TraceSource(*std::move(reader), std::move(placed), std::move(allocating)));
 }
 
 }  // namespace gogcsim::scenarios
