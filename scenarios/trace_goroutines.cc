@@ -16,7 +16,6 @@ constexpr int64_t kHorizonNs = 200'000;
 constexpr int64_t kTickNs = 100'000;
 
 struct TraceGoroutines::Gor {
-  uint32_t index = 0;
   model::G* g = nullptr;
   std::unique_ptr<Body> body;
   std::deque<TraceEvent> queue;  // its events read but not yet done
@@ -42,9 +41,12 @@ class TraceGoroutines::Body : public model::GBody {
 };
 
 TraceGoroutines::TraceGoroutines(TraceEventSource* source, model::Collector* gc, model::Sched* sched, RunResult* result)
-    : source_(source), gc_(gc), sched_(sched), result_(result), holder_body_(std::make_unique<Holder>()) {
-  holder_ = sched_->NewParkedG("roots", holder_body_.get());
-}
+    : source_(source),
+      gc_(gc),
+      sched_(sched),
+      result_(result),
+      holder_body_(std::make_unique<Holder>()),
+      roots_(sched_->NewParkedG("roots", holder_body_.get())) {}
 
 TraceGoroutines::~TraceGoroutines() = default;
 
@@ -63,7 +65,6 @@ TraceGoroutines::Gor* TraceGoroutines::GorOf(uint64_t g) {
   auto [it, fresh] = by_g_.try_emplace(g, nullptr);
   if (!fresh) return it->second;
   auto x = std::make_unique<Gor>();
-  x->index = static_cast<uint32_t>(gors_.size());
   x->body = std::make_unique<Body>(this, x.get());
   x->g = sched_->NewParkedG(absl::StrCat("g", g), x->body.get());
   gs_.push_back(x->g);
@@ -115,8 +116,8 @@ void TraceGoroutines::Route(TraceEvent e) {
   if (e.kind == TraceEvent::Kind::kDeath) {
     // Its lifetime, in the program's allocations: as many as the trace has
     // from the object's to the death.
-    if (e.object >= slot_of_.size()) return;  // not an allocation of this trace
-    const uint64_t lifetime = slot_of_.size() - e.object;
+    if (e.object >= born_.size()) return;  // not an allocation of this trace
+    const uint64_t lifetime = born_.size() - e.object;
     if (born_[e.object] != kNotBorn) {
       due_.emplace(born_[e.object] + lifetime - 1, e.object);
     } else {
@@ -125,8 +126,7 @@ void TraceGoroutines::Route(TraceEvent e) {
     return;
   }
   if (e.kind == TraceEvent::Kind::kAlloc) {
-    e.object = slot_of_.size();  // its allocation ordinal
-    slot_of_.push_back(kNoSlot);
+    e.object = born_.size();  // its allocation ordinal
     born_.push_back(kNotBorn);
   }
   Gor* x = GorOf(e.g);
@@ -136,38 +136,16 @@ void TraceGoroutines::Route(TraceEvent e) {
 }
 
 void TraceGoroutines::ApplyDeaths(model::G* g) {
-  while (!due_.empty() && due_.top().first <= allocated_) {
-    Kill(g, due_.top().second);
+  while (!due_.empty() && due_.top().first <= result_->allocations) {
+    roots_.Kill(gc_, g, due_.top().second);
     due_.pop();
   }
 }
 
-// The program drops its last pointer to the object: the write barrier sees
-// the overwritten pointer (during mark it shades it, so the object survives
-// the cycle, as in Go).
-void TraceGoroutines::Kill(model::G* g, uint64_t object) {
-  if (object >= slot_of_.size()) return;  // not an allocation of this trace
-  const uint64_t v = slot_of_[object];
-  slot_of_[object] = kDead;
-  if (v == kNoSlot || v == kDead) return;  // not allocated yet (or zero-size), or died twice
-  gc_->WriteBarrier(g, holder_->roots[v], 0);
-  holder_->roots[v] = 0;
-  free_slots_.push_back(v);
-}
-
-void TraceGoroutines::Keep(uint64_t object, uint64_t addr) {
-  if (slot_of_[object] == kDead) return;  // died before it was allocated here
-  uint64_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = holder_->roots.size();
-    holder_->roots.push_back(0);
-    holder_->stack_bytes = std::max<uint64_t>(8192, holder_->roots.size() * 8);
-  }
-  holder_->roots[slot] = addr;  // a root write: no write barrier
-  slot_of_[object] = slot;
+model::GStep TraceGoroutines::Compute(int64_t ns) {
+  sched_->Charge(ns);
+  result_->mutator_ns += ns;
+  return model::GStep::kContinue;
 }
 
 model::GStep TraceGoroutines::Step(Gor* x, model::P* p, model::G* g) {
@@ -175,12 +153,8 @@ model::GStep TraceGoroutines::Step(Gor* x, model::P* p, model::G* g) {
   for (;;) {
     if (x->queue.empty()) {
       if (eof_) return model::GStep::kExit;
-      if (x->running) {  // computing, as far as the trace read so far says
-        sched_->Charge(kComputeSliceNs);
-        result_->mutator_ns += kComputeSliceNs;
-        return model::GStep::kContinue;
-      }
-      x->parked = true;  // until its next event is read
+      if (x->running) return Compute(kComputeSliceNs);  // as far as the trace read so far says
+      x->parked = true;                                 // until its next event is read
       return model::GStep::kPark;
     }
     const TraceEvent& e = x->queue.front();
@@ -191,12 +165,7 @@ model::GStep TraceGoroutines::Step(Gor* x, model::P* p, model::G* g) {
     }
     // Compute until the event's recorded time.
     const int64_t gap = SimTime(e.t_ns) - sched_->Now();
-    if (gap > 0) {
-      const int64_t slice = std::min(gap, kComputeSliceNs);
-      sched_->Charge(slice);
-      result_->mutator_ns += slice;
-      return model::GStep::kContinue;
-    }
+    if (gap > 0) return Compute(std::min(gap, kComputeSliceNs));
     if (e.kind == TraceEvent::Kind::kAlloc) {
       model::Collector::AllocOutcome out = gc_->Allocate(p, g, e.req);
       if (!out.done) return out.step;
@@ -204,15 +173,14 @@ model::GStep TraceGoroutines::Step(Gor* x, model::P* p, model::G* g) {
       const uint64_t size = e.req.size;
       x->queue.pop_front();
       result_->allocations++;
-      allocated_++;
-      born_[object] = allocated_;
-      if (auto it = lifetime_.find(object); it != lifetime_.end()) {
-        due_.emplace(allocated_ + it->second - 1, object);
-        lifetime_.erase(it);
-      }
       result_->records++;
       result_->bytes_allocated += out.r.size;
-      if (size != 0) Keep(object, out.r.addr);  // zerobase is not in the heap
+      born_[object] = result_->allocations;
+      if (auto it = lifetime_.find(object); it != lifetime_.end()) {
+        due_.emplace(result_->allocations + it->second - 1, object);
+        lifetime_.erase(it);
+      }
+      if (size != 0) roots_.Keep(object, out.r.addr);  // zerobase is not in the heap
       return out.step;
     }
     const int64_t reason = e.reason;  // kStop

@@ -46,6 +46,7 @@
 #include "model/proc.h"
 #include "scenarios/machine.h"
 #include "scenarios/trace_event.h"
+#include "scenarios/trace_roots.h"
 
 namespace gogcsim::scenarios {
 
@@ -79,9 +80,10 @@ class TraceGoroutines {
   // Recorded time -> simulated time, ns.
   int64_t SimTime(int64_t t_rec) const { return t0_sim_ + (t_rec - t0_rec_); }
   void WakeAt(Gor* x, int64_t when);
+  // Kills the objects whose lifetime is over, on goroutine g.
   void ApplyDeaths(model::G* g);
-  void Kill(model::G* g, uint64_t object);
-  void Keep(uint64_t object, uint64_t addr);
+  // Mutator work of ns: charged, and the goroutine goes on.
+  model::GStep Compute(int64_t ns);
   model::GStep Step(Gor* x, model::P* p, model::G* g);
 
   TraceEventSource* source_;
@@ -97,23 +99,18 @@ class TraceGoroutines {
   std::vector<std::unique_ptr<Gor>> gors_;
   absl::flat_hash_map<uint64_t, Gor*> by_g_;
   std::vector<model::G*> gs_;
-  uint64_t allocated_ = 0;  // allocations made
-  // Per object read: allocated_ after its allocation, or kNotBorn.
+  // Per object read: result_->allocations after its allocation (the
+  // program's allocations so far), or kNotBorn.
   static constexpr uint64_t kNotBorn = ~uint64_t{0};
   std::vector<uint64_t> born_;
   // Deaths read before their object was made: object -> lifetime.
   absl::flat_hash_map<uint64_t, uint64_t> lifetime_;
-  // Deaths not yet due: (allocated_ at which it dies, object), soonest first.
+  // Deaths not yet due: (allocations at which it dies, object), soonest
+  // first.
   using Due = std::pair<uint64_t, uint64_t>;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
   std::unique_ptr<Holder> holder_body_;
-  model::G* holder_;                  // every live object is one of its roots
-  std::vector<uint64_t> free_slots_;  // of holder_->roots
-  // Object ordinal -> its root slot; kNoSlot if not yet allocated (or
-  // zero-size), kDead once dead.
-  static constexpr uint64_t kNoSlot = ~uint64_t{0};
-  static constexpr uint64_t kDead = ~uint64_t{0} - 1;
-  std::vector<uint64_t> slot_of_;
+  TraceRoots roots_;  // every live object, as roots of a parked G
 };
 
 }  // namespace gogcsim::scenarios

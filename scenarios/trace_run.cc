@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -9,22 +10,22 @@
 #include "model/proc.h"
 #include "scenarios/machine.h"
 #include "scenarios/trace_goroutines.h"
+#include "scenarios/trace_roots.h"
 #include "sim/check.h"
 
 namespace gogcsim::scenarios {
 namespace {
 
 // The recorded program as one goroutine: compute for the recorded gap,
-// allocate, keep the object reachable from a root slot until its death.
-// The real program held its objects through other heap objects; here every
-// live object is a root of this G (scanned as a stack of that many words),
-// which marks the same set.
+// allocate, keep the object reachable from a root slot of this G until its
+// death (scenarios/trace_roots.h).
 class TraceMutator : public model::GBody {
  public:
   TraceMutator(TraceEventSource* source, model::Collector* gc, RunResult* result)
       : source_(source), gc_(gc), result_(result) {}
 
   model::GStep Step(model::Sched& sched, model::P* p, model::G* g) override {
+    if (!roots_) roots_.emplace(g);
     if (!pending_) {
       // Deaths between allocations take no time.
       for (;;) {
@@ -36,7 +37,7 @@ class TraceMutator : public model::GBody {
         }
         if (!*more) return model::GStep::kExit;
         if (e.kind == TraceEvent::Kind::kDeath) {
-          Kill(g, e.object);
+          roots_->Kill(gc_, g, e.object);
           continue;
         }
         if (e.kind != TraceEvent::Kind::kAlloc) continue;  // when goroutines ran: one goroutine here
@@ -68,42 +69,14 @@ class TraceMutator : public model::GBody {
     result_->allocations++;
     result_->records++;
     result_->bytes_allocated += out.r.size;
-    if (next_.req.size != 0) Keep(g, object, out.r.addr);  // zerobase is not in the heap
+    if (next_.req.size != 0) roots_->Keep(object, out.r.addr);  // zerobase is not in the heap
     return out.step;
   }
 
   const absl::Status& error() const { return error_; }
 
  private:
-  static constexpr uint32_t kNoSlot = ~uint32_t{0};
   static constexpr int64_t kComputeSliceNs = 20'000;  // longest uninterrupted step of mutator work
-
-  void Keep(model::G* g, uint64_t object, uint64_t addr) {
-    uint32_t slot;
-    if (!free_.empty()) {
-      slot = free_.back();
-      free_.pop_back();
-    } else {
-      slot = static_cast<uint32_t>(g->roots.size());
-      g->roots.push_back(0);
-      g->stack_bytes = std::max<uint64_t>(8192, g->roots.size() * 8);
-    }
-    g->roots[slot] = addr;  // a stack write: no write barrier
-    if (slot_of_.size() <= object) slot_of_.resize(object + 1, kNoSlot);
-    slot_of_[object] = slot;
-  }
-
-  // The program drops its last pointer to the object: the write barrier
-  // sees the overwritten pointer (during mark it shades it, so the object
-  // survives the cycle, as in Go).
-  void Kill(model::G* g, uint64_t object) {
-    if (object >= slot_of_.size() || slot_of_[object] == kNoSlot) return;  // zero-size, or died twice
-    const uint32_t slot = slot_of_[object];
-    slot_of_[object] = kNoSlot;
-    gc_->WriteBarrier(g, g->roots[slot], 0);
-    g->roots[slot] = 0;
-    free_.push_back(slot);
-  }
 
   TraceEventSource* source_;
   model::Collector* gc_;
@@ -114,8 +87,7 @@ class TraceMutator : public model::GBody {
   bool started_ = false;
   int64_t t0_rec_ = 0, t0_sim_ = 0;  // the recorded and simulated clocks at the first allocation, ns
   uint64_t ordinal_ = 0;  // allocations so far
-  std::vector<uint32_t> slot_of_;  // object ordinal -> root slot
-  std::vector<uint32_t> free_;     // root slots free for reuse
+  std::optional<TraceRoots> roots_;  // of this G, from its first step
 };
 
 }  // namespace
