@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "traces/gctrace.h"
 #include "traces/jsonl.h"
+#include "traces/svg_chart.h"
 
 namespace gogcsim::traces {
 namespace {
@@ -64,25 +65,9 @@ absl::StatusOr<GridCell> ReadCell(const fs::path& dir) {
 
 const MeasureComparison& Of(const GridCell& c, Measure m) { return c.measures[static_cast<size_t>(m)]; }
 
-std::string Html(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '<') {
-      out += "&lt;";
-    } else if (ch == '>') {
-      out += "&gt;";
-    } else if (ch == '&') {
-      out += "&amp;";
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 // One measure over the cells: each cell's real min-max (widened by the
 // slack) as a bar and the prediction as a dot, both in % of the real mean.
-std::string Chart(const Grid& g, Measure m) {
+std::string MeasureChart(const Grid& g, Measure m) {
   constexpr double kLeft = 50, kStep = 12, kHeight = 200, kTop = 20;
   double scale = 10;  // % at the top and bottom edges
   for (const GridCell& c : g.cells) {
@@ -97,7 +82,7 @@ std::string Chart(const Grid& g, Measure m) {
   std::string s = absl::StrFormat(
       "<h2>%s</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
       "font-family=\"sans-serif\" font-size=\"10\">\n",
-      Html(MeasureName(m)), width, kHeight + kTop * 2);
+      HtmlEscape(MeasureName(m)), width, kHeight + kTop * 2);
   for (double t : {-scale, -scale / 2, 0.0, scale / 2, scale}) {
     absl::StrAppendFormat(&s,
                           "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
@@ -116,7 +101,8 @@ std::string Chart(const Grid& g, Measure m) {
                           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s: predicted %.2f, "
                           "real %.2f-%.2f (%+.1f%%)</title></circle>\n",
                           cx - 4, y(hi), 8.0, std::max(1.0, y(lo) - y(hi)), cx, y(x.error_pct),
-                          x.inside ? "#282" : "#c22", Html(c.name), x.simulated, x.real_min, x.real_max, x.error_pct);
+                          x.inside ? "#282" : "#c22", HtmlEscape(c.name), x.simulated, x.real_min, x.real_max,
+                          x.error_pct);
   }
   return s + "</svg>\n";
 }
@@ -230,22 +216,23 @@ std::string GridHtml(const Grid& g) {
       "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
       "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}td.out{background:#fdd}</style>\n"
       "</head><body>\n<h1>What-if predictions against real go1.10.2 runs</h1>\n<p>",
-      Html(g.dir),
+      HtmlEscape(g.dir),
       ": each cell's prediction against its real runs, in % of their mean. Bars: the real runs' min-max "
       "widened by 2%; dots: the prediction (green inside, red outside).</p>\n<table><tr><th>measure</th>"
       "<th>mean |error|</th><th>cells inside</th></tr>\n");
   for (Measure m : kMeasures) {
-    absl::StrAppendFormat(&s, "<tr><td>%s</td><td>%.1f%%</td><td>%d/%d</td></tr>\n", Html(MeasureName(m)),
+    absl::StrAppendFormat(&s, "<tr><td>%s</td><td>%.1f%%</td><td>%d/%d</td></tr>\n", HtmlEscape(MeasureName(m)),
                           MeanAbsError(g, m), CellsInside(g, m), g.cells.size());
   }
   absl::StrAppendFormat(&s, "<tr><td>all three</td><td></td><td>%d/%d</td></tr></table>\n", CellsAllInside(g),
                         g.cells.size());
-  for (Measure m : kJudged) s += Chart(g, m);
+  for (Measure m : kJudged) s += MeasureChart(g, m);
   s += "<h2>Cells</h2>\n<table><tr><th>cell</th><th>real runs</th>";
-  for (Measure m : kMeasures) absl::StrAppend(&s, "<th>", Html(MeasureName(m)), "<br>predicted [real min, max]</th>");
+  for (Measure m : kMeasures)
+    absl::StrAppend(&s, "<th>", HtmlEscape(MeasureName(m)), "<br>predicted [real min, max]</th>");
   s += "</tr>\n";
   for (const GridCell& c : g.cells) {
-    absl::StrAppendFormat(&s, "<tr><td>%s</td><td>%d</td>", Html(c.name), c.real_runs);
+    absl::StrAppendFormat(&s, "<tr><td>%s</td><td>%d</td>", HtmlEscape(c.name), c.real_runs);
     for (Measure m : kMeasures) {
       const MeasureComparison& x = Of(c, m);
       absl::StrAppendFormat(&s, "<td%s>%.2f [%.2f, %.2f] %+.1f%%</td>", x.inside ? "" : " class=\"out\"", x.simulated,
