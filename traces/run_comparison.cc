@@ -1,6 +1,7 @@
 #include "traces/run_comparison.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "sim/check.h"
@@ -98,35 +99,24 @@ RunTotals FromRealLog(const RealLog& log) {
   return t;
 }
 
-const char* MeasureName(Measure m) {
-  switch (m) {
-    case Measure::kCycles:
-      return "GC cycles";
-    case Measure::kPeakHeapMT:
-      return "peak heap at mark termination (MB)";
-    case Measure::kMeanMarked:
-      return "mean marked heap (MB)";
-    case Measure::kGcCpu:
-      return "GC CPU at the end (%)";
-  }
-  GOGCSIM_CHECK(false);
-  return "";
-}
+namespace {
 
-const char* MeasureKey(Measure m) {
-  switch (m) {
-    case Measure::kCycles:
-      return "cycles";
-    case Measure::kPeakHeapMT:
-      return "peak_heap_mt_mb";
-    case Measure::kMeanMarked:
-      return "mean_marked_mb";
-    case Measure::kGcCpu:
-      return "gc_cpu_pct";
-  }
-  GOGCSIM_CHECK(false);
-  return "";
-}
+// By Measure's value.
+struct MeasureText {
+  const char* name;
+  const char* key;
+};
+constexpr MeasureText kMeasureText[] = {{"GC cycles", "cycles"},
+                                        {"peak heap at mark termination (MB)", "peak_heap_mt_mb"},
+                                        {"mean marked heap (MB)", "mean_marked_mb"},
+                                        {"GC CPU at the end (%)", "gc_cpu_pct"}};
+static_assert(std::size(kMeasureText) == std::size(kMeasures));
+
+}  // namespace
+
+const char* MeasureName(Measure m) { return kMeasureText[static_cast<size_t>(m)].name; }
+
+const char* MeasureKey(Measure m) { return kMeasureText[static_cast<size_t>(m)].key; }
 
 double MeasureValue(const RunTotals& t, Measure m) {
   constexpr double kMB = 1 << 20;
