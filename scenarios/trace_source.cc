@@ -70,9 +70,11 @@ class TraceSource : public TraceEventSource {
       }
       if (ev.kind == traces::EventKind::kGoRun || ev.kind == traces::EventKind::kGoStop) {
         if (!allocating_.contains(ev.g)) continue;  // the runtime's own (mark workers, bgsweep, ...)
+        absl::StatusOr<int64_t> t = TimeNs(ev);
+        if (!t.ok()) return t.status();
         *e = TraceEvent{};
         e->kind = ev.kind == traces::EventKind::kGoRun ? TraceEvent::Kind::kRun : TraceEvent::Kind::kStop;
-        e->t_ns = static_cast<int64_t>(static_cast<double>(ev.time) * ns_per_unit_);
+        e->t_ns = *t;
         e->g = ev.g;
         if (ev.kind == traces::EventKind::kGoStop) e->reason = ev.args[0];
         return true;
@@ -82,21 +84,11 @@ class TraceSource : public TraceEventSource {
         return absl::DataLossError(absl::StrFormat("%s: event %d: type %d not in the header", reader_->path(),
                                                    ev.index, ev.type));
       }
-      // The mutator waits for each allocation's time: a time far from the
-      // first (2^62) made the run endless, and one beyond int64 is UB.
-      const double t = static_cast<double>(ev.time) * ns_per_unit_;
-      if (allocs_ == 0 && !have_first_) {
-        first_t_ = t;
-        have_first_ = true;
-      }
-      if (!(std::fabs(t - first_t_) <= static_cast<double>(traces::kMaxTimeSpanNs))) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "%s: event %d: ALLOC time %d (%.0f ns) is more than 24 h from the first allocation's", reader_->path(),
-            ev.index, ev.time, t));
-      }
+      absl::StatusOr<int64_t> t = TimeNs(ev);
+      if (!t.ok()) return t.status();
       alloc_ = TraceEvent{};
       alloc_.kind = TraceEvent::Kind::kAlloc;
-      alloc_.t_ns = static_cast<int64_t>(t);
+      alloc_.t_ns = *t;
       alloc_.g = ev.g;
       alloc_.req = types_[ev.type];
       alloc_.req.size = ev.size;
@@ -105,6 +97,25 @@ class TraceSource : public TraceEventSource {
   }
 
  private:
+  // A timed event's time, ns. The run waits for each one's: a time far
+  // from the first (2^62) made it endless, and one beyond int64 is UB. So
+  // each must be within a day of the first timed event's (in a trace
+  // without GO_RUN, the first allocation's).
+  absl::StatusOr<int64_t> TimeNs(const traces::TraceEvent& ev) {
+    const double t = static_cast<double>(ev.time) * ns_per_unit_;
+    if (!have_first_) {
+      first_t_ = t;
+      first_alloc_ = ev.kind == traces::EventKind::kAlloc;
+      have_first_ = true;
+    }
+    if (!(std::fabs(t - first_t_) <= static_cast<double>(traces::kMaxTimeSpanNs))) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: event %d: %s time %d (%.0f ns) is more than 24 h from the first %s", reader_->path(), ev.index,
+          traces::EventKindName(ev.kind), ev.time, t, first_alloc_ ? "allocation's" : "timed event's"));
+    }
+    return static_cast<int64_t>(t);
+  }
+
   std::unique_ptr<traces::TraceReader> reader_;
   std::vector<PlacedDeath> placed_;  // by `before`
   // The goroutines that allocate, if the trace says when goroutines ran:
@@ -116,7 +127,8 @@ class TraceSource : public TraceEventSource {
   std::vector<model::AllocRequest> types_;
   double ns_per_unit_ = 1;
   bool have_first_ = false;
-  double first_t_ = 0;   // the first allocation's time, ns
+  bool first_alloc_ = false;  // the first timed event is an allocation
+  double first_t_ = 0;        // the first timed event's time, ns
   uint64_t allocs_ = 0;  // allocations returned so far
   TraceEvent alloc_;
   bool have_alloc_ = false;

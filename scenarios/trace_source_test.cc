@@ -135,6 +135,28 @@ TEST(TraceSource, AllocationTimesWithinADayOfTheFirst) {
                                            "more than 24 h from the first allocation's");
 }
 
+// The same for the times of GO_RUN and GO_STOP: a goroutine waits for
+// them too.
+TEST(TraceSource, ScheduleTimesWithinADayOfTheFirst) {
+  const std::string path = TmpPath("far_run.trace");
+  auto w = traces::TraceWriter::Create(path, OneType());
+  ASSERT_TRUE(w.ok()) << w.status();
+  (*w)->GoRun(0, 1, 500);
+  (*w)->Alloc(0, 1, 64, 0, 1000);
+  (*w)->GoStop(0, 1, 2000, traces::kStopBlocked);
+  (*w)->GoRun(0, 1, int64_t{1} << 62);
+  ASSERT_TRUE((*w)->Finish().ok());
+  auto src = OpenTraceEvents(path, nullptr);
+  ASSERT_TRUE(src.ok()) << src.status();
+  TraceEvent e;
+  for (int i = 0; i < 3; i++) ASSERT_TRUE(*(*src)->Next(&e)) << i;
+  absl::StatusOr<bool> far = (*src)->Next(&e);
+  ASSERT_FALSE(far.ok());
+  EXPECT_EQ(far.status().message(), path +
+                                        ": event 3: GO_RUN time 4611686018427387904 (4611686018427387904 ns) is "
+                                        "more than 24 h from the first timed event's");
+}
+
 TEST(TraceSource, MissingFileIsNamed) {
   auto src = OpenTraceEvents(TmpPath("absent.trace"), nullptr);
   ASSERT_FALSE(src.ok());
