@@ -2,6 +2,7 @@
 #include "model/proc.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "sim/check.h"
 
@@ -51,7 +52,19 @@ void Sched::ScheduleP(P* p, int64_t at) {
   GOGCSIM_CHECK(!p->has_event);
   p->has_event = true;
   p->idle = false;
-  queue_->Schedule(at, [this, p] { PStep(p); });
+  RunOnThread(p, at, [this, p] { PStep(p); });
+}
+
+void Sched::RunOnThread(P* p, int64_t at, std::function<void()> fn) {
+  if (cpus_ != nullptr) {
+    cpus_->RunAt(p->id, at, std::move(fn));
+  } else {
+    queue_->Schedule(at, std::move(fn));
+  }
+}
+
+void Sched::SleepThread(P* p, int64_t at) {
+  if (cpus_ != nullptr) cpus_->SleepAt(p->id, at);
 }
 
 void Sched::WakeP() {
@@ -183,6 +196,7 @@ void Sched::Execute(P* p, G* g, bool inherit) {
 
 void Sched::Idle(P* p) {
   p->idle = true;
+  SleepThread(p, Now());
   if (stw_pending_) TryCompleteStw();
 }
 
@@ -190,7 +204,11 @@ void Sched::PStep(P* p) {
   p->has_event = false;
   cur_p_ = p;
   charged_ = 0;
-  if (stw_pending_ && p != stw_owner_) {
+  if (stw_pending_ && p != stw_owner_ && p->curg != nullptr && !p->curg->sched_preemptible) {
+    // preemptall reaches a mark worker through its own preempt checks: it
+    // runs until it parks, and the P stops at its next schedule.
+    p->curg->preempt = true;
+  } else if (stw_pending_ && p != stw_owner_) {
     // Stopped by preemption: the running G goes through gopreempt_m to the
     // global queue, so after the pause this P schedules afresh (and may
     // pick up a mark worker).
@@ -199,6 +217,7 @@ void Sched::PStep(P* p) {
       GoschedCurrent(p);
     }
     p->stopped = true;
+    SleepThread(p, Now());
     TryCompleteStw();
     cur_p_ = nullptr;
     return;
@@ -242,6 +261,7 @@ void Sched::PStep(P* p) {
     case GStep::kStopTheWorld:
       GOGCSIM_CHECK(stw_pending_ && stw_owner_ == p);
       stw_request_time_ = Now();
+      SleepThread(p, Now());  // stopTheWorldWithSema sleeps until the others stop
       TryCompleteStw();
       cur_p_ = nullptr;
       return;  // the owner resumes when the world restarts
@@ -266,7 +286,7 @@ void Sched::TryCompleteStw() {
   }
   stw_scheduled_ = true;
   const int64_t at = std::max(queue_->Now(), stw_request_time_);
-  queue_->Schedule(at, [this] {
+  RunOnThread(stw_owner_, at, [this] {
     P* owner = stw_owner_;
     cur_p_ = owner;
     charged_ = costs_.stw_ns + costs_.stw_ns_per_p * static_cast<int64_t>(ps_.size());

@@ -6,8 +6,9 @@
 // Gs are state machines: the scheduler calls a G's body for one step at a
 // time; the step charges the virtual time it used (Charge) and says what the
 // G does next. Effects of a step happen at the step's start time; the P's
-// next step starts when the charged time has passed. Only Ps hold Ms here:
-// each P runs on its own simulated CPU.
+// next step starts when the charged time has passed. Only Ps hold Ms here,
+// each on its own thread: with set_cpus, the threads share the machine's
+// CPUs (sim::Cpus), and a step waits for one; without, each P has its own.
 #ifndef GOGCSIM_MODEL_PROC_H_
 #define GOGCSIM_MODEL_PROC_H_
 
@@ -22,6 +23,7 @@
 #include "model/malloc.h"
 #include "model/mcache.h"
 #include "model/mgcwork.h"
+#include "sim/cpus.h"
 #include "sim/event_queue.h"
 #include "sim/rng.h"
 
@@ -156,6 +158,9 @@ class Sched {
   WorkbufPool* wbufs() const { return wbufs_; }
 
   void set_gc(GcScheduling* gc) { gc_ = gc; }
+  // P i runs on thread i of cpus (which has a thread per P), before any
+  // step runs.
+  void set_cpus(sim::Cpus* cpus) { cpus_ = cpus; }
   int gomaxprocs() const { return static_cast<int>(ps_.size()); }
   P* p(int i) { return ps_[i].get(); }
   const std::vector<std::unique_ptr<P>>& ps() const { return ps_; }
@@ -204,6 +209,10 @@ class Sched {
  private:
   void PStep(P* p);
   void ScheduleP(P* p, int64_t at);
+  // p's thread runs fn at `at` (on a CPU, with cpus_).
+  void RunOnThread(P* p, int64_t at, std::function<void()> fn);
+  // The thread of p, which is stepping, sleeps from `at` (stopm).
+  void SleepThread(P* p, int64_t at);
   G* Schedule(P* p, bool* inherit);
   G* FindRunnable(P* p, bool* inherit);
   G* RunqGet(P* p, bool* inherit);
@@ -219,6 +228,7 @@ class Sched {
   WorkbufPool* wbufs_;
   sim::Rng rng_;  // steal order (fastrand)
   GcScheduling* gc_ = nullptr;
+  sim::Cpus* cpus_ = nullptr;
   std::vector<std::unique_ptr<P>> ps_;
   std::vector<std::unique_ptr<G>> allgs_;
   std::deque<G*> global_;

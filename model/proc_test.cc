@@ -70,5 +70,27 @@ TEST(Retake, PreemptsAtTheSecondLookTenMillisecondsAfterTheFirstThatSawTheSlice)
   }
 }
 
+TEST(SchedOnCpus, TwoBusyPsShareOneCpuInTicks) {
+  sim::AddressSpace os;
+  sim::EventQueue q;
+  Malloc m(&os, &q.clock(), 1);
+  ASSERT_TRUE(m.Init().ok());
+  WorkbufPool wbufs(&m.heap(), &m.memstats().gc_sys);
+  Sched sched(&q, 2, CostModel(), 1, &m, &wbufs);
+  sim::Cpus cpus(&q, 1, 2);
+  sched.set_cpus(&cpus);
+  Spinner a, b;
+  sched.NewG("a", &a, sched.p(0));
+  sched.NewG("b", &b, sched.p(1));
+  sched.Run([&] { return q.Now() >= 40 * kMs; });
+  // One CPU: 40 ms of CPU between them, in turns of one 4 ms tick (a 3 ms
+  // slice rounded up to the tick), each within a 20 us step.
+  const int64_t busy0 = sched.p(0)->busy_ns, busy1 = sched.p(1)->busy_ns;
+  EXPECT_LE(busy0 + busy1, 40 * kMs + 40'400);
+  EXPECT_GE(busy0 + busy1, 40 * kMs - 40'400);
+  EXPECT_NEAR(busy0, 20 * kMs, 60'000);
+  EXPECT_NEAR(static_cast<double>(cpus.waited_ns(1)), 20 * kMs, 60'000);
+}
+
 }  // namespace
 }  // namespace gogcsim::model

@@ -11,7 +11,12 @@ Machine::Machine(const RunConfig& cfg, model::PacerObserver* decisions, model::C
       malloc_(&os_, &q_.clock(), cfg.seed),
       wbufs_(&malloc_.heap(), &malloc_.memstats().gc_sys),
       sched_(&q_, cfg.gomaxprocs, cfg.costs, cfg.seed, &malloc_, &wbufs_),
-      gc_(&malloc_, &sched_, &graph_, cfg.pacer, cfg.seed) {}
+      gc_(&malloc_, &sched_, &graph_, cfg.pacer, cfg.seed) {
+  if (cfg.ncpu >= 1 && cfg.ncpu < cfg.gomaxprocs) {
+    cpus_ = std::make_unique<sim::Cpus>(&q_, cfg.ncpu, cfg.gomaxprocs);
+    sched_.set_cpus(cpus_.get());
+  }
+}
 
 absl::Status Machine::Boot() {
   if (absl::Status st = malloc_.Init(); !st.ok()) return st;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -18,6 +19,7 @@
 #include "model/proc.h"
 #include "scenarios/run_config.h"
 #include "sim/address_space.h"
+#include "sim/cpus.h"
 #include "sim/event_queue.h"
 
 namespace gogcsim::scenarios {
@@ -60,6 +62,7 @@ class Machine {
   model::Malloc malloc_;
   model::WorkbufPool wbufs_;
   model::Sched sched_;
+  std::unique_ptr<sim::Cpus> cpus_;  // fewer CPUs than Ps only
   model::ObjectGraph graph_;
   model::Collector gc_;
 };

@@ -122,6 +122,9 @@ struct RunConfig {
   std::string description;
   uint64_t seed = 1;
   int gomaxprocs = 1;
+  // The machine's CPUs, shared by the Ps' threads (sim::Cpus); 0, or as
+  // many as the Ps: each P has its own.
+  int ncpu = 0;
   int32_t gogc = 100;  // negative: GC off
   model::CostModel costs;
   model::PacerParams pacer;

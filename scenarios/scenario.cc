@@ -573,7 +573,7 @@ absl::StatusOr<RunConfig> ParseScenario(std::string_view json_text, const std::s
   const Json& v = *doc;
   const std::string root;
   GOGCSIM_RETURN_IF_ERROR(r.Object(
-      v, root, {"name", "description", "seed", "gomaxprocs", "gogc", "cost_model", "pacer", "workload"}));
+      v, root, {"name", "description", "seed", "gomaxprocs", "ncpu", "gogc", "cost_model", "pacer", "workload"}));
   RunConfig cfg;
   cfg.name = std::filesystem::path(source_name).stem().string();
   GOGCSIM_RETURN_IF_ERROR(Opt(v, root, "name", [&](const Json& x, const std::string& p) {
@@ -590,6 +590,12 @@ absl::StatusOr<RunConfig> ParseScenario(std::string_view json_text, const std::s
     int64_t n = 0;
     GOGCSIM_RETURN_IF_ERROR(r.Int(x, p, 1, 256, &n));
     cfg.gomaxprocs = static_cast<int>(n);
+    return absl::OkStatus();
+  }));
+  GOGCSIM_RETURN_IF_ERROR(Opt(v, root, "ncpu", [&](const Json& x, const std::string& p) {
+    int64_t n = 0;
+    GOGCSIM_RETURN_IF_ERROR(r.Int(x, p, 0, 256, &n));
+    cfg.ncpu = static_cast<int>(n);
     return absl::OkStatus();
   }));
   GOGCSIM_RETURN_IF_ERROR(Opt(v, root, "gogc", [&](const Json& x, const std::string& p) {

@@ -56,7 +56,8 @@ TEST(ParseScenario, EmptyObjectGivesTheDefaults) {
 
 TEST(ParseScenario, ReadsEveryTopLevelCostAndPacerField) {
   auto cfg = ParseScenario(R"({
-    "name": "x", "description": "d", "seed": 18446744073709551615, "gomaxprocs": 8, "gogc": 250,
+    "name": "x", "description": "d", "seed": 18446744073709551615, "gomaxprocs": 8, "ncpu": 2,
+    "gogc": 250,
     "cost_model": {"malloc_ns": 1, "malloc_ns_per_byte": 0.5, "refill_ns": 2, "scan_ns_per_byte": 0.25,
                    "grey_ns": 3, "root_job_ns": 4, "stack_scan_ns_per_byte": 0.125, "sweep_span_ns": 5,
                    "sweep_ns_per_object": 6, "schedule_ns": 7, "stw_ns": 8, "stw_ns_per_p": 9,
@@ -71,6 +72,7 @@ TEST(ParseScenario, ReadsEveryTopLevelCostAndPacerField) {
   EXPECT_EQ(cfg->description, "d");
   EXPECT_EQ(cfg->seed, UINT64_MAX);
   EXPECT_EQ(cfg->gomaxprocs, 8);
+  EXPECT_EQ(cfg->ncpu, 2);
   EXPECT_EQ(cfg->gogc, 250);
   const model::CostModel& c = cfg->costs;
   EXPECT_EQ(c.malloc_ns, 1);
@@ -183,7 +185,7 @@ TEST(ParseScenario, TraceWorkloadKeepsThePathAndLoadingResolvesIt) {
 
 TEST(ScenarioErrors, UnknownKeysListWhatIsAllowed) {
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"gomaxproc": 2})"), "dir/f.json: /gomaxproc: unknown key \"gomaxproc\" (allowed: name, description, seed, "
-                        "gomaxprocs, gogc, cost_model, pacer, workload)"));
+                        "gomaxprocs, ncpu, gogc, cost_model, pacer, workload)"));
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"workload": {"synthetic": {"mutator": {"kinds": [{"size": 8}, {"sise": 8}]}}}})"), "dir/f.json: /workload/synthetic/mutator/kinds/1/sise: unknown key \"sise\" (allowed: "
                         "size, ptrdata, pointer_fraction, child, weight)"));
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"pacer": {"trigger_gain": 0.5}})"), "/pacer/trigger_gain: unknown key"));
@@ -210,6 +212,7 @@ TEST(ScenarioErrors, WrongTypes) {
 
 TEST(ScenarioErrors, OutOfRange) {
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"gomaxprocs": 0})"), "dir/f.json: /gomaxprocs: must be an integer in [1, 256], got 0"));
+  EXPECT_TRUE(HasSubstr(ErrorOf(R"({"ncpu": -1})"), "dir/f.json: /ncpu: must be an integer in [0, 256], got -1"));
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"seed": -1})"), "/seed: must be an integer in [0, 18446744073709551615], got -1"));
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"pacer": {"gcGoalUtilization": 1.5}})"), "/pacer/gcGoalUtilization: must be in (0, 1], got 1.5"));
   EXPECT_TRUE(HasSubstr(ErrorOf(R"({"cost_model": {"gc_step_ns": 0}})"), "/cost_model/gc_step_ns: must be an integer in [1, "));

@@ -173,6 +173,24 @@ TEST(Simulation, SameSeedSameDecisionLogBytes) {
   }
 }
 
+TEST(Simulation, FourBusyPsOnTwoCpusTakeTwiceAsLongAndStayDeterministic) {
+  RunConfig own = Steady(4, 40000);
+  RunConfig shared = Steady(4, 40000);
+  shared.ncpu = 2;
+  const Outcome a = RunIt(own), b = RunIt(shared), c = RunIt(shared);
+  ASSERT_FALSE(b.log.empty());
+  EXPECT_EQ(b.log, c.log);
+  EXPECT_NE(a.log, b.log);
+  // Four goroutines that never block: the same CPU work on half the CPUs.
+  const double ratio = static_cast<double>(b.r.virtual_ns) / static_cast<double>(a.r.virtual_ns);
+  EXPECT_GT(ratio, 1.8);
+  EXPECT_LT(ratio, 2.2);
+  // As many Ps as CPUs is the machine without sim::Cpus.
+  RunConfig four = own;
+  four.ncpu = 4;
+  EXPECT_EQ(RunIt(four).log, a.log);
+}
+
 // Steady's workload with its records capped, for the tests below.
 MutatorGroup& Group(RunConfig& cfg) { return cfg.workload.groups.at(0); }
 

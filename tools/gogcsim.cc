@@ -41,6 +41,9 @@
 
 ABSL_FLAG(uint64_t, seed, 1, "root seed of every random stream");
 ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own; sweep: a list, 1,4)");
+ABSL_FLAG(int, ncpu, -1,
+          "CPUs the Ps' threads share, as Linux shares them (-1: the scenario's own; 0: one per P); the real "
+          "runtime stalls when GOMAXPROCS exceeds the cores");
 ABSL_FLAG(uint64_t, allocations, 0, "allocation requests (0: the scenario's own)");
 ABSL_FLAG(int, gogc, 0, "GOGC (0: the scenario's own; -1 or off: no GC; sweep: a list, 25,50,off)");
 ABSL_FLAG(uint64_t, records, 0, "records each mutator goroutine allocates (0: the scenario's own)");
@@ -72,10 +75,12 @@ Usage:
       flags say otherwise. With --out=DIR it writes
       decisions.jsonl (every pacer call), cycles.jsonl, gctrace.txt and
       summary.json.
-      Flags: --seed=N --gomaxprocs=N --gogc=N --records=N --out=DIR
-             --check_marks --json
+      Flags: --seed=N --gomaxprocs=N --ncpu=N --gogc=N --records=N
+             --out=DIR --check_marks --json
       Flags given override the scenario's values; --records sets the
-      records of every mutator goroutine.
+      records of every mutator goroutine. --ncpu=N runs the Ps' threads
+      on N CPUs shared as Linux's CFS shares them (default: a CPU per P):
+      give the recorded machine's cores when GOMAXPROCS exceeds them.
   gogcsim run alloc-mix|alloc-mix-p4 [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
@@ -269,6 +274,11 @@ int RunGc(const std::string& name, bool seed_given) {
   // Flags given on the command line override the scenario.
   if (seed_given) cfg->seed = absl::GetFlag(FLAGS_seed);
   if (absl::GetFlag(FLAGS_gomaxprocs) != 0) cfg->gomaxprocs = absl::GetFlag(FLAGS_gomaxprocs);
+  if (const int ncpu = absl::GetFlag(FLAGS_ncpu); ncpu < -1 || ncpu > 256) {
+    return Fail(absl::StrCat("--ncpu=", ncpu, ": must be 0 (a CPU per P) to 256"));
+  } else if (ncpu >= 0) {
+    cfg->ncpu = ncpu;
+  }
   if (absl::GetFlag(FLAGS_gogc) != 0) cfg->gogc = absl::GetFlag(FLAGS_gogc);
   if (absl::GetFlag(FLAGS_records) != 0) gogcsim::scenarios::SetRecords(&*cfg, absl::GetFlag(FLAGS_records));
   cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
@@ -310,6 +320,7 @@ int RunGc(const std::string& name, bool seed_given) {
   j["scenario"] = cfg->name;
   j["seed"] = cfg->seed;
   j["gomaxprocs"] = cfg->gomaxprocs;
+  if (cfg->ncpu != 0) j["ncpu"] = cfg->ncpu;  // fewer CPUs than Ps
   j["gogc"] = cfg->gogc;
   j["cycles"] = r->cycles.size();
   j["records"] = r->records;

@@ -15,6 +15,9 @@
 #   GRID_GOGC      GOGC values (default "25 50 100 200 400")
 #   GRID_PROCS     GOMAXPROCS values (default "1 4")
 #   GRID_RUNS      real runs per cell (default 5)
+#   GRID_CPUS      a CPU list (taskset -c) for the recordings and the real
+#                  runs (default: every CPU); the predictions share as many
+#                  CPUs among the Ps (gogcsim run --ncpu)
 # A cell's directory is OUT/cells/PROGRAM-pP-gG; an existing OUT is
 # replaced. The toolchains are built first if missing (minutes, once).
 set -euo pipefail
@@ -24,6 +27,9 @@ PROGRAMS="${GRID_PROGRAMS:-churn trees phase steady workers bigbuf blocking maps
 GOGCS="${GRID_GOGC:-25 50 100 200 400}"
 PROCS="${GRID_PROCS:-1 4}"
 RUNS="${GRID_RUNS:-5}"
+PIN=()
+if [ -n "${GRID_CPUS:-}" ]; then PIN=(taskset -c "$GRID_CPUS"); fi
+NCPU=$("${PIN[@]}" nproc)
 : "${GOGCSIM_GO_SRC:=$repo/../shared/go/go1.10.2-src.tar.xz}"
 export GOGCSIM_GO_SRC
 if [ -z "${GOGCSIM_BIN:-}" ]; then
@@ -45,13 +51,13 @@ for spec in $PROGRAMS; do
   (cd "$(dirname "$src")" && GOROOT="$PLAIN" GO111MODULE=off "$PLAIN/bin/go" build -o "$OUT/bin/$name" "$(basename "$src")")
   for p in $PROCS; do
     rec="$OUT/recordings/$name-p$p.rec"
-    "$BIN" record --gomaxprocs="$p" --gogc=100 --out="$rec" "$src" ${args[@]+-- "${args[@]}"} >"$rec.out"
+    "${PIN[@]}" "$BIN" record --gomaxprocs="$p" --gogc=100 --out="$rec" "$src" ${args[@]+-- "${args[@]}"} >"$rec.out"
     for g in $GOGCS; do
       cell="$OUT/cells/$name-p$p-g$g"
       mkdir -p "$cell"
-      "$BIN" run "$rec" --gogc="$g" --gomaxprocs="$p" --out="$cell/run" >"$cell/run.out"
+      "$BIN" run "$rec" --gogc="$g" --gomaxprocs="$p" --ncpu="$NCPU" --out="$cell/run" >"$cell/run.out"
       for ((k = 1; k <= RUNS; k++)); do
-        GOGC=$g GOMAXPROCS=$p GODEBUG=gctrace=1,gcpacertrace=1 "$OUT/bin/$name" ${args[@]+"${args[@]}"} \
+        GOGC=$g GOMAXPROCS=$p GODEBUG=gctrace=1,gcpacertrace=1 "${PIN[@]}" "$OUT/bin/$name" ${args[@]+"${args[@]}"} \
           >/dev/null 2>"$cell/real-$k.stderr"
       done
       echo "validation_grid: $name-p$p-g$g done" >&2
