@@ -111,6 +111,10 @@ struct MutatorGroup {
 
 struct Workload {
   std::string trace;                  // non-empty: a trace-driven run of this file
+  // With a trace: a lifetime run of the same program (a trace, or a
+  // recording imported as one) whose object lifetimes replace the trace's
+  // estimates (scenarios/trace_lifetimes.h).
+  std::string lifetimes;
   uint64_t globals_bytes = 64 << 10;  // data+bss size scanned as roots
   std::vector<MutatorGroup> groups = {MutatorGroup{}};
 };

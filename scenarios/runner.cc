@@ -92,7 +92,13 @@ absl::StatusOr<RunResult> RunScenario(const RunConfig& cfg, model::PacerObserver
   // program does: an outcome to report, not a crash.
   try {
     if (cfg.workload.trace.empty()) return Run(cfg, decisions, cycles, progress);
-    auto source = OpenTraceEvents(cfg.workload.trace, nullptr);
+    std::string lifetimes = cfg.workload.lifetimes;
+    if (!lifetimes.empty() && traces::IsRecordingV2(lifetimes)) {
+      absl::StatusOr<std::string> trace = ImportedTrace(lifetimes);
+      if (!trace.ok()) return trace.status();
+      lifetimes = *trace;
+    }
+    auto source = OpenTraceEvents(cfg.workload.trace, nullptr, lifetimes);
     if (!source.ok()) return source.status();
     return RunTrace(cfg, source->get(), decisions, cycles, progress);
   } catch (const sim::OutOfMemory& e) {

@@ -5,9 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
+#include "scenarios/trace_lifetimes.h"
 #include "traces/record_checker.h"
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
@@ -147,52 +149,141 @@ void Spread(std::vector<uint64_t>* run, uint64_t lo, uint64_t hi, std::vector<Pl
   run->clear();
 }
 
+// One pass over a trace: where its bounded deaths go (`placed`, by
+// Spread), its allocating goroutines and allocations, and (keys, exact not
+// null) each allocation's pairing key and the deaths the trace places
+// itself (as placed deaths at their position).
+absl::Status ScanTrace(const std::string& path, TraceInfo* info, std::vector<PlacedDeath>* placed,
+                       absl::flat_hash_set<uint64_t>* allocating, std::vector<AllocKey>* keys,
+                       std::vector<PlacedDeath>* exact) {
+  auto reader = traces::TraceReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  const auto& h = (*reader)->header();
+  if (h.has_gomaxprocs()) info->gomaxprocs = h.gomaxprocs();
+  if (h.has_gogc()) {
+    info->has_gogc = true;
+    info->gogc = h.gogc();
+  }
+  absl::flat_hash_map<uint64_t, uint32_t> goroutine_index;
+  // Runs of bounded deaths stand just before the start of the cycle that
+  // found them; the previous run marks the previous cycle's start.
+  std::vector<uint64_t> run;
+  uint64_t allocs = 0, prev_start = 0, run_at = 0;
+  absl::Status st = (*reader)->ForEach([&](const traces::TraceEvent& ev) {
+    if (ev.kind == traces::EventKind::kDeath) {
+      info->deaths++;
+      if (ev.earliest == traces::kNoEarliest) {
+        if (exact != nullptr) exact->push_back({allocs, ev.object});
+        return;
+      }
+      info->estimated_deaths++;
+      run.push_back(ev.object);
+      run_at = allocs;
+      return;
+    }
+    if (!run.empty()) {
+      Spread(&run, prev_start, run_at, placed);
+      prev_start = run_at;
+    }
+    // A recorded cycle start (reference imports keep GS) is the bound
+    // even for a cycle that found nothing dead.
+    if (ev.kind == traces::RefKind(traces::RefTag::kGS)) prev_start = allocs;
+    if (ev.kind == traces::EventKind::kGoRun || ev.kind == traces::EventKind::kGoStop) info->schedule_events++;
+    if (ev.kind == traces::EventKind::kAlloc) {
+      allocs++;
+      allocating->insert(ev.g);
+      if (keys != nullptr) {
+        auto [it, fresh] = goroutine_index.try_emplace(ev.g, static_cast<uint32_t>(goroutine_index.size()));
+        uint64_t shape = ev.size * 1099511628211ull;
+        if (ev.type < static_cast<uint32_t>(h.types_size())) {
+          const auto& t = h.types(static_cast<int>(ev.type));
+          shape ^= (t.size() * 31 + t.ptrdata()) * 1469598103934665603ull + t.flags();
+        }
+        keys->push_back({it->second, shape});
+      }
+    }
+  });
+  if (!st.ok()) return st;
+  if (!run.empty()) Spread(&run, prev_start, run_at, placed);
+  info->allocations = allocs;
+  return absl::OkStatus();
+}
+
+// Replaces the deaths of the objects paired with the lifetime run's by
+// that run's lifetimes (trace_lifetimes.h).
+absl::Status ApplyLifetimes(const std::string& lifetimes, const std::vector<AllocKey>& keys,
+                            const std::vector<PlacedDeath>& exact, std::vector<PlacedDeath>* placed, TraceInfo* info) {
+  TraceInfo li;
+  std::vector<PlacedDeath> life_placed;
+  absl::flat_hash_set<uint64_t> life_allocating;
+  std::vector<AllocKey> life_keys;
+  if (absl::Status st = ScanTrace(lifetimes, &li, &life_placed, &life_allocating, &life_keys, &life_placed);
+      !st.ok()) {
+    return st;
+  }
+  const std::vector<uint64_t> pair = PairAllocations(keys, life_keys);
+  // Lifetimes count the lifetime run's allocations that pair with the main
+  // run's (the runtime's own, which differ between the runs, do not
+  // count): paired_before[k] of them come before its allocation k.
+  std::vector<uint64_t> paired_before(life_keys.size() + 1, 0);
+  {
+    std::vector<bool> paired(life_keys.size(), false);
+    for (uint64_t l : pair) {
+      if (l != kUnpaired) paired[l] = true;
+    }
+    for (uint64_t k = 0; k < life_keys.size(); k++) paired_before[k + 1] = paired_before[k] + (paired[k] ? 1 : 0);
+  }
+  std::vector<uint64_t> life_death(life_keys.size(), kUnpaired);  // by life object: its death's position
+  for (const PlacedDeath& d : life_placed) {
+    if (d.object < life_death.size()) life_death[d.object] = std::min(d.before, life_keys.size());
+  }
+  // Object o's death: as many of the main run's allocations after its own
+  // as the lifetime run had (paired) from its own to the death.
+  auto death_of = [&](uint64_t o) {
+    if (o >= pair.size() || pair[o] == kUnpaired || life_death[pair[o]] == kUnpaired) return kUnpaired;
+    const uint64_t l = pair[o];
+    return o + std::max<uint64_t>(1, paired_before[life_death[l]] - paired_before[l]);
+  };
+  std::vector<bool> dead(keys.size(), false);
+  for (const PlacedDeath& d : exact) {
+    if (d.object < dead.size()) dead[d.object] = true;
+  }
+  for (PlacedDeath& d : *placed) {
+    if (d.object >= dead.size()) continue;
+    dead[d.object] = true;
+    const uint64_t at = death_of(d.object);
+    if (at == kUnpaired) continue;
+    d.before = at;
+    info->lifetime_deaths++;
+  }
+  // Objects the main recording never saw die (alive in spans it did not
+  // sweep before it ended) but the lifetime run did.
+  for (uint64_t o = 0; o < keys.size(); o++) {
+    const uint64_t at = dead[o] ? kUnpaired : death_of(o);
+    if (at == kUnpaired) continue;
+    placed->push_back({at, o});
+    info->lifetime_deaths++;
+  }
+  for (uint64_t p : pair) info->lifetime_pairs += p != kUnpaired ? 1 : 0;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info) {
+absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info,
+                                                                  const std::string& lifetimes) {
   TraceInfo local;
   if (info == nullptr) info = &local;
   *info = TraceInfo{};
-  std::vector<PlacedDeath> placed;
+  std::vector<PlacedDeath> placed, exact;
   absl::flat_hash_set<uint64_t> allocating;
-  {
-    auto reader = traces::TraceReader::Open(path);
-    if (!reader.ok()) return reader.status();
-    const auto& h = (*reader)->header();
-    if (h.has_gomaxprocs()) info->gomaxprocs = h.gomaxprocs();
-    if (h.has_gogc()) {
-      info->has_gogc = true;
-      info->gogc = h.gogc();
-    }
-    // Runs of bounded deaths stand just before the start of the cycle that
-    // found them; the previous run marks the previous cycle's start.
-    std::vector<uint64_t> run;
-    uint64_t allocs = 0, prev_start = 0, run_at = 0;
-    absl::Status st = (*reader)->ForEach([&](const traces::TraceEvent& ev) {
-      if (ev.kind == traces::EventKind::kDeath) {
-        info->deaths++;
-        if (ev.earliest == traces::kNoEarliest) return;
-        info->estimated_deaths++;
-        run.push_back(ev.object);
-        run_at = allocs;
-        return;
-      }
-      if (!run.empty()) {
-        Spread(&run, prev_start, run_at, &placed);
-        prev_start = run_at;
-      }
-      // A recorded cycle start (reference imports keep GS) is the bound
-      // even for a cycle that found nothing dead.
-      if (ev.kind == traces::RefKind(traces::RefTag::kGS)) prev_start = allocs;
-      if (ev.kind == traces::EventKind::kGoRun || ev.kind == traces::EventKind::kGoStop) info->schedule_events++;
-      if (ev.kind == traces::EventKind::kAlloc) {
-        allocs++;
-        allocating.insert(ev.g);
-      }
-    });
-    if (!st.ok()) return st;
-    if (!run.empty()) Spread(&run, prev_start, run_at, &placed);
-    info->allocations = allocs;
+  std::vector<AllocKey> keys;
+  const bool pairing = !lifetimes.empty();
+  if (absl::Status st = ScanTrace(path, info, &placed, &allocating, pairing ? &keys : nullptr, &exact); !st.ok()) {
+    return st;
+  }
+  if (pairing) {
+    if (absl::Status st = ApplyLifetimes(lifetimes, keys, exact, &placed, info); !st.ok()) return st;
   }
   std::stable_sort(placed.begin(), placed.end(),
                    [](const PlacedDeath& a, const PlacedDeath& b) { return a.before < b.before; });

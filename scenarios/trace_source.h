@@ -28,11 +28,17 @@ struct TraceInfo {
   uint64_t allocations = 0;
   uint64_t deaths = 0, estimated_deaths = 0;  // estimated: placed as above
   uint64_t schedule_events = 0;               // GO_RUN and GO_STOP
+  // With a lifetime run: allocations paired with it, and deaths placed by
+  // its lifetimes.
+  uint64_t lifetime_pairs = 0, lifetime_deaths = 0;
 };
 
 // Opens the trace and reads it once to place the deaths; the source then
-// streams it a second time.
-absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info);
+// streams it a second time. lifetimes, if not empty, is the trace of a
+// lifetime run of the same program (scenarios/trace_lifetimes.h), whose
+// lifetimes replace the estimated ones of the objects paired with it.
+absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info,
+                                                                  const std::string& lifetimes = "");
 
 }  // namespace gogcsim::scenarios
 

@@ -117,6 +117,58 @@ TEST(TraceSource, BoundedDeathsSpreadOverTheirCycleOldestFirst) {
                                                     "D2", "A5@600", "A6@700", "D3", "A7@800", "A8@900"}));
 }
 
+TEST(TraceSource, LifetimeRunDeathsReplaceTheEstimates) {
+  // The main trace as above: objects 0..3 found dead by the cycle after
+  // allocation 8, estimated before allocations 1, 3, 5, 7.
+  const std::string main = TmpPath("main.trace");
+  auto w = traces::TraceWriter::Create(main, OneType());
+  ASSERT_TRUE(w.ok()) << w.status();
+  for (int i = 0; i < 8; i++) (*w)->Alloc(0, 1, 64, 0, 100 * (i + 1));
+  for (uint64_t obj : {3, 1, 0, 2}) (*w)->Death(obj, 0);
+  (*w)->Alloc(0, 1, 64, 0, 900);
+  ASSERT_TRUE((*w)->Finish().ok());
+  // The lifetime run: the same allocations with one more (128 bytes, the
+  // runtime's) third, and exact deaths: its objects 0, 1, 5 and 4 (the
+  // main run's 0, 1, 4 and 3) die before its allocations 1, 6, 7 and 9,
+  // which are the main run's 1, 5, 6 and 8 (the runtime's does not count).
+  const std::string life = TmpPath("life.trace");
+  auto l = traces::TraceWriter::Create(life, OneType());
+  ASSERT_TRUE(l.ok()) << l.status();
+  int64_t t = 0;
+  auto alloc = [&](uint64_t size) { (*l)->Alloc(0, 7, size, 0, t += 10); };
+  alloc(64);
+  (*l)->Death(0);
+  alloc(64);
+  alloc(128);
+  for (int i = 0; i < 3; i++) alloc(64);
+  (*l)->Death(1);
+  alloc(64);
+  (*l)->Death(5);
+  alloc(64);
+  alloc(64);
+  (*l)->Death(4);
+  alloc(64);
+  ASSERT_TRUE((*l)->Finish().ok());
+
+  TraceInfo info;
+  auto src = OpenTraceEvents(main, &info, life);
+  ASSERT_TRUE(src.ok()) << src.status();
+  EXPECT_EQ(info.lifetime_pairs, 9u);
+  EXPECT_EQ(info.lifetime_deaths, 4u);  // 0, 1, 3 replaced; 4 added (the main run never saw it die)
+  std::vector<std::string> got;
+  uint64_t allocs = 0;
+  TraceEvent e;
+  for (;;) {
+    absl::StatusOr<bool> more = (*src)->Next(&e);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    got.push_back(e.kind == TraceEvent::Kind::kAlloc ? "A" + std::to_string(allocs++) : "D" + std::to_string(e.object));
+  }
+  // Object 2 had no death in the lifetime run: its estimate stands.
+  EXPECT_EQ(got, (std::vector<std::string>{"A0", "D0", "A1", "A2", "A3", "A4", "D1", "D2", "A5", "D4", "A6", "A7",
+                                           "D3", "A8"}));
+}
+
 // A time 2^62 ns after the first made the what-if run wait forever for it.
 TEST(TraceSource, AllocationTimesWithinADayOfTheFirst) {
   const std::string path = TmpPath("far.trace");

@@ -24,6 +24,7 @@ expect "unknown flag" 2 "unknown flag --no_such_flag" "$BIN" run steady --no_suc
 expect "--records=-5" 2 "--records=-5: " "$BIN" run steady --records=-5
 expect "--out= with no value" 2 "--out= needs a value" "$BIN" run steady --records=2000 --out=
 expect "--gogc=-2" 2 "GOGC -2 outside -1 .. 1000000" "$BIN" run steady --gogc=-2
+expect "--lifetimes on a synthetic scenario" 2 "--lifetimes: only for a run of a trace" "$BIN" run steady --lifetimes=x
 expect "--ncpu=-2" 2 "--ncpu=-2: must be 0 \\(a CPU per P\\) to 256" "$BIN" run steady --ncpu=-2
 expect "--gogc_list=50,-7" 2 "GOGC -7 outside" "$BIN" sweep steady --gogc_list=50,-7 --records=2000
 

@@ -15,7 +15,8 @@ set -uo pipefail
 source "$(dirname "$0")/cli_lib.sh"
 recorder_setup || { finish; exit 1; }
 
-GOGCSIM_BIN="$BIN" GRID_PROGRAMS="churn maps" GRID_GOGC="50 100 200" GRID_PROCS=1 GRID_RUNS=5 \
+# Without lifetime runs (GRID_LIFETIMES empty), as the bounds were measured.
+GOGCSIM_BIN="$BIN" GRID_PROGRAMS="churn maps" GRID_GOGC="50 100 200" GRID_PROCS=1 GRID_RUNS=5 GRID_LIFETIMES= \
   bash "$ROOT/tools/validation_grid.sh" "$TMP/grid" >grid.out 2>grid.err; rc=$?
 check "the grid is made and validated (exit $rc)" test $rc -eq 0
 [ $rc -eq 0 ] || cat grid.err

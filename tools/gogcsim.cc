@@ -44,6 +44,9 @@ ABSL_FLAG(int, gomaxprocs, 0, "number of Ps (0: the scenario's own; sweep: a lis
 ABSL_FLAG(int, ncpu, -1,
           "CPUs the Ps' threads share, as Linux shares them (-1: the scenario's own; 0: one per P); the real "
           "runtime stalls when GOMAXPROCS exceeds the cores");
+ABSL_FLAG(std::string, lifetimes, "",
+          "run of a trace: a lifetime run of the same program (recorded at a low GOGC, e.g. --gogc=5) whose "
+          "object lifetimes replace the trace's estimates");
 ABSL_FLAG(uint64_t, allocations, 0, "allocation requests (0: the scenario's own)");
 ABSL_FLAG(int, gogc, 0, "GOGC (0: the scenario's own; -1 or off: no GC; sweep: a list, 25,50,off)");
 ABSL_FLAG(uint64_t, records, 0, "records each mutator goroutine allocates (0: the scenario's own)");
@@ -81,6 +84,10 @@ Usage:
       records of every mutator goroutine. --ncpu=N runs the Ps' threads
       on N CPUs shared as Linux's CFS shares them (default: a CPU per P):
       give the recorded machine's cores when GOMAXPROCS exceeds them.
+      --lifetimes=LIFE.rec (a trace or recording): a second recording of
+      the same program at a low GOGC (gogcsim record --gogc=5); its
+      object lifetimes, finer than the trace's, replace the trace's
+      estimates where the two runs' allocations pair up.
   gogcsim run alloc-mix|alloc-mix-p4 [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
@@ -281,6 +288,10 @@ int RunGc(const std::string& name, bool seed_given) {
   }
   if (absl::GetFlag(FLAGS_gogc) != 0) cfg->gogc = absl::GetFlag(FLAGS_gogc);
   if (absl::GetFlag(FLAGS_records) != 0) gogcsim::scenarios::SetRecords(&*cfg, absl::GetFlag(FLAGS_records));
+  if (const std::string life = absl::GetFlag(FLAGS_lifetimes); !life.empty()) {
+    if (cfg->workload.trace.empty()) return Fail("--lifetimes: only for a run of a trace or recording");
+    cfg->workload.lifetimes = life;
+  }
   cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
   const std::string out = absl::GetFlag(FLAGS_out);
   // The decision log grows with the run (a few bytes an allocation): it is

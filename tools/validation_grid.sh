@@ -18,6 +18,11 @@
 #   GRID_CPUS      a CPU list (taskset -c) for the recordings and the real
 #                  runs (default: every CPU); the predictions share as many
 #                  CPUs among the Ps (gogcsim run --ncpu)
+#   GRID_LIFETIMES a GOGC (default 1; empty: none): each program is also
+#                  recorded at it, and the predictions take their object
+#                  lifetimes from that recording (gogcsim run --lifetimes;
+#                  a cell whose lifetime recording does not import runs
+#                  without, with a warning)
 # A cell's directory is OUT/cells/PROGRAM-pP-gG; an existing OUT is
 # replaced. The toolchains are built first if missing (minutes, once).
 set -euo pipefail
@@ -27,6 +32,7 @@ PROGRAMS="${GRID_PROGRAMS:-churn trees phase steady workers bigbuf blocking maps
 GOGCS="${GRID_GOGC:-25 50 100 200 400}"
 PROCS="${GRID_PROCS:-1 4}"
 RUNS="${GRID_RUNS:-5}"
+LIFETIMES="${GRID_LIFETIMES-1}"
 PIN=()
 if [ -n "${GRID_CPUS:-}" ]; then PIN=(taskset -c "$GRID_CPUS"); fi
 NCPU=$("${PIN[@]}" nproc)
@@ -52,10 +58,21 @@ for spec in $PROGRAMS; do
   for p in $PROCS; do
     rec="$OUT/recordings/$name-p$p.rec"
     "${PIN[@]}" "$BIN" record --gomaxprocs="$p" --gogc=100 --out="$rec" "$src" ${args[@]+-- "${args[@]}"} >"$rec.out"
+    life=()
+    if [ -n "$LIFETIMES" ]; then
+      "${PIN[@]}" "$BIN" record --gomaxprocs="$p" --gogc="$LIFETIMES" --out="$rec.life" "$src" \
+        ${args[@]+-- "${args[@]}"} >"$rec.life.out"
+      life=(--lifetimes="$rec.life")
+    fi
     for g in $GOGCS; do
       cell="$OUT/cells/$name-p$p-g$g"
       mkdir -p "$cell"
-      "$BIN" run "$rec" --gogc="$g" --gomaxprocs="$p" --ncpu="$NCPU" --out="$cell/run" >"$cell/run.out"
+      if ! "$BIN" run "$rec" --gogc="$g" --gomaxprocs="$p" --ncpu="$NCPU" ${life[@]+"${life[@]}"} \
+        --out="$cell/run" >"$cell/run.out" 2>"$cell/run.err"; then
+        [ ${#life[@]} -gt 0 ] || { cat "$cell/run.err" >&2; exit 1; }
+        echo "validation_grid: $name-p$p-g$g: without lifetimes: $(tr '\r' '\n' <"$cell/run.err" | tail -1)" >&2
+        "$BIN" run "$rec" --gogc="$g" --gomaxprocs="$p" --ncpu="$NCPU" --out="$cell/run" >"$cell/run.out"
+      fi
       for ((k = 1; k <= RUNS; k++)); do
         GOGC=$g GOMAXPROCS=$p GODEBUG=gctrace=1,gcpacertrace=1 "${PIN[@]}" "$OUT/bin/$name" ${args[@]+"${args[@]}"} \
           >/dev/null 2>"$cell/real-$k.stderr"
