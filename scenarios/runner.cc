@@ -28,9 +28,10 @@ absl::StatusOr<std::string> ImportedTrace(const std::string& recording) {
   const auto size = fs::file_size(recording, ec);
   const auto mtime = fs::last_write_time(recording, ec).time_since_epoch().count();
   uint64_t h = 14695981039346656037ull;
-  // kImportVersion: what the importer writes (2: GO_RUN and GO_STOP), so an
-  // import by an older gogcsim is not reused.
-  constexpr int kImportVersion = 2;
+  // kImportVersion: what the importer writes (2: GO_RUN and GO_STOP; 3: a
+  // v2 Z paired by its goroutine), so an import by an older gogcsim is not
+  // reused.
+  constexpr int kImportVersion = 3;
   for (char c : absl::StrFormat("%s\n%d\n%d\n%d", abs, size, mtime, kImportVersion)) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;

@@ -290,6 +290,9 @@ class V2RecordSource final : public RecordSource {
   // Called with each GB and GE record (v2's own, which Next skips) as Next
   // passes it, so in file order among the records Next returns.
   void set_on_schedule(std::function<void(const V2Record&)> f) { on_schedule_ = std::move(f); }
+  // The v2 record the last Next converted (its P and goroutine, which a
+  // v1 Z does not have).
+  const V2Record& last() const { return v2_; }
 
  private:
   V2RecordSource(std::unique_ptr<RecordingV2Reader> r, bool with_text) : reader_(std::move(r)), with_text_(with_text) {}

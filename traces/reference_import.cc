@@ -44,6 +44,7 @@ struct ZRecord {
   uint64_t addr;
   uint32_t unit;  // the span (or large object, or zero-size request) it lies in
   int16_t cls;
+  uint64_t g = kNone;  // its goroutine, in a v2 recording (v1's Z does not say)
 };
 
 struct FRecord {
@@ -88,6 +89,7 @@ void InsertSpan(std::map<uint64_t, Span>* spans, uint64_t base, const Span& s) {
 absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording* r) {
   absl::StatusOr<std::unique_ptr<RecordSource>> opened = OpenRecording(path, RecordText::kIfFree);
   if (!opened.ok()) return opened.status();
+  const auto* v2 = dynamic_cast<const V2RecordSource*>(opened->get());
   // Records out of range stop the import, as they stop a replay.
   std::unique_ptr<RecordSource> rd = CheckRecords(*std::move(opened));
   r->path = path;
@@ -151,6 +153,7 @@ absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording*
         ZRecord z;
         z.pos = pos;
         z.addr = rec.U64(0);
+        if (v2 != nullptr) z.g = static_cast<uint64_t>(v2->last().g);
         auto it = spans.upper_bound(z.addr);
         if (it == spans.begin() || z.addr >= std::prev(it)->second.end) {
           z.cls = kZeroClass;  // zerobase lies in the program's data, not the heap
@@ -207,7 +210,8 @@ absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording*
 // the Z of its previous one, and two goroutines may wait for the same class
 // at once. Then: a goroutine's oldest matching request (its Zs come in
 // order), and among goroutines the one on the P that took the span's
-// previous slot (a span is cached by one P at a time), else the latest.
+// previous slot (a span is cached by one P at a time), else the latest. A
+// v2 recording's Z names its goroutine: its oldest matching request.
 void Pair(const Recording& r, std::vector<uint64_t>* z_alloc, ReferenceImportStats* stats) {
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> pending;  // by goroutine, oldest first; looked up only
   std::vector<uint64_t> busy;  // goroutines with pending requests
@@ -222,7 +226,20 @@ void Pair(const Recording& r, std::vector<uint64_t>* z_alloc, ReferenceImportSta
     }
     uint64_t best = kNone, best_g = 0;
     bool best_owner = false, ambiguous = false;
+    // A v2 Z names its goroutine, whose requests are answered in order.
+    if (z.g != kNone) {
+      if (auto it = pending.find(z.g); it != pending.end()) {
+        for (uint64_t q : it->second) {
+          if (r.requests[q].cls == z.cls) {
+            best = q;
+            best_g = z.g;
+            break;
+          }
+        }
+      }
+    }
     for (uint64_t g : busy) {
+      if (best != kNone && z.g != kNone) break;  // named by the Z itself
       uint64_t o = kNone;
       for (uint64_t q : pending[g]) {
         if (r.requests[q].cls == z.cls) {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "traces/recording_v2_test_writer.h"
 #include "traces/reference_files.h"
 #include "traces/reference_reader.h"
 #include "traces/test_util.h"
@@ -213,6 +214,41 @@ TEST(ImportReference, TwoPsPairByTheSpansOwner) {
     if (e.kind == EventKind::kDeath) dead.push_back(e.object);
   }
   EXPECT_EQ(dead, (std::vector<uint64_t>{2, 3, 5}));
+}
+
+// A v2 recording's Z names its goroutine. Goroutines 1 (P0) and 2 (P1)
+// both wait for an 8 B object when the first Z comes, in a span no P had
+// taken a slot of: the rule for v1 (the latest request) would give it to
+// goroutine 2; the Z is goroutine 1's, so it answers o0, which sweep 1
+// frees.
+TEST(ImportReference, V2ZsAnswerTheirOwnGoroutine) {
+  const int kH = V2TagOf("H"), kA = V2TagOf("A"), kCS = V2TagOf("CS"), kZ = V2TagOf("Z"), kGS = V2TagOf("GS"),
+            kF = V2TagOf("F");
+  constexpr int64_t kB1 = 842350460928, kB2 = 842350469120;
+  Writer w;
+  const std::string bytes = Writer::FileHead() +
+                            w.Chunk(0, {{0, 0, 0, kH, {2, 100, 4194304, 0, 0, 10}},
+                                        {1, 0, 1, kA, {8, 8, 8, 4, 100}},
+                                        {2, 0, 1, kCS, {2, kB1, 0, 0, 8192}},
+                                        {4, 0, 1, kZ, {kB1}},
+                                        {7, 0, 1, kGS, {1, 0, 0, 100, 200}},
+                                        {8, 0, 0, kF, {kB1}},
+                                        {9, 0, 1, kGS, {2, 0, 0, 100, 300}}}) +
+                            w.Chunk(1, {{3, 1, 2, kA, {8, 8, 8, 4, 110}},
+                                        {5, 1, 2, kCS, {2, kB2, 0, 0, 16384}},
+                                        {6, 1, 2, kZ, {kB2}}}) +
+                            w.End(10, 10);
+  const std::string in = Write("v2_pair.rec", bytes);
+  const std::string out = TmpPath("v2_pair.trace");
+  absl::StatusOr<ReferenceImportStats> st = ImportReference(in, out);
+  ASSERT_TRUE(st.ok()) << st.status();
+  EXPECT_EQ(st->ambiguous, 0u);
+  EXPECT_EQ(st->unpaired, 0u);
+  std::vector<uint64_t> dead;
+  for (const Event& e : ReadEvents(out)) {
+    if (e.kind == EventKind::kDeath) dead.push_back(e.object);
+  }
+  EXPECT_EQ(dead, (std::vector<uint64_t>{0}));
 }
 
 // An H record for the hand-made recordings below (GOMAXPROCS 1).
