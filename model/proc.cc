@@ -55,14 +55,6 @@ void Sched::ScheduleP(P* p, int64_t at) {
   RunOnThread(p, at, [this, p] { PStep(p); });
 }
 
-void Sched::RunOnThread(P* p, int64_t at, std::function<void()> fn) {
-  if (cpus_ != nullptr) {
-    cpus_->RunAt(p->id, at, std::move(fn));
-  } else {
-    queue_->Schedule(at, std::move(fn));
-  }
-}
-
 void Sched::SleepThread(P* p, int64_t at) {
   if (cpus_ != nullptr) cpus_->SleepAt(p->id, at);
 }

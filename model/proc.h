@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <array>
 #include <vector>
 
@@ -209,8 +210,16 @@ class Sched {
  private:
   void PStep(P* p);
   void ScheduleP(P* p, int64_t at);
-  // p's thread runs fn at `at` (on a CPU, with cpus_).
-  void RunOnThread(P* p, int64_t at, std::function<void()> fn);
+  // p's thread runs fn at `at` (on a CPU, with cpus_). A template: the
+  // event queue's std::function is made once, from the lambda itself.
+  template <typename F>
+  void RunOnThread(P* p, int64_t at, F&& fn) {
+    if (cpus_ != nullptr) {
+      cpus_->RunAt(p->id, at, std::forward<F>(fn));
+    } else {
+      queue_->Schedule(at, std::forward<F>(fn));
+    }
+  }
   // The thread of p, which is stepping, sleeps from `at` (stopm).
   void SleepThread(P* p, int64_t at);
   G* Schedule(P* p, bool* inherit);
