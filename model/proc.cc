@@ -196,23 +196,25 @@ void Sched::PStep(P* p) {
   p->has_event = false;
   cur_p_ = p;
   charged_ = 0;
-  if (stw_pending_ && p != stw_owner_ && p->curg != nullptr && !p->curg->sched_preemptible) {
-    // preemptall reaches a mark worker through its own preempt checks: it
-    // runs until it parks, and the P stops at its next schedule.
-    p->curg->preempt = true;
-  } else if (stw_pending_ && p != stw_owner_) {
-    // Stopped by preemption: the running G goes through gopreempt_m to the
-    // global queue, so after the pause this P schedules afresh (and may
-    // pick up a mark worker).
-    if (p->curg != nullptr) {
-      p->curg->preempt = false;
-      GoschedCurrent(p);
+  if (stw_pending_ && p != stw_owner_) {
+    if (p->curg != nullptr && !p->curg->sched_preemptible) {
+      // preemptall reaches a mark worker through its own preempt checks: it
+      // runs until it parks, and the P stops at its next schedule.
+      p->curg->preempt = true;
+    } else {
+      // Stopped by preemption: the running G goes through gopreempt_m to
+      // the global queue, so after the pause this P schedules afresh (and
+      // may pick up a mark worker).
+      if (p->curg != nullptr) {
+        p->curg->preempt = false;
+        GoschedCurrent(p);
+      }
+      p->stopped = true;
+      SleepThread(p, Now());
+      TryCompleteStw();
+      cur_p_ = nullptr;
+      return;
     }
-    p->stopped = true;
-    SleepThread(p, Now());
-    TryCompleteStw();
-    cur_p_ = nullptr;
-    return;
   }
   if (p->curg == nullptr) {
     bool inherit = false;

@@ -279,7 +279,9 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   absl::flat_hash_set<uint64_t> allocating;
   std::vector<AllocKey> keys;
   const bool pairing = !lifetimes.empty();
-  if (absl::Status st = ScanTrace(path, info, &placed, &allocating, pairing ? &keys : nullptr, &exact); !st.ok()) {
+  if (absl::Status st = ScanTrace(path, info, &placed, &allocating, pairing ? &keys : nullptr,
+                                  pairing ? &exact : nullptr);
+      !st.ok()) {
     return st;
   }
   if (pairing) {

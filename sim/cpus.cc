@@ -83,10 +83,7 @@ void Cpus::Wake(int t) {
     if (threads_[c].state != State::kRunning) continue;
     if (victim < 0 || vruntime(c) > vruntime(victim)) victim = c;
   }
-  x.state = State::kQueued;
-  x.queued_since = queue_->Now();
-  x.queue_seq = next_seq_++;
-  queued_++;
+  Enqueue(t);
   if (vruntime(victim) - x.vruntime > wakeup_granularity_ns_) {
     Preempt(victim);
     Dispatch();
@@ -140,10 +137,15 @@ void Cpus::Preempt(int t) {
   queue_->Cancel(x.ev);
   x.remaining = x.step_at - now;  // the rest of its step, after it gets a CPU back
   Account(t);
-  x.state = State::kQueued;
-  x.queued_since = now;
-  x.queue_seq = next_seq_++;
   running_--;
+  Enqueue(t);
+}
+
+void Cpus::Enqueue(int t) {
+  Thread& x = threads_[t];
+  x.state = State::kQueued;
+  x.queued_since = queue_->Now();
+  x.queue_seq = next_seq_++;
   queued_++;
 }
 

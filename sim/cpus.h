@@ -86,6 +86,8 @@ class Cpus {
   void Start(int t);
   // Running t leaves its CPU at Now() for the run queue.
   void Preempt(int t);
+  // t joins the run queue at Now().
+  void Enqueue(int t);
   // A CPU is free at Now(): the least-vruntime waiting thread takes it.
   void Dispatch();
   void Account(int t);  // adds the CPU time since on_since to t's vruntime

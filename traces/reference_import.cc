@@ -224,36 +224,32 @@ void Pair(const Recording& r, std::vector<uint64_t>* z_alloc, ReferenceImportSta
       if (reqs.empty()) busy.push_back(r.requests[next].g);
       reqs.push_back(next);
     }
+    // A goroutine's oldest request of the Z's class (its Zs come in order).
+    auto oldest = [&](const std::vector<uint64_t>& reqs) {
+      for (uint64_t q : reqs) {
+        if (r.requests[q].cls == z.cls) return q;
+      }
+      return kNone;
+    };
     uint64_t best = kNone, best_g = 0;
     bool best_owner = false, ambiguous = false;
-    // A v2 Z names its goroutine, whose requests are answered in order.
-    if (z.g != kNone) {
-      if (auto it = pending.find(z.g); it != pending.end()) {
-        for (uint64_t q : it->second) {
-          if (r.requests[q].cls == z.cls) {
-            best = q;
-            best_g = z.g;
-            break;
-          }
-        }
-      }
+    // A v2 Z names its goroutine.
+    if (auto it = z.g != kNone ? pending.find(z.g) : pending.end(); it != pending.end()) {
+      best = oldest(it->second);
+      best_g = z.g;
     }
-    for (uint64_t g : busy) {
-      if (best != kNone && z.g != kNone) break;  // named by the Z itself
-      uint64_t o = kNone;
-      for (uint64_t q : pending[g]) {
-        if (r.requests[q].cls == z.cls) {
-          o = q;
-          break;
+    // Else, or if it has none of this class: the rule above.
+    if (best == kNone) {
+      for (uint64_t g : busy) {
+        const uint64_t o = oldest(pending[g]);
+        if (o == kNone) continue;
+        const bool is_owner = r.requests[o].p == owner[z.unit];
+        if (best != kNone) ambiguous = true;  // two goroutines wait for this class
+        if (best == kNone || (is_owner && !best_owner) || (is_owner == best_owner && o > best)) {
+          best = o;
+          best_g = g;
+          best_owner = is_owner;
         }
-      }
-      if (o == kNone) continue;
-      const bool is_owner = r.requests[o].p == owner[z.unit];
-      if (best != kNone) ambiguous = true;  // two goroutines wait for this class
-      if (best == kNone || (is_owner && !best_owner) || (is_owner == best_owner && o > best)) {
-        best = o;
-        best_g = g;
-        best_owner = is_owner;
       }
     }
     if (best == kNone) {
