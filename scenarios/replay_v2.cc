@@ -38,11 +38,12 @@ struct Tags {
       SW = traces::V2TagOf("SW"), F = traces::V2TagOf("F"), MA = traces::V2TagOf("MA"), MF = traces::V2TagOf("MF"),
       GS = traces::V2TagOf("GS"), PT = traces::V2TagOf("PT"), ZB = traces::V2TagOf("ZB"), SD = traces::V2TagOf("SD"),
       TP = traces::V2TagOf("TP");
-  // Scheduler events: they order the Ms' records but change nothing the
-  // ported runtime holds.
+  // Scheduler events (and the recorder's own time): they order the Ms'
+  // records but change nothing the ported runtime holds.
   bool scheduler[128] = {};
   Tags() {
-    for (const char* name : {"GB", "GE", "SY", "SR", "WS", "WR", "MW", "PP"}) scheduler[traces::V2TagOf(name)] = true;
+    for (const char* name : {"GB", "GE", "SY", "SR", "WS", "WR", "MW", "PP", "RT"})
+      scheduler[traces::V2TagOf(name)] = true;
   }
 };
 // Built once, before main; read for every record.

@@ -115,6 +115,9 @@ struct Workload {
   // recording imported as one) whose object lifetimes replace the trace's
   // estimates (scenarios/trace_lifetimes.h).
   std::string lifetimes;
+  // With a trace: follow the recorded clock as it is, the recorder's own
+  // time in it (traces/recorder_clock.h) included.
+  bool keep_recorder_time = false;
   uint64_t globals_bytes = 64 << 10;  // data+bss size scanned as roots
   std::vector<MutatorGroup> groups = {MutatorGroup{}};
 };

@@ -29,9 +29,9 @@ absl::StatusOr<std::string> ImportedTrace(const std::string& recording) {
   const auto mtime = fs::last_write_time(recording, ec).time_since_epoch().count();
   uint64_t h = 14695981039346656037ull;
   // kImportVersion: what the importer writes (2: GO_RUN and GO_STOP; 3: a
-  // v2 Z paired by its goroutine), so an import by an older gogcsim is not
-  // reused.
-  constexpr int kImportVersion = 3;
+  // v2 Z paired by its goroutine; 4: the recorder's clock), so an import by
+  // an older gogcsim is not reused.
+  constexpr int kImportVersion = 4;
   for (char c : absl::StrFormat("%s\n%d\n%d\n%d", abs, size, mtime, kImportVersion)) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;
@@ -99,7 +99,7 @@ absl::StatusOr<RunResult> RunScenario(const RunConfig& cfg, model::PacerObserver
       if (!trace.ok()) return trace.status();
       lifetimes = *trace;
     }
-    auto source = OpenTraceEvents(cfg.workload.trace, nullptr, lifetimes);
+    auto source = OpenTraceEvents(cfg.workload.trace, nullptr, lifetimes, cfg.workload.keep_recorder_time);
     if (!source.ok()) return source.status();
     return RunTrace(cfg, source->get(), decisions, cycles, progress);
   } catch (const sim::OutOfMemory& e) {

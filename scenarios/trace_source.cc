@@ -11,6 +11,7 @@
 #include "model/malloc.h"
 #include "scenarios/trace_lifetimes.h"
 #include "traces/record_checker.h"
+#include "traces/recorder_clock.h"
 #include "traces/trace_format.h"
 #include "traces/trace_reader.h"
 
@@ -26,10 +27,11 @@ struct PlacedDeath {
 class TraceSource : public TraceEventSource {
  public:
   TraceSource(std::unique_ptr<traces::TraceReader> reader, std::vector<PlacedDeath> placed,
-              absl::flat_hash_set<uint64_t> allocating)
+              absl::flat_hash_set<uint64_t> allocating, bool keep_recorder_time)
       : reader_(std::move(reader)), placed_(std::move(placed)), allocating_(std::move(allocating)) {
     const auto& h = reader_->header();
     ns_per_unit_ = h.clock_unit_ns() > 0 ? h.clock_unit_ns() : 1.0;
+    if (!keep_recorder_time) clock_ = traces::RecorderClock::FromKnots(h.recorder_clock(), ns_per_unit_);
     for (const auto& t : h.types()) {
       model::AllocRequest r;
       r.noscan = (t.flags() & traces::kTypeNoscan) != 0;
@@ -43,6 +45,7 @@ class TraceSource : public TraceEventSource {
   }
 
   bool has_schedule() const override { return !allocating_.empty(); }
+  double recorder_ns() const { return clock_.total_ns(); }
 
   absl::StatusOr<bool> Next(TraceEvent* e) override {
     for (;;) {
@@ -104,7 +107,7 @@ class TraceSource : public TraceEventSource {
   // each must be within a day of the first timed event's (in a trace
   // without GO_RUN, the first allocation's).
   absl::StatusOr<int64_t> TimeNs(const traces::TraceEvent& ev) {
-    const double t = static_cast<double>(ev.time) * ns_per_unit_;
+    const double t = clock_.Strip(static_cast<double>(ev.time) * ns_per_unit_);
     if (!have_first_) {
       first_t_ = t;
       first_alloc_ = ev.kind == traces::EventKind::kAlloc;
@@ -128,6 +131,7 @@ class TraceSource : public TraceEventSource {
   size_t next_placed_ = 0;
   std::vector<model::AllocRequest> types_;
   double ns_per_unit_ = 1;
+  traces::RecorderClock clock_;  // empty: times as recorded
   bool have_first_ = false;
   bool first_alloc_ = false;  // the first timed event is an allocation
   double first_t_ = 0;        // the first timed event's time, ns
@@ -271,7 +275,8 @@ absl::Status ApplyLifetimes(const std::string& lifetimes, const std::vector<Allo
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info,
-                                                                  const std::string& lifetimes) {
+                                                                  const std::string& lifetimes,
+                                                                  bool keep_recorder_time) {
   TraceInfo local;
   if (info == nullptr) info = &local;
   *info = TraceInfo{};
@@ -292,8 +297,10 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   auto reader = traces::TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
   if (info->schedule_events == 0) allocating.clear();  // nothing says when they ran
-  return std::unique_ptr<TraceEventSource>(
-      new TraceSource(*std::move(reader), std::move(placed), std::move(allocating)));
+  auto source =
+      std::make_unique<TraceSource>(*std::move(reader), std::move(placed), std::move(allocating), keep_recorder_time);
+  info->recorder_ns = source->recorder_ns();
+  return std::unique_ptr<TraceEventSource>(std::move(source));
 }
 
 }  // namespace gogcsim::scenarios

@@ -31,14 +31,21 @@ struct TraceInfo {
   // With a lifetime run: allocations paired with it, and deaths placed by
   // its lifetimes.
   uint64_t lifetime_pairs = 0, lifetime_deaths = 0;
+  // The recorder's own time taken out of the recorded times, ns (0: the
+  // trace does not say, or keep_recorder_time).
+  double recorder_ns = 0;
 };
 
 // Opens the trace and reads it once to place the deaths; the source then
 // streams it a second time. lifetimes, if not empty, is the trace of a
 // lifetime run of the same program (scenarios/trace_lifetimes.h), whose
 // lifetimes replace the estimated ones of the objects paired with it.
+// The events' times are the recorded ones without the recorder's own time
+// (the header's recorder_clock, traces/recorder_clock.h), unless
+// keep_recorder_time.
 absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::string& path, TraceInfo* info,
-                                                                  const std::string& lifetimes = "");
+                                                                  const std::string& lifetimes = "",
+                                                                  bool keep_recorder_time = false);
 
 }  // namespace gogcsim::scenarios
 

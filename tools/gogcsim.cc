@@ -47,6 +47,8 @@ ABSL_FLAG(int, ncpu, -1,
 ABSL_FLAG(std::string, lifetimes, "",
           "run of a trace: a lifetime run of the same program (recorded at a low GOGC, e.g. --gogc=5) whose "
           "object lifetimes replace the trace's estimates");
+ABSL_FLAG(bool, keep_recorder_time, false,
+          "run of a recording: follow its clock as recorded, the recorder's own time (its RT records) included");
 ABSL_FLAG(uint64_t, allocations, 0, "allocation requests (0: the scenario's own)");
 ABSL_FLAG(int, gogc, 0, "GOGC (0: the scenario's own; -1 or off: no GC; sweep: a list, 25,50,off)");
 ABSL_FLAG(uint64_t, records, 0, "records each mutator goroutine allocates (0: the scenario's own)");
@@ -87,7 +89,9 @@ Usage:
       --lifetimes=LIFE.rec (a trace or recording): a second recording of
       the same program at a low GOGC (gogcsim record --gogc=5); its
       object lifetimes, finer than the trace's, replace the trace's
-      estimates where the two runs' allocations pair up.
+      estimates where the two runs' allocations pair up. A recording's
+      times lose the recorder's own time (it times itself: RT records)
+      unless --keep_recorder_time.
   gogcsim run alloc-mix|alloc-mix-p4 [--seed=N] [--gomaxprocs=N] [--allocations=N] [--json]
       The allocator alone (no GC): lognormal sizes around 64 B, 60% with
       pointers, a 40-200 KiB object every ~5000 requests.
@@ -291,6 +295,10 @@ int RunGc(const std::string& name, bool seed_given) {
   if (const std::string life = absl::GetFlag(FLAGS_lifetimes); !life.empty()) {
     if (cfg->workload.trace.empty()) return Fail("--lifetimes: only for a run of a trace or recording");
     cfg->workload.lifetimes = life;
+  }
+  if (absl::GetFlag(FLAGS_keep_recorder_time)) {
+    if (cfg->workload.trace.empty()) return Fail("--keep_recorder_time: only for a run of a trace or recording");
+    cfg->workload.keep_recorder_time = true;
   }
   cfg->check_marks = absl::GetFlag(FLAGS_check_marks);
   const std::string out = absl::GetFlag(FLAGS_out);

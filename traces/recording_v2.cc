@@ -107,6 +107,7 @@ struct SchemaTable {
     // Extended tags (64..127: tag byte 0, then tag - 64 as a uvarint).
     set(65, "TP", 3);  // base priority mspan
     set(66, "BR", 1);  // index after
+    set(kV2TagRT, "RT", 5, 1u << 0);  // t records words twice ncpu
     for (int k = 0; k < kV2Shapes; k++) set(kV2TagAN + k, kAN[k], 2, 1u << 0);  // t, address delta
   }
 };
@@ -252,10 +253,11 @@ absl::StatusOr<std::unique_ptr<RecordingV2Reader>> RecordingV2Reader::Open(const
   if (size < kFileHeader || std::memcmp(head, kRecordingV2Magic.data(), kRecordingV2Magic.size()) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": offset 0: not a gogcsim recording (format v2)"));
   }
-  if (head[8] != kRecordingV2Version) {
+  if (head[8] < kOldestRecordingV2Version || head[8] > kRecordingV2Version) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": offset 8: recording format version ", head[8], ", this gogcsim reads version ", kRecordingV2Version,
-        head[8] < kRecordingV2Version ? " (recorded by an older gogcsim: record the program again)" : ""));
+        path, ": offset 8: recording format version ", head[8], ", this gogcsim reads versions ",
+        kOldestRecordingV2Version, " to ", kRecordingV2Version,
+        head[8] < kOldestRecordingV2Version ? " (recorded by an older gogcsim: record the program again)" : ""));
   }
   r->offset_ = kFileHeader;
   return r;
@@ -713,7 +715,7 @@ absl::StatusOr<bool> V2RecordSource::Next(RefRecord* rec) {
     absl::StatusOr<bool> more = reader_->Next(&v2_);
     if (!more.ok() || !*more) return more;
     if (ToRefRecord(v2_, rec)) break;
-    if (on_schedule_ && (v2_.tag == kV2TagGB || v2_.tag == kV2TagGE)) on_schedule_(v2_);
+    if (on_timing_ && (v2_.tag == kV2TagGB || v2_.tag == kV2TagGE || v2_.tag == kV2TagRT)) on_timing_(v2_);
   }
   rec->line = ++line_;
   rec->text = with_text_ ? std::string_view(text_, FormatRefLine(*rec, text_)) : std::string_view();

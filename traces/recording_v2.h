@@ -43,7 +43,9 @@ namespace gogcsim::traces {
 
 // The file's first 8 bytes; a version byte follows.
 inline constexpr std::string_view kRecordingV2Magic = "GOGCSIMR";
-inline constexpr int kRecordingV2Version = 3;
+// Version 4 added RT; a reader takes version 3 too (a file without RT).
+inline constexpr int kRecordingV2Version = 4;
+inline constexpr int kOldestRecordingV2Version = 3;
 
 // Tags 1..24 are format v1's (RefTag + 1); 32.. are v2's own.
 inline constexpr int kV2FirstOwnTag = 32;
@@ -67,6 +69,9 @@ inline constexpr int kV2TagAN = 52;
 inline constexpr int kV2Shapes = 4;
 // A goroutine begins running on its P (t) / stops (reason t).
 inline constexpr int kV2TagGB = 39, kV2TagGE = 40;
+// An M's cost window ends (traces/recorder_clock.h): t, its records and
+// words, whether it wrote them twice, the machine's CPUs.
+inline constexpr int kV2TagRT = 67;
 
 struct V2Schema {
   const char* name = nullptr;  // nullptr: no such tag
@@ -287,9 +292,9 @@ class V2RecordSource final : public RecordSource {
   absl::StatusOr<bool> Next(RefRecord* rec) override;
   const std::string& path() const override { return reader_->path(); }
   uint64_t lines() const override { return line_; }
-  // Called with each GB and GE record (v2's own, which Next skips) as Next
-  // passes it, so in file order among the records Next returns.
-  void set_on_schedule(std::function<void(const V2Record&)> f) { on_schedule_ = std::move(f); }
+  // Called with each GB, GE and RT record (v2's own, which Next skips) as
+  // Next passes it, so in file order among the records Next returns.
+  void set_on_timing(std::function<void(const V2Record&)> f) { on_timing_ = std::move(f); }
   // The v2 record the last Next converted (its P and goroutine, which a
   // v1 Z does not have).
   const V2Record& last() const { return v2_; }
@@ -298,7 +303,7 @@ class V2RecordSource final : public RecordSource {
   V2RecordSource(std::unique_ptr<RecordingV2Reader> r, bool with_text) : reader_(std::move(r)), with_text_(with_text) {}
   std::unique_ptr<RecordingV2Reader> reader_;
   bool with_text_;
-  std::function<void(const V2Record&)> on_schedule_;
+  std::function<void(const V2Record&)> on_timing_;
   V2Record v2_;
   uint64_t line_ = 0;
   char text_[kMaxRefFields * 21 + 16];

@@ -13,6 +13,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/types/span.h"
 #include "gtest/gtest.h"
 #include "traces/recording_check.h"
 #include "traces/recording_v2_test_writer.h"
@@ -92,19 +94,26 @@ TEST(RecordingV2Reader, MergesTheMsBySequenceNumber) {
   EXPECT_EQ(recs[9].v[0], 842350469120);
 }
 
-// GB and GE (v2's own) reach the schedule callback in file order among the
-// v1 records, with their P, goroutine and fields; Next skips them.
-TEST(V2RecordSource, GivesGbAndGeToTheScheduleCallback) {
+// GB, GE and RT (v2's own) reach the timing callback in file order among
+// the v1 records, with their P, goroutine and fields; Next skips them.
+TEST(V2RecordSource, GivesGbGeAndRtToTheTimingCallback) {
   Writer w;
-  const std::string rec =
-      Writer::FileHead() +
-      w.Chunk(0, {{0, 0, 5, kV2TagGB, {1000}}, {0, 0, 5, kA, {24, 24, 8, 4, 1100}, true},
-                  {1, 0, 5, kV2TagGE, {1, 1200}}, {2, 0, 6, kV2TagGB, {1300}}, {3, 0, 6, kV2TagGE, {4, 1400}}}) +
-      w.End(4, 5);
+  const std::string rec = Writer::FileHead() +
+                          w.Chunk(0, {{0, 0, 5, kV2TagGB, {1000}},
+                                      {0, 0, 5, kA, {24, 24, 8, 4, 1100}, true},
+                                      {1, 0, 5, kV2TagGE, {1, 1200}},
+                                      {2, 0, 6, kV2TagGB, {1300}},
+                                      {3, 0, 6, kV2TagGE, {4, 1400}},
+                                      {0, 0, 6, kV2TagRT, {1450, 1024, 4100, 1, 2}, true}}) +
+                          w.End(4, 6);
   absl::StatusOr<std::unique_ptr<V2RecordSource>> src = V2RecordSource::Open(Write("sched.rec", rec), true);
   ASSERT_TRUE(src.ok()) << src.status();
   std::vector<std::string> seen;
-  (*src)->set_on_schedule([&](const V2Record& r) {
+  (*src)->set_on_timing([&](const V2Record& r) {
+    if (r.tag == kV2TagRT) {
+      seen.push_back(absl::StrCat("RT p", r.p, " g", r.g, " ", absl::StrJoin(absl::MakeSpan(r.v, r.n), " ")));
+      return;
+    }
     seen.push_back(absl::StrCat(r.tag == kV2TagGB ? "GB" : "GE", " p", r.p, " g", r.g, " ", r.v[0],
                                 r.tag == kV2TagGE ? absl::StrCat(" ", r.v[1]) : ""));
   });
@@ -116,7 +125,8 @@ TEST(V2RecordSource, GivesGbAndGeToTheScheduleCallback) {
   more = (*src)->Next(&r);
   ASSERT_TRUE(more.ok()) << more.status();
   EXPECT_FALSE(*more);
-  EXPECT_EQ(seen, (std::vector<std::string>{"GB p0 g5 1000", "GE p0 g5 1 1200", "GB p0 g6 1300", "GE p0 g6 4 1400"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"GB p0 g5 1000", "GE p0 g5 1 1200", "GB p0 g6 1300", "GE p0 g6 4 1400",
+                                            "RT p0 g6 1450 1024 4100 1 2"}));
 }
 
 TEST(V2RecordSource, GivesFormatV1Records) {
@@ -138,6 +148,21 @@ TEST(V2RecordSource, GivesFormatV1Records) {
                                              "Z 842350469120"}));
 }
 
+// Version 3 is version 4 without RT: a reader takes both.
+TEST(RecordingV2Reader, ReadsVersion3) {
+  Writer w;
+  const std::string v4 = TwoMs(w);
+  ASSERT_EQ(v4[8], 4);
+  std::string v3 = v4;
+  v3[8] = 3;
+  absl::StatusOr<std::unique_ptr<V2RecordSource>> src = V2RecordSource::Open(Write("v3.rec", v3), true);
+  ASSERT_TRUE(src.ok()) << src.status();
+  RefRecord r;
+  absl::StatusOr<bool> more = (*src)->Next(&r);
+  ASSERT_TRUE(more.ok() && *more) << more.status();
+  EXPECT_EQ(std::string(r.text), "A 0 1 24 24 8 4 900");
+}
+
 TEST(RecordingV2Reader, ErrorsNameTheOffset) {
   Writer w;
   const std::string good = TwoMs(w);
@@ -149,7 +174,8 @@ TEST(RecordingV2Reader, ErrorsNameTheOffset) {
   const std::string no_end = good.substr(0, good.size() - 26);
   std::vector<Case> cases = {
       {"magic", "NOTAREC!" + good.substr(8), "offset 0: not a gogcsim recording"},
-      {"version", std::string("GOGCSIMR\x02", 9) + good.substr(9), "offset 8: recording format version 2, this gogcsim reads version 3 (recorded by an older gogcsim"},
+      {"version", std::string("GOGCSIMR\x02", 9) + good.substr(9),
+       "offset 8: recording format version 2, this gogcsim reads versions 3 to 4 (recorded by an older gogcsim"},
       {"crc", flipped, "offset 16: chunk checksum mismatch"},
       {"truncated", good.substr(0, 30), "offset 16: truncated chunk header"},
       {"cut chunk", good.substr(0, 50), "offset 16: truncated chunk"},

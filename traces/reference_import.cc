@@ -10,10 +10,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "model/malloc.h"
 #include "model/sizeclasses.h"
 #include "sim/check.h"
 #include "traces/record_checker.h"
+#include "traces/recorder_clock.h"
 #include "traces/recording_v2.h"
 #include "traces/reference_reader.h"
 #include "traces/trace_record_source.h"
@@ -68,6 +70,9 @@ struct Recording {
   std::vector<uint64_t> gs_pos;
   std::vector<int16_t> unit_cls;
   v1::Header header;
+  // A v2 recording's RT records, and its first allocation's time.
+  std::vector<RecorderWindow> rt;
+  int64_t first_time = 0;
 };
 
 absl::Status LineError(const std::string& path, uint64_t pos, const std::string& what) {
@@ -89,7 +94,12 @@ void InsertSpan(std::map<uint64_t, Span>* spans, uint64_t base, const Span& s) {
 absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording* r) {
   absl::StatusOr<std::unique_ptr<RecordSource>> opened = OpenRecording(path, RecordText::kIfFree);
   if (!opened.ok()) return opened.status();
-  const auto* v2 = dynamic_cast<const V2RecordSource*>(opened->get());
+  auto* v2 = dynamic_cast<V2RecordSource*>(opened->get());
+  if (v2 != nullptr) {
+    v2->set_on_timing([r](const V2Record& x) {
+      if (x.tag == kV2TagRT) r->rt.push_back({x.m, x.p, x.v[0], x.v[1], x.v[2], x.v[3] != 0, x.v[4]});
+    });
+  }
   // Records out of range stop the import, as they stop a replay.
   std::unique_ptr<RecordSource> rd = CheckRecords(*std::move(opened));
   r->path = path;
@@ -122,6 +132,7 @@ absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording*
           return LineError(path, pos, absl::StrCat("A: flags ", flags, " has bits other than noscan, nil type, needzero"));
         }
         const bool noscan = (flags & kTypeNoscan) != 0;
+        if (r->requests.empty()) r->first_time = rec.v[6];
         const auto key = std::make_tuple(rec.U64(3), rec.U64(4), static_cast<uint32_t>(flags));
         auto [it, added] = types.try_emplace(key, static_cast<uint32_t>(r->header.types_size()));
         if (added) {
@@ -349,6 +360,16 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   header.set_source_file(ValidUtf8(BaseName(in)));
   header.set_go_version("go1.10.2");  // the instrumented runtime of every reference recording
   header.set_clock_unit_ns(1);        // nanotime()
+  const RecorderClock clock = RecorderClock::FromWindows(r.rt, r.first_time);
+  if (!clock.empty()) {
+    clock.ToKnots(header.mutable_recorder_clock());
+    stats.recorder_ns = clock.total_ns();
+    stats.recorder_ns_per_word = clock.ns_per_word();
+    header.add_notes(absl::StrFormat(
+        "the recorder's own time is in recorder_clock: %.1f ms of the recorded clock, at %.2f ns per word "
+        "written (the median of %d window pairs); a what-if run takes it out of the times",
+        clock.total_ns() / 1e6, clock.ns_per_word(), clock.pairs()));
+  }
   if (stats.ambiguous > stats.owner_decided) {
     header.add_notes(absl::StrCat(
         "the recording does not say which request a Z answers; for ", stats.ambiguous - stats.owner_decided,
@@ -376,7 +397,8 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   // A v2 recording says when each goroutine ran: GO_RUN and GO_STOP, so
   // that a what-if run blocks a goroutine where it blocked.
   if (auto* v2 = dynamic_cast<V2RecordSource*>(opened->get()); v2 != nullptr) {
-    v2->set_on_schedule([&tw, &stats](const V2Record& r) {
+    v2->set_on_timing([&tw, &stats](const V2Record& r) {
+      if (r.tag == kV2TagRT) return;  // pass 1 has them
       const uint64_t g = static_cast<uint64_t>(r.g);
       if (r.tag == kV2TagGB) {
         tw.GoRun(r.p, g, r.v[0]);

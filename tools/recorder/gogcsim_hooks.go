@@ -156,11 +156,13 @@ func gsrecResult(x unsafe.Pointer) {
 	if st != nil && st.pend && mp.curg != nil && st.pendG == mp.curg.goid {
 		// gsrecAlloc left room for it.
 		r := st.raw()
-		n := r.n + st.pendLen
+		from := r.n
+		n := from + st.pendLen
 		r.w[n] = uint64(uintptr(x))
 		r.n = n + 1
 		r.done = n + 1 // published after the words
 		st.pend = false
+		st.counted(from, n+1)
 		return
 	}
 	if b := gsrecBeginLocal(gsrecTagZ); b != nil {

@@ -32,6 +32,9 @@ const (
 	gsrecRecWords     = 24       // words one record may take (header 3, FB 3 + 16)
 	gsrecMaxQueue     = 64       // raw buffers waiting for the spooler before producers wait
 	gsrecTimeEvery    = 16       // an allocation reads the clock at least this often
+	gsrecWindow       = 1024     // records of a cost window (RT)
+	gsrecPairEvery    = 16       // windows 16k and 16k+1 are a measured pair
+	gsrecShadowWords  = 1 << 15  // the ring a doubled window writes its second copies to
 	gsrecMaxM         = 10000
 	gsrecStateOff     = 2
 	gsrecStateOn      = 1
@@ -118,6 +121,7 @@ const (
 const (
 	gsrecTagTP = 65 + iota // the treap's random priority for a free span: base priority
 	gsrecTagBR             // gcSweepBuf.pop gives its slot back (the buffer was empty): index after
+	gsrecTagRT             // an M's cost window ends: t records words twice ncpu
 )
 
 // A raw compact allocation record (see gsrecRaw).
@@ -161,6 +165,27 @@ type gsrecM struct {
 	// heap_live as the M's last heap_live add left it (a hand-out's CS
 	// says so: a later load would see other Ps' adds in no defined order).
 	live uint64
+	// The recorder's own time, so that a what-if can take it out of the
+	// recorded clock. Timing the recorder's code itself does not work: a
+	// record takes a few ns, the clock tens, and its stores cost most
+	// after it returns. So an M's records come in windows of gsrecWindow;
+	// in one pair of windows of every gsrecPairEvery windows, one window
+	// (at random) writes every record twice, the second time to a ring of
+	// its own: the pair's difference in time is what writing that many
+	// words costs, in place, caches and all (and the doubling adds a
+	// sixteenth to the recorder's time, not a half). RT records give each
+	// window's end, records and words.
+	winRecs  uint32
+	winWords uint32
+	winIdx   uint32  // windows this M has ended
+	winTwice bool    // this window writes its records twice
+	shadow   uintptr // *gsrecRaw, the ring (allocated at the first doubled window)
+	shadowN  uint32
+	// What a doubled global record takes again: a sequence number and
+	// gsrecLock's lock, on a line of this M's own.
+	_          [64]byte
+	shadowSeq  uint64
+	shadowLock uint64
 }
 
 var gsrec struct {
@@ -294,6 +319,7 @@ func gsrecMOf(mp *m) *gsrecM {
 		}
 		s.rawp = uintptr(unsafe.Pointer(gsrecAllocRaw(uint32(mp.id))))
 		s.untimed = gsrecTimeEvery
+		s.winTwice = fastrand()&1 != 0
 		atomic.Storeuintptr(&gsrec.ms[mp.id], uintptr(unsafe.Pointer(s)))
 	}
 	return (*gsrecM)(unsafe.Pointer(gsrec.ms[mp.id]))
@@ -582,8 +608,113 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 		gsrecHandoff(s)
 	}
 	p, g := gsrecWho(mp)
+	// An M that takes or gives up a P ends its window, so that a window's
+	// time is mostly time its M ran.
+	if tag == gsrecTagPP && s.winRecs > 0 {
+		s.endWindow(p, g)
+	}
 	s.head(tag, global, seq, p, g)
 	return s
+}
+
+// counted adds the record in words [from, to) of the buffer to the M's
+// window (writing it again if the window is doubled), and ends the window
+// when it is full. The buffer has room: a record's writer made room for two.
+//
+//go:nosplit
+func (s *gsrecM) counted(from, to uint32) {
+	if s.winTwice {
+		gsrecShadow(s, from, to, s.raw().w[from]&(gsrecCompact|1<<8) == 1<<8)
+	}
+	s.winRecs++
+	s.winWords += to - from
+	if s.winRecs >= gsrecWindow {
+		p, g := gsrecWho(getg().m)
+		s.endWindow(p, g)
+	}
+}
+
+// gsrecShadow is a doubled window's second copy of a record, done as the
+// first was: the hook's call, acquirem and the recorder's state, the
+// stores; for a global record, its sequence number's atomic add and
+// gsrecLock's lock and unlock; for an allocation (two hooks), a second
+// call, and its clock read if it has one.
+//
+//go:noinline
+//go:nosplit
+func gsrecShadow(s *gsrecM, from, to uint32, global bool) {
+	sh := (*gsrecRaw)(unsafe.Pointer(s.shadow))
+	if sh == nil || atomic.Load(&gsrec.state) != gsrecStateOn {
+		return // none yet: gsrecMOf's window; endWindow allocates it
+	}
+	mp := acquirem()
+	h := s.raw().w[from]
+	if global {
+		atomic.Xadd64(&s.shadowSeq, 1)
+		atomic.Cas64(&s.shadowLock, 0, 1)
+		atomic.Store64(&s.shadowLock, 0)
+	} else if h&gsrecCompact != 0 {
+		gsrecShadowHalf(s, h)
+	}
+	r := s.raw()
+	for i := from; i < to; i++ {
+		sh.w[s.shadowN%gsrecShadowWords] = r.w[i]
+		s.shadowN++
+	}
+	releasem(mp)
+}
+
+// gsrecShadowHalf is an allocation's other hook, again.
+//
+//go:noinline
+//go:nosplit
+func gsrecShadowHalf(s *gsrecM, h uint64) {
+	if gsrecMIf(getg().m) != s {
+		return
+	}
+	if h&gsrecTimed != 0 {
+		s.shadowSeq += uint64(nanotime()) & 1
+	}
+}
+
+// endWindow writes the window's RT record (not itself counted) and starts
+// the next: in a measured pair, the second is doubled if the first was not.
+//
+//go:nosplit
+func (s *gsrecM) endWindow(p, g int64) {
+	r := s.raw()
+	s.head(gsrecTagRT, false, 0, p, g)
+	r.w[r.n] = uint64(nanotime())
+	r.w[r.n+1] = uint64(s.winRecs)
+	r.w[r.n+2] = uint64(s.winWords)
+	r.w[r.n+3] = uint64(gsrecBool(s.winTwice))
+	r.w[r.n+4] = uint64(ncpu)
+	r.n += 5
+	r.w[s.hdr] |= 5 << 16
+	r.done = r.n
+	s.winRecs, s.winWords = 0, 0
+	s.winIdx++
+	switch s.winIdx % gsrecPairEvery {
+	case 0: // a measured pair's first window
+		s.winTwice = fastrand()&1 != 0
+	case 1: // its second: the other way
+		s.winTwice = !s.winTwice
+	default:
+		s.winTwice = false
+	}
+	if s.winTwice && s.shadow == 0 {
+		gsrecShadowAlloc(s)
+	}
+}
+
+// gsrecShadowAlloc gives s its ring, on the system stack (it may mmap).
+func gsrecShadowAlloc(s *gsrecM) {
+	systemstack(func() {
+		s.shadow = uintptr(sysAlloc(unsafe.Sizeof(gsrecRaw{}), &gsrec.sys))
+		if s.shadow == 0 {
+			throw("gogcsim recorder: out of memory")
+		}
+	})
 }
 
 // gsrecWho is the P (-1 for none) and goroutine a record of mp's names:
@@ -669,9 +800,11 @@ func (s *gsrecM) head(tag uint8, global bool, seq uint64, p, g int64) {
 func gsrecFlushPending(s *gsrecM) {
 	r := s.raw()
 	r.w[r.n] = r.w[r.n]&^0xff | gsrecTagA
+	from := r.n
 	r.n += s.pendLen
 	r.done = r.n
 	s.pend = false
+	s.counted(from, r.n)
 }
 
 // f stores a field; t a time field; u one of FB's words of bits.
@@ -698,11 +831,13 @@ func (s *gsrecM) seal() {
 	}
 	r.w[s.hdr] |= uint64(fields) << 16
 	r.done = r.n // published after the words: a closer takes up to here
+	s.counted(s.hdr, r.n)
 }
 
 func (s *gsrecM) end() {
+	global := s.global // a window's RT (in seal) is local
 	s.seal()
-	if s.global {
+	if global {
 		// A plain add: only this M writes it, and gsrecClose reads it
 		// (atomically) after stopping the world, waiting until it adds
 		// up. An atomic store here is an XCHG, 6% of an allocation-bound
