@@ -14,13 +14,16 @@
 #include <functional>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "sim/clock.h"
 
 namespace gogcsim::sim {
 
 class EventQueue {
  public:
-  using Callback = std::function<void()>;
+  // Move-only: a lambda of up to two pointers is stored inline and moved
+  // as bytes (std::function moved it through its manager).
+  using Callback = absl::AnyInvocable<void()>;
 
   // Names a scheduled event for Cancel. Stale ids (fired or cancelled) are
   // recognised by their generation and ignored.
