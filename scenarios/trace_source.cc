@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
+#include "scenarios/radix_sort.h"
 #include "scenarios/trace_lifetimes.h"
 #include "traces/record_checker.h"
 #include "traces/recorder_clock.h"
@@ -147,7 +148,7 @@ class TraceSource : public TraceEventSource {
 // Spreads one cycle's deaths (objects, in any order) over the allocations
 // [lo, hi): oldest first, each after its own allocation.
 void Spread(std::vector<uint64_t>* run, uint64_t lo, uint64_t hi, std::vector<PlacedDeath>* out) {
-  std::sort(run->begin(), run->end());
+  RadixSortBy(run, [](uint64_t o) { return o; });
   const double n = static_cast<double>(run->size());
   const double width = static_cast<double>(hi > lo ? hi - lo : 0);
   for (size_t i = 0; i < run->size(); i++) {
@@ -296,8 +297,7 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   if (pairing) {
     if (absl::Status st = ApplyLifetimes(lifetimes, keys, exact, &placed, info); !st.ok()) return st;
   }
-  std::stable_sort(placed.begin(), placed.end(),
-                   [](const PlacedDeath& a, const PlacedDeath& b) { return a.before < b.before; });
+  RadixSortBy(&placed, [](const PlacedDeath& d) { return d.before; });  // stable: as std::stable_sort
   auto reader = traces::TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
   if (info->schedule_events == 0) allocating.clear();  // nothing says when they ran
