@@ -15,7 +15,9 @@ void TraceRoots::Keep(uint64_t object, uint64_t addr) {
     g_->stack_bytes = std::max<uint64_t>(8192, g_->roots.size() * 8);
   }
   g_->roots[slot] = addr;  // a stack write: no write barrier
-  if (slot_of_.size() <= object) slot_of_.resize(object + 1, kNoSlot);
+  // Doubling: resize(object + 1) called the vector's fill-insert for every
+  // allocation. Entries past the objects held are kNoSlot either way.
+  if (slot_of_.size() <= object) slot_of_.resize(std::max<uint64_t>(object + 1, 2 * slot_of_.size()), kNoSlot);
   slot_of_[object] = slot;
 }
 
