@@ -1,12 +1,16 @@
 #include "scenarios/trace_source.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "model/malloc.h"
 #include "scenarios/radix_sort.h"
@@ -19,6 +23,23 @@
 namespace gogcsim::scenarios {
 namespace {
 
+// What tells that a file is still the one read before: rewritten in place
+// it has a new mtime and ctime (or size), replaced a new inode.
+struct FileStamp {
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> StampOf(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileStamp{st.st_dev,          st.st_ino,         st.st_size,        st.st_mtim.tv_sec,
+                   st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+}
+
 // A death placed before the allocation with ordinal `before`.
 struct PlacedDeath {
   uint64_t before;
@@ -27,9 +48,11 @@ struct PlacedDeath {
 
 class TraceSource : public TraceEventSource {
  public:
+  // stamp: the file's when the first pass began, if the reader trusts
+  // that pass's checksums; the file must still have it at the end.
   TraceSource(std::unique_ptr<traces::TraceReader> reader, std::vector<PlacedDeath> placed,
-              absl::flat_hash_set<uint64_t> allocating, bool keep_recorder_time)
-      : reader_(std::move(reader)), placed_(std::move(placed)), allocating_(std::move(allocating)) {
+              absl::flat_hash_set<uint64_t> allocating, std::optional<FileStamp> stamp, bool keep_recorder_time)
+      : reader_(std::move(reader)), stamp_(stamp), placed_(std::move(placed)), allocating_(std::move(allocating)) {
     const auto& h = reader_->header();
     ns_per_unit_ = h.clock_unit_ns() > 0 ? h.clock_unit_ns() : 1.0;
     if (!keep_recorder_time) clock_ = traces::RecorderClock::FromKnots(h.recorder_clock(), ns_per_unit_);
@@ -65,6 +88,11 @@ class TraceSource : public TraceEventSource {
       traces::TraceEvent& ev = ev_;
       absl::StatusOr<bool> more = reader_->Next(&ev);
       if (!more.ok() || !*more) {
+        if (more.ok() && stamp_.has_value() && StampOf(reader_->path()) != stamp_) {
+          // Written in place since the first pass began: chunks whose
+          // stored checksums did not change were not checked again.
+          return absl::DataLossError(absl::StrCat(reader_->path(), ": the file changed while it was read"));
+        }
         // Deaths placed after the last allocation do not matter.
         return more;
       }
@@ -127,6 +155,7 @@ class TraceSource : public TraceEventSource {
   // default values) cost ~20 instructions an event. Only the fields of
   // its kind are read.
   traces::TraceEvent ev_;
+  std::optional<FileStamp> stamp_;
   std::vector<PlacedDeath> placed_;  // by `before`
   // The goroutines that allocate, if the trace says when goroutines ran:
   // those the what-if runs. The others are the runtime's (mark workers,
@@ -164,7 +193,7 @@ void Spread(std::vector<uint64_t>* run, uint64_t lo, uint64_t hi, std::vector<Pl
 // itself (as placed deaths at their position).
 absl::Status ScanTrace(const std::string& path, TraceInfo* info, std::vector<PlacedDeath>* placed,
                        absl::flat_hash_set<uint64_t>* allocating, std::vector<AllocKey>* keys,
-                       std::vector<PlacedDeath>* exact) {
+                       std::vector<PlacedDeath>* exact, std::vector<uint32_t>* crcs = nullptr) {
   auto reader = traces::TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
   const auto& h = (*reader)->header();
@@ -215,6 +244,7 @@ absl::Status ScanTrace(const std::string& path, TraceInfo* info, std::vector<Pla
   if (!st.ok()) return st;
   if (!run.empty()) Spread(&run, prev_start, run_at, placed);
   info->allocations = allocs;
+  if (crcs != nullptr) *crcs = (*reader)->chunk_crcs();
   return absl::OkStatus();
 }
 
@@ -289,8 +319,11 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   absl::flat_hash_set<uint64_t> allocating;
   std::vector<AllocKey> keys;
   const bool pairing = !lifetimes.empty();
-  if (absl::Status st = ScanTrace(path, info, &placed, &allocating, pairing ? &keys : nullptr,
-                                  pairing ? &exact : nullptr);
+  // The second pass trusts the first's checksums if the file is the same.
+  const std::optional<FileStamp> stamp = StampOf(path);
+  std::vector<uint32_t> crcs;
+  if (absl::Status st =
+          ScanTrace(path, info, &placed, &allocating, pairing ? &keys : nullptr, pairing ? &exact : nullptr, &crcs);
       !st.ok()) {
     return st;
   }
@@ -300,9 +333,11 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   RadixSortBy(&placed, [](const PlacedDeath& d) { return d.before; });  // stable: as std::stable_sort
   auto reader = traces::TraceReader::Open(path);
   if (!reader.ok()) return reader.status();
+  const bool trust = stamp.has_value() && StampOf(path) == stamp;
+  if (trust) (*reader)->TrustChunkCrcs(std::move(crcs));
   if (info->schedule_events == 0) allocating.clear();  // nothing says when they ran
-  auto source =
-      std::make_unique<TraceSource>(*std::move(reader), std::move(placed), std::move(allocating), keep_recorder_time);
+  auto source = std::make_unique<TraceSource>(*std::move(reader), std::move(placed), std::move(allocating),
+                                              trust ? stamp : std::nullopt, keep_recorder_time);
   info->recorder_ns = source->recorder_ns();
   return std::unique_ptr<TraceEventSource>(std::move(source));
 }

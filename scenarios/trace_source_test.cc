@@ -209,6 +209,31 @@ TEST(TraceSource, ScheduleTimesWithinADayOfTheFirst) {
                                         "more than 24 h from the first timed event's");
 }
 
+// The second pass trusts the first's checksums only while the file is the
+// one the first pass read: a file replaced in between ends in an error.
+TEST(TraceSource, FileChangedBetweenThePassesIsAnError) {
+  const std::string path = TmpPath("changed.trace");
+  auto write = [&](int64_t t0) {
+    auto w = traces::TraceWriter::Create(path, OneType());
+    ASSERT_TRUE(w.ok()) << w.status();
+    (*w)->Alloc(0, 1, 64, 0, t0);
+    (*w)->Alloc(0, 1, 64, 0, t0 + 10);
+    (*w)->Death(0);
+    ASSERT_TRUE((*w)->Finish().ok());
+  };
+  write(10);
+  EXPECT_EQ(Events(path), (std::vector<std::string>{"A0@10", "A1@20", "D0"}));
+  auto src = OpenTraceEvents(path, nullptr);
+  ASSERT_TRUE(src.ok()) << src.status();
+  write(1000);
+  TraceEvent e;
+  absl::StatusOr<bool> more = true;
+  while (more.ok() && *more) more = (*src)->Next(&e);
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(more.status().message(), path + ": the file changed while it was read");
+}
+
 TEST(TraceSource, MissingFileIsNamed) {
   auto src = OpenTraceEvents(TmpPath("absent.trace"), nullptr);
   ASSERT_FALSE(src.ok());

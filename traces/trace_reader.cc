@@ -19,6 +19,13 @@ namespace {
 constexpr size_t kBlock = size_t{1} << 20;
 constexpr unsigned kGzBuffer = 256 * 1024;
 
+// A frame's stored crc32: 4 bytes, little-endian.
+uint32_t LoadCrc(const char* stored) {
+  uint32_t v = 0;
+  for (int k = 0; k < 4; k++) v |= static_cast<uint32_t>(static_cast<uint8_t>(stored[k])) << (8 * k);
+  return v;
+}
+
 }  // namespace
 
 TraceReader::TraceReader(std::string path, void* gz) : path_(std::move(path)), gz_(gz) {
@@ -107,7 +114,13 @@ absl::StatusOr<bool> TraceReader::ReadFrame() {
   }
   if (frame_crc_) {
     const char* f = buf_.get() + begin_;
-    if (absl::Status st = CheckCrc(f, i + len, f + i + len); !st.ok()) return st;
+    const char* stored = f + i + len;
+    if (frame_type_ == kFrameChunk && trust_crcs_) {
+      if (absl::Status st = CheckTrustedCrc(stored); !st.ok()) return st;
+    } else if (absl::Status st = CheckCrc(f, i + len, stored); !st.ok()) {
+      return st;
+    }
+    if (frame_type_ == kFrameChunk) chunk_crcs_.push_back(LoadCrc(stored));
   }
   frame_ = buf_.get() + begin_ + i;
   frame_len_ = len;
@@ -117,10 +130,19 @@ absl::StatusOr<bool> TraceReader::ReadFrame() {
   return true;
 }
 
+absl::Status TraceReader::CheckTrustedCrc(const char* stored) const {
+  const size_t k = chunk_crcs_.size();  // this chunk's index
+  const uint32_t got = LoadCrc(stored);
+  if (k < trusted_crcs_.size() && trusted_crcs_[k] == got) return absl::OkStatus();
+  const std::string then =
+      k < trusted_crcs_.size() ? absl::StrCat("crc32 ", absl::Hex(trusted_crcs_[k], absl::kZeroPad8)) : "no such chunk";
+  return Corrupt(absl::StrCat("chunk ", k, ": crc32 ", absl::Hex(got, absl::kZeroPad8), " stored, ", then,
+                              " when first read: the file changed while it was read"));
+}
+
 absl::Status TraceReader::CheckCrc(const char* bytes, size_t n, const char* stored) const {
   const uint32_t want = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes), static_cast<uInt>(n)));
-  uint32_t got = 0;
-  for (int k = 0; k < 4; k++) got |= static_cast<uint32_t>(static_cast<uint8_t>(stored[k])) << (8 * k);
+  const uint32_t got = LoadCrc(stored);
   if (got == want) return absl::OkStatus();
   const std::string which = frame_type_ == kFrameHeader  ? std::string("header")
                             : frame_type_ == kFrameChunk ? absl::StrCat("chunk ", chunks_)
@@ -316,6 +338,10 @@ absl::StatusOr<bool> TraceReader::NextSlow(TraceEvent* ev) {
     return true;
   }
   if (frame_type_ == kFrameFooter) {
+    if (trust_crcs_ && chunk_crcs_.size() != trusted_crcs_.size()) {
+      return Fail(Corrupt(absl::StrCat("footer after ", chunk_crcs_.size(), " chunks, ", trusted_crcs_.size(),
+                                       " when first read: the file changed while it was read")));
+    }
     if (absl::Status st = CheckFooter(); !st.ok()) return Fail(st);
     done_ = true;
     return false;

@@ -450,6 +450,66 @@ TEST(TraceReaderErrors, EveryBitFlipIsAnError) {
   EXPECT_EQ((*r)->header().version(), 2u);
 }
 
+// Reads path to the end, its chunks' checksums trusted as `crcs`: the
+// error, or OK and the chunks' stored checksums.
+absl::StatusOr<std::vector<uint32_t>> ReadTrusting(const std::string& path, std::vector<uint32_t> crcs) {
+  absl::StatusOr<std::unique_ptr<TraceReader>> r = TraceReader::Open(path);
+  if (!r.ok()) return r.status();
+  (*r)->TrustChunkCrcs(std::move(crcs));
+  TraceEvent ev;
+  for (;;) {
+    absl::StatusOr<bool> more = (*r)->Next(&ev);
+    if (!more.ok()) return more.status();
+    if (!*more) return (*r)->chunk_crcs();
+  }
+}
+
+// A second read trusts the first's checksums, and a file that is not the
+// one first read (other chunks, fewer or more) is an error all the same.
+TEST(TraceReaderErrors, TrustedChecksumsMustBeTheFirstReadsOnes) {
+  TraceWriterOptions o;
+  o.chunk_events = 16;
+  const std::vector<Ev> all = TestEvents();
+  const std::string a = TmpPath("trusted_a.trace");
+  ASSERT_TRUE(Write(a, std::vector<Ev>(all.begin(), all.begin() + 48), o).ok());
+  absl::StatusOr<std::unique_ptr<TraceReader>> first = TraceReader::Open(a);
+  ASSERT_TRUE(first.ok());
+  TraceEvent ev;
+  for (absl::StatusOr<bool> more = true; *more;) {
+    more = (*first)->Next(&ev);
+    ASSERT_TRUE(more.ok()) << more.status();
+  }
+  const std::vector<uint32_t> crcs = (*first)->chunk_crcs();
+  ASSERT_EQ(crcs.size(), 3u);  // 48 events, 16 a chunk
+
+  absl::StatusOr<std::vector<uint32_t>> again = ReadTrusting(a, crcs);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, crcs);
+
+  // Another trace: its first chunk differs.
+  const std::string b = TmpPath("trusted_b.trace");
+  std::vector<Ev> changed(all.begin(), all.begin() + 48);
+  changed[0].time++;
+  ASSERT_TRUE(Write(b, changed, o).ok());
+  absl::StatusOr<std::vector<uint32_t>> other = ReadTrusting(b, crcs);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(HasSubstr(std::string(other.status().message()), "chunk 0: crc32"));
+  EXPECT_TRUE(HasSubstr(std::string(other.status().message()), "the file changed while it was read"));
+
+  // The same chunks and one more, or one fewer.
+  ASSERT_TRUE(Write(b, std::vector<Ev>(all.begin(), all.begin() + 50), o).ok());
+  other = ReadTrusting(b, crcs);
+  ASSERT_FALSE(other.ok());
+  EXPECT_TRUE(HasSubstr(std::string(other.status().message()), "chunk 3: crc32")) << other.status();
+  EXPECT_TRUE(HasSubstr(std::string(other.status().message()), "no such chunk")) << other.status();
+  ASSERT_TRUE(Write(b, std::vector<Ev>(all.begin(), all.begin() + 32), o).ok());
+  other = ReadTrusting(b, crcs);
+  ASSERT_FALSE(other.ok());
+  EXPECT_TRUE(HasSubstr(std::string(other.status().message()), "footer after 2 chunks, 3 when first read"))
+      << other.status();
+}
+
 TEST(TraceReaderErrors, CorruptChunksAndFooters) {
   // One chunk of one ALLOC, built by hand so its columns can be broken: a
   // version-1 file (no checksums), which readers still read.
