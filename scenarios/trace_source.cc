@@ -73,13 +73,14 @@ class TraceSource : public TraceEventSource {
 
   absl::StatusOr<bool> Next(TraceEvent* e) override {
     for (;;) {
-      if (next_placed_ < placed_.size() && placed_[next_placed_].before <= allocs_ && have_alloc_) {
-        *e = TraceEvent{};
-        e->kind = TraceEvent::Kind::kDeath;
-        e->object = placed_[next_placed_++].object;
-        return true;
-      }
+      // have_alloc_ first: it is false for most of the trace's events.
       if (have_alloc_) {
+        if (next_placed_ < placed_.size() && placed_[next_placed_].before <= allocs_) {
+          *e = TraceEvent{};
+          e->kind = TraceEvent::Kind::kDeath;
+          e->object = placed_[next_placed_++].object;
+          return true;
+        }
         have_alloc_ = false;
         allocs_++;
         *e = alloc_;
