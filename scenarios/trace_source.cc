@@ -208,6 +208,7 @@ absl::Status ScanTrace(const std::string& path, TraceInfo* info, std::vector<Pla
   // found them; the previous run marks the previous cycle's start.
   std::vector<uint64_t> run;
   uint64_t allocs = 0, prev_start = 0, run_at = 0;
+  uint64_t last_g = 0;  // the last allocation's goroutine
   absl::Status st = (*reader)->ForEach([&](const traces::TraceEvent& ev) {
     if (ev.kind == traces::EventKind::kDeath) {
       info->deaths++;
@@ -230,7 +231,9 @@ absl::Status ScanTrace(const std::string& path, TraceInfo* info, std::vector<Pla
     if (ev.kind == traces::EventKind::kGoRun || ev.kind == traces::EventKind::kGoStop) info->schedule_events++;
     if (ev.kind == traces::EventKind::kAlloc) {
       allocs++;
-      allocating->insert(ev.g);
+      // Runs of one goroutine's allocations hash it once.
+      if (allocs == 1 || ev.g != last_g) allocating->insert(ev.g);
+      last_g = ev.g;
       if (keys != nullptr) {
         auto [it, fresh] = goroutine_index.try_emplace(ev.g, static_cast<uint32_t>(goroutine_index.size()));
         uint64_t shape = ev.size * 1099511628211ull;
