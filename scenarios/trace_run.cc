@@ -29,7 +29,9 @@ class TraceMutator : public model::GBody {
     if (!pending_) {
       // Deaths between allocations take no time.
       for (;;) {
-        TraceEvent e;
+        // Read in place: next_ is not pending, and a local cost a
+        // construction and a copy per event.
+        TraceEvent& e = next_;
         absl::StatusOr<bool> more = source_->Next(&e);
         if (!more.ok()) {
           error_ = more.status();
@@ -41,7 +43,6 @@ class TraceMutator : public model::GBody {
           continue;
         }
         if (e.kind != TraceEvent::Kind::kAlloc) continue;  // when goroutines ran: one goroutine here
-        next_ = e;
         pending_ = true;
         break;
       }
