@@ -111,7 +111,16 @@ void RecorderClock::ToKnots(google::protobuf::RepeatedField<int64_t>* knots) con
 
 double RecorderClock::DelayAt(double t_ns) const {
   if (t_.empty() || t_ns <= t_.front()) return 0;
-  const size_t k = static_cast<size_t>(std::upper_bound(t_.begin(), t_.end(), t_ns) - t_.begin());
+  // The first knot after t_ns: the last one's, or the next (times mostly
+  // come in order), else a search.
+  size_t k = hint_;
+  if (!(k > 0 && k < t_.size() && t_[k - 1] <= t_ns && t_ns < t_[k])) {
+    k++;
+    if (!(k > 0 && k < t_.size() && t_[k - 1] <= t_ns && t_ns < t_[k])) {
+      k = static_cast<size_t>(std::upper_bound(t_.begin(), t_.end(), t_ns) - t_.begin());
+    }
+  }
+  hint_ = k;
   if (k == t_.size()) return d_.back();
   // Between knots k-1 and k.
   return d_[k - 1] + (d_[k] - d_[k - 1]) * (t_ns - t_[k - 1]) / (t_[k] - t_[k - 1]);

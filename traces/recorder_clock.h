@@ -31,6 +31,7 @@
 #ifndef GOGCSIM_TRACES_RECORDER_CLOCK_H_
 #define GOGCSIM_TRACES_RECORDER_CLOCK_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -93,6 +94,8 @@ class RecorderClock {
   std::vector<double> t_, d_;
   double ns_per_word_ = 0;
   int pairs_ = 0;
+  // DelayAt's last knot: a what-if asks for each event's time in turn.
+  mutable size_t hint_ = 0;
 };
 
 }  // namespace gogcsim::traces

@@ -94,6 +94,20 @@ TEST(RecorderClock, WindowsNeedEnoughPairs) {
   EXPECT_TRUE(RecorderClock::FromWindows(free_writes, 0).empty());
 }
 
+// DelayAt remembers where it last looked: any order of times gives what a
+// fresh clock gives.
+TEST(RecorderClock, AnyOrderOfQueries) {
+  std::vector<RecorderTimeSample> s;
+  for (int i = 1; i <= 50; i++) s.push_back(At(i % 3, 1000 * i, 100 + 7 * i));
+  const RecorderClock ref = RecorderClock::FromSamples(s, 0);
+  RecorderClock c = ref;
+  std::mt19937_64 rng(2);
+  for (int i = 0; i < 2000; i++) {
+    const double t = i < 1000 ? 60.0 * i : static_cast<double>(rng() % 60000);
+    EXPECT_DOUBLE_EQ(c.DelayAt(t), RecorderClock(ref).DelayAt(t)) << t;
+  }
+}
+
 TEST(RecorderClock, EmptyWithoutCost) {
   EXPECT_TRUE(RecorderClock::FromSamples({}, 0).empty());
   RecorderClock c = RecorderClock::FromSamples({At(0, 1000, 0), At(-1, 2000, 500)}, 0);
