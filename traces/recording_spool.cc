@@ -25,6 +25,9 @@ constexpr uint64_t kCompact = 1 << 9;     // an allocation's A or AZ, compact
 constexpr uint64_t kNeedzero = 1 << 12;
 constexpr uint64_t kTimed = 1 << 13;  // compact: the time word follows the type
 constexpr int kTagA = 2, kTagZ = 3;
+// A doubled cost window's second copy of a record (gsrecTagCopy): local,
+// its fields the record's words. Measured, then dropped.
+constexpr int kTagCopy = 127;
 
 constexpr uint32_t kFrameBuf = 1, kFrameTypes = 2, kFrameEnd = 3;
 
@@ -176,9 +179,15 @@ absl::Status Encoder::FillTimes(const uint64_t* w, uint32_t words, uint64_t offs
       i += len;
       continue;
     }
-    const V2Schema& sc = V2SchemaOf(tag);
     const uint32_t nf = static_cast<uint32_t>(h >> 16) & 0xffff;
     const uint32_t head = 2 + ((h & kGlobal) ? 1 : 0);
+    if (tag == kTagCopy) {
+      if ((h & kGlobal) != 0 || nf == 0) return Error(offset, absl::StrCat("malformed copy record at word ", i));
+      if (words - i < head + nf) return Error(offset, absl::StrCat("the record at word ", i, " runs past the buffer"));
+      i += head + nf;
+      continue;
+    }
+    const V2Schema& sc = V2SchemaOf(tag);
     // An FB: base, elemsize, nwords, and at most 16 words of bits (one bit
     // per object, at most 1,024 a span), as the reader also checks.
     if (sc.name == nullptr || (IsV2BitsTag(tag) ? nf < 3 || nf > 3 + 16 : static_cast<int>(nf) != sc.fields)) {
@@ -230,6 +239,10 @@ absl::Status Encoder::Buffer(uint32_t m, const uint64_t* w, uint32_t words, uint
   int slot = 0;
   for (uint32_t i = 0; i < words;) {
     const uint64_t h = w[i];
+    if ((h & kCompact) == 0 && static_cast<uint8_t>(h) == kTagCopy) {  // FillTimes checked it
+      i += 2 + (static_cast<uint32_t>(h >> 16) & 0xffff);
+      continue;
+    }
     const bool far = has_g && (h & (kCompact | kGlobal)) == kGlobal && w[i + 2] - first_g > kChunkSpan;
     if (n_ + kMaxRecord > kChunkBytes || far) {
       if (absl::Status st = WriteChunk(m, count, has_g, has_g ? first_g : 0); !st.ok()) return st;

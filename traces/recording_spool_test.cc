@@ -138,6 +138,51 @@ TEST(Spool, RoundTripsThroughTheV2Reader) {
   EXPECT_EQ(recs[6].v[1], 40960);
 }
 
+// A doubled cost window's copy records (tag 127, the words of the record
+// before) are dropped: the recording is the one without them, and a copied
+// timed allocation's time does not enter the interpolation.
+TEST(Spool, CopyRecordsAreDropped) {
+  const std::vector<uint64_t> az1 = {Compact(46, 16, 0, true), 7, kNode, 1000, 0xc000010000};
+  const std::vector<uint64_t> az2 = {Compact(46, 16, 0, false), 7, kNode, 0xc000010010};
+  const std::vector<uint64_t> az3 = {Compact(46, 64, 0, true, true), 7, kBytes, 1300, 0xc000020000};
+  const std::vector<uint64_t> hl = {General(32, true, 2, 0), 7, 0, 8192, 40960};
+  std::vector<uint64_t> plain, copied;
+  for (const auto* rec : {&az1, &az2, &az3, &hl}) {
+    plain.insert(plain.end(), rec->begin(), rec->end());
+    copied.insert(copied.end(), rec->begin(), rec->end());
+    copied.push_back(General(127, false, static_cast<int>(rec->size()), -1));
+    copied.push_back(0);
+    copied.insert(copied.end(), rec->begin(), rec->end());
+  }
+  auto convert = [](const std::vector<uint64_t>& buf, const std::string& name) {
+    const std::string spool = Spool()
+                                  .Frame(2, 0, {kNode, 16, 16, 0, kBytes, 64, 0, 1})
+                                  .Frame(1, 3, buf)
+                                  .Frame(3, 0, {1})
+                                  .Write(name + ".spool");
+    const std::string out = std::string(testing::TempDir()) + "/" + name + ".rec";
+    auto st = ConvertSpool(spool, out);
+    EXPECT_TRUE(st.ok()) << st.status();
+    return ReadAll(out);
+  };
+  const std::vector<V2Record> want = convert(plain, "plain"), got = convert(copied, "copied");
+  ASSERT_EQ(want.size(), 7u);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); i++) {
+    EXPECT_EQ(got[i].tag, want[i].tag) << i;
+    EXPECT_EQ(std::vector<int64_t>(got[i].v, got[i].v + got[i].n),
+              std::vector<int64_t>(want[i].v, want[i].v + want[i].n))
+        << i;
+  }
+  EXPECT_EQ(got[2].v[4], 1150);  // halfway between 1000 and 1300, as without copies
+
+  const std::string bad =
+      Spool().Frame(1, 3, {General(127, true, 1, -1), 0, 5, 1}).Frame(3, 0, {1}).Write("badcopy.spool");
+  auto st = ConvertSpool(bad, std::string(testing::TempDir()) + "/badcopy.rec");
+  EXPECT_FALSE(st.ok());
+  EXPECT_THAT(std::string(st.status().message()), testing::HasSubstr("malformed copy record at word 0"));
+}
+
 TEST(Spool, ANilTypeIsNoscanAndNeedsNoTypesFrame) {
   const std::string spool =
       Spool().Frame(1, 0, {Compact(46, 0, 0, true), 1, 0, 50, 0x5a0000}).Frame(3, 0, {0}).Write("c.spool");

@@ -49,7 +49,7 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 	}
 	r := st.raw()
 	n := r.n
-	if n+2*gsrecRecWords > gsrecRawWords {
+	if n+gsrecRoom > gsrecRawWords {
 		gsrecAllocSlow(mp, size, typ, needzero)
 		return
 	}
@@ -88,7 +88,7 @@ func gsrecAllocSlow(mp *m, size uintptr, typ *_type, needzero bool) {
 		gsrecFlushPending(st)
 	}
 	r := st.raw()
-	if r.n+2*gsrecRecWords > gsrecRawWords {
+	if r.n+gsrecRoom > gsrecRawWords {
 		gsrecHandoff(st)
 		r = st.raw()
 	}

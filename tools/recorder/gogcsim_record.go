@@ -34,7 +34,6 @@ const (
 	gsrecTimeEvery    = 16       // an allocation reads the clock at least this often
 	gsrecWindow       = 1024     // records of a cost window (RT)
 	gsrecPairEvery    = 16       // windows 16k and 16k+1 are a measured pair
-	gsrecShadowWords  = 1 << 15  // the ring a doubled window writes its second copies to
 	gsrecMaxM         = 10000
 	gsrecStateOff     = 2
 	gsrecStateOn      = 1
@@ -124,6 +123,14 @@ const (
 	gsrecTagRT             // an M's cost window ends: t records words twice ncpu
 )
 
+// Room a record's writer makes in the buffer: the record, a doubled
+// window's copy of it, and an RT.
+const gsrecRoom = 3 * gsrecRecWords
+
+// In the spool only: a doubled window's second copy of a record (the
+// encoder drops it). Its fields are the record's words.
+const gsrecTagCopy = 127
+
 // A raw compact allocation record (see gsrecRaw).
 const (
 	gsrecCompact  = 1 << 9
@@ -170,17 +177,16 @@ type gsrecM struct {
 	// record takes a few ns, the clock tens, and its stores cost most
 	// after it returns. So an M's records come in windows of gsrecWindow;
 	// in one pair of windows of every gsrecPairEvery windows, one window
-	// (at random) writes every record twice, the second time to a ring of
-	// its own: the pair's difference in time is what writing that many
-	// words costs, in place, caches and all (and the doubling adds a
-	// sixteenth to the recorder's time, not a half). RT records give each
-	// window's end, records and words.
+	// (at random) writes every record twice, the second time as a copy
+	// record that goes the way of the others (to the spooler, which drops
+	// it): the pair's difference in time is what recording that many
+	// words costs, in place, caches and spooler and all (and the doubling
+	// adds a sixteenth to the recorder's time, not a half). RT records
+	// give each window's end, records and words.
 	winRecs  uint32
 	winWords uint32
-	winIdx   uint32  // windows this M has ended
-	winTwice bool    // this window writes its records twice
-	shadow   uintptr // *gsrecRaw, the ring (allocated at the first doubled window)
-	shadowN  uint32
+	winIdx   uint32 // windows this M has ended
+	winTwice bool   // this window writes its records twice
 	// What a doubled global record takes again: a sequence number and
 	// gsrecLock's lock, on a line of this M's own.
 	_          [64]byte
@@ -604,7 +610,7 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 	if s.pend {
 		gsrecFlushPending(s)
 	}
-	if s.raw().n+2*gsrecRecWords > gsrecRawWords {
+	if s.raw().n+gsrecRoom > gsrecRawWords {
 		gsrecHandoff(s)
 	}
 	p, g := gsrecWho(mp)
@@ -619,7 +625,7 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 
 // counted adds the record in words [from, to) of the buffer to the M's
 // window (writing it again if the window is doubled), and ends the window
-// when it is full. The buffer has room: a record's writer made room for two.
+// when it is full. The buffer has room: a record's writer made gsrecRoom.
 //
 //go:nosplit
 func (s *gsrecM) counted(from, to uint32) {
@@ -636,19 +642,19 @@ func (s *gsrecM) counted(from, to uint32) {
 
 // gsrecShadow is a doubled window's second copy of a record, done as the
 // first was: the hook's call, acquirem and the recorder's state, the
-// stores; for a global record, its sequence number's atomic add and
-// gsrecLock's lock and unlock; for an allocation (two hooks), a second
-// call, and its clock read if it has one.
+// stores (as a copy record, into the same buffer); for a global record,
+// its sequence number's atomic add and gsrecLock's lock and unlock; for an
+// allocation (two hooks), a second call, and its clock read if it has one.
 //
 //go:noinline
 //go:nosplit
 func gsrecShadow(s *gsrecM, from, to uint32, global bool) {
-	sh := (*gsrecRaw)(unsafe.Pointer(s.shadow))
-	if sh == nil || atomic.Load(&gsrec.state) != gsrecStateOn {
-		return // none yet: gsrecMOf's window; endWindow allocates it
+	if atomic.Load(&gsrec.state) != gsrecStateOn {
+		return
 	}
 	mp := acquirem()
-	h := s.raw().w[from]
+	r := s.raw()
+	h := r.w[from]
 	if global {
 		atomic.Xadd64(&s.shadowSeq, 1)
 		atomic.Cas64(&s.shadowLock, 0, 1)
@@ -656,11 +662,14 @@ func gsrecShadow(s *gsrecM, from, to uint32, global bool) {
 	} else if h&gsrecCompact != 0 {
 		gsrecShadowHalf(s, h)
 	}
-	r := s.raw()
+	n := r.n
+	r.w[n] = gsrecTagCopy | uint64(to-from)<<16
+	r.w[n+1] = 0
 	for i := from; i < to; i++ {
-		sh.w[s.shadowN%gsrecShadowWords] = r.w[i]
-		s.shadowN++
+		r.w[n+2+i-from] = r.w[i]
 	}
+	r.n = n + 2 + to - from
+	r.done = r.n
 	releasem(mp)
 }
 
@@ -702,19 +711,6 @@ func (s *gsrecM) endWindow(p, g int64) {
 	default:
 		s.winTwice = false
 	}
-	if s.winTwice && s.shadow == 0 {
-		gsrecShadowAlloc(s)
-	}
-}
-
-// gsrecShadowAlloc gives s its ring, on the system stack (it may mmap).
-func gsrecShadowAlloc(s *gsrecM) {
-	systemstack(func() {
-		s.shadow = uintptr(sysAlloc(unsafe.Sizeof(gsrecRaw{}), &gsrec.sys))
-		if s.shadow == 0 {
-			throw("gogcsim recorder: out of memory")
-		}
-	})
 }
 
 // gsrecWho is the P (-1 for none) and goroutine a record of mp's names:
