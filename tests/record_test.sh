@@ -43,6 +43,10 @@ for spec in "maps 1 12" "steady 1 0" "blocking 1 20000" "pipeline 4 4000" "stack
   check "$name: consistent" grep -q "^consistent$" "$name.check"
   "$BIN" trace info "$name.rec" >"$name.info"
   check "$name: trace info names the format" grep -q "gogcsim format v2, GOMAXPROCS $2, GOGC 100" "$name.info"
+  check "$name: trace info on the recorder's own time" grep -Eq "^  recorder     ([0-9.]+ ms of the recorded clock|not measured \(too few window pairs\))" "$name.info"
+  if [ "$name" = steady-p1 ]; then  # 1.1 M records: enough window pairs (27) for a measure
+    check "$name: the recorder's own time measured" grep -Eq "^  recorder     [0-9]+\.[0-9] ms of the recorded clock \([0-9.]+ ns a word written, median of [0-9]+ window pairs\)" "$name.info"
+  fi
   if [ "$2" = 1 ]; then
     replays "$name" "$name.rec" "every record matched"
     check "$name: replay v2 (the recording is the schedule)" grep -q "^replay v2 " "$name.replay"
@@ -63,6 +67,11 @@ done
 # run and sweep take a recording directly (imported once, then reused).
 "$BIN" run maps-p1.rec --gogc=200 >run.out 2>run.err; rc=$?
 check "run takes a recording" test $rc -eq 0
+"$BIN" run maps-p1.rec --gogc=200 --keep_recorder_time >keep.out 2>keep.err; rc=$?
+check "run --keep_recorder_time takes a recording" test $rc -eq 0
+"$BIN" run steady --keep_recorder_time >keep-scenario.out 2>keep-scenario.err; rc=$?
+check "run --keep_recorder_time on a scenario exits 2" test $rc -eq 2
+check "run --keep_recorder_time on a scenario says why" grep -q "only for a run of a trace or recording" keep-scenario.err
 check "run: what-if at GOGC 200" grep -q "^scenario maps-p1.rec (seed 1, GOMAXPROCS 1, GOGC 200): [0-9]* GC cycles" run.out
 "$BIN" sweep maps-p1.rec --gogc_list=50,100 --threads=1 >sweep.out 2>&1; rc=$?
 check "sweep takes a recording" test $rc -eq 0

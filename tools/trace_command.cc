@@ -1,10 +1,12 @@
 #include "tools/trace_command.h"
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -13,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 #include "traces/allocfreetrace_import.h"
+#include "traces/recorder_clock.h"
 #include "traces/recording_check.h"
 #include "traces/recording_v2.h"
 #include "traces/reference_import.h"
@@ -50,6 +53,7 @@ int InfoV2(const std::string& path) {
   std::set<int64_t> goroutines;
   int64_t first_t = 0, last_t = 0, gomaxprocs = 0, gogc = 0;
   uint64_t alloc_bytes = 0;
+  std::vector<tr::RecorderWindow> windows;
   tr::V2Record v;
   for (;;) {
     absl::StatusOr<bool> more = (*r)->Next(&v);
@@ -57,6 +61,7 @@ int InfoV2(const std::string& path) {
     if (!*more) break;
     by_tag[tr::V2SchemaOf(v.tag).name]++;
     goroutines.insert(v.g);
+    if (v.tag == tr::kV2TagRT) windows.push_back({v.m, v.p, v.v[0], v.v[1], v.v[2], v.v[3] != 0, v.v[4]});
     if (v.tag == 1) {  // H
       gomaxprocs = v.v[0];
       gogc = v.v[1];
@@ -68,6 +73,8 @@ int InfoV2(const std::string& path) {
     }
   }
   const uint64_t allocs = by_tag.count("A") ? by_tag["A"] : 0, cycles = by_tag.count("GS") ? by_tag["GS"] : 0;
+  // What the recording measured of the recorder's own time (RT records).
+  const tr::RecorderClock clock = tr::RecorderClock::FromWindows(windows, first_t);
   if (absl::GetFlag(FLAGS_json)) {
     nlohmann::ordered_json j;
     j["path"] = path;
@@ -87,6 +94,10 @@ int InfoV2(const std::string& path) {
     j["allocations_by_p"] = byp;
     j["gc_cycles"] = cycles;
     j["time"] = {{"first", first_t}, {"last", last_t}, {"span_ns", last_t - first_t}};
+    j["recorder_time"] = clock.empty() ? nlohmann::ordered_json(nullptr)
+                                       : nlohmann::ordered_json{{"ns", std::llround(clock.total_ns())},
+                                                                {"ns_per_word", clock.ns_per_word()},
+                                                                {"pairs", clock.pairs()}};
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
@@ -103,6 +114,13 @@ int InfoV2(const std::string& path) {
   }
   std::printf("  GC cycles    %llu\n", static_cast<unsigned long long>(cycles));
   std::printf("  time span    %.6f s (first to last allocation)\n", static_cast<double>(last_t - first_t) / 1e9);
+  if (clock.empty()) {
+    std::printf("  recorder     not measured (%s)\n",
+                windows.empty() ? "no RT records: format v3" : "too few window pairs");
+  } else {
+    std::printf("  recorder     %.1f ms of the recorded clock (%.2f ns a word written, median of %d window pairs)\n",
+                clock.total_ns() / 1e6, clock.ns_per_word(), clock.pairs());
+  }
   return 0;
 }
 
