@@ -69,7 +69,6 @@ class TraceSource : public TraceEventSource {
   }
 
   bool has_schedule() const override { return !allocating_.empty(); }
-  double recorder_ns() const { return clock_.total_ns(); }
 
   absl::StatusOr<bool> Next(TraceEvent* e) override {
     for (;;) {
@@ -345,10 +344,8 @@ absl::StatusOr<std::unique_ptr<TraceEventSource>> OpenTraceEvents(const std::str
   const bool trust = stamp.has_value() && StampOf(path) == stamp;
   if (trust) (*reader)->TrustChunkCrcs(std::move(crcs));
   if (info->schedule_events == 0) allocating.clear();  // nothing says when they ran
-  auto source = std::make_unique<TraceSource>(*std::move(reader), std::move(placed), std::move(allocating),
-                                              trust ? stamp : std::nullopt, keep_recorder_time);
-  info->recorder_ns = source->recorder_ns();
-  return std::unique_ptr<TraceEventSource>(std::move(source));
+  return std::make_unique<TraceSource>(*std::move(reader), std::move(placed), std::move(allocating),
+                                       trust ? stamp : std::nullopt, keep_recorder_time);
 }
 
 }  // namespace gogcsim::scenarios

@@ -31,9 +31,6 @@ struct TraceInfo {
   // With a lifetime run: allocations paired with it, and deaths placed by
   // its lifetimes.
   uint64_t lifetime_pairs = 0, lifetime_deaths = 0;
-  // The recorder's own time taken out of the recorded times, ns (0: the
-  // trace does not say, or keep_recorder_time).
-  double recorder_ns = 0;
 };
 
 // Opens the trace and reads it once to place the deaths; the source then

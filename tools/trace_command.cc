@@ -61,7 +61,7 @@ int InfoV2(const std::string& path) {
     if (!*more) break;
     by_tag[tr::V2SchemaOf(v.tag).name]++;
     goroutines.insert(v.g);
-    if (v.tag == tr::kV2TagRT) windows.push_back({v.m, v.p, v.v[0], v.v[1], v.v[2], v.v[3] != 0, v.v[4]});
+    if (v.tag == tr::kV2TagRT) windows.push_back(tr::RecorderWindowOf(v));
     if (v.tag == 1) {  // H
       gomaxprocs = v.v[0];
       gogc = v.v[1];

@@ -113,13 +113,9 @@ double RecorderClock::DelayAt(double t_ns) const {
   if (t_.empty() || t_ns <= t_.front()) return 0;
   // The first knot after t_ns: the last one's, or the next (times mostly
   // come in order), else a search.
+  auto after = [&](size_t k) { return k > 0 && k < t_.size() && t_[k - 1] <= t_ns && t_ns < t_[k]; };
   size_t k = hint_;
-  if (!(k > 0 && k < t_.size() && t_[k - 1] <= t_ns && t_ns < t_[k])) {
-    k++;
-    if (!(k > 0 && k < t_.size() && t_[k - 1] <= t_ns && t_ns < t_[k])) {
-      k = static_cast<size_t>(std::upper_bound(t_.begin(), t_.end(), t_ns) - t_.begin());
-    }
-  }
+  if (!after(k) && !after(++k)) k = static_cast<size_t>(std::upper_bound(t_.begin(), t_.end(), t_ns) - t_.begin());
   hint_ = k;
   if (k == t_.size()) return d_.back();
   // Between knots k-1 and k.

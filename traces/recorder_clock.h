@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "google/protobuf/repeated_field.h"
+#include "traces/recording_v2.h"
 
 namespace gogcsim::traces {
 
@@ -53,6 +54,11 @@ struct RecorderWindow {
   bool twice;
   int64_t ncpu;  // the machine's CPUs
 };
+
+// An RT record's window (its fields: t records words twice ncpu).
+inline RecorderWindow RecorderWindowOf(const V2Record& rt) {
+  return {rt.m, rt.p, rt.v[0], rt.v[1], rt.v[2], rt.v[3] != 0, rt.v[4]};
+}
 
 // The recorder's time of one P up to t_ns since its previous sample.
 struct RecorderTimeSample {

@@ -97,7 +97,7 @@ absl::Status ReadPass1(const std::string& path, uint64_t max_records, Recording*
   auto* v2 = dynamic_cast<V2RecordSource*>(opened->get());
   if (v2 != nullptr) {
     v2->set_on_timing([r](const V2Record& x) {
-      if (x.tag == kV2TagRT) r->rt.push_back({x.m, x.p, x.v[0], x.v[1], x.v[2], x.v[3] != 0, x.v[4]});
+      if (x.tag == kV2TagRT) r->rt.push_back(RecorderWindowOf(x));
     });
   }
   // Records out of range stop the import, as they stop a replay.
@@ -363,8 +363,6 @@ absl::StatusOr<ReferenceImportStats> ImportReference(const std::string& in, cons
   const RecorderClock clock = RecorderClock::FromWindows(r.rt, r.first_time);
   if (!clock.empty()) {
     clock.ToKnots(header.mutable_recorder_clock());
-    stats.recorder_ns = clock.total_ns();
-    stats.recorder_ns_per_word = clock.ns_per_word();
     header.add_notes(absl::StrFormat(
         "the recorder's own time is in recorder_clock: %.1f ms of the recorded clock, at %.2f ns per word "
         "written (the median of %d window pairs); a what-if run takes it out of the times",

@@ -60,9 +60,6 @@ struct ReferenceImportStats {
   uint64_t unanswered = 0;     // requests no Z answered
   uint64_t deaths_dropped = 0;  // freed objects paired with a request made after the cycle's GS
   uint64_t schedule_events = 0;  // GO_RUN and GO_STOP (a v2 recording's GB and GE)
-  // The recorder's own time in the recorded clock (v2's RT records), ns,
-  // and what it measured a word written to cost, ns.
-  double recorder_ns = 0, recorder_ns_per_word = 0;
 };
 
 // Reads `in` twice (the deaths of a cycle are known only after its sweep but
