@@ -162,13 +162,12 @@ func gsrecResult(x unsafe.Pointer) {
 		r.n = n + 1
 		r.done = n + 1 // published after the words
 		st.pend = false
-		st.counted(from, n+1)
+		if st.count(from, n+1) {
+			st.countedSlow(from, n+1)
+		}
 		return
 	}
-	if b := gsrecBeginLocal(gsrecTagZ); b != nil {
-		b.f(int64(uintptr(x)))
-		b.end()
-	}
+	gsrecPut(gsrecTagZ, gsrecLocal, 1, int64(uintptr(x)), 0, 0)
 }
 
 // heap_live += delta (mcentral hand-out and uncache, large spans).
@@ -179,7 +178,7 @@ func gsrecHeapLiveAdd(delta int64) {
 	}
 	mp := gsrecLock()
 	v := atomic.Xadd64(&memstats.heap_live, delta)
-	if b := gsrecBegin(gsrecTagHL); b != nil {
+	if b := gsrecStart(gsrecTagHL, gsrecGlobal); b != nil {
 		b.f(delta)
 		b.f(int64(v))
 		b.live = v
@@ -196,11 +195,7 @@ func gsrecHeapScanAdd(localScan uintptr) {
 	}
 	mp := gsrecLock()
 	memstats.heap_scan += uint64(localScan)
-	if b := gsrecBegin(gsrecTagHS); b != nil {
-		b.f(int64(localScan))
-		b.f(int64(memstats.heap_scan))
-		b.end()
-	}
+	gsrecPut(gsrecTagHS, gsrecGlobal, 2, int64(localScan), int64(memstats.heap_scan), 0)
 	gsrecUnlock(mp)
 }
 
@@ -212,11 +207,7 @@ func gsrecClaim(s *mspan, sg uint32) bool {
 	mp := gsrecLock()
 	ok := atomic.Cas(&s.sweepgen, sg-2, sg-1)
 	if ok {
-		if b := gsrecBegin(gsrecTagSC); b != nil {
-			b.f(int64(s.base()))
-			b.f(int64(sg))
-			b.end()
-		}
+		gsrecPut(gsrecTagSC, gsrecGlobal, 2, int64(s.base()), int64(sg), 0)
 	}
 	gsrecUnlock(mp)
 	return ok
@@ -230,12 +221,7 @@ func gsrecPagesSwept(s *mspan) {
 	}
 	mp := gsrecLock()
 	v := atomic.Xadd64(&mheap_.pagesSwept, int64(s.npages))
-	if b := gsrecBegin(gsrecTagSP); b != nil {
-		b.f(int64(s.base()))
-		b.f(int64(s.npages))
-		b.f(int64(v))
-		b.end()
-	}
+	gsrecPut(gsrecTagSP, gsrecGlobal, 3, int64(s.base()), int64(s.npages), int64(v))
 	gsrecUnlock(mp)
 }
 
@@ -245,7 +231,7 @@ func gsrecSpan(tag uint8, c *mcentral, s *mspan) {
 	}
 	if tag == gsrecTagCS {
 		// Local: heap_live as its own add (the HL before it) left it.
-		if b := gsrecBeginLocal(tag); b != nil {
+		if b := gsrecStart(tag, gsrecLocal); b != nil {
 			b.f(int64(c.spanclass))
 			b.f(int64(s.base()))
 			b.f(int64(s.allocCount))
@@ -258,7 +244,7 @@ func gsrecSpan(tag uint8, c *mcentral, s *mspan) {
 	// UC: heap_live read with the record's number, under the recorder's
 	// lock, as the Ps' adds take theirs.
 	mp := gsrecLock()
-	if b := gsrecBegin(tag); b != nil {
+	if b := gsrecStart(tag, gsrecGlobal); b != nil {
 		b.f(int64(c.spanclass))
 		b.f(int64(s.base()))
 		b.f(int64(s.allocCount))
@@ -280,7 +266,7 @@ func gsrecCentralTake(c *mcentral, s *mspan, how int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagCT); b != nil {
+	if b := gsrecStart(gsrecTagCT, gsrecGlobal); b != nil {
 		b.f(int64(c.spanclass))
 		if s != nil {
 			b.f(int64(s.base()))
@@ -299,11 +285,7 @@ func gsrecSweepPush(sb *gcSweepBuf, s *mspan) uintptr {
 	}
 	mp := gsrecLock()
 	cursor := uintptr(atomic.Xadd(&sb.index, +1) - 1)
-	if b := gsrecBegin(gsrecTagBU); b != nil {
-		b.f(int64(s.base()))
-		b.f(int64(cursor))
-		b.end()
-	}
+	gsrecPut(gsrecTagBU, gsrecGlobal, 2, int64(s.base()), int64(cursor), 0)
 	gsrecUnlock(mp)
 	return cursor
 }
@@ -315,10 +297,7 @@ func gsrecSweepPop(sb *gcSweepBuf) uint32 {
 	}
 	mp := gsrecLock()
 	cursor := atomic.Xadd(&sb.index, -1)
-	if b := gsrecBegin(gsrecTagBO); b != nil {
-		b.f(int64(int32(cursor)))
-		b.end()
-	}
+	gsrecPut(gsrecTagBO, gsrecGlobal, 1, int64(int32(cursor)), 0, 0)
 	gsrecUnlock(mp)
 	return cursor
 }
@@ -330,10 +309,7 @@ func gsrecFlushMCache(i int) {
 		return
 	}
 	mp := gsrecLock()
-	if b := gsrecBegin(gsrecTagFM); b != nil {
-		b.f(int64(i))
-		b.end()
-	}
+	gsrecPut(gsrecTagFM, gsrecGlobal, 1, int64(i), 0, 0)
 	gsrecUnlock(mp)
 }
 
@@ -348,10 +324,7 @@ func gsrecFinalizer(p unsafe.Pointer, set bool) {
 		tag = gsrecTagSF
 	}
 	mp := gsrecLock()
-	if b := gsrecBegin(tag); b != nil {
-		b.f(int64(uintptr(p)))
-		b.end()
-	}
+	gsrecPut(tag, gsrecGlobal, 1, int64(uintptr(p)), 0, 0)
 	gsrecUnlock(mp)
 }
 
@@ -366,12 +339,7 @@ func gsrecTreapPriority(span *mspan) uint32 {
 		return v
 	}
 	mp := gsrecLock()
-	if b := gsrecBegin(gsrecTagTP); b != nil {
-		b.f(int64(span.base()))
-		b.f(int64(v))
-		b.f(int64(uintptr(unsafe.Pointer(span))))
-		b.end()
-	}
+	gsrecPut(gsrecTagTP, gsrecGlobal, 3, int64(span.base()), int64(v), int64(uintptr(unsafe.Pointer(span))))
 	gsrecUnlock(mp)
 	return v
 }
@@ -385,10 +353,7 @@ func gsrecSweepPopUndo(sb *gcSweepBuf) {
 	}
 	mp := gsrecLock()
 	v := atomic.Xadd(&sb.index, +1)
-	if b := gsrecBegin(gsrecTagBR); b != nil {
-		b.f(int64(int32(v)))
-		b.end()
-	}
+	gsrecPut(gsrecTagBR, gsrecGlobal, 1, int64(int32(v)), 0, 0)
 	gsrecUnlock(mp)
 }
 
@@ -401,11 +366,7 @@ func gsrecRelease(s *mspan, sg uint32) {
 	// The record's number first: a walker that sees the store (its CT
 	// under an mcentral lock, not this one) then comes after it.
 	mp := gsrecLock()
-	if b := gsrecBegin(gsrecTagSE); b != nil {
-		b.f(int64(s.base()))
-		b.f(int64(sg))
-		b.end()
-	}
+	gsrecPut(gsrecTagSE, gsrecGlobal, 2, int64(s.base()), int64(sg), 0)
 	atomic.Store(&s.sweepgen, sg)
 	gsrecUnlock(mp)
 }
@@ -420,10 +381,7 @@ func gsrecBeingSwept(s *mspan, sg uint32) bool {
 	mp := gsrecLock()
 	held := atomic.Load(&s.sweepgen) == sg-1
 	if held {
-		if b := gsrecBegin(gsrecTagCK); b != nil {
-			b.f(int64(s.base()))
-			b.end()
-		}
+		gsrecPut(gsrecTagCK, gsrecGlobal, 1, int64(s.base()), 0, 0)
 	}
 	gsrecUnlock(mp)
 	return held
@@ -437,10 +395,7 @@ func gsrecPagesSweptRead() uint64 {
 	}
 	mp := gsrecLock()
 	v := atomic.Load64(&mheap_.pagesSwept)
-	if b := gsrecBegin(gsrecTagPW); b != nil {
-		b.f(int64(v))
-		b.end()
-	}
+	gsrecPut(gsrecTagPW, gsrecGlobal, 1, int64(v), 0, 0)
 	gsrecUnlock(mp)
 	return v
 }
@@ -453,10 +408,7 @@ func gsrecHeapLiveRead() uint64 {
 	}
 	mp := gsrecLock()
 	v := atomic.Load64(&memstats.heap_live)
-	if b := gsrecBegin(gsrecTagHR); b != nil {
-		b.f(int64(v))
-		b.end()
-	}
+	gsrecPut(gsrecTagHR, gsrecGlobal, 1, int64(v), 0, 0)
 	gsrecUnlock(mp)
 	return v
 }
@@ -475,15 +427,12 @@ func gsrecSweepDone(set bool) uint32 {
 	var v uint32
 	if set {
 		atomic.Store(&mheap_.sweepdone, 1)
-		if b := gsrecBegin(gsrecTagSN); b != nil {
+		if b := gsrecStart(gsrecTagSN, gsrecGlobal); b != nil {
 			b.end()
 		}
 	} else {
 		v = atomic.Load(&mheap_.sweepdone)
-		if b := gsrecBegin(gsrecTagSD); b != nil {
-			b.f(int64(v))
-			b.end()
-		}
+		gsrecPut(gsrecTagSD, gsrecGlobal, 1, int64(v), 0, 0)
 	}
 	gsrecUnlock(mp)
 	return v
@@ -497,10 +446,7 @@ func gsrecSweepRateRead() float64 {
 	}
 	mp := gsrecLock()
 	v := mheap_.sweepPagesPerByte
-	if b := gsrecBegin(gsrecTagDR); b != nil {
-		b.f(gsrecF64(v))
-		b.end()
-	}
+	gsrecPut(gsrecTagDR, gsrecGlobal, 1, gsrecF64(v), 0, 0)
 	gsrecUnlock(mp)
 	return v
 }
@@ -513,7 +459,7 @@ func gsrecSweepRateZero() {
 	}
 	mp := gsrecLock()
 	mheap_.sweepPagesPerByte = 0
-	if b := gsrecBegin(gsrecTagDZ); b != nil {
+	if b := gsrecStart(gsrecTagDZ, gsrecGlobal); b != nil {
 		b.end()
 	}
 	gsrecUnlock(mp)
@@ -524,11 +470,7 @@ func gsrecScavenge(s *mspan, released uintptr) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagRV); b != nil {
-		b.f(int64(s.base()))
-		b.f(int64(released))
-		b.end()
-	}
+	gsrecPut(gsrecTagRV, gsrecGlobal, 2, int64(s.base()), int64(released), 0)
 }
 
 // mcentral.freeSpan, inside its lock.
@@ -536,7 +478,7 @@ func gsrecCentralFree(c *mcentral, s *mspan, wasempty bool) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagCF); b != nil {
+	if b := gsrecStart(gsrecTagCF, gsrecGlobal); b != nil {
 		b.f(int64(c.spanclass))
 		b.f(int64(s.base()))
 		b.f(int64(s.allocCount))
@@ -555,32 +497,18 @@ func gsrecAllocSpan(s *mspan, spanclass spanClass, large bool) {
 		// Under the recorder's lock: heap_live read with the record's
 		// number, as the Ps' adds take theirs.
 		mp := gsrecLock()
-		if b := gsrecBegin(gsrecTagL); b != nil {
-			b.f(int64(s.npages))
-			b.f(int64(s.base()))
-			b.f(int64(atomic.Load64(&memstats.heap_live)))
-			b.end()
-		}
+		gsrecPut(gsrecTagL, gsrecGlobal, 3, int64(s.npages), int64(s.base()), int64(atomic.Load64(&memstats.heap_live)))
 		gsrecUnlock(mp)
 		return
 	}
-	if b := gsrecBegin(gsrecTagHA); b != nil {
-		b.f(int64(spanclass))
-		b.f(int64(s.base()))
-		b.f(int64(s.npages))
-		b.end()
-	}
+	gsrecPut(gsrecTagHA, gsrecGlobal, 3, int64(spanclass), int64(s.base()), int64(s.npages))
 }
 
 func gsrecSpanPages(tag uint8, s *mspan) {
 	if !gsrecRecording() || s == nil {
 		return
 	}
-	if b := gsrecBegin(tag); b != nil {
-		b.f(int64(s.base()))
-		b.f(int64(s.npages))
-		b.end()
-	}
+	gsrecPut(tag, gsrecGlobal, 2, int64(s.base()), int64(s.npages), 0)
 }
 
 func gsrecHeapFree(s *mspan)    { gsrecSpanPages(gsrecTagHF, s) }
@@ -601,7 +529,7 @@ func (s *mspan) sweep(preserve bool) bool {
 		who = 67 // gsrecClose finishing the last cycle's sweep
 	}
 	res := s.sweep0(preserve)
-	if b := gsrecBeginLocal(gsrecTagSW); b != nil {
+	if b := gsrecStart(gsrecTagSW, gsrecLocal); b != nil {
 		b.f(who)
 		b.f(int64(base))
 		b.f(int64(spc))
@@ -627,7 +555,7 @@ func gsrecFrees(s *mspan) {
 	nwords := (s.nelems + 63) / 64
 	var phantom [16]uint64
 	any := false
-	b := gsrecBeginLocal(gsrecTagFB)
+	b := gsrecStart(gsrecTagFB, gsrecLocal)
 	if b == nil {
 		return
 	}
@@ -661,7 +589,7 @@ func gsrecFrees(s *mspan) {
 	if !any {
 		return
 	}
-	if b := gsrecBeginLocal(gsrecTagMB); b != nil {
+	if b := gsrecStart(gsrecTagMB, gsrecLocal); b != nil {
 		b.f(int64(s.base()))
 		b.f(int64(s.elemsize))
 		b.f(int64(nwords))
@@ -696,29 +624,29 @@ func gsrecGrey(obj uintptr, mbits markBits, span *mspan) {
 	}
 }
 
-// gcmarknewobject's slot was marked already: a stale pointer greyed it
-// while it was free, and Go counts the object's size a second time.
-func gsrecMarkedNew(obj, size uintptr) {
-	if gsrecRecording() && markBitsForAddr(obj).isMarked() {
+// gcmarknewobject's setMarked. Its slot may be marked already: a stale
+// pointer greyed it while it was free, and Go counts the object's size a
+// second time. One markBitsForAddr for both: it finds the span, and a
+// second one was 34 M instructions of a recorded churn (callgrind).
+func gsrecMarkNew(obj, size uintptr) {
+	mb := markBitsForAddr(obj)
+	if gsrecRecording() && mb.isMarked() {
 		gsrecMarkedTwice(obj, size)
 	}
+	mb.setMarked()
 }
 
 // Global: mark termination's helpers grey too, and a helper's next global
 // record may come cycles later; the count belongs before this cycle's HM.
 func gsrecMarkedTwice(obj, size uintptr) {
-	if b := gsrecBegin(gsrecTagDM); b != nil {
-		b.f(int64(obj))
-		b.f(int64(size))
-		b.end()
-	}
+	gsrecPut(gsrecTagDM, gsrecGlobal, 2, int64(obj), int64(size), 0)
 }
 
 func gsrecGcStart(kind gcTriggerKind, mode gcMode, now int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagGS); b != nil {
+	if b := gsrecStart(gsrecTagGS, gsrecGlobal); b != nil {
 		b.f(int64(work.cycles))
 		b.f(int64(kind))
 		b.f(int64(mode))
@@ -732,10 +660,7 @@ func gsrecTime(tag uint8, t int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(tag); b != nil {
-		b.t(t)
-		b.end()
-	}
+	gsrecPut(tag, gsrecGlobal, 1, t, 0, 0)
 }
 
 func gsrecMarkStart(now int64) { gsrecTime(gsrecTagMS, now) }
@@ -744,23 +669,14 @@ func gsrecMarkTermination(t int64, nextTriggerRatio float64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagMT); b != nil {
-		b.t(t)
-		b.f(gsrecF64(nextTriggerRatio))
-		b.end()
-	}
+	gsrecPut(gsrecTagMT, gsrecGlobal, 2, t, gsrecF64(nextTriggerRatio), 0)
 }
 
 func gsrecHeapMarked() {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagHM); b != nil {
-		b.f(int64(work.bytesMarked))
-		b.f(int64(memstats.heap_live))
-		b.f(int64(memstats.heap_scan))
-		b.end()
-	}
+	gsrecPut(gsrecTagHM, gsrecGlobal, 3, int64(work.bytesMarked), int64(memstats.heap_live), int64(memstats.heap_scan))
 }
 
 // gcController.scanWork += n; who 'D' gcDrain, 'N' gcDrainN, 'X' dispose.
@@ -780,7 +696,7 @@ func gsrecXadd(addr *int64, n int64, tag uint8, who int64) {
 	}
 	mp := gsrecLock()
 	atomic.Xaddint64(addr, n)
-	if b := gsrecBegin(tag); b != nil {
+	if b := gsrecStart(tag, gsrecGlobal); b != nil {
 		if who >= 0 {
 			b.f(who)
 		}
@@ -794,33 +710,21 @@ func gsrecAssistStart(gp *g) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBeginLocal(gsrecTagAS); b != nil {
-		b.f(gp.goid)
-		b.f(gp.gcAssistBytes)
-		b.end()
-	}
+	gsrecPut(gsrecTagAS, gsrecLocal, 2, gp.goid, gp.gcAssistBytes, 0)
 }
 
 func gsrecAssistEnd(gp *g, workDone int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBeginLocal(gsrecTagAE); b != nil {
-		b.f(gp.goid)
-		b.f(workDone)
-		b.f(gp.gcAssistBytes)
-		b.end()
-	}
+	gsrecPut(gsrecTagAE, gsrecLocal, 3, gp.goid, workDone, gp.gcAssistBytes)
 }
 
 func gsrecCreditQueued(scanWork int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagCQ); b != nil {
-		b.f(scanWork)
-		b.end()
-	}
+	gsrecPut(gsrecTagCQ, gsrecGlobal, 1, scanWork, 0, 0)
 }
 
 func gsrecGcEnable() {
@@ -828,7 +732,7 @@ func gsrecGcEnable() {
 		return
 	}
 	gsrecStartSpooler()
-	if b := gsrecBegin(gsrecTagH); b != nil {
+	if b := gsrecStart(gsrecTagH, gsrecGlobal); b != nil {
 		b.f(int64(gomaxprocs))
 		b.f(int64(gcpercent))
 		b.f(int64(heapminimum))
@@ -838,10 +742,7 @@ func gsrecGcEnable() {
 		b.end()
 	}
 	// The linker places zerobase; a replay cannot compute it.
-	if b := gsrecBegin(gsrecTagZB); b != nil {
-		b.f(int64(uintptr(unsafe.Pointer(&zerobase))))
-		b.end()
-	}
+	gsrecPut(gsrecTagZB, gsrecGlobal, 1, int64(uintptr(unsafe.Pointer(&zerobase))), 0, 0)
 }
 
 // The pacer's four calls, each whole under gsrecLock with its record.
@@ -854,7 +755,7 @@ func (c *gcControllerState) revise() {
 	mp := gsrecLock()
 	live, goal, scan, work := atomic.Load64(&memstats.heap_live), memstats.next_gc, memstats.heap_scan, atomic.Loadint64(&c.scanWork)
 	c.revise0()
-	if b := gsrecBegin(gsrecTagPR); b != nil {
+	if b := gsrecStart(gsrecTagPR, gsrecGlobal); b != nil {
 		b.f(int64(gcpercent))
 		b.f(int64(live))
 		b.f(int64(goal))
@@ -875,7 +776,7 @@ func (c *gcControllerState) startCycle() {
 	mp := gsrecLock()
 	trigger, marked, ratio, live := memstats.gc_trigger, memstats.heap_marked, memstats.triggerRatio, memstats.heap_live
 	c.startCycle0()
-	if b := gsrecBegin(gsrecTagPS); b != nil {
+	if b := gsrecStart(gsrecTagPS, gsrecGlobal); b != nil {
 		b.f(int64(trigger))
 		b.f(int64(heapminimum))
 		b.f(int64(marked))
@@ -903,7 +804,7 @@ func (c *gcControllerState) endCycle() float64 {
 	forced, in, live, marked := work.userForced, memstats.triggerRatio, memstats.heap_live, memstats.heap_marked
 	gsrec.endNow = 0
 	ratio := c.endCycle0()
-	if b := gsrecBegin(gsrecTagPE); b != nil {
+	if b := gsrecStart(gsrecTagPE, gsrecGlobal); b != nil {
 		b.f(gsrecBool(forced))
 		b.f(gsrecF64(in))
 		b.f(int64(gcpercent))
@@ -929,7 +830,7 @@ func gcSetTriggerRatio(triggerRatio float64) {
 	marked, live, sweepdone := memstats.heap_marked, memstats.heap_live, mheap_.sweepdone
 	inuse, swept, phase := mheap_.pagesInUse, mheap_.pagesSwept, gcphase
 	gcSetTriggerRatio0(triggerRatio)
-	if b := gsrecBegin(gsrecTagPT); b != nil {
+	if b := gsrecStart(gsrecTagPT, gsrecGlobal); b != nil {
 		b.f(gsrecF64(triggerRatio))
 		b.f(int64(gcpercent))
 		b.f(int64(marked))
@@ -959,11 +860,7 @@ func gsrecGoStop(reason int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagGE); b != nil {
-		b.f(reason)
-		b.t(nanotime())
-		b.end()
-	}
+	gsrecPut(gsrecTagGE, gsrecGlobal, 2, reason, nanotime(), 0)
 }
 
 // A goroutine enters a syscall (reentersyscall, on the system stack): its P
@@ -979,7 +876,7 @@ func gsrecProc(acquire bool) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagPP); b != nil {
+	if b := gsrecStart(gsrecTagPP, gsrecGlobal); b != nil {
 		b.f(gsrecBool(acquire))
 		b.end()
 	}
@@ -992,11 +889,7 @@ func gsrecRetake(pp *p, kind int64) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagSR); b != nil {
-		b.f(int64(pp.id))
-		b.f(kind)
-		b.end()
-	}
+	gsrecPut(gsrecTagSR, gsrecGlobal, 2, int64(pp.id), kind, 0)
 }
 
 func gsrecWorldStopped()    { gsrecTime(gsrecTagWS, nanotime()) }
@@ -1006,10 +899,5 @@ func gsrecWorker(pp *p, start bool) {
 	if !gsrecRecording() {
 		return
 	}
-	if b := gsrecBegin(gsrecTagMW); b != nil {
-		b.f(gsrecBool(start))
-		b.f(int64(pp.gcMarkWorkerMode))
-		b.t(nanotime())
-		b.end()
-	}
+	gsrecPut(gsrecTagMW, gsrecGlobal, 3, gsrecBool(start), int64(pp.gcMarkWorkerMode), nanotime())
 }

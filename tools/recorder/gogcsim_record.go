@@ -31,6 +31,7 @@ const (
 	gsrecRawWords     = 32 << 10 // a raw buffer: 256 KiB
 	gsrecRecWords     = 24       // words one record may take (header 3, FB 3 + 16)
 	gsrecMaxQueue     = 64       // raw buffers waiting for the spooler before producers wait
+	gsrecMinFree      = 4        // spooled buffers left to cool before reuse
 	gsrecTimeEvery    = 16       // an allocation reads the clock at least this often
 	gsrecWindow       = 1024     // records of a cost window (RT)
 	gsrecPairEvery    = 16       // windows 16k and 16k+1 are a measured pair
@@ -39,6 +40,8 @@ const (
 	gsrecStateOn      = 1
 	gsrecStateClose   = 3
 	gsrecClosed       = 1 << 63
+	gsrecGlobal       = true  // gsrecStart: a record with a sequence number
+	gsrecLocal        = false // ordered by its M only
 )
 
 // Record tags. 1..24 are format v1's tags in the order of its table; 32 on
@@ -214,7 +217,9 @@ var gsrec struct {
 	qhead    uintptr
 	qtail    uintptr
 	qlen     uint32
-	free     uintptr
+	free     uintptr // spooled buffers, oldest first
+	freeTail uintptr
+	nfree    uint32
 	sleeping bool // the spooler waits on wake
 	wake     note
 	never    note // the spooler rests on it once the recording is closed
@@ -286,11 +291,22 @@ func gsrecPut32(p *byte, off uintptr, v uint32) {
 	}
 }
 
+// gsrecAllocRaw gives an empty raw buffer: the free list's oldest once it
+// holds more than gsrecMinFree, else a new one. The spooler's write of a
+// buffer leaves its lines in the spooler's CPU's cache; taken back at once
+// (as a stack would), each line the M then writes is fetched from that
+// CPU first. Reusing the oldest lets them go cold: churn recorded 10%
+// faster (a median of 25 runs, 276 ms against 306).
 func gsrecAllocRaw(mid uint32) *gsrecRaw {
 	lock(&gsrec.qlock)
-	r := (*gsrecRaw)(unsafe.Pointer(gsrec.free))
-	if r != nil {
+	var r *gsrecRaw
+	if gsrec.nfree > gsrecMinFree {
+		r = (*gsrecRaw)(unsafe.Pointer(gsrec.free))
 		gsrec.free = r.next
+		if gsrec.free == 0 {
+			gsrec.freeTail = 0
+		}
+		gsrec.nfree--
 	}
 	unlock(&gsrec.qlock)
 	if r == nil {
@@ -406,10 +422,17 @@ func gsrecPop() *gsrecRaw {
 	return r
 }
 
+// gsrecFree puts a spooled buffer at the free list's end.
 func gsrecFree(r *gsrecRaw) {
 	lock(&gsrec.qlock)
-	r.next = gsrec.free
-	gsrec.free = uintptr(unsafe.Pointer(r))
+	r.next = 0
+	if gsrec.freeTail != 0 {
+		(*gsrecRaw)(unsafe.Pointer(gsrec.freeTail)).next = uintptr(unsafe.Pointer(r))
+	} else {
+		gsrec.free = uintptr(unsafe.Pointer(r))
+	}
+	gsrec.freeTail = uintptr(unsafe.Pointer(r))
+	gsrec.nfree++
 	gsrec.qlen--
 	unlock(&gsrec.qlock)
 }
@@ -574,23 +597,16 @@ func gsrecTypesGrow() {
 	}
 }
 
-// gsrecBegin starts a global record in this M's buffer: one that takes the
-// next global sequence number. gsrecBeginLocal starts a local one (an
-// allocation, a sweep's frees: nothing another P sees), ordered by its M
-// only. The caller stores the tag's fields (f, t, u) and calls end. nil
-// once the recording is closing.
+// gsrecStart starts a record in this M's buffer: a global one takes the
+// next global sequence number; a local one (an allocation, a sweep's frees:
+// nothing another P sees) is ordered by its M only. The caller stores the
+// tag's fields (f, t, u) and calls end. nil once the recording is closing.
 //
 // nosplit: its prologue must not be a preemption point. mallocgc's return
 // writes the Z right after the allocation (whose releasem may have armed a
 // preemption): a goroutine preempted there would let other work run between
 // the allocation and its Z. Past acquirem nothing preempts.
 //
-//go:nosplit
-func gsrecBegin(tag uint8) *gsrecM { return gsrecStart(tag, true) }
-
-//go:nosplit
-func gsrecBeginLocal(tag uint8) *gsrecM { return gsrecStart(tag, false) }
-
 //go:nosplit
 func gsrecStart(tag uint8, global bool) *gsrecM {
 	mp := acquirem()
@@ -606,7 +622,10 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 		releasem(mp)
 		return nil
 	}
-	s := gsrecMOf(mp)
+	s := gsrecMIf(mp)
+	if s == nil {
+		s = gsrecMOf(mp)
+	}
 	if s.pend {
 		gsrecFlushPending(s)
 	}
@@ -623,17 +642,84 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 	return s
 }
 
-// counted adds the record in words [from, to) of the buffer to the M's
-// window (writing it again if the window is doubled), and ends the window
-// when it is full. The buffer has room: a record's writer made gsrecRoom.
+// gsrecPut writes a whole record of nf (at most 3) fields: gsrecStart, the
+// stores and end in one call. The long way a global record took about 250
+// instructions, most of them calls; this is the common case.
 //
 //go:nosplit
-func (s *gsrecM) counted(from, to uint32) {
+func gsrecPut(tag uint8, global bool, nf uint32, f0, f1, f2 int64) {
+	mp := acquirem()
+	gsrecProbe()
+	var seq uint64
+	if global {
+		seq = atomic.Xadd64(&gsrec.seq, 1) - 1
+		if seq&gsrecClosed != 0 {
+			releasem(mp)
+			return
+		}
+	} else if gsrec.state != gsrecStateOn {
+		releasem(mp)
+		return
+	}
+	s := gsrecMIf(mp)
+	if s == nil {
+		s = gsrecMOf(mp)
+	}
+	if s.pend {
+		gsrecFlushPending(s)
+	}
+	r := s.raw()
+	if r.n+gsrecRoom > gsrecRawWords {
+		gsrecHandoff(s)
+		r = s.raw()
+	}
+	p, g := gsrecWho(mp)
+	n := r.n
+	h := uint64(tag) | uint64(nf)<<16 | uint64(p+1)<<32
+	k := n + 2
+	if global {
+		h |= 1 << 8
+		r.w[k] = seq
+		k++
+	}
+	r.w[n] = h
+	r.w[n+1] = uint64(g)
+	// Room for three: gsrecRoom is more than a record.
+	r.w[k] = uint64(f0)
+	r.w[k+1] = uint64(f1)
+	r.w[k+2] = uint64(f2)
+	k += nf
+	r.n = k
+	r.done = k // published after the words
+	if tag != gsrecTagA && tag != gsrecTagAZ && tag != gsrecTagZ {
+		s.untimed = gsrecTimeEvery // the next allocation reads the clock
+	}
+	if s.count(n, k) {
+		s.countedSlow(n, k)
+	}
+	if global {
+		s.doneG++
+	}
+	releasem(mp)
+}
+
+// count adds the record in words [from, to) of the buffer to the M's
+// window. True if the window writes it again or is full: then countedSlow
+// must follow. The buffer has room: a record's writer made gsrecRoom.
+// (Apart, so that the common case inlines.)
+//
+//go:nosplit
+func (s *gsrecM) count(from, to uint32) bool {
+	s.winRecs++
+	s.winWords += to - from
+	return s.winTwice || s.winRecs >= gsrecWindow
+}
+
+//go:nosplit
+func (s *gsrecM) countedSlow(from, to uint32) {
 	if s.winTwice {
 		gsrecShadow(s, from, to, s.raw().w[from]&(gsrecCompact|1<<8) == 1<<8)
 	}
-	s.winRecs++
-	s.winWords += to - from
 	if s.winRecs >= gsrecWindow {
 		p, g := gsrecWho(getg().m)
 		s.endWindow(p, g)
@@ -771,17 +857,17 @@ func (s *gsrecM) raw() *gsrecRaw { return (*gsrecRaw)(unsafe.Pointer(s.rawp)) }
 //go:nosplit
 func (s *gsrecM) head(tag uint8, global bool, seq uint64, p, g int64) {
 	r := s.raw()
-	s.hdr = r.n
+	n := r.n
+	s.hdr = n
 	h := uint64(tag) | uint64(p+1)<<32
+	r.w[n+1] = uint64(g)
 	if global {
-		h |= 1 << 8
-	}
-	r.w[r.n] = h
-	r.w[r.n+1] = uint64(g)
-	r.n += 2
-	if global {
-		r.w[r.n] = seq
-		r.n++
+		r.w[n] = h | 1<<8
+		r.w[n+2] = seq
+		r.n = n + 3
+	} else {
+		r.w[n] = h
+		r.n = n + 2
 	}
 	s.global = global
 	if tag != gsrecTagA && tag != gsrecTagAZ && tag != gsrecTagZ {
@@ -800,7 +886,9 @@ func gsrecFlushPending(s *gsrecM) {
 	r.n += s.pendLen
 	r.done = r.n
 	s.pend = false
-	s.counted(from, r.n)
+	if s.count(from, r.n) {
+		s.countedSlow(from, r.n)
+	}
 }
 
 // f stores a field; t a time field; u one of FB's words of bits.
@@ -827,7 +915,9 @@ func (s *gsrecM) seal() {
 	}
 	r.w[s.hdr] |= uint64(fields) << 16
 	r.done = r.n // published after the words: a closer takes up to here
-	s.counted(s.hdr, r.n)
+	if s.count(s.hdr, r.n) {
+		s.countedSlow(s.hdr, r.n)
+	}
 }
 
 func (s *gsrecM) end() {
