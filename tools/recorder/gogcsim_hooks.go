@@ -80,18 +80,13 @@ func gsrecAlloc(mp *m, size uintptr, typ *_type, needzero bool) {
 // pending request to publish first, a full buffer, no goroutine or no P,
 // or a request too large for the compact form.
 func gsrecAllocSlow(mp *m, size uintptr, typ *_type, needzero bool) {
-	st := gsrecMIf(mp)
+	// A pending request (one whose Z has not come) is published as an A.
+	_, st, _ := gsrecReserve(gsrecLocal)
 	if st == nil {
-		st = gsrecMOf(mp)
+		return
 	}
-	if st.pend { // an earlier request whose Z has not come: an A
-		gsrecFlushPending(st)
-	}
+	releasem(mp) // mallocgc's acquirem still holds the M
 	r := st.raw()
-	if r.n+gsrecRoom > gsrecRawWords {
-		gsrecHandoff(st)
-		r = st.raw()
-	}
 	p, g := gsrecWho(mp)
 	if uint64(size) >= 1<<32 || p+1 >= 0xffff {
 		gsrecAllocWide(st, size, typ, needzero, p, g)

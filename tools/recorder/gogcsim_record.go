@@ -212,13 +212,11 @@ var gsrec struct {
 	endNow   int64  // the nanotime endCycle read
 	exitG    int64  // the goroutine of gsrecClose's exit sweep, or -1
 	ms       [gsrecMaxM]uintptr
-	spooler  uint32 // the spooler thread runs
-	qlock    mutex  // the queue, free list and spooler flags
-	qhead    uintptr
-	qtail    uintptr
+	spooler  uint32    // the spooler thread runs
+	qlock    mutex     // the queue, free list and spooler flags
+	queue    gsrecList // full buffers for the spooler, oldest first
 	qlen     uint32
-	free     uintptr // spooled buffers, oldest first
-	freeTail uintptr
+	free     gsrecList // spooled buffers, oldest first
 	nfree    uint32
 	sleeping bool // the spooler waits on wake
 	wake     note
@@ -301,11 +299,7 @@ func gsrecAllocRaw(mid uint32) *gsrecRaw {
 	lock(&gsrec.qlock)
 	var r *gsrecRaw
 	if gsrec.nfree > gsrecMinFree {
-		r = (*gsrecRaw)(unsafe.Pointer(gsrec.free))
-		gsrec.free = r.next
-		if gsrec.free == 0 {
-			gsrec.freeTail = 0
-		}
+		r = gsrec.free.pop()
 		gsrec.nfree--
 	}
 	unlock(&gsrec.qlock)
@@ -387,12 +381,7 @@ func gsrecHandoff1(s *gsrecM) {
 	}
 	fresh := gsrecAllocRaw(r.mid)
 	lock(&gsrec.qlock)
-	if gsrec.qtail != 0 {
-		(*gsrecRaw)(unsafe.Pointer(gsrec.qtail)).next = uintptr(unsafe.Pointer(r))
-	} else {
-		gsrec.qhead = uintptr(unsafe.Pointer(r))
-	}
-	gsrec.qtail = uintptr(unsafe.Pointer(r))
+	gsrec.queue.push(r)
 	gsrec.qlen++
 	wake := gsrec.sleeping
 	gsrec.sleeping = false
@@ -408,16 +397,34 @@ func gsrecHandoff1(s *gsrecM) {
 	}
 }
 
+// gsrecList is a FIFO of raw buffers linked through next (with qlock).
+type gsrecList struct{ head, tail uintptr }
+
+func (l *gsrecList) push(r *gsrecRaw) {
+	r.next = 0
+	if l.tail != 0 {
+		(*gsrecRaw)(unsafe.Pointer(l.tail)).next = uintptr(unsafe.Pointer(r))
+	} else {
+		l.head = uintptr(unsafe.Pointer(r))
+	}
+	l.tail = uintptr(unsafe.Pointer(r))
+}
+
+func (l *gsrecList) pop() *gsrecRaw {
+	r := (*gsrecRaw)(unsafe.Pointer(l.head))
+	if r != nil {
+		l.head = r.next
+		if l.head == 0 {
+			l.tail = 0
+		}
+	}
+	return r
+}
+
 // gsrecPop takes the oldest queued buffer (with elock), or nil.
 func gsrecPop() *gsrecRaw {
 	lock(&gsrec.qlock)
-	r := (*gsrecRaw)(unsafe.Pointer(gsrec.qhead))
-	if r != nil {
-		gsrec.qhead = r.next
-		if gsrec.qhead == 0 {
-			gsrec.qtail = 0
-		}
-	}
+	r := gsrec.queue.pop()
 	unlock(&gsrec.qlock)
 	return r
 }
@@ -425,13 +432,7 @@ func gsrecPop() *gsrecRaw {
 // gsrecFree puts a spooled buffer at the free list's end.
 func gsrecFree(r *gsrecRaw) {
 	lock(&gsrec.qlock)
-	r.next = 0
-	if gsrec.freeTail != 0 {
-		(*gsrecRaw)(unsafe.Pointer(gsrec.freeTail)).next = uintptr(unsafe.Pointer(r))
-	} else {
-		gsrec.free = uintptr(unsafe.Pointer(r))
-	}
-	gsrec.freeTail = uintptr(unsafe.Pointer(r))
+	gsrec.free.push(r)
 	gsrec.nfree++
 	gsrec.qlen--
 	unlock(&gsrec.qlock)
@@ -449,7 +450,7 @@ func gsrecSpooler() {
 		r := gsrecPop()
 		if r == nil {
 			lock(&gsrec.qlock)
-			if gsrec.qhead != 0 { // queued since gsrecPop looked
+			if gsrec.queue.head != 0 { // queued since gsrecPop looked
 				unlock(&gsrec.qlock)
 				unlock(&gsrec.elock)
 				continue
@@ -609,28 +610,9 @@ func gsrecTypesGrow() {
 //
 //go:nosplit
 func gsrecStart(tag uint8, global bool) *gsrecM {
-	mp := acquirem()
-	gsrecProbe()
-	var seq uint64
-	if global {
-		seq = atomic.Xadd64(&gsrec.seq, 1) - 1
-		if seq&gsrecClosed != 0 {
-			releasem(mp)
-			return nil
-		}
-	} else if gsrec.state != gsrecStateOn {
-		releasem(mp)
-		return nil
-	}
-	s := gsrecMIf(mp)
+	mp, s, seq := gsrecReserve(global)
 	if s == nil {
-		s = gsrecMOf(mp)
-	}
-	if s.pend {
-		gsrecFlushPending(s)
-	}
-	if s.raw().n+gsrecRoom > gsrecRawWords {
-		gsrecHandoff(s)
+		return nil
 	}
 	p, g := gsrecWho(mp)
 	// An M that takes or gives up a P ends its window, so that a window's
@@ -642,37 +624,49 @@ func gsrecStart(tag uint8, global bool) *gsrecM {
 	return s
 }
 
-// gsrecPut writes a whole record of nf (at most 3) fields: gsrecStart, the
-// stores and end in one call. The long way a global record took about 250
-// instructions, most of them calls; this is the common case.
+// gsrecReserve begins a record: acquirem, the global sequence number if
+// global, and this M's state with its pending request published and room
+// in its buffer for the record. s is nil (and mp released) once the
+// recording is closing.
 //
 //go:nosplit
-func gsrecPut(tag uint8, global bool, nf uint32, f0, f1, f2 int64) {
-	mp := acquirem()
+func gsrecReserve(global bool) (mp *m, s *gsrecM, seq uint64) {
+	mp = acquirem()
 	gsrecProbe()
-	var seq uint64
 	if global {
 		seq = atomic.Xadd64(&gsrec.seq, 1) - 1
 		if seq&gsrecClosed != 0 {
 			releasem(mp)
-			return
+			return mp, nil, 0
 		}
 	} else if gsrec.state != gsrecStateOn {
 		releasem(mp)
-		return
+		return mp, nil, 0
 	}
-	s := gsrecMIf(mp)
+	s = gsrecMIf(mp)
 	if s == nil {
 		s = gsrecMOf(mp)
 	}
 	if s.pend {
 		gsrecFlushPending(s)
 	}
-	r := s.raw()
-	if r.n+gsrecRoom > gsrecRawWords {
+	if s.raw().n+gsrecRoom > gsrecRawWords {
 		gsrecHandoff(s)
-		r = s.raw()
 	}
+	return mp, s, seq
+}
+
+// gsrecPut writes a whole record of nf (at most 3) fields: gsrecStart, the
+// stores and end in one call. The long way a global record took about 250
+// instructions, most of them calls; this is the common case.
+//
+//go:nosplit
+func gsrecPut(tag uint8, global bool, nf uint32, f0, f1, f2 int64) {
+	mp, s, seq := gsrecReserve(global)
+	if s == nil {
+		return
+	}
+	r := s.raw()
 	p, g := gsrecWho(mp)
 	n := r.n
 	h := uint64(tag) | uint64(nf)<<16 | uint64(p+1)<<32
