@@ -422,9 +422,7 @@ func gsrecSweepDone(set bool) uint32 {
 	var v uint32
 	if set {
 		atomic.Store(&mheap_.sweepdone, 1)
-		if b := gsrecStart(gsrecTagSN, gsrecGlobal); b != nil {
-			b.end()
-		}
+		gsrecPut(gsrecTagSN, gsrecGlobal, 0, 0, 0, 0)
 	} else {
 		v = atomic.Load(&mheap_.sweepdone)
 		gsrecPut(gsrecTagSD, gsrecGlobal, 1, int64(v), 0, 0)
@@ -454,9 +452,7 @@ func gsrecSweepRateZero() {
 	}
 	mp := gsrecLock()
 	mheap_.sweepPagesPerByte = 0
-	if b := gsrecStart(gsrecTagDZ, gsrecGlobal); b != nil {
-		b.end()
-	}
+	gsrecPut(gsrecTagDZ, gsrecGlobal, 0, 0, 0, 0)
 	gsrecUnlock(mp)
 }
 

@@ -656,7 +656,7 @@ func gsrecReserve(global bool) (mp *m, s *gsrecM, seq uint64) {
 	return mp, s, seq
 }
 
-// gsrecPut writes a whole record of nf (at most 3) fields: gsrecStart, the
+// gsrecPut writes a whole record of nf (0 to 3) fields: gsrecStart, the
 // stores and end in one call. The long way a global record took about 250
 // instructions, most of them calls; this is the common case.
 //
@@ -685,9 +685,7 @@ func gsrecPut(tag uint8, global bool, nf uint32, f0, f1, f2 int64) {
 	k += nf
 	r.n = k
 	r.done = k // published after the words
-	if tag != gsrecTagA && tag != gsrecTagAZ && tag != gsrecTagZ {
-		s.untimed = gsrecTimeEvery // the next allocation reads the clock
-	}
+	s.clockAfter(tag)
 	if s.count(n, k) {
 		s.countedSlow(n, k)
 	}
@@ -864,8 +862,16 @@ func (s *gsrecM) head(tag uint8, global bool, seq uint64, p, g int64) {
 		r.n = n + 2
 	}
 	s.global = global
+	s.clockAfter(tag)
+}
+
+// clockAfter makes the M's next allocation read the clock after a record
+// that is not an allocation's own (A, AZ or Z).
+//
+//go:nosplit
+func (s *gsrecM) clockAfter(tag uint8) {
 	if tag != gsrecTagA && tag != gsrecTagAZ && tag != gsrecTagZ {
-		s.untimed = gsrecTimeEvery // the next allocation reads the clock
+		s.untimed = gsrecTimeEvery
 	}
 }
 
